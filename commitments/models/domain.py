@@ -1,0 +1,382 @@
+"""Commitments, claims, their sources and their append-only histories.
+
+Models hold fields, constraints and small properties. Writes that touch more than
+one row (recording a status, attaching evidence) live in `commitments.services`.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+
+from commitments.text import is_verbatim
+
+
+class Status(models.TextChoices):
+    """Where a commitment stands.
+
+    The vocabulary follows the established promise trackers (PolitiFact's Obameter
+    and Trump-O-Meter, Polimeter, Holder de ord) so that readers already know it.
+    """
+
+    # Nobody has assessed it yet: the starting point of every commitment.
+    NOT_YET_RATED = "not_yet_rated", "Not yet rated"
+    # Assessed, and no action towards it is visible yet.
+    NOT_STARTED = "not_started", "Not started"
+    # Concrete steps are under way (PolitiFact's "In the works").
+    IN_PROGRESS = "in_progress", "In progress"
+    # Part of it was delivered, or a reduced version (PolitiFact's "Compromise").
+    PARTIALLY_FULFILLED = "partially_fulfilled", "Partially fulfilled"
+    # Delivered as announced (PolitiFact's "Promise kept").
+    FULFILLED = "fulfilled", "Fulfilled"
+    # Work began and then stopped, or is blocked (PolitiFact's "Stalled").
+    STALLED = "stalled", "Stalled"
+    # Abandoned, contradicted by action, or its deadline passed unmet ("Promise broken").
+    BROKEN = "broken", "Broken"
+    # Too vague or too opaque to ever check (Holder de ord's "uncheckable").
+    NOT_ASSESSABLE = "not_assessable", "Not assessable"
+
+
+# Statuses that assert an outcome, and so must be backed by evidence.
+STATUSES_NEEDING_EVIDENCE = frozenset({Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.BROKEN})
+
+
+class Verdict(models.TextChoices):
+    """A fact-check verdict on a claim."""
+
+    NOT_CHECKED = "not_checked", "Not checked"
+    ACCURATE = "accurate", "Accurate"
+    MOSTLY_ACCURATE = "mostly_accurate", "Mostly accurate"
+    MISLEADING = "misleading", "Misleading"
+    FALSE = "false", "False"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+    CONTEXT = "context", "Context"
+
+
+class Score(models.IntegerChoices):
+    """The G7 Research Group's compliance scale."""
+
+    NO_COMPLIANCE = -1, "-1: no compliance"
+    PARTIAL = 0, "0: partial compliance or work in progress"
+    FULL = 1, "+1: full compliance"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a history row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are history: they cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are history: they cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """A history row: inserted once, never updated or deleted.
+
+    Enforced here for the ORM and by a PostgreSQL trigger for everything else
+    (see migration 0002).
+    """
+
+    recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are history: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are history: they cannot be deleted.")
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+def validate_http_url(value: str) -> None:
+    URLValidator(schemes=["http", "https"])(value)
+
+
+class Party(models.Model):
+    """A country or an organisation that announces or owes a commitment."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        ORGANISATION = "organisation", "Organisation"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNTRY)
+    iso_code = models.CharField(
+        "ISO 3166-1 alpha-3 code", max_length=3, blank=True, help_text="Blank for organisations."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(TimestampedModel):
+    """A document that announced commitments or asserted facts."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200)
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=10, default="en", help_text="BCP 47 tag of this text.")
+    is_translation = models.BooleanField(
+        default=False, help_text="This text is a translation of an original in another language."
+    )
+    original_language = models.CharField(max_length=10, blank=True)
+    url = models.URLField(
+        max_length=2000, blank=True, validators=[validate_http_url],
+        help_text="Blank where the address is not known. Never guess one.",
+    )
+    full_text = models.TextField(blank=True, help_text="The text as we hold it; quotes must appear in it.")
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher})"
+
+    def clean(self) -> None:
+        if self.is_translation and not self.original_language:
+            raise ValidationError({"original_language": "A translation needs its original language."})
+
+
+class QuotedModel(TimestampedModel):
+    """Something quoted verbatim from a source."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+",
+        help_text="The source the quote is copied from.",
+    )
+    quote = models.TextField(help_text="Verbatim from the source's text.")
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        source = getattr(self, "source", None) if self.source_id else None
+        if source is not None and source.full_text and not is_verbatim(self.quote, source.full_text):
+            raise ValidationError(
+                {"quote": f"This quote is not verbatim from “{source.title}”: "
+                          "copy it exactly from the source's text (only whitespace may differ)."}
+            )
+
+
+class Statement(TimestampedModel):
+    """A numbered set of commitments: "cooperation in four areas", "five-point proposal"."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=300)
+    announced_by = models.CharField(max_length=200, help_text="The person who announced it, with their office.")
+    announcing_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="announced_statements")
+    announced_on = models.DateField()
+    meeting = models.CharField(max_length=300, blank=True)
+    parties = models.ManyToManyField(Party, related_name="statements", help_text="The parties it binds.")
+    sources = models.ManyToManyField(Source, related_name="statements")
+    announced_count = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)], help_text='The "four" in "four areas".'
+    )
+    announcement = models.TextField(blank=True, help_text="The sentence that announces the set, verbatim.")
+
+    class Meta:
+        ordering = ["announced_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Commitment(QuotedModel):
+    """One numbered point of a statement, or a deliverable named under a point."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="commitments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="deliverables",
+        help_text="Set for a deliverable: the numbered point it belongs to.",
+    )
+    ordinal = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    title = models.CharField(max_length=300)
+    themes = models.ManyToManyField(Theme, related_name="commitments", blank=True)
+    parties = models.ManyToManyField(
+        Party, related_name="commitments", blank=True, help_text="The parties responsible for it."
+    )
+    target_date = models.DateField(null=True, blank=True)
+    # The latest effective status update, cached by services.status_record.
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.NOT_YET_RATED, db_index=True)
+    status_since = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["statement_id", "parent_id", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "ordinal"], condition=Q(parent__isnull=True),
+                name="commitment_point_ordinal_unique",
+                violation_error_message="This statement already has a point with this number.",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "ordinal"], condition=Q(parent__isnull=False),
+                name="commitment_deliverable_ordinal_unique",
+                violation_error_message="This point already has a deliverable with this number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        """"3" for a point, "3.2" for a deliverable."""
+        if self.parent_id is None:
+            return str(self.ordinal)
+        return f"{self.parent.ordinal}.{self.ordinal}"
+
+    @property
+    def is_deliverable(self) -> bool:
+        return self.parent_id is not None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": "A deliverable belongs to a numbered point, not to another deliverable."})
+        if self.statement_id != self.parent.statement_id:
+            raise ValidationError({"parent": "A deliverable belongs to a point of the same statement."})
+
+
+class Claim(QuotedModel):
+    """A factual assertion made in a source."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    title = models.CharField(max_length=300, help_text="What is asserted, in a few words.")
+    parties = models.ManyToManyField(Party, related_name="claims", blank=True)
+    themes = models.ManyToManyField(Theme, related_name="claims", blank=True)
+    # The latest verdict, cached by services.verdict_record.
+    verdict = models.CharField(max_length=30, choices=Verdict.choices, default=Verdict.NOT_CHECKED, db_index=True)
+    verdict_rationale = models.TextField(blank=True)
+    verdict_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Evidence(TimestampedModel):
+    """A document that supports, contradicts or gives context to an assessment."""
+
+    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True, help_text="The passage that matters, quoted from the page.")
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.SUPPORTS)
+    commitments = models.ManyToManyField(Commitment, related_name="evidence", blank=True)
+    claims = models.ManyToManyField(Claim, related_name="evidence", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StatusUpdate(AppendOnlyModel):
+    """One change of a commitment's status. The history is append-only."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="status_updates")
+    status = models.CharField(max_length=30, choices=Status.choices)
+    effective_on = models.DateField(help_text="When the status became true, not when it was recorded.")
+    rationale = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evidence = models.ManyToManyField(Evidence, related_name="status_updates", blank=True)
+
+    class Meta:
+        # The current status is the first row in this order.
+        ordering = ["-effective_on", "-recorded_at", "-id"]
+        indexes = [models.Index(fields=["commitment", "-effective_on", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.effective_on}"
+
+
+class VerdictUpdate(AppendOnlyModel):
+    """One verdict given on a claim. The history is append-only."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdict_updates")
+    verdict = models.CharField(max_length=30, choices=Verdict.choices)
+    rationale = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evidence = models.ManyToManyField(Evidence, related_name="verdict_updates", blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.get_verdict_display()
+
+
+class PartyAssessment(AppendOnlyModel):
+    """How far one party complied with one commitment, on the G7 Research Group's scale."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="assessments")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="assessments")
+    score = models.SmallIntegerField(
+        choices=Score.choices, validators=[MinValueValidator(-1), MaxValueValidator(1)]
+    )
+    assessed_on = models.DateField()
+    rationale = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evidence = models.ManyToManyField(Evidence, related_name="assessments", blank=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-recorded_at", "-id"]
+        indexes = [models.Index(fields=["commitment", "party", "-assessed_on", "-recorded_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=-1) & Q(score__lte=1), name="assessment_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.score:+d} on {self.assessed_on}"
