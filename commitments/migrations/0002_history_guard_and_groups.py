@@ -37,7 +37,7 @@ VIEWER_MODELS = tuple(EDITOR_PERMISSIONS)
 def install_trigger(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(CREATE_FUNCTION)
+    schema_editor.execute(CREATE_FUNCTION, params=None)  # no interpolation of the % below
     for table in HISTORY_TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

@@ -1,0 +1,399 @@
+"""The staff workflow: browse statements and commitments, record statuses with evidence.
+
+History rows are never editable here: they are recorded through the services and
+shown read-only, newest first.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from commitments import services
+from commitments.forms import RecordStatusForm, RecordVerdictForm
+from commitments.integrity import numbering_problem, statements_with_numbering
+from commitments.models import (
+    Claim,
+    Commitment,
+    Evidence,
+    Party,
+    PartyAssessment,
+    Source,
+    Statement,
+    Status,
+    StatusUpdate,
+    Theme,
+    Verdict,
+    VerdictUpdate,
+)
+
+STATUS_COLOURS = {
+    Status.NOT_YET_RATED: "#6b7280",
+    Status.NOT_STARTED: "#9ca3af",
+    Status.IN_PROGRESS: "#2563eb",
+    Status.PARTIALLY_FULFILLED: "#d97706",
+    Status.FULFILLED: "#059669",
+    Status.STALLED: "#7c3aed",
+    Status.BROKEN: "#dc2626",
+    Status.NOT_ASSESSABLE: "#374151",
+}
+VERDICT_COLOURS = {
+    Verdict.NOT_CHECKED: "#6b7280",
+    Verdict.ACCURATE: "#059669",
+    Verdict.MOSTLY_ACCURATE: "#65a30d",
+    Verdict.MISLEADING: "#d97706",
+    Verdict.FALSE: "#dc2626",
+    Verdict.UNVERIFIABLE: "#374151",
+}
+
+
+def badge(label: str, colour: str) -> str:
+    return format_html(
+        '<span style="background:{};color:#fff;padding:2px 8px;border-radius:10px;white-space:nowrap">{}</span>',
+        colour, label,
+    )
+
+
+class HasTargetDateFilter(admin.SimpleListFilter):
+    title = "target date"
+    parameter_name = "has_target_date"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has a target date"), ("no", "No target date")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(target_date__isnull=self.value() == "no")
+        return queryset
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("point", "Numbered points"), ("deliverable", "Deliverables")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("point", "deliverable"):
+            return queryset.filter(parent__isnull=self.value() == "point")
+        return queryset
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "iso_code"]
+    list_filter = ["kind"]
+    search_fields = ["name", "iso_code"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_on", "language", "is_translation", "has_text"]
+    list_filter = ["publisher", "language", "is_translation"]
+    search_fields = ["title", "publisher", "full_text"]
+    date_hierarchy = "published_on"
+    prepopulated_fields = {"slug": ["title"]}
+
+    @admin.display(boolean=True, description="full text held")
+    def has_text(self, obj: Source) -> bool:
+        return bool(obj.full_text)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("full_text")
+
+
+class PointInline(admin.TabularInline):
+    """The numbered points of a statement (deliverables are edited on their point)."""
+
+    model = Commitment
+    fk_name = "statement"
+    fields = ["ordinal", "title", "source", "quote", "status"]
+    readonly_fields = ["status"]
+    extra = 0
+    show_change_link = True
+    verbose_name = "numbered point"
+    verbose_name_plural = "numbered points"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(parent__isnull=True).select_related("source")
+
+
+class DeliverableInline(admin.TabularInline):
+    model = Commitment
+    fk_name = "parent"
+    fields = ["ordinal", "title", "source", "quote", "statement", "status"]
+    readonly_fields = ["status"]
+    extra = 0
+    show_change_link = True
+    verbose_name = "deliverable"
+    verbose_name_plural = "deliverables"
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = ["title", "announced_by", "announced_on", "announced_count", "point_count", "numbering"]
+    list_filter = ["announcing_party", "parties", "announced_on"]
+    search_fields = ["title", "meeting", "announcement"]
+    filter_horizontal = ["parties", "sources"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PointInline]
+
+    def get_queryset(self, request):
+        return statements_with_numbering()
+
+    @admin.display(description="points", ordering="point_count")
+    def point_count(self, obj: Statement) -> int:
+        return obj.point_count
+
+    @admin.display(description="numbering")
+    def numbering(self, obj: Statement) -> str:
+        problem = numbering_problem(
+            count=obj.point_count, low=obj.point_min, high=obj.point_max, announced=obj.announced_count
+        )
+        return badge(problem, "#dc2626") if problem else badge("1..n complete", "#059669")
+
+
+class HistoryFormAdmin(admin.ModelAdmin):
+    """A change page that also records a history row (status or verdict) in one form.
+
+    The history is shown below it, read-only, newest first. Recording needs the
+    history model's add permission, not the right to edit the object itself.
+    """
+
+    change_form_template = "admin/commitments/history_change_form.html"
+    history_model: type = None
+    record_form_class: type = None
+    record_title = ""
+
+    def get_urls(self):
+        opts = self.model._meta
+        record = path(
+            "<path:object_id>/record/",
+            self.admin_site.admin_view(self.record_view),
+            name=f"{opts.app_label}_{opts.model_name}_record",
+        )
+        return [record, *super().get_urls()]
+
+    def can_record(self, request: HttpRequest) -> bool:
+        opts = self.history_model._meta
+        return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+
+    def history(self, obj):
+        raise NotImplementedError
+
+    def record(self, request: HttpRequest, obj, form) -> None:
+        raise NotImplementedError
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            if self.can_record(request):
+                extra_context.setdefault("record_form", self.record_form_class(admin_site=self.admin_site))
+            extra_context.update(
+                record_title=self.record_title,
+                record_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_record", args=[obj.pk]),
+                history=self.history(obj),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST" or not self.can_record(request):
+            raise PermissionDenied
+        form = self.record_form_class(request.POST, admin_site=self.admin_site)
+        if form.is_valid():
+            try:
+                self.record(request, obj, form)
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                messages.success(request, f"{self.record_title} recorded.")
+                change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+                return HttpResponseRedirect(change_url)
+        messages.error(request, "Nothing was recorded: please correct the errors below.")
+        return self.change_view(request, object_id, extra_context={"record_form": form})
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(HistoryFormAdmin):
+    history_model = StatusUpdate
+    record_form_class = RecordStatusForm
+    record_title = "Status change"
+
+    list_display = ["number_display", "title", "statement", "status_badge", "party_list", "target_date", "updated_at"]
+    list_display_links = ["number_display", "title"]
+    list_filter = ["statement", "status", "parties", "themes", HasTargetDateFilter, KindFilter]
+    list_select_related = ["statement", "parent"]
+    search_fields = ["title", "quote"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["themes", "parties"]
+    readonly_fields = ["status", "status_since", "created_at", "updated_at"]
+    inlines = [DeliverableInline]
+    list_per_page = 100
+    # Counting 10,000 rows twice per page is wasted work: show "Show all" without the total.
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["statement", "parent", "ordinal", "title", "source", "quote"]}),
+        ("Scope", {"fields": ["themes", "parties", "target_date"]}),
+        ("Current status (from the history below)", {"fields": ["status", "status_since", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("parties")
+
+    @admin.display(description="#", ordering="ordinal")
+    def number_display(self, obj: Commitment) -> str:
+        return obj.number
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: Commitment) -> str:
+        return badge(obj.get_status_display(), STATUS_COLOURS[obj.status])
+
+    @admin.display(description="parties")
+    def party_list(self, obj: Commitment) -> str:
+        return ", ".join(party.name for party in obj.parties.all())
+
+    def history(self, obj: Commitment):
+        return (
+            obj.status_updates.select_related("author")
+            .prefetch_related("evidence")
+            .order_by("-recorded_at", "-id")
+        )
+
+    def record(self, request, obj, form) -> None:
+        services.status_update_record(
+            commitment=obj, status=form.cleaned_data["status"], effective_on=form.cleaned_data["effective_on"],
+            rationale=form.cleaned_data["rationale"], author=request.user,
+            evidence=form.cleaned_data["evidence"], new_evidence=form.new_evidence(),
+        )
+
+
+@admin.register(Claim)
+class ClaimAdmin(HistoryFormAdmin):
+    history_model = VerdictUpdate
+    record_form_class = RecordVerdictForm
+    record_title = "Verdict"
+
+    list_display = ["title", "source", "statement", "verdict_badge", "verdict_at"]
+    list_filter = ["verdict", "statement", "source", "parties", "themes"]
+    list_select_related = ["source", "statement"]
+    search_fields = ["title", "quote"]
+    filter_horizontal = ["themes", "parties"]
+    readonly_fields = ["verdict", "verdict_rationale", "verdict_at", "created_at", "updated_at"]
+
+    @admin.display(description="verdict", ordering="verdict")
+    def verdict_badge(self, obj: Claim) -> str:
+        return badge(obj.get_verdict_display(), VERDICT_COLOURS[obj.verdict])
+
+    def history(self, obj: Claim):
+        return obj.verdict_updates.select_related("author").prefetch_related("evidence")
+
+    def record(self, request, obj, form) -> None:
+        services.verdict_update_record(
+            claim=obj, verdict=form.cleaned_data["verdict"], rationale=form.cleaned_data["rationale"],
+            author=request.user, evidence=form.cleaned_data["evidence"], new_evidence=form.new_evidence(),
+        )
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_on", "stance", "link", "created_at"]
+    list_filter = ["stance", "publisher", "published_on"]
+    search_fields = ["title", "url", "excerpt", "publisher"]
+    autocomplete_fields = ["commitments", "claims"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+    @admin.display(description="URL")
+    def link(self, obj: Evidence) -> str:
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">open</a>', obj.url)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """History rows: listed and added, never changed or deleted."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(AppendOnlyAdmin):
+    list_display = ["commitment", "status", "effective_on", "author", "recorded_at", "evidence_count"]
+    list_filter = ["status", "effective_on", "commitment__statement"]
+    list_select_related = ["commitment__parent", "author"]
+    search_fields = ["commitment__title", "rationale"]
+    date_hierarchy = "effective_on"
+
+    def has_add_permission(self, request):
+        # Recorded from the commitment's page, through the service and its rules.
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_evidence=Count("evidence"))
+
+    @admin.display(description="evidence", ordering="n_evidence")
+    def evidence_count(self, obj) -> int:
+        return obj.n_evidence
+
+
+@admin.register(PartyAssessment)
+class PartyAssessmentAdmin(AppendOnlyAdmin):
+    list_display = ["commitment", "party", "score", "assessed_on", "author", "recorded_at"]
+    list_filter = ["score", "party", "commitment__statement", "assessed_on"]
+    list_select_related = ["commitment__parent", "party", "author"]
+    search_fields = ["commitment__title", "rationale"]
+    autocomplete_fields = ["commitment", "evidence"]
+    fields = ["commitment", "party", "score", "assessed_on", "rationale", "evidence"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.assessment_record(
+                commitment=obj.commitment, party=obj.party, score=obj.score, assessed_on=obj.assessed_on,
+                rationale=obj.rationale, author=request.user, evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as error:
+            # The form's clean() runs the same checks, so this means a race: refuse loudly.
+            raise PermissionDenied(str(error)) from error
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The service attached the evidence already."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class AssessmentForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                commitment, party = cleaned.get("commitment"), cleaned.get("party")
+                if commitment and party and not commitment.parties.filter(pk=party.pk).exists():
+                    self.add_error("party", f"{party} is not a party responsible for this commitment.")
+                return cleaned
+
+        return AssessmentForm
+
+
+admin.site.site_header = "Commitments Tracker"
+admin.site.site_title = "Commitments Tracker"
+admin.site.index_title = "Staff workspace"

@@ -1,0 +1,101 @@
+"""The integrity rules, checked over the whole database.
+
+Saving through the services and the admin already refuses violations; this catches
+what arrived another way (fixtures, raw SQL, a rule added after the data).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+
+from commitments.models import Claim, Commitment, Source, Statement, Status, StatusUpdate
+from commitments.models.domain import STATUSES_NEEDING_EVIDENCE
+from commitments.text import is_verbatim
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    obj: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.obj}: {self.message}"
+
+
+def statements_with_numbering() -> QuerySet[Statement]:
+    """Statements annotated with what the numbering rule needs, in one query."""
+    points = Q(commitments__parent__isnull=True)
+    return Statement.objects.annotate(
+        point_count=Count("commitments", filter=points),
+        point_min=Min("commitments__ordinal", filter=points),
+        point_max=Max("commitments__ordinal", filter=points),
+    )
+
+
+def numbering_problem(*, count: int, low: int | None, high: int | None, announced: int | None) -> str:
+    """Why ordinals with this count/min/max break "1..n, no gap, n = announced" ('' if they don't).
+
+    Duplicates cannot exist (a unique constraint), so count == max and min == 1 means gapless.
+    """
+    if announced is not None and count != announced:
+        return f"announces {announced} points but has {count}"
+    if count and (low != 1 or high != count):
+        return f"points are numbered {low}..{high}, not 1..{count}"
+    return ""
+
+
+def numbering_violations() -> Iterator[Violation]:
+    for statement in statements_with_numbering():
+        problem = numbering_problem(
+            count=statement.point_count, low=statement.point_min, high=statement.point_max,
+            announced=statement.announced_count,
+        )
+        if problem:
+            yield Violation("numbering", f"statement “{statement}”", problem)
+    parents = (
+        Commitment.objects.filter(parent__isnull=True)
+        .annotate(n=Count("deliverables"), low=Min("deliverables__ordinal"), high=Max("deliverables__ordinal"))
+        .filter(n__gt=0)
+        .select_related("statement")
+    )
+    for point in parents:
+        problem = numbering_problem(count=point.n, low=point.low, high=point.high, announced=None)
+        if problem:
+            yield Violation("numbering", f"deliverables of {point.statement} / {point}", problem.replace("points", "deliverables"))
+    for deliverable in Commitment.objects.filter(parent__isnull=False).exclude(statement=F("parent__statement")):
+        yield Violation("numbering", f"deliverable {deliverable.pk}", "belongs to a point of another statement")
+
+
+def quote_violations() -> Iterator[Violation]:
+    texts = dict(Source.objects.exclude(full_text="").values_list("pk", "full_text"))
+    for model in (Commitment, Claim):
+        rows = model.objects.filter(source_id__in=texts).values_list("pk", "title", "source_id", "quote")
+        for pk, title, source_id, quote in rows.iterator():
+            if not is_verbatim(quote, texts[source_id]):
+                yield Violation("verbatim", f"{model._meta.verbose_name} {pk} “{title}”", "quote is not verbatim from its source")
+    for statement in Statement.objects.exclude(announcement="").prefetch_related("sources"):
+        if not any(is_verbatim(statement.announcement, s.full_text) for s in statement.sources.all() if s.full_text):
+            yield Violation("verbatim", f"statement “{statement}”", "announcement is not verbatim from any of its sources")
+
+
+def status_violations() -> Iterator[Violation]:
+    updates = StatusUpdate.objects.annotate(n_evidence=Count("evidence")).select_related("commitment")
+    missing_rationale = updates.exclude(status=Status.NOT_YET_RATED).filter(rationale="")
+    for update in missing_rationale:
+        yield Violation("status", f"commitment {update.commitment_id}", f"status update {update.pk} has no rationale")
+    for update in updates.filter(status__in=STATUSES_NEEDING_EVIDENCE, n_evidence=0):
+        yield Violation("status", f"commitment {update.commitment_id}", f"status update {update.pk} ({update.status}) has no evidence")
+    latest = StatusUpdate.objects.filter(commitment=OuterRef("pk")).order_by(*StatusUpdate._meta.ordering)
+    stale = (
+        Commitment.objects.annotate(latest=Subquery(latest.values("status")[:1]))
+        .exclude(latest__isnull=True, status=Status.NOT_YET_RATED)
+        .exclude(latest=F("status"))
+    )
+    for commitment in stale:
+        yield Violation("status", f"commitment {commitment.pk}", f"cached status {commitment.status} differs from its history ({commitment.latest})")
+
+
+def integrity_violations() -> list[Violation]:
+    return [*numbering_violations(), *quote_violations(), *status_violations()]

@@ -1,0 +1,184 @@
+"""Functions that write. The admin, the API and the commands all go through these.
+
+Each one validates first and writes inside one transaction, so bad input raises a
+ValidationError (with field messages) and leaves nothing half-written.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from commitments.models import (
+    Claim,
+    Commitment,
+    Evidence,
+    Party,
+    PartyAssessment,
+    Stance,
+    Status,
+    StatusUpdate,
+    Verdict,
+    VerdictUpdate,
+)
+from commitments.models.domain import STATUSES_NEEDING_EVIDENCE
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    """Evidence described in the same form that records a status, verdict or score."""
+
+    url: str
+    title: str
+    publisher: str = ""
+    published_on: date | None = None
+    excerpt: str = ""
+    stance: str = Stance.SUPPORTS
+
+
+def status_update_errors(*, status: str, rationale: str, evidence_count: int) -> dict[str, str]:
+    """The integrity rules for a status change, as field messages (empty when valid)."""
+    errors = {}
+    if status not in Status.values:
+        errors["status"] = f"“{status}” is not a status. Choose one of: {', '.join(Status.values)}."
+    elif status != Status.NOT_YET_RATED and not rationale.strip():
+        errors["rationale"] = f"A rationale is required for the status “{Status(status).label}”."
+    if status in STATUSES_NEEDING_EVIDENCE and evidence_count < 1:
+        errors["evidence"] = (
+            f"The status “{Status(status).label}” needs at least one piece of evidence."
+        )
+    return errors
+
+
+def verdict_update_errors(*, verdict: str, rationale: str) -> dict[str, str]:
+    if verdict not in Verdict.values:
+        return {"verdict": f"“{verdict}” is not a verdict. Choose one of: {', '.join(Verdict.values)}."}
+    if verdict != Verdict.NOT_CHECKED and not rationale.strip():
+        return {"rationale": f"A rationale is required for the verdict “{Verdict(verdict).label}”."}
+    return {}
+
+
+def evidence_create(*, data: NewEvidence, created_by: AbstractBaseUser | None) -> Evidence:
+    evidence = Evidence(
+        url=data.url, title=data.title, publisher=data.publisher, published_on=data.published_on,
+        excerpt=data.excerpt, stance=data.stance, created_by=created_by,
+    )
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+def _evidence_gather(
+    *, existing: Iterable[Evidence], new: Sequence[NewEvidence], author: AbstractBaseUser
+) -> list[Evidence]:
+    return [*existing, *(evidence_create(data=item, created_by=author) for item in new)]
+
+
+def commitment_status_refresh(*, commitment: Commitment) -> None:
+    """Cache the latest effective status on the commitment (the history stays the truth)."""
+    latest = StatusUpdate.objects.filter(commitment=commitment).order_by(*StatusUpdate._meta.ordering).first()
+    commitment.status = latest.status if latest else Status.NOT_YET_RATED
+    commitment.status_since = latest.effective_on if latest else None
+    commitment.save(update_fields=["status", "status_since", "updated_at"])
+
+
+@transaction.atomic
+def status_update_record(
+    *,
+    commitment: Commitment,
+    status: str,
+    effective_on: date,
+    rationale: str,
+    author: AbstractBaseUser,
+    evidence: Iterable[Evidence] = (),
+    new_evidence: Sequence[NewEvidence] = (),
+) -> StatusUpdate:
+    """Append a status change to a commitment's history and refresh its current status.
+
+    An update with an earlier effective date than the latest one is kept in the
+    history but does not change the current status.
+    """
+    evidence = list(evidence)
+    errors = status_update_errors(
+        status=status, rationale=rationale, evidence_count=len(evidence) + len(new_evidence)
+    )
+    if errors:
+        raise ValidationError(errors)
+    # Serialise concurrent updates of one commitment so the cached status cannot go stale.
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    update = StatusUpdate(
+        commitment=commitment, status=status, effective_on=effective_on, rationale=rationale, author=author
+    )
+    update.full_clean()
+    update.save()
+    attached = _evidence_gather(existing=evidence, new=new_evidence, author=author)
+    update.evidence.add(*attached)
+    commitment.evidence.add(*attached)
+    commitment_status_refresh(commitment=commitment)
+    return update
+
+
+@transaction.atomic
+def verdict_update_record(
+    *,
+    claim: Claim,
+    verdict: str,
+    rationale: str,
+    author: AbstractBaseUser,
+    evidence: Iterable[Evidence] = (),
+    new_evidence: Sequence[NewEvidence] = (),
+    now=None,
+) -> VerdictUpdate:
+    """Give a claim a verdict; the previous verdicts stay in its history."""
+    errors = verdict_update_errors(verdict=verdict, rationale=rationale)
+    if errors:
+        raise ValidationError(errors)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    update = VerdictUpdate(claim=claim, verdict=verdict, rationale=rationale, author=author)
+    update.full_clean()
+    update.save()
+    attached = _evidence_gather(existing=evidence, new=new_evidence, author=author)
+    update.evidence.add(*attached)
+    claim.evidence.add(*attached)
+    claim.verdict, claim.verdict_rationale = verdict, rationale
+    claim.verdict_at = now or timezone.now()
+    claim.save(update_fields=["verdict", "verdict_rationale", "verdict_at", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    commitment: Commitment,
+    party: Party,
+    score: int,
+    assessed_on: date,
+    rationale: str,
+    author: AbstractBaseUser,
+    evidence: Iterable[Evidence] = (),
+    new_evidence: Sequence[NewEvidence] = (),
+) -> PartyAssessment:
+    """Score one party's compliance with one commitment (-1, 0, +1); history is kept."""
+    assessment = PartyAssessment(
+        commitment=commitment, party=party, score=score, assessed_on=assessed_on,
+        rationale=rationale, author=author,
+    )
+    assessment.full_clean()
+    if not commitment.parties.filter(pk=party.pk).exists():
+        raise ValidationError({"party": f"{party} is not a party responsible for this commitment."})
+    assessment.save()
+    attached = _evidence_gather(existing=evidence, new=new_evidence, author=author)
+    assessment.evidence.add(*attached)
+    commitment.evidence.add(*attached)
+    # Dashboards sync on updated_at: a new score is a change of the commitment.
+    commitment.save(update_fields=["updated_at"])
+    return assessment
+
+
+def evidence_attach(*, evidence: Evidence, commitments: Iterable[Commitment] = (), claims: Iterable[Claim] = ()) -> None:
+    evidence.commitments.add(*commitments)
+    evidence.claims.add(*claims)

@@ -1,0 +1,1 @@
+"""Celery tasks, one module per job. Celery's autodiscovery imports this package."""

@@ -1,0 +1,128 @@
+"""Shared fixtures: named users and small factories for the domain.
+
+alice is an Editor, bob a Viewer (read-only staff), charlie a staff member in no group.
+"""
+
+import itertools
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from commitments.models import Claim, Commitment, Evidence, Party, Source, Statement, Theme
+
+_seq = itertools.count(1)
+
+SOURCE_TEXT = (
+    "China and Russia will strengthen cooperation in four areas. First, the two countries will "
+    "support international anti-pandemic cooperation. Second, they will set an exemplar. "
+    "Third, they will strengthen   innovation.\nFourth, they will safeguard justice. "
+    "The resumption rate of cooperation projects has reached about 90%."
+)
+
+
+def _staff(username: str, group: str | None) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", "pw-for-tests-only", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return _staff("alice", "Editors")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return _staff("bob", "Viewers")
+
+
+@pytest.fixture
+def charlie(db) -> User:
+    return _staff("charlie", None)
+
+
+@pytest.fixture
+def make_party(db):
+    def make(**fields) -> Party:
+        n = next(_seq)
+        fields.setdefault("name", f"Party {n}")
+        fields.setdefault("slug", f"party-{n}")
+        return Party.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_source(db):
+    def make(**fields) -> Source:
+        n = next(_seq)
+        fields.setdefault("slug", f"source-{n}")
+        fields.setdefault("title", f"Source {n}")
+        fields.setdefault("publisher", "Xinhua")
+        fields.setdefault("published_on", date(2020, 9, 17))
+        fields.setdefault("full_text", SOURCE_TEXT)
+        return Source.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_statement(db, make_party, make_source):
+    def make(*, points: int = 0, **fields) -> Statement:
+        n = next(_seq)
+        fields.setdefault("slug", f"statement-{n}")
+        fields.setdefault("title", f"Statement {n}")
+        fields.setdefault("announced_by", "Wang Yi")
+        fields.setdefault("announced_on", date(2020, 9, 16))
+        fields.setdefault("announced_count", points or 4)
+        if "announcing_party" not in fields:
+            fields["announcing_party"] = make_party()
+        source = fields.pop("source", None) or make_source()
+        statement = Statement.objects.create(**fields)
+        statement.sources.add(source)
+        for ordinal in range(1, points + 1):
+            Commitment.objects.create(
+                statement=statement, ordinal=ordinal, title=f"Point {ordinal}", source=source,
+                quote="China and Russia will strengthen cooperation in four areas.",
+            )
+        return statement
+
+    return make
+
+
+@pytest.fixture
+def commitment(make_statement) -> Commitment:
+    return make_statement(points=4).commitments.get(ordinal=1)
+
+
+@pytest.fixture
+def claim(commitment) -> Claim:
+    return Claim.objects.create(
+        statement=commitment.statement, source=commitment.source, title="Resumption rate about 90%",
+        quote="The resumption rate of cooperation projects has reached about 90%.",
+    )
+
+
+@pytest.fixture
+def make_evidence(db):
+    def make(**fields) -> Evidence:
+        n = next(_seq)
+        fields.setdefault("url", f"https://news.example.org/{n}")
+        fields.setdefault("title", f"Report {n}")
+        return Evidence.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def theme(db) -> Theme:
+    return Theme.objects.get_or_create(slug="health", defaults={"name": "Health"})[0]
+
+
+@pytest.fixture
+def seed(db) -> None:
+    """The project's seed fixtures, loaded as `make run` loads them."""
+    call_command("load_seed", verbosity=0)

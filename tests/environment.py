@@ -1,0 +1,11 @@
+"""Loaded first (pytest -p tests.environment). Test-run defaults: PostgreSQL and Redis on this machine unless the environment says otherwise.
+
+Settings read the environment at import, so these must be set before Django starts.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("EMAIL_URL", "memory://")

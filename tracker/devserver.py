@@ -1,0 +1,44 @@
+"""`make run`: the development server plus a Celery worker with embedded beat.
+
+Without REDIS_URL the worker uses kombu's filesystem transport under var/, so the
+scheduled jobs (source checks, digests) run with no other service. Stopping the
+server (Ctrl-C) stops the worker too.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", default="8000")
+    args = parser.parse_args()
+
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--concurrency", "1",
+         "--loglevel", "INFO", "--pool", "solo"],
+        cwd=BASE_DIR, env=env,
+    )
+    try:
+        return subprocess.call(
+            [sys.executable, "manage.py", "runserver", f"{args.host}:{args.port}"], cwd=BASE_DIR, env=env
+        )
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
