@@ -225,6 +225,9 @@ class HistoryFormAdmin(admin.ModelAdmin):
                 change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
                 return HttpResponseRedirect(change_url)
         messages.error(request, "Nothing was recorded: please correct the errors below.")
+        # Re-render the change page around the bound form; as a GET, so the admin does not
+        # take this POST for an edit of the object itself.
+        request.method = "GET"
         return self.change_view(request, object_id, extra_context={"record_form": form})
 
 

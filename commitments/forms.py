@@ -49,8 +49,10 @@ class EvidenceFormMixin(forms.Form):
         return len(self.cleaned_data.get("evidence") or []) + self.clean_new_evidence()
 
 
-def evidence_widget(admin_site, history_model) -> AutocompleteSelectMultiple:
-    return AutocompleteSelectMultiple(history_model._meta.get_field("evidence"), admin_site)
+def use_autocomplete(field: forms.ModelMultipleChoiceField, admin_site, history_model) -> None:
+    """Search evidence as you type instead of rendering every row as an option."""
+    field.widget = AutocompleteSelectMultiple(history_model._meta.get_field("evidence"), admin_site)
+    field.widget.choices = field.choices
 
 
 class RecordStatusForm(EvidenceFormMixin):
@@ -64,7 +66,7 @@ class RecordStatusForm(EvidenceFormMixin):
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         if admin_site is not None:
-            self.fields["evidence"].widget = evidence_widget(admin_site, StatusUpdate)
+            use_autocomplete(self.fields["evidence"], admin_site, StatusUpdate)
 
     def clean(self):
         cleaned = super().clean()
@@ -87,7 +89,7 @@ class RecordVerdictForm(EvidenceFormMixin):
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         if admin_site is not None:
-            self.fields["evidence"].widget = evidence_widget(admin_site, VerdictUpdate)
+            use_autocomplete(self.fields["evidence"], admin_site, VerdictUpdate)
 
     def clean(self):
         cleaned = super().clean()
