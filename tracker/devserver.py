@@ -7,6 +7,7 @@ server (Ctrl-C) stops the worker too.
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,8 @@ def main() -> int:
     parser.add_argument("--port", default="8000")
     args = parser.parse_args()
 
+    # Turn SIGTERM into a normal exit so the worker below is stopped with the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--concurrency", "1",
