@@ -141,6 +141,13 @@ def client_create(config: FetchConfig) -> httpx.AsyncClient:
     )
 
 
+def origin_key(url: str) -> str:
+    """The politeness key: host and port, so two services on one machine are two origins."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{(parts.hostname or '').lower()}:{port}"
+
+
 def retry_after_parse(value: str | None, *, now: float) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
@@ -217,7 +224,7 @@ async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetch
 
 async def _hop_timed(client, url, *, politeness, config, validators, result, gate) -> str | None:
     """One hop inside the host's politeness slot; only network time counts against the total timeout."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = origin_key(url)
     async with host_slot(politeness, host), (gate or contextlib.nullcontext()):
         started = time.monotonic()
         try:
@@ -240,7 +247,7 @@ async def _follow(client, url, *, politeness, config, validators, result, gate) 
             if result.retry_after:
                 # Other URLs of this host in this batch wait at most a minute; this URL's
                 # next check is pushed past the full Retry-After by the scheduler.
-                await politeness.defer((urlsplit(url).hostname or "").lower(), min(result.retry_after, MAX_IN_BATCH_DEFER))
+                await politeness.defer(origin_key(url), min(result.retry_after, MAX_IN_BATCH_DEFER))
         if next_url is None:
             return
         if next_url in seen:

@@ -8,7 +8,6 @@ import asyncio
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.db import transaction
 from commitments.models.checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot
 
 from . import judge, scheduling, selectors
-from .fetch import FetchConfig, client_create, fetch, fetch_config_from_settings
+from .fetch import FetchConfig, client_create, fetch, fetch_config_from_settings, origin_key
 from .politeness import Limits, politeness_for
 
 RECORDED_HEADERS = ("content-type", "content-length", "etag", "last-modified", "date", "server", "location", "cache-control")
@@ -95,7 +94,7 @@ async def targets_fetch(targets: list[Target], *, config: FetchConfig, limits: L
     """Fetch and analyse every target: per host, at most `limits.in_flight` workers; globally, `config.concurrency` requests."""
     by_host: dict[str, deque] = defaultdict(deque)
     for target in targets:
-        by_host[(urlsplit(target.url).hostname or "").lower()].append(target)
+        by_host[origin_key(target.url)].append(target)
     politeness, gate, results = politeness_for(limits=limits, redis_url=redis_url), asyncio.Semaphore(config.concurrency), {}
     try:
         async with client_create(config) as client:
