@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from tests.checks_helpers)
 """Each case served by a real HTTP server on loopback yields its expected outcome."""
 
 import pytest
