@@ -52,6 +52,9 @@ def _not_public(ip: IPAddress) -> str:
 def address_refusal(ip: IPAddress | str, *, allowed: Iterable = ()) -> str:
     """Why connecting to `ip` is refused ("" when it is allowed)."""
     ip = ipaddress.ip_address(ip)
+    if ip.version == 6 and ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d on a dual-stack socket
+        reason = address_refusal(ip.ipv4_mapped, allowed=allowed)
+        return f"{ip} maps to {reason}" if reason else ""
     if any(ip in network for network in allowed):
         return ""
     reason = _not_public(ip)
