@@ -5,6 +5,8 @@ A batch is: load the claimed rows (sync), fetch and analyse them concurrently
 """
 
 import asyncio
+import queue
+import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,30 +84,32 @@ def targets_load(*, ids: list[int], claim: str | None) -> list[Target]:
     return [Target(row.id, row.url, quotes.get(row.url, []), _validators(row)) for row in rows]
 
 
-async def _host_worker(queue: deque, *, client, politeness, config, gate, threshold, results: dict) -> None:
+async def _host_worker(queue: deque, *, client, politeness, config, gate, threshold, deliver) -> None:
     while queue:
         target = queue.popleft()
         fetched = await fetch(client, target.url, politeness=politeness, config=config, validators=target.validators, gate=gate)
         # Extraction and matching are CPU work: off the event loop, so other fetches keep moving.
-        results[target.id] = await asyncio.to_thread(judge.fetch_analyse, fetched, quotes=target.quotes, threshold=threshold)
+        deliver(target, await asyncio.to_thread(judge.fetch_analyse, fetched, quotes=target.quotes, threshold=threshold))
 
 
-async def targets_fetch(targets: list[Target], *, config: FetchConfig, limits: Limits, redis_url: str, threshold: float) -> dict[int, judge.Analysis]:
-    """Fetch and analyse every target: per host, at most `limits.in_flight` workers; globally, `config.concurrency` requests."""
+async def targets_fetch(targets: list[Target], *, config: FetchConfig, limits: Limits, redis_url: str, threshold: float, deliver) -> None:
+    """Fetch and analyse every target, handing each result to `deliver(target, analysis)` as soon as it is ready.
+
+    Per host (origin), at most `limits.in_flight` workers; globally, `config.concurrency` requests on the wire.
+    """
     by_host: dict[str, deque] = defaultdict(deque)
     for target in targets:
         by_host[origin_key(target.url)].append(target)
-    politeness, gate, results = politeness_for(limits=limits, redis_url=redis_url), asyncio.Semaphore(config.concurrency), {}
+    politeness, gate = politeness_for(limits=limits, redis_url=redis_url), asyncio.Semaphore(config.concurrency)
     try:
         async with client_create(config) as client:
             workers = [
-                _host_worker(queue, client=client, politeness=politeness, config=config, gate=gate, threshold=threshold, results=results)
+                _host_worker(queue, client=client, politeness=politeness, config=config, gate=gate, threshold=threshold, deliver=deliver)
                 for queue in by_host.values() for _ in range(min(limits.in_flight, len(queue)))
             ]
             await asyncio.gather(*workers)
     finally:
         await politeness.close()
-    return results
 
 
 def limits_from_settings() -> Limits:
@@ -116,16 +120,36 @@ def limits_from_settings() -> Limits:
 
 
 def check_batch_run(*, ids: list[int], claim: str | None, now: datetime) -> list[UrlCheck]:
-    """Check the given URLs (those still held by `claim`, when given) and record each result."""
+    """Check the given URLs (those still held by `claim`, when given) and record each result.
+
+    The fetching runs on an event loop in a helper thread with no database access;
+    this thread records each result as it arrives, so writes overlap the fetching
+    and a batch stopped half-way keeps what it already recorded.
+    """
     targets = targets_load(ids=ids, claim=claim)
     if not targets:
         return []
-    analyses = asyncio.run(
-        targets_fetch(targets, config=fetch_config_from_settings(), limits=limits_from_settings(),
-                      redis_url=settings.REDIS_URL, threshold=settings.TRACKER_CHECK_FUZZY_THRESHOLD)
-    )
-    recorded = [check_record(monitored_url_id=t.id, analysis=analyses[t.id], claim=claim, now=now) for t in targets]
+    results: queue.Queue = queue.Queue()
+    fetcher = threading.Thread(target=_fetch_thread, args=(targets, results), daemon=True, name="source-checks-fetch")
+    fetcher.start()
+    recorded = []
+    for _ in targets:
+        target, analysis = results.get()
+        if target is None:
+            raise analysis  # the fetch thread failed: an infrastructure error, retried by the task
+        recorded.append(check_record(monitored_url_id=target.id, analysis=analysis, claim=claim, now=now))
+    fetcher.join()
     return [check for check in recorded if check is not None]
+
+
+def _fetch_thread(targets: list[Target], results: queue.Queue) -> None:
+    try:
+        asyncio.run(
+            targets_fetch(targets, config=fetch_config_from_settings(), limits=limits_from_settings(), redis_url=settings.REDIS_URL,
+                          threshold=settings.TRACKER_CHECK_FUZZY_THRESHOLD, deliver=lambda t, a: results.put((t, a)))
+        )
+    except Exception as error:  # noqa: BLE001 - handed to the recording thread, which raises it
+        results.put((None, error))
 
 
 def _rules() -> judge.Rules:
