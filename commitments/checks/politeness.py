@@ -97,10 +97,11 @@ class RedisPoliteness:
     prefix = "tracker:checks:host:"
 
     def __init__(self, limits: Limits, redis_url: str) -> None:
-        from redis.asyncio import Redis
+        from redis.asyncio import BlockingConnectionPool, Redis
 
         self.limits = limits
-        self.redis = Redis.from_url(redis_url)
+        # A batch has hundreds of coroutines asking at once: they queue for a few connections, not fail.
+        self.redis = Redis(connection_pool=BlockingConnectionPool.from_url(redis_url, max_connections=20, timeout=30))
         self._acquire = self.redis.register_script(_ACQUIRE)
         self._release = self.redis.register_script(_RELEASE)
         self._defer = self.redis.register_script(_DEFER)

@@ -102,12 +102,12 @@ async def targets_fetch(targets: list[Target], *, config: FetchConfig, limits: L
         by_host[origin_key(target.url)].append(target)
     politeness, gate = politeness_for(limits=limits, redis_url=redis_url), asyncio.Semaphore(config.concurrency)
     try:
-        async with client_create(config) as client:
-            workers = [
-                _host_worker(queue, client=client, politeness=politeness, config=config, gate=gate, threshold=threshold, deliver=deliver)
-                for queue in by_host.values() for _ in range(min(limits.in_flight, len(queue)))
-            ]
-            await asyncio.gather(*workers)
+        async with client_create(config) as client, asyncio.TaskGroup() as group:  # one failure (e.g. Redis down) cancels the rest
+            for queue in by_host.values():
+                for _ in range(min(limits.in_flight, len(queue))):
+                    group.create_task(_host_worker(
+                        queue, client=client, politeness=politeness, config=config, gate=gate, threshold=threshold, deliver=deliver,
+                    ))
     finally:
         await politeness.close()
 
@@ -148,6 +148,8 @@ def _fetch_thread(targets: list[Target], results: queue.Queue) -> None:
             targets_fetch(targets, config=fetch_config_from_settings(), limits=limits_from_settings(), redis_url=settings.REDIS_URL,
                           threshold=settings.TRACKER_CHECK_FUZZY_THRESHOLD, deliver=lambda t, a: results.put((t, a)))
         )
+    except BaseExceptionGroup as group:  # from the TaskGroup: hand the first cause on
+        results.put((None, group.exceptions[0]))
     except Exception as error:  # noqa: BLE001 - handed to the recording thread, which raises it
         results.put((None, error))
 
