@@ -14,12 +14,20 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
-from commitments.models.checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot
+from commitments.models.checks import Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot
 
 from . import judge, scheduling, selectors
 from .fetch import FetchConfig, client_create, fetch, fetch_config_from_settings, origin_key
 from .politeness import Limits, politeness_for
 
+# Every MonitoredUrl field a check may change.
+ROW_FIELDS = [
+    "health", "health_since", "last_checked_at", "last_outcome", "last_status", "last_error", "final_url", "moved_to",
+    "consecutive_failures", "first_failure_at", "gone_strikes", "last_strike_at", "etag", "last_modified", "content_hash",
+    "text_hash", "pending_text_hash", "pending_count", "content_changed_at", "quote_match", "quote_score", "quotes_total",
+    "quotes_missing", "checks_since_full_get", "interval_seconds", "next_check_at", "claim",
+]
+RECORD_GROUP = 100  # results written in one transaction when they arrive faster than one at a time
 RECORDED_HEADERS = ("content-type", "content-length", "etag", "last-modified", "date", "server", "location", "cache-control")
 
 
@@ -123,8 +131,9 @@ def check_batch_run(*, ids: list[int], claim: str | None, now: datetime) -> list
     """Check the given URLs (those still held by `claim`, when given) and record each result.
 
     The fetching runs on an event loop in a helper thread with no database access;
-    this thread records each result as it arrives, so writes overlap the fetching
-    and a batch stopped half-way keeps what it already recorded.
+    this thread records the results as they arrive (a group at a time when they come
+    faster than one), so writes overlap the fetching and a batch stopped half-way
+    keeps what it already recorded.
     """
     targets = targets_load(ids=ids, claim=claim)
     if not targets:
@@ -132,14 +141,26 @@ def check_batch_run(*, ids: list[int], claim: str | None, now: datetime) -> list
     results: queue.Queue = queue.Queue()
     fetcher = threading.Thread(target=_fetch_thread, args=(targets, results), daemon=True, name="source-checks-fetch")
     fetcher.start()
-    recorded = []
-    for _ in targets:
-        target, analysis = results.get()
-        if target is None:
-            raise analysis  # the fetch thread failed: an infrastructure error, retried by the task
-        recorded.append(check_record(monitored_url_id=target.id, analysis=analysis, claim=claim, now=now))
+    recorded, remaining = [], len(targets)
+    while remaining:
+        group = _group_take(results, limit=min(remaining, RECORD_GROUP))
+        remaining -= len(group)
+        recorded += checks_record(items=[(target.id, analysis) for target, analysis in group], claim=claim, now=now)
     fetcher.join()
-    return [check for check in recorded if check is not None]
+    return recorded
+
+
+def _group_take(results: queue.Queue, *, limit: int) -> list:
+    group = [results.get()]
+    while len(group) < limit:
+        try:
+            group.append(results.get_nowait())
+        except queue.Empty:
+            break
+    for target, error in group:
+        if target is None:
+            raise error  # the fetch thread failed: an infrastructure error, retried by the task
+    return group
 
 
 def _fetch_thread(targets: list[Target], results: queue.Queue) -> None:
@@ -162,27 +183,40 @@ def _rules() -> judge.Rules:
 
 
 @transaction.atomic
-def check_record(*, monitored_url_id: int, analysis: judge.Analysis, claim: str | None, now: datetime) -> UrlCheck | None:
-    """Append the check, update the URL's health and schedule, snapshot if first or changed.
+def checks_record(*, items: list[tuple[int, judge.Analysis]], claim: str | None, now: datetime) -> list[UrlCheck]:
+    """Append the checks, update each URL's health and schedule, snapshot the first read and confirmed changes.
 
-    Returns None when the claim is no longer held (the check was recorded by an earlier delivery).
+    URLs whose claim is no longer `claim` are skipped: an earlier delivery recorded them.
     """
-    row = MonitoredUrl.objects.select_for_update().get(pk=monitored_url_id)
-    if claim is not None and str(row.claim) != str(claim):
-        return None
-    previous_text = selectors.latest_snapshot_text(monitored_url_id=row.id) if row.text_hash else ""
-    verdict = judge.verdict_give(row, analysis=analysis, now=now, rules=_rules())
-    _row_update(row, analysis=analysis, verdict=verdict, now=now)
-    check = UrlCheck.objects.create(
+    rows = MonitoredUrl.objects.select_for_update().in_bulk([pk for pk, _ in items])
+    rules, checks, updated, snapshots = _rules(), [], [], []
+    for pk, analysis in items:
+        row = rows.get(pk)
+        if row is None or (claim is not None and str(row.claim) != str(claim)):
+            continue
+        verdict = judge.verdict_give(row, analysis=analysis, now=now, rules=rules)
+        _row_update(row, analysis=analysis, verdict=verdict, now=now)
+        checks.append(_check_build(row, analysis=analysis, verdict=verdict, claim=claim, now=now))
+        updated.append(row)
+        if verdict.snapshot:
+            snapshots.append(_snapshot_build(row, check=checks[-1], analysis=analysis, changed=verdict.content_changed, now=now))
+    UrlCheck.objects.bulk_create(checks)
+    for snapshot in snapshots:
+        snapshot.url_check_id = snapshot.url_check.pk
+    UrlSnapshot.objects.bulk_create(snapshots)
+    for row in updated:  # bulk_update's CASE expressions cost more Python time than these small UPDATEs
+        row.save(update_fields=ROW_FIELDS)
+    return checks
+
+
+def _check_build(row: MonitoredUrl, *, analysis: judge.Analysis, verdict: judge.Verdict, claim: str | None, now: datetime) -> UrlCheck:
+    return UrlCheck(
         monitored_url=row, checked_at=now, status=analysis.fetched.status, final_url=analysis.fetched.final_url,
         outcome=analysis.outcome, health=verdict.health, event=verdict.event, detail=verdict.detail[:500],
         response_ms=analysis.fetched.elapsed_ms, content_hash=analysis.content_hash, text_hash=analysis.text_hash,
         content_changed=verdict.content_changed, quote_match=analysis.quote.match, quote_score=analysis.quote.score,
         error=analysis.fetched.error, claim=claim,
     )
-    if verdict.snapshot:
-        _snapshot_take(row, check=check, analysis=analysis, previous_text=previous_text, now=now)
-    return check
 
 
 def _row_update(row: MonitoredUrl, *, analysis: judge.Analysis, verdict: judge.Verdict, now: datetime) -> None:
@@ -202,7 +236,6 @@ def _row_update(row: MonitoredUrl, *, analysis: judge.Analysis, verdict: judge.V
         row.content_changed_at = now
     _row_schedule(row, verdict=verdict, retry_after=fetched.retry_after, now=now)
     row.claim = None
-    row.save()
 
 
 def _row_schedule(row: MonitoredUrl, *, verdict: judge.Verdict, retry_after: float | None, now: datetime) -> None:
@@ -214,13 +247,14 @@ def _row_schedule(row: MonitoredUrl, *, verdict: judge.Verdict, retry_after: flo
     row.next_check_at = scheduling.next_check_at(now=now, interval=row.interval_seconds, jitter=cadence.jitter, not_before=retry_after)
 
 
-def _snapshot_take(row: MonitoredUrl, *, check: UrlCheck, analysis: judge.Analysis, previous_text: str, now: datetime) -> None:
+def _snapshot_build(row: MonitoredUrl, *, check: UrlCheck, analysis: judge.Analysis, changed: bool, now: datetime) -> UrlSnapshot:
     headers = {name: analysis.fetched.headers[name] for name in RECORDED_HEADERS if name in analysis.fetched.headers}
-    UrlSnapshot.objects.create(
+    previous_text = selectors.latest_snapshot_text(monitored_url_id=row.id) if changed else ""
+    return UrlSnapshot(
         monitored_url=row, url_check=check, taken_at=now, body_sha256=analysis.content_hash,
         content_type=analysis.fetched.content_type[:200], headers=headers, text=analysis.text or "",
         diff_summary=judge.diff_summary(previous_text, analysis.text or "") if previous_text else "",
     )
 
 
-__all__ = ["Event", "check_batch_run", "check_record", "checks_dispatch", "monitored_url_ensure", "monitored_urls_sync"]
+__all__ = ["check_batch_run", "checks_record", "checks_dispatch", "monitored_url_ensure", "monitored_urls_sync"]
