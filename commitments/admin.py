@@ -400,3 +400,4 @@ class PartyAssessmentAdmin(AppendOnlyAdmin):
 admin.site.site_header = "Commitments Tracker"
 admin.site.site_title = "Commitments Tracker"
 admin.site.index_title = "Staff workspace"
+from commitments.checks import admin as _checks_admin  # noqa: E402,F401

@@ -176,3 +176,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Source checks ----------------------------------------------------------------
+# Scheduled re-checking of every URL linked from a source or a piece of evidence
+# (commitments/checks/). Every knob is an environment variable.
+# Networks the fetcher may reach although they are not public (comma-separated CIDRs).
+# Empty by default: loopback, private, link-local... are all refused. Tests allow 127.0.0.0/8.
+TRACKER_CHECK_ALLOWED_NETWORKS = envlist("TRACKER_CHECK_ALLOWED_NETWORKS")
+TRACKER_CHECK_CONCURRENCY = envint("TRACKER_CHECK_CONCURRENCY", 100)  # requests in flight per batch
+TRACKER_CHECK_HOST_RATE = float(os.environ.get("TRACKER_CHECK_HOST_RATE", "1.0"))  # requests a second per host
+TRACKER_CHECK_HOST_IN_FLIGHT = envint("TRACKER_CHECK_HOST_IN_FLIGHT", 2)  # per host, across all workers
+TRACKER_CHECK_CONNECT_TIMEOUT = float(os.environ.get("TRACKER_CHECK_CONNECT_TIMEOUT", "10"))
+TRACKER_CHECK_TOTAL_TIMEOUT = float(os.environ.get("TRACKER_CHECK_TOTAL_TIMEOUT", "30"))
+TRACKER_CHECK_MAX_BYTES = envint("TRACKER_CHECK_MAX_BYTES", 10 * 1024 * 1024)
+TRACKER_CHECK_MAX_REDIRECTS = envint("TRACKER_CHECK_MAX_REDIRECTS", 10)
+TRACKER_CHECK_INTERVAL = envint("TRACKER_CHECK_INTERVAL", 24 * 3600)  # seconds between checks of a new URL
+TRACKER_CHECK_MIN_INTERVAL = envint("TRACKER_CHECK_MIN_INTERVAL", 3600)  # changed or failing URLs come back this soon
+TRACKER_CHECK_MAX_INTERVAL = envint("TRACKER_CHECK_MAX_INTERVAL", 7 * 24 * 3600)  # stable URLs back off up to this
+TRACKER_CHECK_JITTER = float(os.environ.get("TRACKER_CHECK_JITTER", "0.1"))  # share of the interval
+TRACKER_CHECK_FULL_GET_EVERY = envint("TRACKER_CHECK_FULL_GET_EVERY", 5)  # unconditional GET every Nth check
+TRACKER_CHECK_GONE_FAILURES = envint("TRACKER_CHECK_GONE_FAILURES", 3)  # as the Internet Archive's link bot:
+TRACKER_CHECK_GONE_DAYS = envint("TRACKER_CHECK_GONE_DAYS", 3)  # 3 failures, 3 days apart, before "gone"
+TRACKER_CHECK_CHANGE_CONFIRMATIONS = envint("TRACKER_CHECK_CHANGE_CONFIRMATIONS", 2)  # same new text seen N times
+TRACKER_CHECK_FUZZY_THRESHOLD = float(os.environ.get("TRACKER_CHECK_FUZZY_THRESHOLD", "85"))  # 0-100
+TRACKER_CHECK_BATCH_SIZE = envint("TRACKER_CHECK_BATCH_SIZE", 50)  # URLs per Celery task
+TRACKER_CHECK_DISPATCH_LIMIT = envint("TRACKER_CHECK_DISPATCH_LIMIT", 5000)  # URLs claimed per dispatcher run
+TRACKER_CHECK_DISPATCH_EVERY = float(os.environ.get("TRACKER_CHECK_DISPATCH_EVERY", "60"))  # seconds
+TRACKER_CHECK_LEASE = envint("TRACKER_CHECK_LEASE", 900)  # a claimed URL is due again after this if never checked
+TRACKER_CHECK_USER_AGENT = os.environ.get(
+    "TRACKER_CHECK_USER_AGENT", f"CommitmentsTracker-LinkCheck/1.0 (+{SITE_URL}/; checks cited sources)"
+)
+CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
+    "task": "commitments.tasks.checks.checks_dispatch",
+    "schedule": TRACKER_CHECK_DISPATCH_EVERY,
+}
+# --- end of source checks ----------------------------------------------------------

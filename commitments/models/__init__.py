@@ -1,5 +1,6 @@
 """The domain models, one module per subject."""
 
+from .checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot  # source checks
 from .domain import (
     Claim,
     Commitment,
@@ -18,6 +19,7 @@ from .domain import (
 )
 
 __all__ = [
+    "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
     "Claim",
     "Commitment",
     "Evidence",

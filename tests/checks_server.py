@@ -1,0 +1,145 @@
+"""A real HTTP server on loopback for the source-check tests and the benchmark.
+
+One asyncio loop in a background thread serves any number of ports (each port is a
+separate origin). Routes map a path to an async handler returning a Response; the
+same routes are served on every port. Every request is logged.
+"""
+
+import asyncio
+import textwrap
+import threading
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]
+    port: int
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes | str = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    chunked: bool = False  # no Content-Length: the body ends when the connection closes
+
+    def encoded(self) -> bytes:
+        return self.body.encode() if isinstance(self.body, str) else self.body
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class LocalOrigins:
+    def __init__(self, ports: int = 3) -> None:
+        self.count = ports
+        self.ports: list[int] = []
+        self.routes: dict[str, Handler] = {}
+        self.log: list[Request] = []
+        self.loop = asyncio.new_event_loop()
+        self._servers: list[asyncio.base_events.Server] = []
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def start(self) -> "LocalOrigins":
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
+        return self
+
+    async def _start(self) -> None:
+        for _ in range(self.count):
+            server = await asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=1024)
+            self._servers.append(server)
+            self.ports.append(server.sockets[0].getsockname()[1])
+
+    def stop(self) -> None:
+        async def close():
+            for server in self._servers:
+                server.close()
+            for task in asyncio.all_tasks():
+                if task is not asyncio.current_task():
+                    task.cancel()
+        asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+    def url(self, path: str, origin: int = 0) -> str:
+        return f"http://127.0.0.1:{self.ports[origin]}{path}"
+
+    def route(self, path: str, handler: Handler | Response) -> None:
+        if isinstance(handler, Response):
+            response = handler
+
+            async def fixed(request: Request) -> Response:
+                return response
+
+            handler = fixed
+        self.routes[path] = handler
+
+    def hits(self, path: str) -> int:
+        return sum(1 for r in self.log if r.path == path)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            method, path, _ = lines[0].split(" ", 2)
+            headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+            request = Request(method, path, headers, writer.get_extra_info("sockname")[1])
+            self.log.append(request)
+            handler = self.routes.get(path.split("?")[0])
+            response = await handler(request) if handler else Response(404, "no such page")
+            if response.delay:
+                await asyncio.sleep(response.delay)
+            await self._write(writer, response)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def _write(self, writer: asyncio.StreamWriter, response: Response) -> None:
+        body = response.encoded()
+        reason = HTTPStatus(response.status).phrase if response.status in HTTPStatus._value2member_map_ else "Status"
+        headers = {"content-type": "text/html; charset=utf-8", "connection": "close", **response.headers}
+        if not response.chunked:
+            headers["content-length"] = str(len(body))
+        head = f"HTTP/1.1 {response.status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        writer.write(head.encode("latin-1"))
+        for start in range(0, len(body), 65536):
+            writer.write(body[start:start + 65536])
+            await writer.drain()
+        await writer.drain()
+
+
+def html(body: str, title: str = "A page") -> str:
+    return (f"<html><head><title>{title}</title><script>var x = 1;</script></head><body><nav>Menu Home About</nav>"
+            f"<main>{body}</main><footer>Footer text</footer></body></html>")
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF showing `text` in Helvetica (enough for pypdf's text extraction)."""
+    lines = textwrap.wrap(text, 80)
+    ops = "BT /F1 10 Tf 40 800 Td 12 TL " + " ".join(f"({line.replace('(', '[').replace(')', ']')}) Tj T*" for line in lines) + " ET"
+    content = zlib.compress(ops.encode("latin-1"))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

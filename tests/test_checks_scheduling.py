@@ -1,0 +1,133 @@
+# ruff: noqa: F811  (fixtures imported from tests.checks_helpers)
+"""Claiming due URLs, idempotent batches, the selectors, the admin and the command."""
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from commitments.checks import scheduling, selectors, services
+from commitments.models.checks import Event, MonitoredUrl, UrlCheck
+from tests.checks_helpers import T0, check_url, days, loopback_allowed, origins  # noqa: F401
+from tests.checks_server import Response, html
+
+
+def test_it_syncs_every_distinct_linked_url(make_evidence, make_source, db):
+    make_source(url="https://a.example/1")
+    make_evidence(url="https://a.example/1")
+    make_evidence(url="https://b.example/2")
+    make_source(url="")
+    assert services.monitored_urls_sync(now=T0) == 2
+    assert services.monitored_urls_sync(now=T0) == 0
+    assert set(MonitoredUrl.objects.values_list("url", flat=True)) == {"https://a.example/1", "https://b.example/2"}
+
+
+def test_it_claims_due_urls_once(make_evidence, db):
+    for n in range(5):
+        make_evidence(url=f"https://a.example/{n}")
+    services.monitored_urls_sync(now=T0)
+    claim, ids = scheduling.due_claim(now=T0, limit=3, lease=900)
+    assert len(ids) == 3
+    _, more = scheduling.due_claim(now=T0, limit=10, lease=900)
+    assert len(more) == 2 and not set(ids) & set(more)
+    assert scheduling.due_claim(now=T0 + timedelta(seconds=60), limit=10, lease=900)[1] == []
+    assert len(scheduling.due_claim(now=T0 + timedelta(seconds=901), limit=10, lease=900)[1]) == 5  # lease ran out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_skips_rows_another_dispatcher_has_locked(make_evidence):
+    for n in range(4):
+        make_evidence(url=f"https://a.example/{n}")
+    services.monitored_urls_sync(now=T0)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_dispatcher():
+        with transaction.atomic():
+            list(MonitoredUrl.objects.select_for_update().order_by("id")[:2])
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=other_dispatcher)
+    thread.start()
+    locked.wait(10)
+    try:
+        _, ids = scheduling.due_claim(now=T0, limit=10, lease=900)
+    finally:
+        release.set()
+        thread.join()
+    assert sorted(ids) == sorted(MonitoredUrl.objects.order_by("id").values_list("id", flat=True)[2:])
+
+
+def test_it_records_a_redelivered_batch_only_once(origins, loopback_allowed, make_evidence):
+    origins.route("/once", Response(200, html("<p>Hello.</p>")))
+    make_evidence(url=origins.url("/once"))
+    claim, batches = services.checks_dispatch(now=T0)
+    assert batches and len(batches[0]) == 1
+    assert len(services.check_batch_run(ids=batches[0], claim=claim, now=T0)) == 1
+    assert services.check_batch_run(ids=batches[0], claim=claim, now=T0) == []  # redelivery after the ack was lost
+    assert UrlCheck.objects.count() == 1 and origins.hits("/once") == 1
+    row = MonitoredUrl.objects.get()
+    assert row.claim is None and row.next_check_at > T0 + timedelta(hours=20)
+
+
+def test_it_gives_the_digest_its_events_with_links(origins, loopback_allowed, make_evidence, make_source, django_assert_max_num_queries):
+    origins.route("/dead", Response(404, "no"))
+    origins.route("/old", Response(301, "", {"location": origins.url("/new", origin=2)}))
+    origins.route("/new", Response(200, html("<p>Here now.</p>")))
+    source = make_source(url=origins.url("/dead"), title="Joint statement")
+    evidence = make_evidence(url=origins.url("/old"), title="News report")
+    for d in (0, 3, 6):
+        check_url(origins.url("/dead"), now=days(d))
+    check_url(origins.url("/old"), now=days(1))
+    with django_assert_max_num_queries(3):
+        events = selectors.health_events(start=days(0), end=days(7))
+    assert [(e.kind, e.url) for e in events] == [(Event.MOVED, origins.url("/old")), (Event.GONE, origins.url("/dead"))]
+    moved, gone = events
+    assert moved.new_url == origins.url("/new", origin=2) and moved.evidence == [(evidence.pk, "News report")]
+    assert gone.sources == [(source.pk, "Joint statement")] and gone.at == days(6) and gone.detail
+    assert selectors.health_events(start=days(2), end=days(6)) == []
+
+
+def test_it_gives_the_api_current_health_in_one_query(db, origins, loopback_allowed, django_assert_num_queries):
+    origins.route("/fine", Response(200, html("<p>Fine.</p>")))
+    check_url(origins.url("/fine"))
+    with django_assert_num_queries(1):
+        health = selectors.latest_checks(urls=[origins.url("/fine"), "https://never.example/"])
+    assert list(health) == [origins.url("/fine")]
+    assert health[origins.url("/fine")].health == "ok" and health[origins.url("/fine")].last_status == 200
+
+
+def test_it_checks_one_url_by_hand_and_prints_json(db, origins, loopback_allowed, capsys):
+    origins.route("/by-hand", Response(200, html("<p>By hand.</p>")))
+    call_command("check_sources", "--url", origins.url("/by-hand"))
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["outcome"], printed["health"], printed["status"]) == ("ok", "ok", 200)
+    assert MonitoredUrl.objects.get().url == origins.url("/by-hand")
+
+
+def test_it_checks_the_due_urls_by_hand(origins, loopback_allowed, make_evidence, capsys):
+    origins.route("/due", Response(200, html("<p>Due.</p>")))
+    make_evidence(url=origins.url("/due"))
+    call_command("check_sources", "--due")
+    assert "1 URLs checked." in capsys.readouterr().out
+    assert UrlCheck.objects.get().outcome == "ok"
+
+
+def test_the_admin_lists_health_with_filters(admin_client, origins, loopback_allowed, make_evidence, django_assert_max_num_queries):
+    for n in range(5):
+        origins.route(f"/admin-{n}", Response(200 if n % 2 else 404, html("<p>x</p>")))
+        make_evidence(url=origins.url(f"/admin-{n}"), excerpt="x")
+        check_url(origins.url(f"/admin-{n}"))
+    for query in ("", "?problem=gone", "?problem=moved", "?problem=changed", "?problem=quote_missing", "?health=failing"):
+        with django_assert_max_num_queries(8):
+            response = admin_client.get(f"/admin/commitments/monitoredurl/{query}")
+        assert response.status_code == 200
+    assert b"Failing" in admin_client.get("/admin/commitments/monitoredurl/?health=failing").content
+    with django_assert_max_num_queries(8):
+        assert admin_client.get("/admin/commitments/urlcheck/").status_code == 200
+    row = MonitoredUrl.objects.first()
+    assert admin_client.get(f"/admin/commitments/monitoredurl/{row.pk}/change/").status_code == 200
