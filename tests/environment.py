@@ -6,6 +6,8 @@ Settings read the environment at import, so these must be set before Django star
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Tests flush the Redis database they use (broker queues, politeness state): a
+# dedicated one, never db 0.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_URL", "memory://")
