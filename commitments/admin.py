@@ -397,3 +397,4 @@ class PartyAssessmentAdmin(AppendOnlyAdmin):
 admin.site.site_header = "Commitments Tracker"
 admin.site.site_title = "Commitments Tracker"
 admin.site.index_title = "Staff workspace"
+from commitments.digests import admin as _digests_admin  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """The domain models, one module per subject."""
 
+from .digests import DigestDelivery, Subscriber  # weekly digests
 from .domain import (
     Claim,
     Commitment,
@@ -20,6 +21,7 @@ from .domain import (
 __all__ = [
     "Claim",
     "Commitment",
+    "DigestDelivery",
     "Evidence",
     "Party",
     "PartyAssessment",
@@ -29,6 +31,7 @@ __all__ = [
     "Statement",
     "Status",
     "StatusUpdate",
+    "Subscriber",
     "Theme",
     "Verdict",
     "VerdictUpdate",

@@ -1,1 +1,2 @@
 """Celery tasks, one module per job. Celery's autodiscovery imports this package."""
+from commitments.tasks.digests import digest_batch_send, digests_enqueue, digests_send_due  # noqa: E402,F401  weekly digests
