@@ -16,7 +16,7 @@ SECTIONS = (
     ("evidence", "New evidence", "evidence"),
     ("new_commitments", "New commitments", "commitment"),
     ("new_claims", "New claims", "claim"),
-    ("verdicts", "Verdicts given", "verdictupdate"),
+    ("verdicts", "Verdicts given", "claim"),
     ("assessments", "Party assessments", "partyassessment"),
     ("source_health", "Source health", None),
 )
