@@ -204,7 +204,10 @@ def _order_key(row: dict) -> tuple:
 
 
 def _status_at(history: list[dict], moment: datetime, *, before_id: int | None = None) -> str:
-    known = [row for row in history if row["recorded_at"] < moment or (before_id is not None and row["recorded_at"] == moment and row["id"] < before_id)]
+    def known_then(row: dict) -> bool:
+        return row["recorded_at"] < moment or (before_id is not None and row["recorded_at"] == moment and row["id"] < before_id)
+
+    known = [row for row in history if known_then(row)]
     return max(known, key=_order_key)["status"] if known else Status.NOT_YET_RATED
 
 
@@ -255,7 +258,8 @@ def _evidence_items(*, period: Period, commitments: dict[int, CommitmentRow], cl
     on_claims = _pairs(Evidence.claims.through.objects.filter(**in_period).values_list("evidence_id", "claim_id"))
     items = []
     for evidence in Evidence.objects.filter(created_at__gte=period.start, created_at__lt=period.end).order_by("created_at", "id"):
-        about = [commitments[pk] for pk in sorted(on_commitments.get(evidence.pk, ()))] + [claims[pk] for pk in sorted(on_claims.get(evidence.pk, ()))]
+        about = [commitments[pk] for pk in sorted(on_commitments.get(evidence.pk, ()))]
+        about += [claims[pk] for pk in sorted(on_claims.get(evidence.pk, ()))]
         items.append(Item(
             scopes=tuple(row.scope for row in about), title=evidence.title, url=evidence.url, at=evidence.created_at,
             new=evidence.get_stance_display(), detail=evidence.publisher,
@@ -326,7 +330,10 @@ def _health_items(*, events: list[dict], commitments: dict[int, CommitmentRow], 
     for event in events:
         scopes = [commitments[pk].scope for pk in event.get("commitment_ids", ()) if pk in commitments]
         scopes += [claims[pk].scope for pk in event.get("claim_ids", ()) if pk in claims]
-        items.append(Item(scopes=tuple(scopes), title=event["title"], url=event["url"], at=event.get("at"), new=HEALTH_KINDS.get(event["kind"], event["kind"]), detail=event.get("detail", "")))
+        items.append(Item(
+            scopes=tuple(scopes), title=event["title"], url=event["url"], at=event.get("at"),
+            new=HEALTH_KINDS.get(event["kind"], event["kind"]), detail=event.get("detail", ""),
+        ))
     return items
 
 

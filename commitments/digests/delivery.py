@@ -71,7 +71,8 @@ def _subscribers(ids: list[int]) -> list[Subscriber]:
 
 
 def _filter_names(subscriber: Subscriber) -> str:
-    return ", ".join([*(s.title for s in subscriber.statements.all()), *(p.name for p in subscriber.parties.all()), *(t.name for t in subscriber.themes.all())])
+    names = [s.title for s in subscriber.statements.all()] + [p.name for p in subscriber.parties.all()]
+    return ", ".join(names + [t.name for t in subscriber.themes.all()])
 
 
 def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime) -> dict[int, int]:
@@ -91,7 +92,8 @@ def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime
     DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key).filter(
         Q(status=State.RETRY) | Q(status=State.CLAIMED, claimed_at__lt=stale)
     ).exclude(claim_token=token).update(status=State.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
-    return dict(DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key, claim_token=token).values_list("subscriber_id", "pk"))
+    ours = DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key, claim_token=token)
+    return dict(ours.values_list("subscriber_id", "pk"))
 
 
 def smtp_error_is_permanent(error: Exception) -> bool:
@@ -108,9 +110,13 @@ def _connection_survives(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused) and getattr(error, "smtp_code", 250) != 421
 
 
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
 def _record(*, delivery_id: int, status: str, error: Exception | None = None) -> None:
     """1 query: the outcome of one attempt, only if we still hold the claim."""
-    values = {"status": status, "last_error": f"{type(error).__name__}: {error}"[:2000] if error else ""}
+    values = {"status": status, "last_error": _describe(error) if error else ""}
     if status == State.SENT:
         values["sent_at"] = Now()
     DigestDelivery.objects.filter(pk=delivery_id, status=State.CLAIMED).update(**values)
@@ -118,7 +124,7 @@ def _record(*, delivery_id: int, status: str, error: Exception | None = None) ->
 
 def _release(delivery_ids: list[int], error: Exception) -> None:
     if delivery_ids:
-        DigestDelivery.objects.filter(pk__in=delivery_ids, status=State.CLAIMED).update(status=State.RETRY, last_error=f"{type(error).__name__}: {error}"[:2000])
+        DigestDelivery.objects.filter(pk__in=delivery_ids, status=State.CLAIMED).update(status=State.RETRY, last_error=_describe(error))
 
 
 def digest_headers(*, unsubscribe: str) -> dict[str, str]:

@@ -37,7 +37,9 @@ class SubscribeForm(forms.Form):
 
 def _request_subscription(data: dict) -> bool:
     try:
-        subscription_request(email=data["email"], statements=data.get("statements") or (), parties=data.get("parties") or (), themes=data.get("themes") or ())
+        subscription_request(
+            email=data["email"], statements=data.get("statements") or (), parties=data.get("parties") or (), themes=data.get("themes") or (),
+        )
     except (smtplib.SMTPException, OSError):
         logger.exception("Could not send a subscription confirmation")
         return False
