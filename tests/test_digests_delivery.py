@@ -46,7 +46,7 @@ def test_it_sends_a_complete_digest_with_both_parts_and_unsubscribe_headers(week
         assert "25 Mar 2024" in part  # a target date within 30 days
         assert f"https://tracker.example.org/admin/commitments/commitment/{week.c_kz.pk}/change/" in part
     assert "In progress -> Fulfilled" in text
-    assert "In progress &rarr; <strong>Fulfilled</strong>" in html
+    assert "In progress &rarr; <b>Fulfilled</b>" in html
     assert "Fulfilled: 1 (a week ago 0)" in text and "In progress: 0 (a week ago 2)" in text  # the tally
     assert "Source health" not in text
     delivery = DigestDelivery.objects.get()

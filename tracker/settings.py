@@ -185,7 +185,7 @@ TRACKER_DIGEST_BATCH_SIZE = envint("TRACKER_DIGEST_BATCH_SIZE", 500)
 # A claim older than this belongs to a sender that died (tasks are killed after CELERY_TASK_TIME_LIMIT).
 TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES = envint("TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES", 15)
 # Items listed per section of one e-mail; the rest are counted with a link to the full list.
-TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 50)
+TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 25)
 TRACKER_DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("TRACKER_DIGEST_UNSUBSCRIBE_MAILTO", "")
 
 from celery.schedules import crontab  # noqa: E402

@@ -4,6 +4,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 
 from commitments.models import Status, Subscriber
 
@@ -29,6 +31,8 @@ class Section:
     items: tuple[Item, ...]  # at most TRACKER_DIGEST_MAX_ITEMS
     total: int
     more_url: str
+    text: str = ""  # the rendered items, see item_fragments
+    html: SafeString = mark_safe("")  # noqa: S308 (empty)
 
     @property
     def more(self) -> int:
@@ -73,11 +77,29 @@ def subscriber_filter(subscriber: Subscriber) -> Filter:
     )
 
 
-def _section(*, key: str, title: str, items: list[Item], more_model: str | None) -> Section:
-    limit = settings.TRACKER_DIGEST_MAX_ITEMS
+def item_fragments(*, changes: WeekChanges, item: Item, upcoming: bool = False) -> tuple[str, str]:
+    """One item's text and HTML, rendered once per batch however many digests show it.
+
+    Thousands of digests share the same few hundred items: rendering each item once and
+    joining the pieces makes a digest cost one small template, not hundreds of loop turns.
+    """
+    cached = changes._fragments.get(id(item))
+    if cached is None:
+        context = {"item": item, "upcoming": upcoming}
+        text = get_template("emails/weekly-digest-item-body-text.html").render(context)
+        html = get_template("emails/weekly-digest-item-body-html.html").render(context)
+        cached = changes._fragments[id(item)] = (text, html)
+    return cached
+
+
+def _section(*, changes: WeekChanges, key: str, title: str, items: list[Item], more_model: str | None) -> Section:
+    shown = tuple(items[: settings.TRACKER_DIGEST_MAX_ITEMS])
+    fragments = [item_fragments(changes=changes, item=item, upcoming=key == "upcoming") for item in shown]
     return Section(
-        key=key, title=title, items=tuple(items[:limit]), total=len(items),
+        key=key, title=title, items=shown, total=len(items),
         more_url=admin_list_url(more_model) if more_model else site_url("/admin/"),
+        text="".join(text for text, _ in fragments),
+        html=mark_safe("".join(html for _, html in fragments)),  # noqa: S308 (rendered by autoescaping templates)
     )
 
 
@@ -100,9 +122,11 @@ def digest_content(*, changes: WeekChanges, digest_filter: Filter) -> DigestCont
     content = DigestContent(
         period=changes.period, filter=digest_filter,
         sections=tuple(
-            _section(key=key, title=title, items=keep(getattr(changes, key)), more_model=model) for key, title, model in SECTIONS
+            _section(changes=changes, key=key, title=title, items=keep(getattr(changes, key)), more_model=model) for key, title, model in SECTIONS
         ),
-        upcoming=_section(key="upcoming", title="Target dates in the next 30 days", items=keep(changes.upcoming), more_model="commitment"),
+        upcoming=_section(
+            changes=changes, key="upcoming", title="Target dates in the next 30 days", items=keep(changes.upcoming), more_model="commitment",
+        ),
         tally=_tally(changes=changes, digest_filter=digest_filter),
     )
     changes._filtered[digest_filter] = content

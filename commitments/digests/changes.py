@@ -78,6 +78,11 @@ class Item:
     detail: str = ""
     links: tuple[Link, ...] = ()
 
+    @property
+    def day(self) -> str:
+        """"6 Mar 2024": formatted here because the template filter is slow at 10,000 digests."""
+        return f"{self.at.day} {self.at:%b %Y}" if self.at else ""
+
 
 @dataclass
 class CommitmentRow:
@@ -105,6 +110,7 @@ class WeekChanges:
     upcoming: list[Item]
     commitments: list[CommitmentRow]
     _filtered: dict = field(default_factory=dict, repr=False)
+    _fragments: dict = field(default_factory=dict, repr=False)
 
 
 def site_url(path: str) -> str:
