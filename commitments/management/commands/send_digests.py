@@ -16,7 +16,6 @@ from commitments.digests.delivery import (
     BatchResult,
     _subscribers,
     chunked,
-    digest_headers,
     digest_render,
     digests_plan,
     digests_send_batch,
@@ -61,7 +60,8 @@ class Command(BaseCommand):
     def send_to(self, *, period: Period, changes, to: str) -> None:
         """A test send: no subscriber row, no delivery row, so it can be repeated freely."""
         content = digest_content(changes=changes, digest_filter=Filter())
-        link = site_url("/subscribe/")  # nobody to unsubscribe: point at the subscription page instead
-        rendered = digest_render(content=content, unsubscribe=link)
-        email_message(rendered=rendered, to=to, headers=digest_headers(unsubscribe=link)).send()
+        # Nobody to unsubscribe: the footer points at the subscription page, and no one-click
+        # List-Unsubscribe header is sent, since a mail client's POST there would do nothing.
+        rendered = digest_render(content=content, unsubscribe=site_url("/subscribe/"))
+        email_message(rendered=rendered, to=to).send()
         self.stderr.write(f"Sent the {period.key} digest ({content.change_count} changes) to {to}.")
