@@ -211,3 +211,25 @@ CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
     "schedule": TRACKER_CHECK_DISPATCH_EVERY,
 }
 # --- end of source checks ----------------------------------------------------------
+
+# --- Digests (weekly e-mail digests for subscribers) ---------------------------
+# Sent on TRACKER_DIGEST_DAY at TRACKER_DIGEST_HOUR in TRACKER_DIGEST_TIMEZONE, about the ISO
+# week before. Beat ticks hourly; the task itself decides whether that local hour has come,
+# which stays right across DST changes and half-hour time zones without per-entry beat clocks.
+TRACKER_DIGEST_DAY = os.environ.get("TRACKER_DIGEST_DAY", "monday").strip().lower()
+TRACKER_DIGEST_HOUR = envint("TRACKER_DIGEST_HOUR", 8)
+TRACKER_DIGEST_TIMEZONE = os.environ.get("TRACKER_DIGEST_TIMEZONE", "UTC")
+TRACKER_DIGEST_SEND_EMPTY = envbool("TRACKER_DIGEST_SEND_EMPTY")
+TRACKER_DIGEST_BATCH_SIZE = envint("TRACKER_DIGEST_BATCH_SIZE", 500)
+# A claim older than this belongs to a sender that died (tasks are killed after CELERY_TASK_TIME_LIMIT).
+TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES = envint("TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES", 15)
+# Items listed per section of one e-mail; the rest are counted with a link to the full list.
+TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 25)
+TRACKER_DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("TRACKER_DIGEST_UNSUBSCRIBE_MAILTO", "")
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["weekly-digests"] = {
+    "task": "commitments.tasks.digests.digests_send_due",
+    "schedule": crontab(minute=0),
+}

@@ -1,6 +1,7 @@
 """The domain models, one module per subject."""
 
 from .checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot  # source checks
+from .digests import DigestDelivery, Subscriber  # weekly digests
 from .domain import (
     Claim,
     Commitment,
@@ -22,6 +23,7 @@ __all__ = [
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
     "Claim",
     "Commitment",
+    "DigestDelivery",
     "Evidence",
     "Party",
     "PartyAssessment",
@@ -31,6 +33,7 @@ __all__ = [
     "Statement",
     "Status",
     "StatusUpdate",
+    "Subscriber",
     "Theme",
     "Verdict",
     "VerdictUpdate",

@@ -1,0 +1,106 @@
+"""Staff: manage subscribers, preview anyone's digest for any ISO week, read the delivery log."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from commitments.models import DigestDelivery, Subscriber
+
+from .build import digest_content, subscriber_filter
+from .changes import week_changes_load
+from .delivery import _filter_names, digest_headers, digest_render
+from .periods import period_before, period_parse
+from .subscriptions import unsubscribe_url
+
+
+class SubscriberStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Receiving digests"), ("pending", "Not confirmed yet"), ("unsubscribed", "Unsubscribed")]
+
+    def queryset(self, request, queryset):
+        return {
+            "active": lambda: queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True),
+            "pending": lambda: queryset.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True),
+            "unsubscribed": lambda: queryset.filter(unsubscribed_at__isnull=False),
+        }.get(self.value(), lambda: queryset)()
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "state", "filters", "created_at", "confirmed_at", "unsubscribed_at", "preview"]
+    list_filter = [SubscriberStateFilter, "parties", "themes", "statements"]
+    search_fields = ["email"]
+    filter_horizontal = ["statements", "parties", "themes"]
+    readonly_fields = ["created_at", "confirmed_at"]
+    fields = ["email", "statements", "parties", "themes", "created_at", "confirmed_at", "unsubscribed_at"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("statements", "parties", "themes")
+
+    @admin.display(description="state")
+    def state(self, obj: Subscriber) -> str:
+        if obj.unsubscribed_at:
+            return "unsubscribed"
+        return "active" if obj.confirmed_at else "pending"
+
+    @admin.display(description="filters")
+    def filters(self, obj: Subscriber) -> str:
+        return _filter_names(obj) or "everything"
+
+    @admin.display(description="digest")
+    def preview(self, obj: Subscriber) -> str:
+        return format_html('<a href="{}">preview</a>', reverse("admin:commitments_subscriber_preview", args=[obj.pk]))
+
+    def get_urls(self):
+        preview = path("<int:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="commitments_subscriber_preview")
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The digest this subscriber gets (or got) for ?week=YYYY-Www; the last full week by default."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        subscriber = get_object_or_404(self.get_queryset(request), pk=object_id)
+        week, error, rendered, content = request.GET.get("week", "").strip(), "", None, None
+        try:
+            period = period_parse(week) if week else period_before(now=timezone.now())
+        except ValueError as invalid:
+            period, error = period_before(now=timezone.now()), str(invalid)
+        changes = week_changes_load(period=period)
+        content = digest_content(changes=changes, digest_filter=subscriber_filter(subscriber))
+        link = unsubscribe_url(subscriber_id=subscriber.pk)
+        rendered = digest_render(content=content, unsubscribe=link, filter_names=_filter_names(subscriber))
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": f"Digest preview: {subscriber.email}",
+            "subscriber": subscriber, "period": period, "error": error, "rendered": rendered, "content": content,
+            "headers": digest_headers(unsubscribe=link),
+        }
+        return TemplateResponse(request, "digests/admin_preview.html", context)
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log: written only by the sender."""
+
+    list_display = ["subscriber", "period", "status", "attempts", "claimed_at", "sent_at", "last_error"]
+    list_filter = ["status", "period"]
+    list_select_related = ["subscriber"]
+    search_fields = ["subscriber__email", "period"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

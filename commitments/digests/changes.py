@@ -1,0 +1,364 @@
+"""What changed in one period, loaded with a fixed set of queries and filtered in memory.
+
+`week_changes_load` runs the same ~20 queries whatever the number of subscribers; each
+subscriber's digest is then a filter over these lists (`WeekChanges.for_filter`), cached
+per distinct filter, so a batch of 500 subscribers costs no more queries than one.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from commitments.models import Claim, Commitment, Evidence, PartyAssessment, Score, Statement, Status, StatusUpdate, Verdict, VerdictUpdate
+
+from .periods import Period
+
+UPCOMING_DAYS = 30
+FINAL_STATUSES = frozenset({Status.FULFILLED, Status.BROKEN, Status.NOT_ASSESSABLE})
+HEALTH_KINDS = {"gone": "Gone", "moved": "Moved", "changed": "Changed", "quote_missing": "Quote missing"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one commitment or claim concerns, for matching subscriber filters."""
+
+    statement_id: int | None
+    party_ids: frozenset[int]
+    theme_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A subscriber's filters. Empty means everything. Kinds combine with AND, values within a kind with OR."""
+
+    statement_ids: frozenset[int] = frozenset()
+    party_ids: frozenset[int] = frozenset()
+    theme_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.statement_ids or self.party_ids or self.theme_ids)
+
+    def matches_scope(self, scope: Scope) -> bool:
+        return (
+            (not self.statement_ids or scope.statement_id in self.statement_ids)
+            and (not self.party_ids or not self.party_ids.isdisjoint(scope.party_ids))
+            and (not self.theme_ids or not self.theme_ids.isdisjoint(scope.theme_ids))
+        )
+
+    def matches(self, scopes: Iterable[Scope]) -> bool:
+        """An item concerns the subscriber if any of the things it is about matches.
+
+        Items about nothing in particular (scopes empty) reach only unfiltered subscribers.
+        """
+        return self.is_empty or any(self.matches_scope(scope) for scope in scopes)
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a digest section. `fields` holds what the templates show."""
+
+    scopes: tuple[Scope, ...]
+    title: str
+    url: str
+    at: datetime | date | None = None
+    old: str = ""
+    new: str = ""
+    detail: str = ""
+    links: tuple[Link, ...] = ()
+
+    @property
+    def day(self) -> str:
+        """"6 Mar 2024": formatted here because the template filter is slow at 10,000 digests."""
+        return f"{self.at.day} {self.at:%b %Y}" if self.at else ""
+
+
+@dataclass
+class CommitmentRow:
+    id: int
+    label: str
+    url: str
+    scope: Scope
+    status: str
+    target_date: date | None
+    created_at: datetime
+    status_before: str | None = None  # at the period's start; None if it did not exist yet
+    status_after: str | None = None  # at the period's end; None if it did not exist yet
+
+
+@dataclass
+class WeekChanges:
+    period: Period
+    status_changes: list[Item]
+    evidence: list[Item]
+    new_commitments: list[Item]
+    new_claims: list[Item]
+    verdicts: list[Item]
+    assessments: list[Item]
+    source_health: list[Item]
+    upcoming: list[Item]
+    commitments: list[CommitmentRow]
+    _filtered: dict = field(default_factory=dict, repr=False)
+    _fragments: dict = field(default_factory=dict, repr=False)
+
+
+def site_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def admin_url(model: str, pk: int) -> str:
+    return site_url(reverse(f"admin:commitments_{model}_change", args=[pk]))
+
+
+def admin_list_url(model: str) -> str:
+    return site_url(reverse(f"admin:commitments_{model}_changelist"))
+
+
+def source_health_events(*, start: datetime, end: datetime) -> list[dict]:
+    """Source-check events of the period, as dicts: title, url, kind (gone/moved/changed/quote_missing), detail, at.
+
+    Optional keys `commitment_ids` / `claim_ids` let filtered subscribers see the events
+    about what they follow; events without them reach unfiltered subscribers only.
+
+    Returns [] until source checks exist. Wire it after merging:
+        from commitments.checks.selectors import health_events
+        return health_events(start=start, end=end)
+    """
+    return []
+
+
+# --- The scope index: every commitment and claim, with what it concerns ------------------
+
+
+def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = defaultdict(set)
+    for owner, other in rows:
+        grouped[owner].add(other)
+    return grouped
+
+
+def _commitment_label(statement_title: str, parent_ordinal: int | None, ordinal: int, title: str) -> str:
+    number = f"{parent_ordinal}.{ordinal}" if parent_ordinal else str(ordinal)
+    return f"{statement_title}: {number}. {title}"
+
+
+def commitments_index() -> dict[int, CommitmentRow]:
+    """5 queries: every commitment with its label, status and scope (statement parties count for it)."""
+    statement_parties = _pairs(Statement.parties.through.objects.values_list("statement_id", "party_id"))
+    own_parties = _pairs(Commitment.parties.through.objects.values_list("commitment_id", "party_id"))
+    themes = _pairs(Commitment.themes.through.objects.values_list("commitment_id", "theme_id"))
+    rows = Commitment.objects.order_by().values_list(
+        "id", "statement_id", "parent_id", "parent__ordinal", "ordinal", "title", "statement__title", "status", "target_date", "created_at",
+    )
+    index = {}
+    for pk, statement_id, parent_id, parent_ordinal, ordinal, title, statement_title, status, target_date, created_at in rows:
+        scope = Scope(
+            statement_id=statement_id,
+            party_ids=frozenset(own_parties.get(pk, set()) | statement_parties.get(statement_id, set())),
+            # A deliverable is about its point's themes too.
+            theme_ids=frozenset(themes.get(pk, set()) | themes.get(parent_id, set())),
+        )
+        index[pk] = CommitmentRow(
+            id=pk, label=_commitment_label(statement_title, parent_ordinal, ordinal, title), url=admin_url("commitment", pk),
+            scope=scope, status=status, target_date=target_date, created_at=created_at,
+        )
+    return index
+
+
+@dataclass
+class ClaimRow:
+    id: int
+    title: str
+    url: str
+    scope: Scope
+    created_at: datetime
+
+
+def claims_index() -> dict[int, ClaimRow]:
+    """4 queries: every claim with its scope (its statement's parties count for it)."""
+    statement_parties = _pairs(Statement.parties.through.objects.values_list("statement_id", "party_id"))
+    parties = _pairs(Claim.parties.through.objects.values_list("claim_id", "party_id"))
+    themes = _pairs(Claim.themes.through.objects.values_list("claim_id", "theme_id"))
+    index = {}
+    for pk, statement_id, title, created_at in Claim.objects.order_by().values_list("id", "statement_id", "title", "created_at"):
+        scope = Scope(
+            statement_id=statement_id,
+            party_ids=frozenset(parties.get(pk, set()) | statement_parties.get(statement_id, set())),
+            theme_ids=frozenset(themes.get(pk, set())),
+        )
+        index[pk] = ClaimRow(id=pk, title=title, url=admin_url("claim", pk), scope=scope, created_at=created_at)
+    return index
+
+
+# --- Status history: old -> new, and the status at the period's start and end ---------------
+
+
+def _order_key(row: dict) -> tuple:
+    # StatusUpdate's ordering: the current status is the latest effective date, then the latest recorded.
+    return (row["effective_on"], row["recorded_at"], row["id"])
+
+
+def _status_at(history: list[dict], moment: datetime, *, before_id: int | None = None) -> str:
+    def known_then(row: dict) -> bool:
+        return row["recorded_at"] < moment or (before_id is not None and row["recorded_at"] == moment and row["id"] < before_id)
+
+    known = [row for row in history if known_then(row)]
+    return max(known, key=_order_key)["status"] if known else Status.NOT_YET_RATED
+
+
+def _histories(*, start: datetime) -> dict[int, list[dict]]:
+    """1 query: the whole status history of every commitment that changed since `start`."""
+    changed = StatusUpdate.objects.filter(recorded_at__gte=start).values("commitment_id")
+    rows = StatusUpdate.objects.filter(commitment_id__in=changed).order_by().values("id", "commitment_id", "status", "effective_on", "recorded_at")
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[row["commitment_id"]].append(row)
+    return grouped
+
+
+def _tally_statuses(*, commitments: dict[int, CommitmentRow], histories: dict[int, list[dict]], period: Period) -> None:
+    for row in commitments.values():
+        history = histories.get(row.id)
+        if row.created_at < period.end:
+            row.status_after = _status_at(history, period.end) if history else row.status
+        if row.created_at < period.start:
+            row.status_before = _status_at(history, period.start) if history else row.status
+
+
+def _evidence_links(evidence: Iterable[Evidence]) -> tuple[Link, ...]:
+    return tuple(Link(title=item.title, url=item.url) for item in evidence)
+
+
+def _status_changes(*, period: Period, commitments: dict[int, CommitmentRow], histories: dict[int, list[dict]]) -> list[Item]:
+    """2 queries: status updates recorded in the period, with their evidence."""
+    updates = (
+        StatusUpdate.objects.filter(recorded_at__gte=period.start, recorded_at__lt=period.end)
+        .order_by("recorded_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+    )
+    items = []
+    for update in updates:
+        row = commitments[update.commitment_id]
+        old = _status_at(histories.get(update.commitment_id, []), update.recorded_at, before_id=update.id)
+        items.append(Item(
+            scopes=(row.scope,), title=row.label, url=row.url, at=update.effective_on,
+            old=Status(old).label, new=update.get_status_display(), detail=update.rationale, links=_evidence_links(update.evidence.all()),
+        ))
+    return items
+
+
+def _evidence_items(*, period: Period, commitments: dict[int, CommitmentRow], claims: dict[int, ClaimRow]) -> list[Item]:
+    """3 queries: evidence added in the period and what it is attached to."""
+    in_period = {"evidence__created_at__gte": period.start, "evidence__created_at__lt": period.end}
+    on_commitments = _pairs(Evidence.commitments.through.objects.filter(**in_period).values_list("evidence_id", "commitment_id"))
+    on_claims = _pairs(Evidence.claims.through.objects.filter(**in_period).values_list("evidence_id", "claim_id"))
+    items = []
+    for evidence in Evidence.objects.filter(created_at__gte=period.start, created_at__lt=period.end).order_by("created_at", "id"):
+        about = [commitments[pk] for pk in sorted(on_commitments.get(evidence.pk, ()))]
+        about += [claims[pk] for pk in sorted(on_claims.get(evidence.pk, ()))]
+        items.append(Item(
+            scopes=tuple(row.scope for row in about), title=evidence.title, url=evidence.url, at=evidence.created_at,
+            new=evidence.get_stance_display(), detail=evidence.publisher,
+            links=tuple(Link(title=getattr(row, "label", None) or row.title, url=row.url) for row in about),
+        ))
+    return items
+
+
+def _new_items(rows: Iterable, *, period: Period, title: str = "label") -> list[Item]:
+    fresh = sorted((row for row in rows if period.start <= row.created_at < period.end), key=lambda row: (row.created_at, row.id))
+    return [Item(scopes=(row.scope,), title=getattr(row, title), url=row.url, at=row.created_at) for row in fresh]
+
+
+def _verdicts(*, period: Period, claims: dict[int, ClaimRow]) -> list[Item]:
+    """2 queries: verdicts given in the period, with their evidence."""
+    updates = (
+        VerdictUpdate.objects.filter(recorded_at__gte=period.start, recorded_at__lt=period.end)
+        .order_by("recorded_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+    )
+    return [
+        Item(
+            scopes=(claims[update.claim_id].scope,), title=claims[update.claim_id].title, url=claims[update.claim_id].url,
+            at=update.recorded_at, new=Verdict(update.verdict).label, detail=update.rationale, links=_evidence_links(update.evidence.all()),
+        )
+        for update in updates
+    ]
+
+
+def _previous_scores(*, period: Period, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """1 query: each (commitment, party)'s latest score before the period."""
+    commitment_ids = {commitment_id for commitment_id, _ in pairs}
+    earlier = PartyAssessment.objects.filter(commitment_id__in=commitment_ids, recorded_at__lt=period.start).order_by(
+        "assessed_on", "recorded_at", "id"
+    ).values_list("commitment_id", "party_id", "score")
+    return {(commitment_id, party_id): score for commitment_id, party_id, score in earlier}  # the last one wins
+
+
+def _assessments(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
+    """3 queries: party assessments recorded in the period, their evidence and the score before."""
+    assessments = list(
+        PartyAssessment.objects.filter(recorded_at__gte=period.start, recorded_at__lt=period.end)
+        .select_related("party").order_by("recorded_at", "id")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+    )
+    before = _previous_scores(period=period, pairs={(a.commitment_id, a.party_id) for a in assessments}) if assessments else {}
+    items = []
+    for assessment in assessments:
+        row = commitments[assessment.commitment_id]
+        previous = before.get((assessment.commitment_id, assessment.party_id))
+        items.append(Item(
+            scopes=(row.scope,), title=f"{assessment.party.name} on {row.label}", url=row.url, at=assessment.assessed_on,
+            old=Score(previous).label if previous is not None else "", new=Score(assessment.score).label,
+            detail=assessment.rationale, links=_evidence_links(assessment.evidence.all()),
+        ))
+        before[(assessment.commitment_id, assessment.party_id)] = assessment.score
+    return items
+
+
+def _upcoming(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
+    first, last = period.end.date(), period.end.date() + timedelta(days=UPCOMING_DAYS)
+    due = [row for row in commitments.values() if row.target_date and first <= row.target_date <= last and row.status not in FINAL_STATUSES]
+    due.sort(key=lambda row: (row.target_date, row.id))
+    return [Item(scopes=(row.scope,), title=row.label, url=row.url, at=row.target_date, new=Status(row.status).label) for row in due]
+
+
+def _health_items(*, events: list[dict], commitments: dict[int, CommitmentRow], claims: dict[int, ClaimRow]) -> list[Item]:
+    items = []
+    for event in events:
+        scopes = [commitments[pk].scope for pk in event.get("commitment_ids", ()) if pk in commitments]
+        scopes += [claims[pk].scope for pk in event.get("claim_ids", ()) if pk in claims]
+        items.append(Item(
+            scopes=tuple(scopes), title=event["title"], url=event["url"], at=event.get("at"),
+            new=HEALTH_KINDS.get(event["kind"], event["kind"]), detail=event.get("detail", ""),
+        ))
+    return items
+
+
+def week_changes_load(*, period: Period, health_events: list[dict] | None = None) -> WeekChanges:
+    """Everything the digests of `period` show, for every subscriber at once (a fixed ~20 queries)."""
+    commitments, claims = commitments_index(), claims_index()
+    histories = _histories(start=period.start)
+    _tally_statuses(commitments=commitments, histories=histories, period=period)
+    if health_events is None:
+        health_events = source_health_events(start=period.start, end=period.end)
+    return WeekChanges(
+        period=period,
+        status_changes=_status_changes(period=period, commitments=commitments, histories=histories),
+        evidence=_evidence_items(period=period, commitments=commitments, claims=claims),
+        new_commitments=_new_items(commitments.values(), period=period),
+        new_claims=_new_items(claims.values(), period=period, title="title"),
+        verdicts=_verdicts(period=period, claims=claims),
+        assessments=_assessments(period=period, commitments=commitments),
+        source_health=_health_items(events=health_events, commitments=commitments, claims=claims),
+        upcoming=_upcoming(period=period, commitments=commitments),
+        commitments=list(commitments.values()),
+    )

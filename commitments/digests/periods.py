@@ -1,0 +1,79 @@
+"""ISO weeks in the digest time zone, and when the weekly digest is due."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def digest_timezone() -> ZoneInfo:
+    return ZoneInfo(settings.TRACKER_DIGEST_TIMEZONE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One ISO week, Monday 00:00 to the next Monday 00:00 in the digest time zone."""
+
+    year: int
+    week: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.first_day + timedelta(days=6)
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first_day, time(), tzinfo=digest_timezone())
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.first_day + timedelta(days=7), time(), tzinfo=digest_timezone())
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def period_parse(key: str) -> Period:
+    """ "2024-W05" -> Period; ValueError with a clear message otherwise."""
+    match = _KEY.match(key.strip())
+    if not match:
+        raise ValueError(f"“{key}” is not an ISO week: write it as YYYY-Www, e.g. 2024-W05.")
+    year, week = int(match[1]), int(match[2])
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError as error:
+        raise ValueError(f"{year} has no ISO week {week}.") from error
+    return Period(year, week)
+
+
+def period_containing(*, moment: datetime) -> Period:
+    year, week, _ = moment.astimezone(digest_timezone()).isocalendar()
+    return Period(year, week)
+
+
+def period_before(*, now: datetime) -> Period:
+    """The ISO week before the one containing `now`: what a digest sent at `now` covers."""
+    return period_containing(moment=now.astimezone(digest_timezone()) - timedelta(days=7))
+
+
+def digest_is_due(*, now: datetime) -> bool:
+    """True during the configured hour of the configured day, local time.
+
+    Beat ticks every hour, so exactly one tick falls in that local hour, whatever
+    the time zone's offset (even half-hour ones) and across DST changes.
+    """
+    local = now.astimezone(digest_timezone())
+    return DAYS[local.weekday()] == settings.TRACKER_DIGEST_DAY and local.hour == settings.TRACKER_DIGEST_HOUR

@@ -1,0 +1,108 @@
+"""Subscribe (double opt-in), confirm and unsubscribe. Links carry tokens signed with SECRET_KEY.
+
+Asking to subscribe sends one e-mail, the confirmation, and changes nothing an existing
+subscriber receives: the requested filters travel inside the signed link and are applied
+only when it is followed. So nobody can subscribe, or re-filter, someone else's address.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from commitments.emails import email_send
+from commitments.models import Party, Statement, Subscriber, Theme
+
+from .changes import site_url
+
+CONFIRM_SALT = "commitments.digests.confirm"
+UNSUBSCRIBE_SALT = "commitments.digests.unsubscribe"
+CONFIRM_MAX_AGE = timedelta(days=7)
+
+
+class InvalidToken(Exception):
+    """A link that was tampered with, truncated or (for confirmation) is older than seven days."""
+
+
+def unsubscribe_token(*, subscriber_id: int) -> str:
+    # No expiry: the link in a two-year-old digest must still work.
+    return signing.dumps(subscriber_id, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(*, subscriber_id: int) -> str:
+    return site_url(reverse("digests:unsubscribe", args=[unsubscribe_token(subscriber_id=subscriber_id)]))
+
+
+def subscriber_from_token(*, token: str) -> Subscriber:
+    try:
+        subscriber_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return Subscriber.objects.get(pk=subscriber_id)
+    except (signing.BadSignature, Subscriber.DoesNotExist) as error:
+        raise InvalidToken from error
+
+
+def _confirm_token(*, email: str, statements: Iterable[Statement], parties: Iterable[Party], themes: Iterable[Theme]) -> str:
+    payload = {"e": email, "s": sorted(s.pk for s in statements), "p": sorted(p.pk for p in parties), "t": sorted(t.pk for t in themes)}
+    return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
+
+
+def _subscriber_get_or_create(*, email: str) -> Subscriber:
+    subscriber = Subscriber.objects.filter(email__iexact=email).first()
+    if subscriber is not None:
+        return subscriber
+    try:
+        with transaction.atomic():
+            return Subscriber.objects.create(email=email)
+    except IntegrityError:  # created concurrently: the address is unique whatever its case
+        return Subscriber.objects.get(email__iexact=email)
+
+
+def subscription_request(
+    *, email: str, statements: Iterable[Statement] = (), parties: Iterable[Party] = (), themes: Iterable[Theme] = ()
+) -> None:
+    """Start double opt-in: record the address (unconfirmed if new) and send the confirmation e-mail.
+
+    Raises the backend's SMTP errors, so the caller can tell the person to try again.
+    """
+    email = email.strip()
+    statements, parties, themes = list(statements), list(parties), list(themes)
+    _subscriber_get_or_create(email=email)
+    token = _confirm_token(email=email, statements=statements, parties=parties, themes=themes)
+    context = {
+        "confirm_url": site_url(reverse("digests:confirm", args=[token])),
+        "filter_names": ", ".join(item.name if hasattr(item, "name") else item.title for item in [*statements, *parties, *themes]),
+        "site_url": site_url(""),
+    }
+    email_send(name="confirm-subscription", context=context, to=email)
+
+
+def confirm_token_check(*, token: str) -> dict:
+    """The signed request inside a confirmation link; InvalidToken if tampered with or expired."""
+    try:
+        return signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature as error:  # SignatureExpired is a BadSignature
+        raise InvalidToken from error
+
+
+@transaction.atomic
+def subscription_confirm(*, token: str, now: datetime) -> Subscriber:
+    """Apply a followed confirmation link: the subscriber is active from now, with the filters asked for."""
+    payload = confirm_token_check(token=token)
+    subscriber = _subscriber_get_or_create(email=payload["e"])
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    # Ids that no longer exist are dropped rather than failing the confirmation.
+    subscriber.statements.set(Statement.objects.filter(pk__in=payload["s"]))
+    subscriber.parties.set(Party.objects.filter(pk__in=payload["p"]))
+    subscriber.themes.set(Theme.objects.filter(pk__in=payload["t"]))
+    if subscriber.confirmed_at is None or subscriber.unsubscribed_at is not None:
+        subscriber.confirmed_at = now
+    subscriber.unsubscribed_at = None
+    subscriber.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    return subscriber
+
+
+def subscription_cancel(*, subscriber: Subscriber, now: datetime) -> None:
+    """Unsubscribe at once: the next batch will not pick this address (a second click changes nothing)."""
+    Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=now)

@@ -1,0 +1,112 @@
+"""Public pages: subscribe, confirm (double opt-in), unsubscribe (page and RFC 8058 one-click); and the API endpoint.
+
+None of these needs a login. None of them ever lists subscribers or tells whether an
+address is subscribed: every request to subscribe gets the same answer.
+"""
+
+import logging
+import smtplib
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from commitments.models import Party, Statement, Theme
+
+from .subscriptions import InvalidToken, confirm_token_check, subscriber_from_token, subscription_cancel, subscription_confirm, subscription_request
+
+logger = logging.getLogger(__name__)
+SENT_MESSAGE = "If the address is valid, a confirmation e-mail is on its way: follow its link to start receiving the digest."
+SEND_FAILED = "We could not send the confirmation e-mail just now. Please try again in a few minutes."
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(max_length=254)
+    statements = forms.ModelMultipleChoiceField(Statement.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    parties = forms.ModelMultipleChoiceField(Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+
+
+def _request_subscription(data: dict) -> bool:
+    try:
+        subscription_request(
+            email=data["email"], statements=data.get("statements") or (), parties=data.get("parties") or (), themes=data.get("themes") or (),
+        )
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not send a subscription confirmation")
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = _request_subscription(form.cleaned_data)
+        return render(request, "digests/message.html", {"title": "Check your inbox" if sent else "Please try again",
+                                                        "message": SENT_MESSAGE if sent else SEND_FAILED}, status=200 if sent else 503)
+    return render(request, "digests/subscribe.html", {"form": form})
+
+
+def _invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "digests/message.html", {
+        "title": "This link does not work",
+        "message": "It is incomplete, was changed, or (for a confirmation) is older than seven days. You can subscribe again.",
+    }, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST confirms, so link scanners in mail servers cannot."""
+    try:
+        if request.method == "POST":
+            subscriber = subscription_confirm(token=token, now=timezone.now())
+            return render(request, "digests/message.html", {"title": "Subscribed", "message": f"{subscriber.email} will receive the weekly digest."})
+        payload = confirm_token_check(token=token)
+    except InvalidToken:
+        return _invalid(request)
+    return render(request, "digests/confirm.html", {"email": payload["e"]})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here without a CSRF token; the signed token is the secret.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a confirmation button; POST (that button, or a mail client's one-click) unsubscribes at once."""
+    try:
+        subscriber = subscriber_from_token(token=token)
+    except InvalidToken:
+        return _invalid(request)
+    if request.method == "POST":
+        subscription_cancel(subscriber=subscriber, now=timezone.now())
+        return render(request, "digests/message.html", {"title": "Unsubscribed", "message": f"{subscriber.email} will receive no more digests."})
+    return render(request, "digests/unsubscribe.html", {"email": subscriber.email})
+
+
+class SubscriptionSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    statements = serializers.SlugRelatedField(slug_field="slug", queryset=Statement.objects.all(), many=True, required=False)
+    parties = serializers.SlugRelatedField(slug_field="slug", queryset=Party.objects.all(), many=True, required=False)
+    themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
+
+
+class SubscriptionCreateView(APIView):
+    """Start a double opt-in subscription. Answers 202 whether or not the address is known; lists nothing."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []  # anonymous by design: no session, so no CSRF dance for API clients
+    serializer_class = SubscriptionSerializer
+
+    def post(self, request: Request) -> Response:
+        serializer = SubscriptionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not _request_subscription(serializer.validated_data):
+            return Response({"detail": SEND_FAILED}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response({"detail": SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)

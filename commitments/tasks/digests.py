@@ -1,0 +1,41 @@
+"""Weekly digests: beat ticks `digests_send_due` hourly; it fans out one task per batch of subscribers.
+
+Both tasks are safe to run twice (delivery rows are claimed before sending), hence acks_late:
+a batch whose worker died is re-delivered and finishes the job.
+"""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from commitments.digests.delivery import chunked, deliveries_give_up, digests_send_batch, subscribers_active
+from commitments.digests.periods import digest_is_due, period_before, period_parse
+
+MAX_RETRIES = 6  # backoff 1, 2, 4, 8, 16, 32 minutes: about an hour of SMTP trouble
+
+
+@shared_task(acks_late=True)
+def digests_send_due() -> None:
+    if digest_is_due(now=timezone.now()):
+        digests_enqueue.delay(period_before(now=timezone.now()).key)
+
+
+@shared_task(acks_late=True)
+def digests_enqueue(period: str) -> int:
+    """One task per batch of subscriber ids; returns the number of batches."""
+    batches = 0
+    for ids in chunked(subscribers_active(), settings.TRACKER_DIGEST_BATCH_SIZE):
+        digest_batch_send.delay(period, ids)
+        batches += 1
+    return batches
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def digest_batch_send(self, period: str, subscriber_ids: list[int]) -> dict[str, int]:
+    result = digests_send_batch(period=period_parse(period), subscriber_ids=subscriber_ids, now=timezone.now())
+    if result.retry:
+        if self.request.retries >= self.max_retries:
+            deliveries_give_up(period=period_parse(period), subscriber_ids=result.retry)
+        else:
+            raise self.retry(args=[period, result.retry], countdown=60 * 2**self.request.retries)
+    return {"sent": len(result.sent), "retry": len(result.retry), "failed": len(result.failed)}

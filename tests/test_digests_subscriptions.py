@@ -1,0 +1,123 @@
+"""Double opt-in (form and API), the signed links, and unsubscribing (page and RFC 8058 one-click)."""
+
+import re
+
+from django.test import Client
+
+from commitments.digests.delivery import digests_send_batch
+from commitments.digests.subscriptions import unsubscribe_token
+from commitments.models import Subscriber
+from tests.digests_week import SEND_AT, WEEK, parts
+
+pytest_plugins = ["tests.digests_support"]
+
+
+def confirm_link(smtp) -> str:
+    [message] = smtp.messages
+    text, html = parts(message)
+    path = re.search(r"https://tracker\.example\.org(/subscribe/confirm/[^/\s]+/)", text)[1]
+    assert path in html
+    return path
+
+
+def test_it_sends_only_a_confirmation_until_the_signed_link_is_followed(week, smtp, client):
+    assert client.get("/subscribe/").status_code == 200
+
+    response = client.post("/subscribe/", {"email": "kz@example.org", "parties": [week.kz.pk]})
+
+    assert response.status_code == 200 and b"Check your inbox" in response.content
+    assert smtp.messages[0]["Subject"] == "Confirm your Commitments Tracker weekly digest"
+    assert "Kazakhstan" in parts(smtp.messages[0])[0]
+    subscriber = Subscriber.objects.get(email="kz@example.org")
+    assert subscriber.confirmed_at is None and not subscriber.parties.exists()
+    digests_send_batch(period=WEEK, subscriber_ids=[subscriber.pk], now=SEND_AT)
+    assert len(smtp.messages) == 1  # no digest before confirmation
+
+    path = confirm_link(smtp)
+    page = client.get(path)
+    assert page.status_code == 200 and b"kz@example.org" in page.content
+    assert Subscriber.objects.get().confirmed_at is None  # a GET (a link scanner) confirms nothing
+    assert client.post(path).status_code == 200
+
+    subscriber.refresh_from_db()
+    assert subscriber.is_active and list(subscriber.parties.all()) == [week.kz]
+    digests_send_batch(period=WEEK, subscriber_ids=[subscriber.pk], now=SEND_AT)
+    assert len(smtp.messages) == 2 and "Ratified by parliament" in parts(smtp.messages[1])[0]
+
+
+def test_it_refuses_a_tampered_confirmation_link(week, smtp, client):
+    client.post("/subscribe/", {"email": "reader@example.org"})
+    path = confirm_link(smtp)
+    tampered = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
+
+    assert client.get(tampered).status_code == 400
+    assert client.post(tampered).status_code == 400
+    assert client.post("/subscribe/confirm/not-a-token/").status_code == 400
+    assert Subscriber.objects.get().confirmed_at is None
+
+
+def test_it_starts_double_opt_in_through_the_api_and_never_lists_subscribers(week, smtp, make_subscriber):
+    api = Client(enforce_csrf_checks=True)
+    make_subscriber("existing@example.org")
+
+    response = api.post("/api/v1/subscriptions/", {"email": "api@example.org", "parties": ["kazakhstan"], "themes": ["health"]},
+                        content_type="application/json")
+
+    assert response.status_code == 202
+    assert api.get("/api/v1/subscriptions/").status_code == 405
+    assert b"existing@example.org" not in api.get("/api/v1/subscriptions/").content
+    assert api.post("/api/v1/subscriptions/", {"email": "x@example.org", "parties": ["atlantis"]},
+                    content_type="application/json").status_code == 400
+    assert [m["To"] for m in smtp.messages] == ["api@example.org"]
+    assert api.post(confirm_link(smtp)).status_code == 403  # the confirm button's form carries a CSRF token
+    Client().post(confirm_link(smtp))
+    subscriber = Subscriber.objects.get(email="api@example.org")
+    assert subscriber.is_active and [p.slug for p in subscriber.parties.all()] == ["kazakhstan"]
+    assert [t.slug for t in subscriber.themes.all()] == ["health"]
+
+
+def test_it_keeps_one_subscriber_per_address_whatever_its_case(week, smtp, client, make_subscriber):
+    make_subscriber("Reader@Example.org")
+
+    client.post("/subscribe/", {"email": "reader@EXAMPLE.org", "parties": [week.ru.pk]})
+
+    assert Subscriber.objects.count() == 1
+    assert not Subscriber.objects.get().parties.exists()  # filters change only when the link is followed
+    client.post(confirm_link(smtp))
+    assert [p.slug for p in Subscriber.objects.get().parties.all()] == ["russia"]
+
+
+def test_it_unsubscribes_from_the_link_in_the_digest(week, smtp, client, make_subscriber):
+    subscriber = make_subscriber("reader@example.org")
+    digests_send_batch(period=WEEK, subscriber_ids=[subscriber.pk], now=SEND_AT)
+    path = re.search(r"https://tracker\.example\.org(/unsubscribe/\S+/)", parts(smtp.messages[0])[0])[1]
+
+    page = client.get(path)
+
+    assert page.status_code == 200 and b"reader@example.org" in page.content
+    assert Subscriber.objects.get().is_active  # looking is not unsubscribing
+    assert client.post(path).status_code == 200
+    assert Subscriber.objects.get().unsubscribed_at is not None
+
+
+def test_it_unsubscribes_with_one_click_post_and_sends_nothing_more(week, smtp, make_subscriber):
+    subscriber = make_subscriber("reader@example.org")
+    mail_client = Client(enforce_csrf_checks=True)  # a mail provider: no cookie, no CSRF token
+
+    response = mail_client.post(f"/unsubscribe/{unsubscribe_token(subscriber_id=subscriber.pk)}/", "List-Unsubscribe=One-Click",
+                                content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 200
+    assert Subscriber.objects.get().unsubscribed_at is not None
+    result = digests_send_batch(period=WEEK, subscriber_ids=[subscriber.pk], now=SEND_AT)
+    assert result.sent == [] and smtp.messages == []
+
+
+def test_it_refuses_a_tampered_unsubscribe_link(week, make_subscriber, client):
+    subscriber = make_subscriber("reader@example.org")
+    token = unsubscribe_token(subscriber_id=subscriber.pk)
+
+    assert client.post(f"/unsubscribe/{token}x/").status_code == 400
+    other_id = ("Z" if token[0] != "Z" else "Y") + token[1:]  # another payload under the same signature
+    assert client.get(f"/unsubscribe/{other_id}/").status_code == 400
+    assert Subscriber.objects.get().is_active
