@@ -119,3 +119,24 @@ def test_it_shows_deliveries_read_only(week, smtp, staff_client, make_subscriber
     assert staff_client.get("/admin/commitments/digestdelivery/add/").status_code == 403
     assert staff_client.post(f"/admin/commitments/digestdelivery/{delivery.pk}/delete/", {"post": "yes"}).status_code == 403
     assert DigestDelivery.objects.get().status == "sent"
+
+
+def test_it_reports_a_source_that_went_gone_from_the_real_check_history(week):
+    from commitments.models import Evidence, MonitoredUrl, UrlCheck
+
+    gone_at = datetime(2024, 3, 6, 9, tzinfo=UTC)
+    evidence = Evidence.objects.get(url="https://news.example.org/kz-ratified")
+    url = MonitoredUrl.objects.create(url=evidence.url, added_at=gone_at, next_check_at=gone_at)
+    UrlCheck.objects.create(monitored_url=url, checked_at=gone_at, status=410, outcome="not_found", health="gone",
+                            event="gone", detail="410 Gone, third failure in 6 days", quote_match="missing")
+
+    changes = week_changes_load(period=WEEK)
+
+    kazakhstan = digest_render(content=digest_content(changes=changes, digest_filter=Filter(party_ids=frozenset({week.kz.pk}))),
+                               unsubscribe="https://x/u/")
+    russia = digest_render(content=digest_content(changes=changes, digest_filter=Filter(party_ids=frozenset({week.ru.pk}))),
+                           unsubscribe="https://x/u/")
+    for part in (kazakhstan.text, kazakhstan.html):
+        assert "Source health (1)" in part
+        assert "Parliament ratifies the clinic deal" in part and "410 Gone, third failure in 6 days" in part
+    assert "Source health" not in russia.text  # the evidence backs Kazakhstan's point only

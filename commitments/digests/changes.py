@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from commitments.checks.selectors import health_events
 from commitments.models import Claim, Commitment, Evidence, PartyAssessment, Score, Statement, Status, StatusUpdate, Verdict, VerdictUpdate
 
 from .periods import Period
@@ -128,14 +129,36 @@ def admin_list_url(model: str) -> str:
 def source_health_events(*, start: datetime, end: datetime) -> list[dict]:
     """Source-check events of the period, as dicts: title, url, kind (gone/moved/changed/quote_missing), detail, at.
 
-    Optional keys `commitment_ids` / `claim_ids` let filtered subscribers see the events
-    about what they follow; events without them reach unfiltered subscribers only.
-
-    Returns [] until source checks exist. Wire it after merging:
-        from commitments.checks.selectors import health_events
-        return health_events(start=start, end=end)
+    `commitment_ids` / `claim_ids` name what quotes the source or cites the evidence at that
+    URL, so filtered subscribers see the events about what they follow. Six queries.
     """
-    return []
+    events = health_events(start=start, end=end)
+    source_ids = {pk for event in events for pk, _ in event.sources}
+    evidence_ids = {pk for event in events for pk, _ in event.evidence}
+    by_source_c, by_source_k = _quoting(Commitment, source_ids), _quoting(Claim, source_ids)
+    by_evidence_c = _pairs(Evidence.commitments.through.objects.filter(evidence_id__in=evidence_ids).values_list("evidence_id", "commitment_id"))
+    by_evidence_k = _pairs(Evidence.claims.through.objects.filter(evidence_id__in=evidence_ids).values_list("evidence_id", "claim_id"))
+    return [
+        {
+            "title": (event.sources or event.evidence or [(None, event.url)])[0][1],
+            "url": event.url,
+            "kind": "quote_missing" if event.kind == "quote_lost" else event.kind,
+            "detail": f"{event.detail} New address: {event.new_url}".strip() if event.new_url else event.detail,
+            "at": event.at,
+            "commitment_ids": _union(by_source_c, event.sources) | _union(by_evidence_c, event.evidence),
+            "claim_ids": _union(by_source_k, event.sources) | _union(by_evidence_k, event.evidence),
+        }
+        for event in events
+    ]
+
+
+def _quoting(model, source_ids: set[int]) -> dict[int, set[int]]:
+    """{source id: ids of the commitments (or claims) quoting it}."""
+    return _pairs((source_id, pk) for pk, source_id in model.objects.filter(source_id__in=source_ids).values_list("pk", "source_id"))
+
+
+def _union(index: dict[int, set[int]], owners: list[tuple[int, str]]) -> set[int]:
+    return set().union(*(index.get(pk, set()) for pk, _ in owners))
 
 
 # --- The scope index: every commitment and claim, with what it concerns ------------------
