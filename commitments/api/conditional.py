@@ -56,7 +56,7 @@ class ConditionalMixin:
         if validators is None:  # no timestamp to go by: hash what is sent
             response.render()
             validators = (quote_etag(hashlib.sha256(response.content).hexdigest()[:32]), None)
-            if not_modified := get_conditional_response(request._request, etag=validators[0], response=response):
+            if (not_modified := get_conditional_response(request._request, etag=validators[0])) is not None:
                 return not_modified
         response["ETag"] = validators[0]
         if validators[1] is not None:

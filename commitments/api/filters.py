@@ -10,7 +10,7 @@ from commitments.selectors import has_evidence_filter
 def _by_id_or_slug(path: str, *, many: bool):
     """A filter method matching `<path>` by numeric id or by slug."""
 
-    def method(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
         queryset = queryset.filter(**{f"{path}__{'id' if value.isdigit() else 'slug'}": value})
         return queryset.distinct() if many else queryset  # a many-to-many join can repeat rows
 

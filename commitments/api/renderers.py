@@ -53,6 +53,17 @@ def _flatten(row: dict, prefix: str = "") -> dict:
     return flat
 
 
+def _field_names(serializer, prefix: str = "") -> list[str]:
+    """Column names of an empty export, flattened like the rows would be."""
+    names = []
+    for name, field in serializer.fields.items():
+        if hasattr(field, "fields") and not getattr(field, "many", False):
+            names.extend(_field_names(field, f"{prefix}{name}."))
+        else:
+            names.append(f"{prefix}{name}")
+    return names
+
+
 class CSVRenderer(BaseRenderer):
     """A list as CSV: nested objects become `parent.child` columns, lists are joined with "; "."""
 
@@ -64,7 +75,9 @@ class CSVRenderer(BaseRenderer):
         if isinstance(data, dict) and "results" in data:
             data = data["results"]
         rows = [_flatten(row) for row in (data if isinstance(data, list) else [data])]
-        header = list(dict.fromkeys(key for row in rows for key in row))
+        view = (renderer_context or {}).get("view")
+        declared = _field_names(view.get_serializer()) if rows == [] and hasattr(view, "get_serializer") else []
+        header = list(dict.fromkeys([*declared, *(key for row in rows for key in row)]))
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=header, restval="", lineterminator="\r\n")
         writer.writeheader()
