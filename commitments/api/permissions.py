@@ -13,7 +13,7 @@ class ReadOrRecordHistory(BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
             return settings.TRACKER_API_ANONYMOUS_READ or request.user.is_authenticated
-        model = getattr(view, "write_models", {}).get(view.action)
+        model = getattr(view, "write_models", {}).get(getattr(view, "action", None))
         if model is None or not request.user.is_authenticated:
             return False
         return request.user.has_perm(f"{model._meta.app_label}.add_{model._meta.model_name}")

@@ -38,6 +38,7 @@ class ReadViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     renderer_classes = LIST_RENDERERS
     filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
     ordering = ["id"]
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a database error
     sync_ordering: tuple[str, ...] | None = ("updated_at", "id")
     write_models: dict = {}
 
