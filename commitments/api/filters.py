@@ -1,6 +1,9 @@
 """Filters for every list (django-filter). Statements, parties and themes are named by id or slug."""
 
+from datetime import UTC
+
 import django_filters as df
+from rest_framework.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from commitments.models import Claim, Commitment, Evidence, Party, PartyAssessment, Source, Stance, Statement, Status, StatusUpdate, Verdict
@@ -21,6 +24,18 @@ def id_or_slug(path: str, what: str, *, many: bool = False) -> df.CharFilter:
     return df.CharFilter(method=_by_id_or_slug(path, many=many), help_text=f"The {what}'s id or slug, e.g. `1` or `g7-2021`.")
 
 
+class UpdatedSinceFilter(df.IsoDateTimeFilter):
+    """An ISO date-time, converted to UTC here: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+
+    def filter(self, qs: QuerySet, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError as exc:
+                raise ValidationError({self.field_name: "This date-time is out of range."}) from exc
+        return super().filter(qs, value)
+
+
 UPDATED_SINCE = "Only rows changed at or after this ISO 8601 date-time (incremental sync), e.g. `2024-05-01T00:00:00Z`. Switches to cursor pagination."
 
 
@@ -34,7 +49,7 @@ class CommitmentFilter(df.FilterSet):
         help_text="`points`: numbered points only; `deliverables`: deliverables only. Both when absent.",
     )
     parent = df.NumberFilter(field_name="parent_id", help_text="Deliverables of this point (its id).")
-    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     has_evidence = df.BooleanFilter(method="filter_has_evidence", help_text="`true`: with at least one piece of evidence; `false`: none.")
     target_before = df.DateFilter(field_name="target_date", lookup_expr="lte", help_text="Target date on or before this date (YYYY-MM-DD).")
     target_after = df.DateFilter(field_name="target_date", lookup_expr="gte", help_text="Target date on or after this date (YYYY-MM-DD).")
@@ -55,7 +70,7 @@ class StatementFilter(df.FilterSet):
     party = id_or_slug("parties", "bound party", many=True)
     announcing_party = id_or_slug("announcing_party", "announcing party")
     theme = id_or_slug("commitments__themes", "theme", many=True)
-    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     announced_after = df.DateFilter(field_name="announced_on", lookup_expr="gte", help_text="Announced on or after (YYYY-MM-DD).")
     announced_before = df.DateFilter(field_name="announced_on", lookup_expr="lte", help_text="Announced on or before (YYYY-MM-DD).")
 
@@ -70,7 +85,7 @@ class ClaimFilter(df.FilterSet):
     theme = id_or_slug("themes", "theme", many=True)
     source = id_or_slug("source", "source")
     verdict = df.MultipleChoiceFilter(choices=Verdict.choices, help_text="Current verdict; repeat for several.")
-    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     has_evidence = df.BooleanFilter(method="filter_has_evidence", help_text="`true`: with at least one piece of evidence; `false`: none.")
 
     class Meta:
@@ -89,7 +104,7 @@ class EvidenceFilter(df.FilterSet):
     party = id_or_slug("commitments__parties", "party responsible for a linked commitment", many=True)
     theme = id_or_slug("commitments__themes", "theme of a linked commitment", many=True)
     stance = df.ChoiceFilter(choices=Stance.choices, help_text="Supports, contradicts or gives context.")
-    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     published_after = df.DateFilter(field_name="published_on", lookup_expr="gte", help_text="Published on or after (YYYY-MM-DD).")
     published_before = df.DateFilter(field_name="published_on", lookup_expr="lte", help_text="Published on or before (YYYY-MM-DD).")
 
@@ -114,7 +129,7 @@ class PartyFilter(df.FilterSet):
 
 class SourceFilter(df.FilterSet):
     statement = id_or_slug("statements", "statement", many=True)
-    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     language = df.CharFilter(help_text="BCP 47 language tag, e.g. `en`.")
 
     class Meta:
@@ -128,7 +143,7 @@ class AssessmentFilter(df.FilterSet):
     party = id_or_slug("party", "party")
     theme = id_or_slug("commitment__themes", "theme", many=True)
     score = df.ChoiceFilter(choices=[(-1, "-1"), (0, "0"), (1, "1")], help_text="-1, 0 or 1.")
-    updated_since = df.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte", help_text="Only assessments recorded at or after this ISO 8601 date-time.")
+    updated_since = UpdatedSinceFilter(field_name="recorded_at", lookup_expr="gte", help_text="Only assessments recorded at or after this ISO 8601 date-time.")
     assessed_after = df.DateFilter(field_name="assessed_on", lookup_expr="gte", help_text="Assessed on or after (YYYY-MM-DD).")
     assessed_before = df.DateFilter(field_name="assessed_on", lookup_expr="lte", help_text="Assessed on or before (YYYY-MM-DD).")
 
