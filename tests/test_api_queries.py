@@ -8,11 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Claim, Commitment, Status
 from commitments.services import assessment_record, evidence_attach, verdict_update_record
-from tests.api_support import _no_throttling, api, record_status  # noqa: F401
+from tests.api_support import record_status
+
+pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
 # Queries per request: the ETag aggregate (which also gives the count), the page, one per prefetch.
 LISTS = {
-    "/api/v1/commitments/": 6,  # fingerprint, page (+ statement, parent, evidence count), parties, themes, deliverables, latest evidence
+    "/api/v1/commitments/": 7,  # fingerprint, page (+ statement, parent), parties, themes, deliverables, latest evidence, evidence counts
     "/api/v1/statements/": 4,  # fingerprint, page, parties, sources
     "/api/v1/claims/": 4,  # fingerprint, page, parties, themes
     "/api/v1/evidence/": 4,  # fingerprint, page, commitments, claims
@@ -21,8 +23,9 @@ LISTS = {
     "/api/v1/sources/": 2,  # fingerprint, page
     "/api/v1/assessments/": 3,  # fingerprint, page (+ party), evidence
     "/api/v1/stats/": 7,  # by status, statement, party, theme; names of statements, parties, themes
-    "/api/v1/stats/compliance/": 3,
-    "/api/v1/stats/status-over-time/": 1,
+    # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
+    "/api/v1/stats/compliance/": (5, 2),  # + latest assessments, parties, commitments
+    "/api/v1/stats/status-over-time/": (3, 2),  # + one SQL statement
     "/api/v1/feeds/status-changes.atom": 1,
 }
 
@@ -54,10 +57,11 @@ def queries_for(client, url: str) -> int:
 def test_every_list_costs_a_fixed_number_of_queries(api, n, make_statement, make_party, make_evidence, theme, alice, django_assert_max_num_queries):
     build(n, make_statement, make_party, make_evidence, theme, alice)
     for url, expected in LISTS.items():
-        with django_assert_max_num_queries(expected):
+        first, repeat = expected if isinstance(expected, tuple) else (expected, expected)
+        with django_assert_max_num_queries(first):
             response = api.get(url)
         assert response.status_code == 200, url
-        assert queries_for(api, url) == expected, url
+        assert queries_for(api, url) == repeat, url
 
 
 def test_the_commitments_page_has_the_rows_it_claims(api, make_statement, make_party, make_evidence, theme, alice):

@@ -8,7 +8,9 @@ from django.utils import timezone
 from commitments.api.serializers import CommitmentSerializer
 from commitments.models import Claim, Commitment, PartyAssessment, Status, Verdict
 from commitments.services import assessment_record, evidence_attach, verdict_update_record
-from tests.api_support import _no_throttling, api, ids, record_status, results  # noqa: F401
+from tests.api_support import ids, record_status, results
+
+pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from tracker.wsgi import application
-from tests.api_support import _no_throttling, api  # noqa: F401
+
+pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
 
 def _document() -> dict:

@@ -7,7 +7,9 @@ import pytest
 from commitments.models import Status
 from commitments.selectors import score_percent, week_end
 from commitments.services import assessment_record
-from tests.api_support import _no_throttling, api, record_status  # noqa: F401
+from tests.api_support import record_status
+
+pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
 
 @pytest.fixture
@@ -95,3 +97,16 @@ def test_the_compliance_matrix_uses_each_pairs_latest_score(api, history):
     assert rows[a1.pk]["scores"] == {"canada": {"score": 1, "assessed_on": "2021-06-01"}, "japan": {"score": 0, "assessed_on": "2021-06-01"}}
     assert rows[a2.pk]["number"] == "2" and rows[a2.pk]["scores"]["japan"]["score"] == -1
     assert api.get("/api/v1/stats/compliance/?statement=nothing").json() == {"parties": [], "rows": []}
+
+
+def test_cached_aggregates_change_as_soon_as_the_history_does(api, history):
+    url = "/api/v1/stats/status-over-time/?start=2020-10-05&end=2020-10-05"
+    assert _nonzero(api.get(url).json()[0]) == {"in_progress": 2}
+    record_status(history["a1"], history["alice"], Status.STALLED, date(2020, 10, 2))
+    assert _nonzero(api.get(url).json()[0]) == {"in_progress": 1, "stalled": 1}
+    matrix_url = "/api/v1/stats/compliance/"
+    assert api.get(matrix_url).json()["rows"] == []
+    assessment_record(
+        commitment=history["a1"], party=history["canada"], score=1, assessed_on=date(2021, 1, 1), rationale="r", author=history["alice"],
+    )
+    assert len(api.get(matrix_url).json()["rows"]) == 1

@@ -6,7 +6,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
-from tests.api_support import _no_throttling, api, client_for  # noqa: F401
+from tests.api_support import client_for
+
+pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
 GOOD_STATUS = {"status": "in_progress", "effective_on": "2021-06-01", "rationale": "Work began."}
 

@@ -3,8 +3,8 @@
 from datetime import UTC
 
 import django_filters as df
-from rest_framework.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
 
 from commitments.models import Claim, Commitment, Evidence, Party, PartyAssessment, Source, Stance, Statement, Status, StatusUpdate, Verdict
 from commitments.selectors import has_evidence_filter
@@ -36,14 +36,19 @@ class UpdatedSinceFilter(df.IsoDateTimeFilter):
         return super().filter(qs, value)
 
 
-UPDATED_SINCE = "Only rows changed at or after this ISO 8601 date-time (incremental sync), e.g. `2024-05-01T00:00:00Z`. Switches to cursor pagination."
+UPDATED_SINCE = (
+    "Only rows changed at or after this ISO 8601 date-time (incremental sync), e.g. `2024-05-01T00:00:00Z`. "
+    "Switches to cursor pagination."
+)
 
 
 class CommitmentFilter(df.FilterSet):
     statement = id_or_slug("statement", "statement")
     party = id_or_slug("parties", "responsible party", many=True)
     theme = id_or_slug("themes", "theme", many=True)
-    status = df.MultipleChoiceFilter(choices=Status.choices, help_text="Current status; repeat for several, e.g. `status=in_progress&status=stalled`.")
+    status = df.MultipleChoiceFilter(
+        choices=Status.choices, help_text="Current status; repeat for several, e.g. `status=in_progress&status=stalled`."
+    )
     level = df.ChoiceFilter(
         choices=[("points", "points"), ("deliverables", "deliverables")], method="filter_level",
         help_text="`points`: numbered points only; `deliverables`: deliverables only. Both when absent.",
@@ -143,7 +148,9 @@ class AssessmentFilter(df.FilterSet):
     party = id_or_slug("party", "party")
     theme = id_or_slug("commitment__themes", "theme", many=True)
     score = df.ChoiceFilter(choices=[(-1, "-1"), (0, "0"), (1, "1")], help_text="-1, 0 or 1.")
-    updated_since = UpdatedSinceFilter(field_name="recorded_at", lookup_expr="gte", help_text="Only assessments recorded at or after this ISO 8601 date-time.")
+    updated_since = UpdatedSinceFilter(
+        field_name="recorded_at", lookup_expr="gte", help_text="Only assessments recorded at or after this ISO 8601 date-time."
+    )
     assessed_after = df.DateFilter(field_name="assessed_on", lookup_expr="gte", help_text="Assessed on or after (YYYY-MM-DD).")
     assessed_before = df.DateFilter(field_name="assessed_on", lookup_expr="lte", help_text="Assessed on or before (YYYY-MM-DD).")
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from commitments import selectors
 from commitments.api.filters import CommitmentFilter
 from commitments.api.renderers import ORJSONRenderer
-from commitments.models import Commitment, Status
+from commitments.models import Commitment, PartyAssessment, Status, StatusUpdate
 
 DEFAULT_WEEKS = 26
 MAX_WEEKS = 520
@@ -97,7 +97,12 @@ class StatusOverTimeView(_CommitmentAggregate):
         start = _date_param(request, "start", end - timedelta(weeks=DEFAULT_WEEKS - 1))
         if start > end or (end - start).days > MAX_WEEKS * 7:
             raise ValidationError({"start": f"`start` must be on or before `end`, and at most {MAX_WEEKS} weeks before it."})
-        return Response(selectors.status_over_time(commitments=self.commitments(), start=start, end=end))
+        commitments = self.commitments()
+        return Response(selectors.cached_aggregate(
+            name="status-over-time", key=f"{request.query_params.urlencode()}|{start}|{end}",
+            version=selectors.aggregate_version(commitments=commitments, history=StatusUpdate),
+            compute=lambda: selectors.status_over_time(commitments=commitments, start=start, end=end),
+        ))
 
 
 class ComplianceView(_CommitmentAggregate):
@@ -112,15 +117,26 @@ class ComplianceView(_CommitmentAggregate):
             "rows": inline_serializer("ComplianceRow", {
                 "commitment": serializers.IntegerField(), "statement": serializers.IntegerField(), "number": serializers.CharField(),
                 "title": serializers.CharField(),
-                "scores": serializers.DictField(child=inline_serializer("Cell", {"score": serializers.IntegerField(), "assessed_on": serializers.DateField()})),
+                "scores": serializers.DictField(
+                    child=inline_serializer("Cell", {"score": serializers.IntegerField(), "assessed_on": serializers.DateField()}),
+                    help_text="By party slug.",
+                ),
             }, many=True),
         }),
         examples=[OpenApiExample("Two parties", response_only=True, value={
             "parties": [{"id": 1, "slug": "canada", "name": "Canada", "assessed": 2, "average_score": 0.5, "average_percent": 75.0}],
-            "rows": [{"commitment": 1, "statement": 1, "number": "1", "title": "Vaccines", "scores": {"canada": {"score": 1, "assessed_on": "2024-05-01"}}}],
+            "rows": [{
+                "commitment": 1, "statement": 1, "number": "1", "title": "Vaccines",
+                "scores": {"canada": {"score": 1, "assessed_on": "2024-05-01"}},
+            }],
         })],
         description="The latest score of each (commitment, party) pair, and each party's average as the G7 Research Group reports it: "
         "(mean score + 1) / 2 x 100 percent.",
     )
     def get(self, request):
-        return Response(selectors.compliance_matrix(commitments=self.commitments()))
+        commitments = self.commitments()
+        return Response(selectors.cached_aggregate(
+            name="compliance", key=request.query_params.urlencode(),
+            version=selectors.aggregate_version(commitments=commitments, history=PartyAssessment),
+            compute=lambda: selectors.compliance_matrix(commitments=commitments),
+        ))

@@ -83,6 +83,13 @@ class CommitmentViewSet(ReadViewSet):
     ordering_fields = ["id", "updated_at", "target_date", "status", "status_since", "ordinal"]
     write_models = {"history": StatusUpdate}
 
+    def get_serializer(self, *args, **kwargs):
+        if args and isinstance(args[0], Commitment):
+            selectors.commitments_count_evidence(commitments=[args[0]])
+        elif args and kwargs.get("many"):
+            args = (selectors.commitments_count_evidence(commitments=list(args[0])), *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
     @extend_schema(
         methods=["GET"], responses=serializers.StatusUpdateSerializer(many=True), description="The commitment's status history, newest first.",
         filters=False,
@@ -118,10 +125,14 @@ class ClaimViewSet(ReadViewSet):
     ordering_fields = ["id", "updated_at", "verdict_at"]
     write_models = {"verdicts": VerdictUpdate}
 
-    @extend_schema(methods=["GET"], responses=serializers.VerdictUpdateSerializer(many=True), description="The claim's verdicts, newest first.", filters=False)
+    @extend_schema(
+        methods=["GET"], responses=serializers.VerdictUpdateSerializer(many=True), description="The claim's verdicts, newest first.", filters=False,
+    )
     @extend_schema(
         methods=["POST"], request=serializers.VerdictInputSerializer, responses={201: serializers.VerdictUpdateSerializer}, filters=False,
-        examples=[OpenApiExample("A verdict", request_only=True, value={"verdict": "misleading", "rationale": "The rate counts restarted projects only."})],
+        examples=[OpenApiExample(
+            "A verdict", request_only=True, value={"verdict": "misleading", "rationale": "The rate counts restarted projects only."},
+        )],
         description="Give the claim a verdict (needs the permission to add verdict updates).",
     )
     @action(detail=True, methods=["get", "post"], renderer_classes=[ORJSONRenderer, BrowsableAPIRenderer], pagination_class=None, filter_backends=[])
