@@ -233,3 +233,33 @@ CELERY_BEAT_SCHEDULE["weekly-digests"] = {
     "task": "commitments.tasks.digests.digests_send_due",
     "schedule": crontab(minute=0),
 }
+# --- REST API for dashboards (issue 3) -------------------------------------------
+# TRACKER_API_ANONYMOUS_READ: anonymous clients may read (default on).
+# TRACKER_API_THROTTLE_ANON / _USER: request rates, e.g. "120/minute"; empty turns throttling off.
+# TRACKER_API_ORGANISATION: the fact-checker named as author in ClaimReview JSON-LD.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+TRACKER_API_ANONYMOUS_READ = envbool("TRACKER_API_ANONYMOUS_READ", "True")
+TRACKER_API_THROTTLE_ANON = os.environ.get("TRACKER_API_THROTTLE_ANON", "120/minute")
+TRACKER_API_THROTTLE_USER = os.environ.get("TRACKER_API_THROTTLE_USER", "1200/minute")
+TRACKER_API_ORGANISATION = os.environ.get("TRACKER_API_ORGANISATION", "Commitments Tracker")
+REST_FRAMEWORK.update({
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["commitments.api.permissions.ReadOrRecordHistory"],
+    "DEFAULT_THROTTLE_CLASSES": ["commitments.api.throttles.AnonThrottle", "commitments.api.throttles.UserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["commitments.api.renderers.ORJSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.ListPagination",
+    "PAGE_SIZE": 100,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+})
+SPECTACULAR_SETTINGS.update({
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+})
+# --- end REST API -----------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""Benchmark of the dashboard API on a large data set (issue 3). Not a test: it prints figures.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/api.py [--runs 30] [--keep]
+
+Creates its own database (<name>_bench on the same server), migrates it, bulk-loads 10,000
+commitments (50 statements), 100,000 status updates and 200,000 evidence links with COPY,
+then measures through the Django test client the median latency of:
+  the commitments list (100 a page), the stats, the status-over-time series, the compliance
+  matrix; and the floor: the same 100 list rows fetched by ONE SQL query through psycopg and
+  serialised with orjson. Prints each median, its ratio to the floor and its queries per request.
+Targets: the list within 3x of the floor; each aggregate under 100 ms.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import orjson
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+STATEMENTS, POINTS, DELIVERABLES_PER_POINT = 50, 50, 3  # 50 x (50 + 150) = 10,000 commitments
+UPDATES_PER_COMMITMENT, LINKS_PER_COMMITMENT, EVIDENCE_ROWS = 10, 20, 50_000
+STATUSES = ["not_started", "in_progress", "partially_fulfilled", "fulfilled", "stalled", "broken", "not_assessable"]
+DAY0 = date(2022, 1, 3)
+
+
+def database_urls() -> tuple[str, str, str]:
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
+    base, _, name = url.rpartition("/")
+    bench = f"{name.split('?')[0]}_bench"
+    return f"{base}/postgres", f"{base}/{bench}", bench
+
+
+def recreate(admin_url: str, name: str, *, drop_only: bool = False) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def copy(conn, table: str, columns: list[str], rows) -> None:
+    with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+        for row in rows:
+            out.write_row(row)
+
+
+def build(url: str) -> None:
+    rnd = random.Random(7)
+    now = datetime.now(UTC)
+    with psycopg.connect(url) as conn:
+        author = conn.execute(
+            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined) "
+            "VALUES ('!', false, 'bench', '', '', '', true, true, now()) RETURNING id"
+        ).fetchone()[0]
+        parties = [(i, f"party-{i}", f"Party {i}", "country", "") for i in range(1, 8)]
+        copy(conn, "commitments_party", ["id", "slug", "name", "kind", "iso_code"], parties)
+        copy(conn, "commitments_theme", ["id", "slug", "name"], [(i, f"theme-{i}", f"Theme {i}") for i in range(1, 11)])
+        copy(conn, "commitments_source", ["id", "slug", "title", "publisher", "published_on", "language", "is_translation", "original_language",
+                                          "url", "full_text", "created_at", "updated_at"],
+             [(i, f"source-{i}", f"Source {i}", "Publisher", DAY0, "en", False, "", f"https://example.org/{i}", "", now, now)
+              for i in range(1, STATEMENTS + 1)])
+        copy(conn, "commitments_statement", ["id", "slug", "title", "announced_by", "announcing_party_id", "announced_on", "meeting",
+                                             "announced_count", "announcement", "created_at", "updated_at"],
+             [(i, f"statement-{i}", f"Statement {i}", "A leader", 1 + i % 7, DAY0 - timedelta(days=i), "", POINTS, "", now, now)
+              for i in range(1, STATEMENTS + 1)])
+        copy(conn, "commitments_statement_parties", ["statement_id", "party_id"], [(s, p) for s in range(1, STATEMENTS + 1) for p in range(1, 8)])
+        copy(conn, "commitments_statement_sources", ["statement_id", "source_id"], [(s, s) for s in range(1, STATEMENTS + 1)])
+        commitments, cid = [], 0
+        for s in range(1, STATEMENTS + 1):
+            for p in range(1, POINTS + 1):
+                cid += 1
+                point = cid
+                commitments.append([cid, s, None, p, f"Point {p} of statement {s}"])
+                for d in range(1, DELIVERABLES_PER_POINT + 1):
+                    cid += 1
+                    commitments.append([cid, s, point, d, f"Deliverable {p}.{d}"])
+        updates, uid, latest = [], 0, {}
+        for c in commitments:
+            day = DAY0
+            for _ in range(UPDATES_PER_COMMITMENT):
+                uid += 1
+                day += timedelta(days=rnd.randint(1, 70))
+                status = rnd.choice(STATUSES)
+                updates.append((uid, c[0], status, day, "Because.", author, now))
+                latest[c[0]] = (status, day)
+        copy(conn, "commitments_commitment", ["id", "statement_id", "parent_id", "ordinal", "title", "source_id", "quote", "status", "status_since",
+                                              "target_date", "created_at", "updated_at"],
+             ((c[0], c[1], c[2], c[3], c[4], c[1], "They will strengthen cooperation in four areas.", *latest[c[0]],
+               DAY0 + timedelta(days=rnd.randint(100, 1500)), now, now - timedelta(seconds=rnd.randint(0, 10**7))) for c in commitments))
+        copy(conn, "commitments_statusupdate", ["id", "commitment_id", "status", "effective_on", "rationale", "author_id", "recorded_at"], updates)
+        copy(conn, "commitments_commitment_parties", ["commitment_id", "party_id"],
+             ((c[0], p) for c in commitments for p in rnd.sample(range(1, 8), 3)))
+        copy(conn, "commitments_commitment_themes", ["commitment_id", "theme_id"],
+             ((c[0], t) for c in commitments for t in rnd.sample(range(1, 11), 2)))
+        copy(conn, "commitments_evidence", ["id", "url", "title", "publisher", "published_on", "excerpt", "stance", "created_at", "updated_at"],
+             ((i, f"https://news.example.org/{i}", f"Report {i}", "News", DAY0 + timedelta(days=i % 900), "", "supports",
+               now - timedelta(seconds=i), now) for i in range(1, EVIDENCE_ROWS + 1)))
+        copy(conn, "commitments_evidence_commitments", ["evidence_id", "commitment_id"],
+             ((e, c[0]) for c in commitments for e in rnd.sample(range(1, EVIDENCE_ROWS + 1), LINKS_PER_COMMITMENT)))
+        # Assessments of the numbered points by their parties: two rounds each.
+        pairs = conn.execute("SELECT cp.commitment_id, cp.party_id FROM commitments_commitment_parties cp "
+                             "JOIN commitments_commitment c ON c.id = cp.commitment_id WHERE c.parent_id IS NULL").fetchall()
+        copy(conn, "commitments_partyassessment", ["commitment_id", "party_id", "score", "assessed_on", "rationale", "author_id", "recorded_at"],
+             ((c, p, rnd.choice((-1, 0, 1)), DAY0 + timedelta(days=180 * r), "Scored.", author, now) for c, p in pairs for r in (1, 2)))
+        conn.execute("ANALYZE")
+        conn.commit()
+
+
+FLOOR_SQL = """
+SELECT c.id, c.ordinal, c.title, c.quote, c.statement_id, s.slug, s.title, c.source_id, c.parent_id, p.ordinal,
+       c.status, c.status_since, c.target_date, c.created_at, c.updated_at,
+       ARRAY(SELECT d.id FROM commitments_commitment d WHERE d.parent_id = c.id ORDER BY d.ordinal),
+       ARRAY(SELECT pa.slug FROM commitments_commitment_parties cp JOIN commitments_party pa ON pa.id = cp.party_id WHERE cp.commitment_id = c.id),
+       ARRAY(SELECT t.slug FROM commitments_commitment_themes ct JOIN commitments_theme t ON t.id = ct.theme_id WHERE ct.commitment_id = c.id),
+       (SELECT count(*) FROM commitments_evidence_commitments ec WHERE ec.commitment_id = c.id),
+       le.id, le.url, le.title, le.publisher, le.published_on, le.stance
+FROM (SELECT * FROM commitments_commitment ORDER BY id LIMIT 100 OFFSET %s) c
+JOIN commitments_statement s ON s.id = c.statement_id
+LEFT JOIN commitments_commitment p ON p.id = c.parent_id
+LEFT JOIN LATERAL (
+    SELECT e.* FROM commitments_evidence_commitments ec JOIN commitments_evidence e ON e.id = ec.evidence_id
+    WHERE ec.commitment_id = c.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1
+) le ON true
+ORDER BY c.id
+"""
+
+
+def floor_once(conn, offset: int) -> bytes:
+    rows = conn.execute(FLOOR_SQL, (offset,)).fetchall()
+    return orjson.dumps([{
+        "id": r[0], "number": str(r[1]) if r[8] is None else f"{r[9]}.{r[1]}", "ordinal": r[1], "title": r[2], "quote": r[3],
+        "statement": {"id": r[4], "slug": r[5], "title": r[6]}, "source": r[7], "parent": r[8], "deliverables": r[15],
+        "status": r[10], "status_since": r[11], "target_date": r[12], "parties": r[16], "themes": r[17], "evidence_count": r[18],
+        "latest_evidence": r[19] and {"id": r[19], "url": r[20], "title": r[21], "publisher": r[22], "published_on": r[23], "stance": r[24]},
+        "created_at": r[13], "updated_at": r[14],
+    } for r in rows], option=orjson.OPT_UTC_Z)
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
+    args = parser.parse_args()
+    admin_url, bench_url, bench_name = database_urls()
+    started = time.perf_counter()
+    recreate(admin_url, bench_name)
+    os.environ.update({
+        "DATABASE_URL": bench_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"), "ALLOWED_HOSTS": "testserver",
+        "TRACKER_API_THROTTLE_ANON": "", "TRACKER_API_THROTTLE_USER": "", "DEBUG": "0",
+        "DATABASE_CONN_MAX_AGE": "600",  # persistent connections, as in production; the floor keeps its one connection too
+    })
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    try:
+        call_command("migrate", verbosity=0)
+        build(bench_url)
+        print(f"built in {time.perf_counter() - started:.0f} s: 10,000 commitments, 100,000 status updates, 200,000 evidence links")
+        client = Client()
+        page = "/api/v1/commitments/?page=20&page_size=100"
+        cases = {
+            "commitments list (100 rows)": page,
+            "stats": "/api/v1/stats/",
+            "status over time (26 weeks)": "/api/v1/stats/status-over-time/?end=2023-06-30",
+            "compliance matrix (one statement)": "/api/v1/stats/compliance/?statement=statement-7",
+            "compliance matrix (all 2,500 points)": "/api/v1/stats/compliance/",
+        }
+        with psycopg.connect(bench_url) as raw:
+            floor = median_ms(lambda: floor_once(raw, 1900), args.runs)
+            assert len(orjson.loads(floor_once(raw, 1900))) == 100
+        print(f"{'floor: one SQL query + orjson':40s} {floor:8.2f} ms   1.00x   1 query")
+        for label, url in cases.items():
+            cold_start = time.perf_counter()
+            response = client.get(url)
+            cold = (time.perf_counter() - cold_start) * 1000  # first request: aggregates computed, not cached
+            assert response.status_code == 200, (url, response.status_code)
+            queries: list[str] = []
+
+            def count(execute, sql, *rest, seen=queries):
+                seen.append(sql)
+                return execute(sql, *rest)
+
+            # Counted by a wrapper: CaptureQueriesContext is reset by request_started.
+            with connection.execute_wrapper(count):
+                client.get(url)
+            ms = median_ms(lambda u=url: client.get(u), args.runs)
+            print(f"{label:40s} {ms:8.2f} ms  {ms / floor:5.2f}x  {len(queries)} queries   (first request {cold:.0f} ms)")
+        print(f"total {time.perf_counter() - started:.0f} s")
+    finally:
+        connection.close()
+        if not args.keep:
+            recreate(admin_url, bench_name, drop_only=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The REST API for dashboards: read everything, record history through the services."""

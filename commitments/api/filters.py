@@ -1,0 +1,170 @@
+"""Filters for every list (django-filter). Statements, parties and themes are named by id or slug."""
+
+from datetime import UTC
+
+import django_filters as df
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
+
+from commitments.models import Claim, Commitment, Evidence, Party, PartyAssessment, Source, Stance, Statement, Status, StatusUpdate, Verdict
+from commitments.selectors import has_evidence_filter
+
+
+def _by_id_or_slug(path: str, *, many: bool):
+    """A filter method matching `<path>` by numeric id or by slug."""
+
+    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        queryset = queryset.filter(**{f"{path}__{'id' if value.isdigit() else 'slug'}": value})
+        return queryset.distinct() if many else queryset  # a many-to-many join can repeat rows
+
+    return method
+
+
+def id_or_slug(path: str, what: str, *, many: bool = False) -> df.CharFilter:
+    return df.CharFilter(method=_by_id_or_slug(path, many=many), help_text=f"The {what}'s id or slug, e.g. `1` or `g7-2021`.")
+
+
+class UpdatedSinceFilter(df.IsoDateTimeFilter):
+    """An ISO date-time, converted to UTC here: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+
+    def filter(self, qs: QuerySet, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError as exc:
+                raise ValidationError({self.field_name: "This date-time is out of range."}) from exc
+        return super().filter(qs, value)
+
+
+UPDATED_SINCE = (
+    "Only rows changed at or after this ISO 8601 date-time (incremental sync), e.g. `2024-05-01T00:00:00Z`. "
+    "Switches to cursor pagination."
+)
+
+
+class CommitmentFilter(df.FilterSet):
+    statement = id_or_slug("statement", "statement")
+    party = id_or_slug("parties", "responsible party", many=True)
+    theme = id_or_slug("themes", "theme", many=True)
+    status = df.MultipleChoiceFilter(
+        choices=Status.choices, help_text="Current status; repeat for several, e.g. `status=in_progress&status=stalled`."
+    )
+    level = df.ChoiceFilter(
+        choices=[("points", "points"), ("deliverables", "deliverables")], method="filter_level",
+        help_text="`points`: numbered points only; `deliverables`: deliverables only. Both when absent.",
+    )
+    parent = df.NumberFilter(field_name="parent_id", help_text="Deliverables of this point (its id).")
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    has_evidence = df.BooleanFilter(method="filter_has_evidence", help_text="`true`: with at least one piece of evidence; `false`: none.")
+    target_before = df.DateFilter(field_name="target_date", lookup_expr="lte", help_text="Target date on or before this date (YYYY-MM-DD).")
+    target_after = df.DateFilter(field_name="target_date", lookup_expr="gte", help_text="Target date on or after this date (YYYY-MM-DD).")
+
+    class Meta:
+        model = Commitment
+        fields = ["statement", "party", "theme", "status", "level", "parent", "updated_since", "has_evidence", "target_before", "target_after"]
+
+    def filter_level(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(parent__isnull=value == "points")
+
+    def filter_has_evidence(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        exists = has_evidence_filter(model=Commitment)
+        return queryset.filter(exists if value else ~exists)
+
+
+class StatementFilter(df.FilterSet):
+    party = id_or_slug("parties", "bound party", many=True)
+    announcing_party = id_or_slug("announcing_party", "announcing party")
+    theme = id_or_slug("commitments__themes", "theme", many=True)
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    announced_after = df.DateFilter(field_name="announced_on", lookup_expr="gte", help_text="Announced on or after (YYYY-MM-DD).")
+    announced_before = df.DateFilter(field_name="announced_on", lookup_expr="lte", help_text="Announced on or before (YYYY-MM-DD).")
+
+    class Meta:
+        model = Statement
+        fields = ["party", "announcing_party", "theme", "updated_since", "announced_after", "announced_before"]
+
+
+class ClaimFilter(df.FilterSet):
+    statement = id_or_slug("statement", "statement")
+    party = id_or_slug("parties", "party", many=True)
+    theme = id_or_slug("themes", "theme", many=True)
+    source = id_or_slug("source", "source")
+    verdict = df.MultipleChoiceFilter(choices=Verdict.choices, help_text="Current verdict; repeat for several.")
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    has_evidence = df.BooleanFilter(method="filter_has_evidence", help_text="`true`: with at least one piece of evidence; `false`: none.")
+
+    class Meta:
+        model = Claim
+        fields = ["statement", "party", "theme", "source", "verdict", "updated_since", "has_evidence"]
+
+    def filter_has_evidence(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        exists = has_evidence_filter(model=Claim)
+        return queryset.filter(exists if value else ~exists)
+
+
+class EvidenceFilter(df.FilterSet):
+    commitment = df.NumberFilter(field_name="commitments__id", distinct=True, help_text="Evidence linked to this commitment (its id).")
+    claim = df.NumberFilter(field_name="claims__id", distinct=True, help_text="Evidence linked to this claim (its id).")
+    statement = df.CharFilter(method="filter_statement", help_text="Evidence on any commitment or claim of this statement (id or slug).")
+    party = id_or_slug("commitments__parties", "party responsible for a linked commitment", many=True)
+    theme = id_or_slug("commitments__themes", "theme of a linked commitment", many=True)
+    stance = df.ChoiceFilter(choices=Stance.choices, help_text="Supports, contradicts or gives context.")
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    published_after = df.DateFilter(field_name="published_on", lookup_expr="gte", help_text="Published on or after (YYYY-MM-DD).")
+    published_before = df.DateFilter(field_name="published_on", lookup_expr="lte", help_text="Published on or before (YYYY-MM-DD).")
+
+    class Meta:
+        model = Evidence
+        fields = ["commitment", "claim", "statement", "party", "theme", "stance", "updated_since", "published_after", "published_before"]
+
+    def filter_statement(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        key = "id" if value.isdigit() else "slug"
+        linked = Q(**{f"commitments__statement__{key}": value}) | Q(**{f"claims__statement__{key}": value})
+        return queryset.filter(pk__in=Evidence.objects.filter(linked).values("pk"))
+
+
+class PartyFilter(df.FilterSet):
+    statement = id_or_slug("statements", "statement binding the party", many=True)
+    kind = df.ChoiceFilter(choices=Party.Kind.choices, help_text="Country or organisation.")
+
+    class Meta:
+        model = Party
+        fields = ["statement", "kind"]
+
+
+class SourceFilter(df.FilterSet):
+    statement = id_or_slug("statements", "statement", many=True)
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
+    language = df.CharFilter(help_text="BCP 47 language tag, e.g. `en`.")
+
+    class Meta:
+        model = Source
+        fields = ["statement", "updated_since", "language"]
+
+
+class AssessmentFilter(df.FilterSet):
+    commitment = df.NumberFilter(field_name="commitment_id", help_text="Assessments of this commitment (its id).")
+    statement = id_or_slug("commitment__statement", "statement")
+    party = id_or_slug("party", "party")
+    theme = id_or_slug("commitment__themes", "theme", many=True)
+    score = df.ChoiceFilter(choices=[(-1, "-1"), (0, "0"), (1, "1")], help_text="-1, 0 or 1.")
+    updated_since = UpdatedSinceFilter(
+        field_name="recorded_at", lookup_expr="gte", help_text="Only assessments recorded at or after this ISO 8601 date-time."
+    )
+    assessed_after = df.DateFilter(field_name="assessed_on", lookup_expr="gte", help_text="Assessed on or after (YYYY-MM-DD).")
+    assessed_before = df.DateFilter(field_name="assessed_on", lookup_expr="lte", help_text="Assessed on or before (YYYY-MM-DD).")
+
+    class Meta:
+        model = PartyAssessment
+        fields = ["commitment", "statement", "party", "theme", "score", "updated_since", "assessed_after", "assessed_before"]
+
+
+class StatusChangeFilter(df.FilterSet):
+    statement = id_or_slug("commitment__statement", "statement")
+    party = id_or_slug("commitment__parties", "party", many=True)
+    theme = id_or_slug("commitment__themes", "theme", many=True)
+    status = df.MultipleChoiceFilter(choices=Status.choices, help_text="The new status; repeat for several.")
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["statement", "party", "theme", "status"]

@@ -1,0 +1,266 @@
+"""What the API shows and accepts. No personal data: no authors, no e-mail addresses."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.fields import DateTimeField
+
+from commitments.models import (
+    Claim,
+    Commitment,
+    Evidence,
+    Party,
+    PartyAssessment,
+    Score,
+    Source,
+    Stance,
+    Statement,
+    Status,
+    StatusUpdate,
+    Theme,
+    Verdict,
+    VerdictUpdate,
+)
+from commitments.services import NewEvidence
+
+_datetime = DateTimeField()
+
+
+def _iso(value) -> str | None:
+    return None if value is None else _datetime.to_representation(value)
+
+
+def _day(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class SlugList(serializers.ListField):
+    child = serializers.SlugField()
+
+
+class StatementBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class EvidenceBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    title = serializers.CharField()
+    publisher = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    stance = serializers.ChoiceField(choices=Stance.choices)
+
+
+class CommitmentSerializer(serializers.Serializer):
+    """A commitment with everything a dashboard shows.
+
+    The fields below describe the output (and the OpenAPI schema); `to_representation` is
+    written by hand because this list is the API's hot path (see bench/api.py). A test
+    checks the two agree.
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True, help_text='"3" for a point, "3.2" for a deliverable.')
+    ordinal = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    quote = serializers.CharField(read_only=True, help_text="Verbatim from the source.")
+    statement = StatementBriefSerializer(read_only=True)
+    source = serializers.IntegerField(read_only=True, help_text="The source's id.")
+    parent = serializers.IntegerField(read_only=True, allow_null=True, help_text="For a deliverable: its point's id.")
+    deliverables = serializers.ListField(child=serializers.IntegerField(), read_only=True, help_text="Ids of this point's deliverables.")
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    status_label = serializers.CharField(read_only=True)
+    status_since = serializers.DateField(read_only=True, allow_null=True)
+    target_date = serializers.DateField(read_only=True, allow_null=True)
+    parties = SlugList(read_only=True, help_text="Slugs of the responsible parties.")
+    themes = SlugList(read_only=True, help_text="Slugs of its themes.")
+    evidence_count = serializers.IntegerField(read_only=True)
+    latest_evidence = EvidenceBriefSerializer(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, c: Commitment) -> dict:
+        statement, latest = c.statement, c.latest_evidence
+        e = latest[0] if latest else None
+        return {
+            "id": c.pk,
+            "number": str(c.ordinal) if c.parent_id is None else f"{c.parent.ordinal}.{c.ordinal}",
+            "ordinal": c.ordinal,
+            "title": c.title,
+            "quote": c.quote,
+            "statement": {"id": statement.pk, "slug": statement.slug, "title": statement.title},
+            "source": c.source_id,
+            "parent": c.parent_id,
+            "deliverables": [d.pk for d in c.deliverables.all()],
+            "status": c.status,
+            "status_label": Status(c.status).label,
+            "status_since": _day(c.status_since),
+            "target_date": _day(c.target_date),
+            "parties": [p.slug for p in c.parties.all()],
+            "themes": [t.slug for t in c.themes.all()],
+            "evidence_count": c.evidence_count,
+            "latest_evidence": e and {
+                "id": e.pk, "url": e.url, "title": e.title, "publisher": e.publisher,
+                "published_on": _day(e.published_on), "stance": e.stance,
+            },
+            "created_at": _iso(c.created_at),
+            "updated_at": _iso(c.updated_at),
+        }
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    announcing_party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    commitment_count = serializers.IntegerField(read_only=True, help_text="Numbered points recorded (deliverables not counted).")
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "sources",
+            "announced_count", "commitment_count", "announcement", "created_at", "updated_at",
+        ]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    evidence_count = serializers.IntegerField(read_only=True)
+    claimreview = serializers.SerializerMethodField(help_text="ClaimReview JSON-LD address, once the claim has a verdict.")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "title", "quote", "statement", "source", "parties", "themes", "verdict", "verdict_rationale", "verdict_at",
+            "evidence_count", "claimreview", "created_at", "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_claimreview(self, claim: Claim) -> str | None:
+        if claim.verdict == Verdict.NOT_CHECKED:
+            return None
+        return f"{settings.SITE_URL}/api/v1/claims/{claim.pk}/claimreview.json"
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    claims = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "publisher", "published_on", "excerpt", "stance", "commitments", "claims", "created_at", "updated_at"]
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["id", "slug", "name", "kind", "iso_code"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "slug", "name"]
+
+
+class SourceCheckSerializer(serializers.Serializer):
+    """Placeholder shape of a source check (filled in when source checks are merged)."""
+
+    checked_at = serializers.DateTimeField()
+    outcome = serializers.CharField()
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    latest_check = serializers.SerializerMethodField(help_text="The newest check of this source's address and quotes (null until checked).")
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "slug", "title", "publisher", "published_on", "language", "is_translation", "original_language", "url",
+            "latest_check", "created_at", "updated_at",
+        ]
+
+    @extend_schema_field(SourceCheckSerializer(allow_null=True))
+    def get_latest_check(self, source: Source) -> dict | None:
+        # HOOK for source checks: return the latest check prefetched by selectors.source_list().
+        return None
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["id", "commitment", "status", "effective_on", "rationale", "evidence", "recorded_at"]
+
+
+class VerdictUpdateSerializer(serializers.ModelSerializer):
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = VerdictUpdate
+        fields = ["id", "claim", "verdict", "rationale", "evidence", "recorded_at"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = PartyAssessment
+        fields = ["id", "commitment", "party", "score", "assessed_on", "rationale", "evidence", "recorded_at"]
+
+
+# --- Input ------------------------------------------------------------------------------
+
+
+class NewEvidenceSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000)
+    title = serializers.CharField(max_length=500)
+    publisher = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    excerpt = serializers.CharField(required=False, default="", allow_blank=True)
+    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.SUPPORTS)
+
+    def to_internal_value(self, data) -> NewEvidence:
+        return NewEvidence(**super().to_internal_value(data))
+
+
+class _WithEvidence(serializers.Serializer):
+    evidence = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Evidence.objects.all(), required=False, default=list, help_text="Ids of existing evidence to attach."
+    )
+    new_evidence = NewEvidenceSerializer(many=True, required=False, default=list, help_text="Evidence to create and attach.")
+
+
+class StatusUpdateInputSerializer(_WithEvidence):
+    status = serializers.ChoiceField(choices=Status.choices)
+    effective_on = serializers.DateField(help_text="When the status became true (not when it is recorded).")
+    rationale = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class VerdictInputSerializer(_WithEvidence):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    rationale = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class AssessmentInputSerializer(_WithEvidence):
+    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all())
+    party = serializers.SlugRelatedField(slug_field="slug", queryset=Party.objects.all())
+    score = serializers.ChoiceField(choices=Score.choices)
+    assessed_on = serializers.DateField()
+    rationale = serializers.CharField(allow_blank=True)
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000)
+    title = serializers.CharField(max_length=500)
+    publisher = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    excerpt = serializers.CharField(required=False, default="", allow_blank=True)
+    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.SUPPORTS)
+    commitments = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False, default=list)
+    claims = serializers.PrimaryKeyRelatedField(many=True, queryset=Claim.objects.all(), required=False, default=list)

@@ -1,0 +1,142 @@
+"""Aggregates for charts: counts by status, status over time, the compliance matrix."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
+
+from commitments import selectors
+from commitments.api.filters import CommitmentFilter
+from commitments.api.renderers import ORJSONRenderer
+from commitments.models import Commitment, PartyAssessment, Status, StatusUpdate
+
+DEFAULT_WEEKS = 26
+MAX_WEEKS = 520
+
+
+# How many commitments are in each status (every status present).
+ByStatusSerializer = type("ByStatusSerializer", (serializers.Serializer,), {status: serializers.IntegerField() for status in Status.values})
+
+
+class StatusGroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    total = serializers.IntegerField()
+    by_status = ByStatusSerializer()
+
+
+class StatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = ByStatusSerializer()
+    by_statement = StatusGroupSerializer(many=True)
+    by_party = StatusGroupSerializer(many=True)
+    by_theme = StatusGroupSerializer(many=True)
+
+
+class StatusWeekSerializer(serializers.Serializer):
+    week_end = serializers.DateTimeField()
+    total = serializers.IntegerField()
+    by_status = ByStatusSerializer()
+
+
+class _CommitmentAggregate(generics.GenericAPIView):
+    """Aggregates over the commitments that match the same filters as /api/v1/commitments/."""
+
+    queryset = Commitment.objects.all()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CommitmentFilter
+    pagination_class = None
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+
+    def commitments(self):
+        return self.filter_queryset(self.get_queryset())
+
+
+class StatsView(_CommitmentAggregate):
+    @extend_schema(
+        filters=True,
+        responses=StatsSerializer,
+        description="How many commitments are in each status: overall, per statement, per party and per theme.",
+    )
+    def get(self, request):
+        return Response(selectors.commitment_stats(commitments=self.commitments()))
+
+
+def _date_param(request, name: str, default: date) -> date:
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationError({name: "Use a date as YYYY-MM-DD."}) from exc
+
+
+class StatusOverTimeView(_CommitmentAggregate):
+    @extend_schema(
+        filters=True,
+        parameters=[
+            OpenApiParameter("start", date, description=f"First week (any day in it). Default: {DEFAULT_WEEKS} weeks before `end`."),
+            OpenApiParameter("end", date, description="Last week (any day in it). Default: today."),
+        ],
+        responses=StatusWeekSerializer(many=True),
+        examples=[OpenApiExample("One week", response_only=True, value=[{
+            "week_end": "2024-05-05T23:59:59Z", "total": 12,
+            "by_status": dict.fromkeys(Status.values, 0) | {"in_progress": 7, "fulfilled": 5},
+        }])],
+        description="For each ISO week, the number of commitments in each status at its end (Sunday 23:59:59 UTC), from the status history.",
+    )
+    def get(self, request):
+        end = _date_param(request, "end", timezone.now().date())
+        start = _date_param(request, "start", end - timedelta(weeks=DEFAULT_WEEKS - 1))
+        if start > end or (end - start).days > MAX_WEEKS * 7:
+            raise ValidationError({"start": f"`start` must be on or before `end`, and at most {MAX_WEEKS} weeks before it."})
+        commitments = self.commitments()
+        return Response(selectors.cached_aggregate(
+            name="status-over-time", key=f"{request.query_params.urlencode()}|{start}|{end}",
+            version=selectors.aggregate_version(commitments=commitments, history=StatusUpdate),
+            compute=lambda: selectors.status_over_time(commitments=commitments, start=start, end=end),
+        ))
+
+
+class ComplianceView(_CommitmentAggregate):
+    @extend_schema(
+        filters=True,
+        responses=inline_serializer("Compliance", {
+            "parties": inline_serializer("PartyCompliance", {
+                "id": serializers.IntegerField(), "slug": serializers.SlugField(), "name": serializers.CharField(),
+                "assessed": serializers.IntegerField(), "average_score": serializers.FloatField(allow_null=True),
+                "average_percent": serializers.FloatField(allow_null=True),
+            }, many=True),
+            "rows": inline_serializer("ComplianceRow", {
+                "commitment": serializers.IntegerField(), "statement": serializers.IntegerField(), "number": serializers.CharField(),
+                "title": serializers.CharField(),
+                "scores": serializers.DictField(
+                    child=inline_serializer("Cell", {"score": serializers.IntegerField(), "assessed_on": serializers.DateField()}),
+                    help_text="By party slug.",
+                ),
+            }, many=True),
+        }),
+        examples=[OpenApiExample("Two parties", response_only=True, value={
+            "parties": [{"id": 1, "slug": "canada", "name": "Canada", "assessed": 2, "average_score": 0.5, "average_percent": 75.0}],
+            "rows": [{
+                "commitment": 1, "statement": 1, "number": "1", "title": "Vaccines",
+                "scores": {"canada": {"score": 1, "assessed_on": "2024-05-01"}},
+            }],
+        })],
+        description="The latest score of each (commitment, party) pair, and each party's average as the G7 Research Group reports it: "
+        "(mean score + 1) / 2 x 100 percent.",
+    )
+    def get(self, request):
+        commitments = self.commitments()
+        return Response(selectors.cached_aggregate(
+            name="compliance", key=request.query_params.urlencode(),
+            version=selectors.aggregate_version(commitments=commitments, history=PartyAssessment),
+            compute=lambda: selectors.compliance_matrix(commitments=commitments),
+        ))

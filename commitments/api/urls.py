@@ -1,0 +1,24 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from commitments.api import exports, stats, views
+
+router = DefaultRouter()
+router.register("statements", views.StatementViewSet, basename="statement")
+router.register("commitments", views.CommitmentViewSet, basename="commitment")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("parties", views.PartyViewSet, basename="party")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+
+app_name = "api"
+urlpatterns = [
+    path("stats/", stats.StatsView.as_view(), name="stats"),
+    path("stats/status-over-time/", stats.StatusOverTimeView.as_view(), name="stats-status-over-time"),
+    path("stats/compliance/", stats.ComplianceView.as_view(), name="stats-compliance"),
+    path("feeds/status-changes.atom", exports.StatusChangeFeed.as_view(), name="feed-status-changes"),
+    path("claims/<int:pk>/claimreview.json", exports.ClaimReviewView.as_view(), name="claim-claimreview"),
+    *router.urls,
+]

@@ -1,0 +1,239 @@
+"""Read-only lists for dashboards; writes append history through commitments.services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
+
+from commitments import selectors, services
+from commitments.api import filters, serializers
+from commitments.api.conditional import ConditionalMixin
+from commitments.api.renderers import CSVRenderer, ORJSONRenderer
+from commitments.models import Claim, Commitment, Evidence, PartyAssessment, StatusUpdate, VerdictUpdate
+
+LIST_RENDERERS = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+FORMAT = OpenApiParameter(
+    "format", str, enum=["json", "csv", "api"], description="`csv` exports every matching row (same filters, no pages); `api` is the browsable page."
+)
+
+
+def service_call(call, **kwargs):
+    """Run a service; its ValidationError becomes a 400 with the same field messages."""
+    try:
+        return call(**kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
+
+
+class ReadViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """A list and its detail, filterable, conditional (ETag / Last-Modified), exportable as CSV."""
+
+    renderer_classes = LIST_RENDERERS
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    ordering = ["id"]
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a database error
+    sync_ordering: tuple[str, ...] | None = ("updated_at", "id")
+    write_models: dict = {}
+
+
+_list_docs = extend_schema(parameters=[FORMAT])
+
+
+@extend_schema_view(list=_list_docs)
+class StatementViewSet(ReadViewSet):
+    """Statements: numbered sets of commitments, with the parties they bind."""
+
+    queryset = selectors.statement_list()
+    serializer_class = serializers.StatementSerializer
+    filterset_class = filters.StatementFilter
+    search_fields = ["title", "announcement", "meeting"]
+    ordering_fields = ["id", "announced_on", "title", "updated_at"]
+
+
+COMMITMENT_EXAMPLE = OpenApiExample(
+    "A status change with new evidence",
+    request_only=True,
+    value={
+        "status": "fulfilled", "effective_on": "2024-05-01", "rationale": "The fund was set up and paid out.",
+        "new_evidence": [{"url": "https://www.example.org/press/2024-05-01", "title": "Fund launched", "stance": "supports"}],
+    },
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT],
+        description="Commitments (numbered points and their deliverables) with current status, parties, themes and latest evidence.",
+    ),
+)
+class CommitmentViewSet(ReadViewSet):
+    """Commitments: numbered points and their deliverables, with status, parties, themes and latest evidence."""
+
+    queryset = selectors.commitment_list()
+    serializer_class = serializers.CommitmentSerializer
+    filterset_class = filters.CommitmentFilter
+    search_fields = ["title", "quote"]
+    ordering_fields = ["id", "updated_at", "target_date", "status", "status_since", "ordinal"]
+    write_models = {"history": StatusUpdate}
+
+    def get_serializer(self, *args, **kwargs):
+        if args and isinstance(args[0], Commitment):
+            selectors.commitments_count_evidence(commitments=[args[0]])
+        elif args and kwargs.get("many"):
+            args = (selectors.commitments_count_evidence(commitments=list(args[0])), *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
+    @extend_schema(
+        methods=["GET"], responses=serializers.StatusUpdateSerializer(many=True), description="The commitment's status history, newest first.",
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"], request=serializers.StatusUpdateInputSerializer, responses={201: serializers.StatusUpdateSerializer},
+        examples=[COMMITMENT_EXAMPLE], description="Record a status change (needs the permission to add status updates).", filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], renderer_classes=[ORJSONRenderer, BrowsableAPIRenderer], pagination_class=None, filter_backends=[])
+    def history(self, request, pk=None):
+        commitment = get_object_or_404(Commitment.objects.only("id"), pk=pk)
+        if request.method == "GET":
+            return Response(serializers.StatusUpdateSerializer(selectors.status_history(commitment_id=commitment.pk), many=True).data)
+        data = _valid(serializers.StatusUpdateInputSerializer, request)
+        update = service_call(services.status_update_record, commitment=commitment, author=request.user, **data)
+        return Response(serializers.StatusUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema_view(list=_list_docs)
+class ClaimViewSet(ReadViewSet):
+    """Factual claims quoted from sources, with their current verdict."""
+
+    queryset = selectors.claim_list()
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = filters.ClaimFilter
+    search_fields = ["title", "quote"]
+    ordering_fields = ["id", "updated_at", "verdict_at"]
+    write_models = {"verdicts": VerdictUpdate}
+
+    @extend_schema(
+        methods=["GET"], responses=serializers.VerdictUpdateSerializer(many=True), description="The claim's verdicts, newest first.", filters=False,
+    )
+    @extend_schema(
+        methods=["POST"], request=serializers.VerdictInputSerializer, responses={201: serializers.VerdictUpdateSerializer}, filters=False,
+        examples=[OpenApiExample(
+            "A verdict", request_only=True, value={"verdict": "misleading", "rationale": "The rate counts restarted projects only."},
+        )],
+        description="Give the claim a verdict (needs the permission to add verdict updates).",
+    )
+    @action(detail=True, methods=["get", "post"], renderer_classes=[ORJSONRenderer, BrowsableAPIRenderer], pagination_class=None, filter_backends=[])
+    def verdicts(self, request, pk=None):
+        claim = get_object_or_404(Claim.objects.only("id"), pk=pk)
+        if request.method == "GET":
+            return Response(serializers.VerdictUpdateSerializer(selectors.verdict_history(claim_id=claim.pk), many=True).data)
+        data = _valid(serializers.VerdictInputSerializer, request)
+        update = service_call(services.verdict_update_record, claim=claim, author=request.user, **data)
+        return Response(serializers.VerdictUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=_list_docs,
+    create=extend_schema(
+        request=serializers.EvidenceInputSerializer, responses={201: serializers.EvidenceSerializer},
+        examples=[OpenApiExample("Evidence on a commitment", request_only=True, value={
+            "url": "https://www.example.org/report", "title": "Progress report", "stance": "supports", "commitments": [1],
+        })],
+    ),
+)
+class EvidenceViewSet(mixins.CreateModelMixin, ReadViewSet):
+    """Evidence: documents that support, contradict or give context to assessments."""
+
+    queryset = selectors.evidence_list()
+    serializer_class = serializers.EvidenceSerializer
+    filterset_class = filters.EvidenceFilter
+    search_fields = ["title", "excerpt", "publisher"]
+    ordering_fields = ["id", "updated_at", "published_on", "created_at"]
+    write_models = {"create": Evidence}
+
+    def create(self, request, *args, **kwargs):
+        data = _valid(serializers.EvidenceInputSerializer, request)
+        commitments, claims = data.pop("commitments"), data.pop("claims")
+        with transaction.atomic():
+            evidence = service_call(services.evidence_create, data=services.NewEvidence(**data), created_by=request.user)
+            services.evidence_attach(evidence=evidence, commitments=commitments, claims=claims)
+        return Response(serializers.EvidenceSerializer(selectors.evidence_list().get(pk=evidence.pk)).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=_list_docs)
+class PartyViewSet(ReadViewSet):
+    """Countries and organisations that announce or owe commitments."""
+
+    queryset = selectors.party_list()
+    serializer_class = serializers.PartySerializer
+    filterset_class = filters.PartyFilter
+    search_fields = ["name", "slug"]
+    ordering_fields = ["id", "name"]
+    fingerprint_field = None
+    sync_ordering = None
+
+
+@extend_schema_view(list=_list_docs)
+class ThemeViewSet(ReadViewSet):
+    """Themes that group commitments and claims."""
+
+    queryset = selectors.theme_list()
+    serializer_class = serializers.ThemeSerializer
+    filterset_class = None
+    filter_backends = [SearchFilter, OrderingFilter]
+    search_fields = ["name", "slug"]
+    ordering_fields = ["id", "name"]
+    fingerprint_field = None
+    sync_ordering = None
+
+
+@extend_schema_view(list=_list_docs)
+class SourceViewSet(ReadViewSet):
+    """Source documents. `latest_check` will hold the newest source check once those exist."""
+
+    queryset = selectors.source_list()
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilter
+    search_fields = ["title", "publisher"]
+    ordering_fields = ["id", "published_on", "updated_at"]
+
+
+@extend_schema_view(
+    list=_list_docs,
+    create=extend_schema(
+        request=serializers.AssessmentInputSerializer, responses={201: serializers.AssessmentSerializer},
+        examples=[OpenApiExample("Full compliance", request_only=True, value={
+            "commitment": 1, "party": "canada", "score": 1, "assessed_on": "2024-05-01", "rationale": "Paid in full.",
+        })],
+    ),
+)
+class AssessmentViewSet(mixins.CreateModelMixin, ReadViewSet):
+    """Party assessments on the G7 Research Group's scale (-1, 0, +1): the full history."""
+
+    queryset = selectors.assessment_list()
+    serializer_class = serializers.AssessmentSerializer
+    filterset_class = filters.AssessmentFilter
+    search_fields = ["rationale"]
+    ordering_fields = ["id", "assessed_on", "recorded_at"]
+    fingerprint_field = "recorded_at"
+    sync_ordering = ("recorded_at", "id")
+    write_models = {"create": PartyAssessment}
+
+    def create(self, request, *args, **kwargs):
+        data = _valid(serializers.AssessmentInputSerializer, request)
+        assessment = service_call(services.assessment_record, author=request.user, **data)
+        return Response(serializers.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+

@@ -1,0 +1,340 @@
+"""Functions that read: the querysets behind each list, and the aggregates for charts.
+
+Every list here is complete in its select_related/prefetch_related, so a page costs a
+fixed number of queries whatever its length (the API tests pin those numbers).
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+
+from commitments.models import (
+    Claim,
+    Commitment,
+    Evidence,
+    Party,
+    PartyAssessment,
+    Source,
+    Statement,
+    Status,
+    StatusUpdate,
+    Theme,
+    VerdictUpdate,
+)
+
+# How long a cached aggregate may live at most (it is also replaced as soon as the data changes).
+AGGREGATE_CACHE_SECONDS = 3600
+
+# --- Lists ----------------------------------------------------------------------------
+
+
+def _evidence_count(*, field: str) -> Coalesce:
+    through = Evidence._meta.get_field(field).remote_field.through
+    column = f"{field[:-1]}_id"  # commitments -> commitment_id, claims -> claim_id
+    counts = through.objects.filter(**{column: OuterRef("pk")}).order_by().values(column).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def _latest_evidence() -> Prefetch:
+    # A sliced prefetch: one query, a window function keeps the newest row per commitment.
+    newest = Evidence.objects.only("id", "url", "title", "publisher", "published_on", "stance", "created_at").order_by("-created_at", "-id")
+    return Prefetch("evidence", queryset=newest[:1], to_attr="latest_evidence")
+
+
+def commitment_list() -> QuerySet[Commitment]:
+    return (
+        Commitment.objects.select_related("statement", "parent")
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.only("id", "slug")),
+            Prefetch("themes", queryset=Theme.objects.only("id", "slug")),
+            Prefetch("deliverables", queryset=Commitment.objects.only("id", "parent_id").order_by("ordinal")),
+            _latest_evidence(),
+        )
+    )
+
+
+def commitments_count_evidence(*, commitments: list[Commitment]) -> list[Commitment]:
+    """Set `evidence_count` on each row of a page, in one query.
+
+    Not an annotation: PostgreSQL evaluates a select-list subquery for the rows an OFFSET
+    skips too, which made deep pages slow.
+    """
+    through = Commitment.evidence.through
+    counts = dict(
+        through.objects.filter(commitment_id__in=[c.pk for c in commitments]).order_by()
+        .values_list("commitment_id").annotate(n=Count("pk"))
+    )
+    for commitment in commitments:
+        commitment.evidence_count = counts.get(commitment.pk, 0)
+    return commitments
+
+
+def statement_list() -> QuerySet[Statement]:
+    return (
+        Statement.objects.select_related("announcing_party")
+        .prefetch_related(Prefetch("parties", queryset=Party.objects.only("id", "slug")), Prefetch("sources", queryset=Source.objects.only("id")))
+        .annotate(
+            commitment_count=Count("commitments", filter=Q(commitments__parent__isnull=True), distinct=True),
+        )
+    )
+
+
+def claim_list() -> QuerySet[Claim]:
+    return (
+        Claim.objects.select_related("statement", "source")
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.only("id", "slug")),
+            Prefetch("themes", queryset=Theme.objects.only("id", "slug")),
+        )
+        .annotate(evidence_count=_evidence_count(field="claims"))
+    )
+
+
+def evidence_list() -> QuerySet[Evidence]:
+    return Evidence.objects.prefetch_related(
+        Prefetch("commitments", queryset=Commitment.objects.only("id")),
+        Prefetch("claims", queryset=Claim.objects.only("id")),
+    )
+
+
+def party_list() -> QuerySet[Party]:
+    return Party.objects.all()
+
+
+def theme_list() -> QuerySet[Theme]:
+    return Theme.objects.all()
+
+
+def source_list() -> QuerySet[Source]:
+    # Hook for source checks: prefetch the latest check here once that model exists.
+    return Source.objects.all()
+
+
+def assessment_list() -> QuerySet[PartyAssessment]:
+    return PartyAssessment.objects.select_related("party").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+
+
+def status_history(*, commitment_id: int) -> QuerySet[StatusUpdate]:
+    return StatusUpdate.objects.filter(commitment_id=commitment_id).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+
+
+def verdict_history(*, claim_id: int) -> QuerySet[VerdictUpdate]:
+    return VerdictUpdate.objects.filter(claim_id=claim_id).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+
+
+def status_changes() -> QuerySet[StatusUpdate]:
+    """Recorded status changes, newest first, for the Atom feed."""
+    return StatusUpdate.objects.select_related("commitment__statement", "commitment__parent").order_by("-recorded_at", "-id")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a conditional request compares: how many rows match, and when the newest changed."""
+
+    count: int
+    last_modified: datetime | None
+
+
+def queryset_fingerprint(*, queryset: QuerySet, field: str | None) -> Fingerprint:
+    """One cheap aggregate over the filtered rows (no prefetches, no ordering)."""
+    base = queryset.model.objects.filter(pk__in=queryset.order_by().values("pk")) if queryset.query.distinct else queryset
+    aggregates = {"n": Count("pk")}
+    if field:
+        aggregates["last"] = Max(field)
+    row = base.order_by().aggregate(**aggregates)
+    return Fingerprint(count=row["n"], last_modified=row.get("last"))
+
+
+# --- Caching aggregates ------------------------------------------------------------------
+
+
+def aggregate_version(*, commitments: QuerySet[Commitment], history) -> str:
+    """A stamp that changes whenever an aggregate over these commitments could change.
+
+    History tables are append-only (ORM guard and database trigger), so their newest id is a
+    complete version; commitments and statements are stamped by count and newest updated_at.
+    """
+    chosen = Commitment.objects.filter(pk__in=commitments.order_by().values("pk")).order_by()
+    mine = chosen.aggregate(n=Count("pk"), last=Max("updated_at"), announced=Max("statement__updated_at"))
+    newest = history.objects.order_by().aggregate(last=Max("id"))["last"]
+    return f"{mine['n']}|{mine['last']}|{mine['announced']}|{newest}"
+
+
+def cached_aggregate(*, name: str, key: str, version: str, compute):
+    """`compute()`, remembered in the cache until `version` changes."""
+    cache_key = "api-aggregate:" + hashlib.sha256(f"{name}|{key}|{version}".encode()).hexdigest()
+    found = cache.get(cache_key)
+    if found is None:
+        found = compute()
+        cache.set(cache_key, found, timeout=AGGREGATE_CACHE_SECONDS)
+    return found
+
+
+# --- Counts by status ------------------------------------------------------------------
+
+
+def _status_counts(rows) -> dict:
+    """{key: {status: n}} from (key, status, n) rows, every status present."""
+    table: dict = defaultdict(lambda: dict.fromkeys(Status.values, 0))
+    for key, status, n in rows:
+        table[key][status] = n
+    return table
+
+
+def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
+    """Counts of commitments in each status: overall, per statement, per party, per theme."""
+    ids = commitments.order_by().values("pk")
+    base = Commitment.objects.filter(pk__in=ids).order_by()
+    overall = dict.fromkeys(Status.values, 0)
+    overall.update(base.values_list("status").annotate(n=Count("pk")))
+    per_statement = _status_counts(base.values_list("statement_id", "status").annotate(n=Count("pk")))
+    through_parties = Commitment.parties.through.objects.filter(commitment_id__in=ids).order_by()
+    per_party = _status_counts(through_parties.values_list("party_id", "commitment__status").annotate(n=Count("pk")))
+    through_themes = Commitment.themes.through.objects.filter(commitment_id__in=ids).order_by()
+    per_theme = _status_counts(through_themes.values_list("theme_id", "commitment__status").annotate(n=Count("pk")))
+    return {
+        "total": sum(overall.values()),
+        "by_status": overall,
+        "by_statement": _labelled(Statement.objects.filter(pk__in=per_statement).order_by("announced_on", "id"), per_statement),
+        "by_party": _labelled(Party.objects.filter(pk__in=per_party), per_party),
+        "by_theme": _labelled(Theme.objects.filter(pk__in=per_theme), per_theme),
+    }
+
+
+def _labelled(objects: QuerySet, table: dict) -> list[dict]:
+    return [
+        {"id": obj.pk, "slug": obj.slug, "name": str(obj), "total": sum(table[obj.pk].values()), "by_status": table[obj.pk]}
+        for obj in objects.only("pk", "slug", "title" if objects.model is Statement else "name")
+    ]
+
+
+# --- Status over time (burndown) -------------------------------------------------------
+
+
+def week_end(day: date) -> datetime:
+    """The end of the ISO week holding `day`: Sunday 23:59:59 UTC."""
+    sunday = day + timedelta(days=6 - day.weekday())
+    return datetime.combine(sunday, time(23, 59, 59), tzinfo=UTC)
+
+
+# The status history as intervals [effective_on, next effective_on): each interval adds one
+# to its status on its first day and removes one on the day the next update takes over.
+# Commitments count as "not yet rated" from their statement's announcement until their first
+# update. Plain SQL (window function, UNION ALL) that PostgreSQL and SQLite both run.
+_STATUS_DELTAS_SQL = """
+WITH chosen AS ({commitments}),
+su AS (
+    SELECT su.commitment_id, su.status, su.effective_on,
+           LEAD(su.effective_on) OVER (
+               PARTITION BY su.commitment_id ORDER BY su.effective_on, su.recorded_at, su.id
+           ) AS next_on
+    FROM commitments_statusupdate su
+    WHERE su.commitment_id IN (SELECT id FROM chosen) AND su.effective_on <= %s
+),
+first AS (SELECT commitment_id, MIN(effective_on) AS first_on FROM su GROUP BY commitment_id),
+born AS (
+    SELECT s.announced_on, first.first_on
+    FROM chosen c
+    JOIN commitments_statement s ON s.id = c.statement_id
+    LEFT JOIN first ON first.commitment_id = c.id
+    WHERE first.first_on IS NULL OR first.first_on > s.announced_on
+)
+SELECT status, effective_on, COUNT(*) FROM su WHERE next_on IS NULL OR next_on > effective_on GROUP BY status, effective_on
+UNION ALL
+SELECT status, next_on, -COUNT(*) FROM su WHERE next_on > effective_on GROUP BY status, next_on
+UNION ALL
+SELECT %s, announced_on, COUNT(*) FROM born GROUP BY announced_on
+UNION ALL
+SELECT %s, first_on, -COUNT(*) FROM born WHERE first_on IS NOT NULL GROUP BY first_on
+"""
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite returns text
+
+
+def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: date) -> list[dict]:
+    """For each ISO week from `start` to `end`: how many commitments were in each status at its end."""
+    weeks = []
+    cursor_day = week_end(start).date()
+    while cursor_day <= week_end(end).date():
+        weeks.append(cursor_day)
+        cursor_day += timedelta(days=7)
+    if not weeks:
+        return []
+    chosen_sql, chosen_params = commitments.order_by().values("id", "statement_id").query.sql_with_params()
+    sql = _STATUS_DELTAS_SQL.format(commitments=chosen_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*chosen_params, weeks[-1], Status.NOT_YET_RATED, Status.NOT_YET_RATED])
+        deltas = sorted((_as_date(day), status, n) for status, day, n in cursor.fetchall())
+    running = dict.fromkeys(Status.values, 0)
+    series, i = [], 0
+    for sunday in weeks:
+        while i < len(deltas) and deltas[i][0] <= sunday:
+            running[deltas[i][1]] += deltas[i][2]
+            i += 1
+        series.append({"week_end": week_end(sunday), "total": sum(running.values()), "by_status": dict(running)})
+    return series
+
+
+# --- Compliance matrix -----------------------------------------------------------------
+
+
+def score_percent(mean: float | None) -> float | None:
+    """The G7 Research Group's percentage: a mean score on -1..+1 mapped to 0..100."""
+    return None if mean is None else round((mean + 1) / 2 * 100, 1)
+
+
+def latest_assessments(*, commitments: QuerySet[Commitment]) -> QuerySet[PartyAssessment]:
+    """The newest assessment of each (commitment, party) pair."""
+    newest_first = [F("assessed_on").desc(), F("recorded_at").desc(), F("id").desc()]
+    return (
+        PartyAssessment.objects.filter(commitment_id__in=commitments.order_by().values("pk"))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("commitment_id"), F("party_id")], order_by=newest_first))
+        .filter(rank=1)
+    )
+
+
+def compliance_matrix(*, commitments: QuerySet[Commitment]) -> dict:
+    """Commitment x party scores (latest per pair) and each party's average as a percentage."""
+    cells = list(latest_assessments(commitments=commitments).values_list("commitment_id", "party_id", "score", "assessed_on"))
+    scores_by_party: dict[int, list[int]] = defaultdict(list)
+    rows: dict[int, dict] = {}
+    for commitment_id, party_id, score, assessed_on in cells:
+        scores_by_party[party_id].append(score)
+        rows.setdefault(commitment_id, {})[party_id] = {"score": score, "assessed_on": assessed_on}
+    parties = list(Party.objects.filter(pk__in=scores_by_party).only("id", "slug", "name"))
+    slugs = {party.pk: party.slug for party in parties}
+    commitment_rows = Commitment.objects.filter(pk__in=rows).select_related("parent").only(
+        "id", "ordinal", "title", "statement_id", "parent__ordinal"
+    ).order_by("statement_id", "id")
+    return {
+        "parties": [_party_average(party, scores_by_party[party.pk]) for party in parties],
+        "rows": [
+            {
+                "commitment": c.pk, "statement": c.statement_id, "number": c.number, "title": c.title,
+                "scores": {slugs[party_id]: cell for party_id, cell in rows[c.pk].items()},
+            }
+            for c in commitment_rows
+        ],
+    }
+
+
+def _party_average(party: Party, scores: list[int]) -> dict:
+    mean = sum(scores) / len(scores) if scores else None
+    return {
+        "id": party.pk, "slug": party.slug, "name": party.name, "assessed": len(scores),
+        "average_score": None if mean is None else round(mean, 3), "average_percent": score_percent(mean),
+    }
+
+
+def has_evidence_filter(*, model) -> Exists:
+    through = model.evidence.through
+    column = f"{model._meta.model_name}_id"
+    return Exists(through.objects.filter(**{column: OuterRef("pk")}))

@@ -1,0 +1,41 @@
+"""Fixtures and helpers shared by the tests/test_api_*.py modules (imported there by name)."""
+
+from datetime import date
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from commitments.services import status_update_record
+
+
+@pytest.fixture(autouse=True)
+def _no_throttling(settings):
+    # Throttling is tested on its own; elsewhere many requests from one address must not trip it.
+    settings.TRACKER_API_THROTTLE_ANON = ""
+    settings.TRACKER_API_THROTTLE_USER = ""
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def record_status(commitment, author, status, effective_on: date, **kwargs):
+    kwargs.setdefault("rationale", f"Because {status}")
+    return status_update_record(commitment=commitment, status=status, effective_on=effective_on, author=author, **kwargs)
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def ids(response) -> list[int]:
+    return [row["id"] for row in results(response)]

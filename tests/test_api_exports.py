@@ -1,0 +1,64 @@
+"""Exports: the Atom feed of status changes and ClaimReview JSON-LD."""
+
+from datetime import date
+from xml.etree import ElementTree
+
+from commitments.models import Status, Verdict
+from commitments.services import verdict_update_record
+from tests.api_support import record_status
+
+pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _entries(response) -> list[str]:
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)  # noqa: S314 (our own response)
+    return [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
+
+
+def test_the_feed_lists_status_changes_newest_first_and_filters(api, make_statement, make_party, alice):
+    canada = make_party(slug="canada")
+    statement = make_statement(points=2, slug="g7", title="G7 2021")
+    a1, a2 = statement.commitments.order_by("ordinal")
+    a2.parties.add(canada)
+    record_status(a1, alice, Status.NOT_STARTED, date(2021, 1, 1))
+    record_status(a2, alice, Status.IN_PROGRESS, date(2021, 2, 1), rationale="Budget passed.")
+    assert _entries(api.get("/api/v1/feeds/status-changes.atom")) == ["G7 2021 2: In progress", "G7 2021 1: Not started"]
+    assert _entries(api.get("/api/v1/feeds/status-changes.atom?status=not_started")) == ["G7 2021 1: Not started"]
+    assert _entries(api.get("/api/v1/feeds/status-changes.atom?party=canada")) == ["G7 2021 2: In progress"]
+    assert _entries(api.get("/api/v1/feeds/status-changes.atom?statement=other")) == []
+    body = api.get("/api/v1/feeds/status-changes.atom").content.decode()
+    assert "Budget passed." in body and f"/api/v1/commitments/{a2.pk}/" in body
+
+
+def test_a_claim_without_a_verdict_has_no_claimreview(api, claim):
+    assert api.get(f"/api/v1/claims/{claim.pk}/claimreview.json").status_code == 404
+    assert api.get(f"/api/v1/claims/{claim.pk}/").json()["claimreview"] is None
+
+
+def test_a_checked_claim_has_a_claimreview(api, claim, alice, settings):
+    settings.TRACKER_API_ORGANISATION = "Policy Desk"
+    claim.source.url = "https://www.example.org/statement"
+    claim.source.save()
+    verdict_update_record(claim=claim, verdict=Verdict.MISLEADING, rationale="Counts restarted projects only.", author=alice)
+    response = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
+    review = response.json()
+    assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == claim.quote
+    assert review["reviewRating"] == {"@type": "Rating", "ratingValue": 2, "bestRating": 5, "worstRating": 1, "alternateName": "Misleading"}
+    assert review["author"]["@type"] == "Organization" and review["author"]["name"] == "Policy Desk"
+    assert review["itemReviewed"]["@type"] == "Claim"
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Wang Yi"}
+    assert review["itemReviewed"]["appearance"]["url"] == "https://www.example.org/statement"
+    assert review["datePublished"] == claim.verdict_updates.get().recorded_at.date().isoformat()
+    assert review["url"].endswith(f"/api/v1/claims/{claim.pk}/")
+    assert api.get(f"/api/v1/claims/{claim.pk}/").json()["claimreview"].endswith(f"/api/v1/claims/{claim.pk}/claimreview.json")
+
+
+def test_an_unverifiable_claim_is_named_but_not_rated(api, claim, alice):
+    verdict_update_record(claim=claim, verdict=Verdict.UNVERIFIABLE, rationale="No data published.", author=alice)
+    rating = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json").json()["reviewRating"]
+    assert rating["alternateName"] == "Unverifiable" and "ratingValue" not in rating

@@ -1,0 +1,70 @@
+"""Every list costs a fixed number of queries, whatever its length (5 rows or 50)."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments.models import Claim, Commitment, Status
+from commitments.services import assessment_record, evidence_attach, verdict_update_record
+from tests.api_support import record_status
+
+pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
+
+# Queries per request: the ETag aggregate (which also gives the count), the page, one per prefetch.
+LISTS = {
+    "/api/v1/commitments/": 7,  # fingerprint, page (+ statement, parent), parties, themes, deliverables, latest evidence, evidence counts
+    "/api/v1/statements/": 4,  # fingerprint, page, parties, sources
+    "/api/v1/claims/": 4,  # fingerprint, page, parties, themes
+    "/api/v1/evidence/": 4,  # fingerprint, page, commitments, claims
+    "/api/v1/parties/": 2,  # count, page (ETag from content)
+    "/api/v1/themes/": 2,
+    "/api/v1/sources/": 2,  # fingerprint, page
+    "/api/v1/assessments/": 3,  # fingerprint, page (+ party), evidence
+    "/api/v1/stats/": 7,  # by status, statement, party, theme; names of statements, parties, themes
+    # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
+    "/api/v1/stats/compliance/": (5, 2),  # + latest assessments, parties, commitments
+    "/api/v1/stats/status-over-time/": (3, 2),  # + one SQL statement
+    "/api/v1/feeds/status-changes.atom": 1,
+}
+
+
+def build(n: int, make_statement, make_party, make_evidence, theme, alice) -> None:
+    statement = make_statement(points=n)
+    party = make_party()
+    for commitment in statement.commitments.all():
+        commitment.parties.add(party)
+        commitment.themes.add(theme)
+        Commitment.objects.create(statement=statement, parent=commitment, ordinal=1, title="d", source=commitment.source, quote=commitment.quote)
+        evidence = make_evidence()
+        evidence_attach(evidence=evidence, commitments=[commitment])
+        record_status(commitment, alice, Status.IN_PROGRESS, date(2021, 1, 1), evidence=[evidence])
+        assessment_record(commitment=commitment, party=party, score=1, assessed_on=date(2021, 1, 1), rationale="r", author=alice, evidence=[evidence])
+        claim = Claim.objects.create(statement=statement, source=commitment.source, title="c", quote=commitment.quote)
+        claim.parties.add(party)
+        verdict_update_record(claim=claim, verdict="false", rationale="r", author=alice)
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(captured)
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_every_list_costs_a_fixed_number_of_queries(api, n, make_statement, make_party, make_evidence, theme, alice, django_assert_max_num_queries):
+    build(n, make_statement, make_party, make_evidence, theme, alice)
+    for url, expected in LISTS.items():
+        first, repeat = expected if isinstance(expected, tuple) else (expected, expected)
+        with django_assert_max_num_queries(first):
+            response = api.get(url)
+        assert response.status_code == 200, url
+        assert queries_for(api, url) == repeat, url
+
+
+def test_the_commitments_page_has_the_rows_it_claims(api, make_statement, make_party, make_evidence, theme, alice):
+    build(50, make_statement, make_party, make_evidence, theme, alice)
+    page = api.get("/api/v1/commitments/?page_size=100").json()
+    assert page["count"] == 100 and len(page["results"]) == 100
