@@ -112,7 +112,7 @@ def theme_list() -> QuerySet[Theme]:
 
 
 def source_list() -> QuerySet[Source]:
-    # Hook for source checks: prefetch the latest check here once that model exists.
+    # The latest check of each URL is added per page by commitments.api.link_health (one query).
     return Source.objects.all()
 
 

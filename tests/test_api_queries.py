@@ -17,10 +17,10 @@ LISTS = {
     "/api/v1/commitments/": 7,  # fingerprint, page (+ statement, parent), parties, themes, deliverables, latest evidence, evidence counts
     "/api/v1/statements/": 4,  # fingerprint, page, parties, sources
     "/api/v1/claims/": 4,  # fingerprint, page, parties, themes
-    "/api/v1/evidence/": 4,  # fingerprint, page, commitments, claims
+    "/api/v1/evidence/": 5,  # fingerprint, page, commitments, claims, latest checks
     "/api/v1/parties/": 2,  # count, page (ETag from content)
     "/api/v1/themes/": 2,
-    "/api/v1/sources/": 2,  # fingerprint, page
+    "/api/v1/sources/": 3,  # fingerprint, page, latest checks
     "/api/v1/assessments/": 3,  # fingerprint, page (+ party), evidence
     "/api/v1/stats/": 7,  # by status, statement, party, theme; names of statements, parties, themes
     # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
@@ -32,6 +32,7 @@ LISTS = {
 
 def build(n: int, make_statement, make_party, make_evidence, theme, alice) -> None:
     statement = make_statement(points=n)
+    statement.sources.update(url="https://news.example.org/source")  # so sources ask for their latest check
     party = make_party()
     for commitment in statement.commitments.all():
         commitment.parties.add(party)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 
+from commitments.api.link_health import LinkHealthListSerializer, LinkHealthMixin
 from commitments.models import (
     Claim,
     Commitment,
@@ -145,13 +146,17 @@ class ClaimSerializer(serializers.ModelSerializer):
         return f"{settings.SITE_URL}/api/v1/claims/{claim.pk}/claimreview.json"
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(LinkHealthMixin, serializers.ModelSerializer):
     commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     claims = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Evidence
-        fields = ["id", "url", "title", "publisher", "published_on", "excerpt", "stance", "commitments", "claims", "created_at", "updated_at"]
+        list_serializer_class = LinkHealthListSerializer
+        fields = [
+            "id", "url", "title", "publisher", "published_on", "excerpt", "stance", "commitments", "claims", "latest_check",
+            "created_at", "updated_at",
+        ]
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -166,27 +171,14 @@ class ThemeSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name"]
 
 
-class SourceCheckSerializer(serializers.Serializer):
-    """Placeholder shape of a source check (filled in when source checks are merged)."""
-
-    checked_at = serializers.DateTimeField()
-    outcome = serializers.CharField()
-
-
-class SourceSerializer(serializers.ModelSerializer):
-    latest_check = serializers.SerializerMethodField(help_text="The newest check of this source's address and quotes (null until checked).")
-
+class SourceSerializer(LinkHealthMixin, serializers.ModelSerializer):
     class Meta:
         model = Source
+        list_serializer_class = LinkHealthListSerializer
         fields = [
             "id", "slug", "title", "publisher", "published_on", "language", "is_translation", "original_language", "url",
             "latest_check", "created_at", "updated_at",
         ]
-
-    @extend_schema_field(SourceCheckSerializer(allow_null=True))
-    def get_latest_check(self, source: Source) -> dict | None:
-        # HOOK for source checks: return the latest check prefetched by selectors.source_list().
-        return None
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):

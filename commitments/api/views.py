@@ -202,7 +202,7 @@ class ThemeViewSet(ReadViewSet):
 
 @extend_schema_view(list=_list_docs)
 class SourceViewSet(ReadViewSet):
-    """Source documents. `latest_check` will hold the newest source check once those exist."""
+    """Source documents, each with `latest_check`: the current health of its URL and quotes."""
 
     queryset = selectors.source_list()
     serializer_class = serializers.SourceSerializer
