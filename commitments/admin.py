@@ -340,17 +340,22 @@ class AppendOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(AppendOnlyAdmin):
+    """Rows written only by the service's own code paths: listed, never added by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(AppendOnlyAdmin):
+class StatusUpdateAdmin(ReadOnlyAdmin):
+    """Status updates are recorded from the commitment's page, through the service and its rules."""
+
     list_display = ["commitment", "status", "effective_on", "author", "recorded_at", "evidence_count"]
     list_filter = ["status", "effective_on", "commitment__statement"]
     list_select_related = ["commitment__parent", "author"]
     search_fields = ["commitment__title", "rationale"]
     date_hierarchy = "effective_on"
-
-    def has_add_permission(self, request):
-        # Recorded from the commitment's page, through the service and its rules.
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_evidence=Count("evidence"))

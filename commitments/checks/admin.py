@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 
-from commitments.admin import badge
+from commitments.admin import ReadOnlyAdmin, badge
 from commitments.models.checks import Health, MonitoredUrl, QuoteMatch, UrlCheck, UrlSnapshot
 
 HEALTH_COLOURS = {
@@ -39,19 +39,6 @@ class ProblemFilter(admin.SimpleListFilter):
             case "quote_missing":
                 return queryset.filter(quote_match=QuoteMatch.MISSING)
         return queryset
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written only by the checks themselves."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RecentChecksInline(admin.TabularInline):

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from commitments.admin import ReadOnlyAdmin
 from commitments.models import DigestDelivery, Subscriber
 
 from .build import digest_content, subscriber_filter
@@ -87,7 +88,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
+class DigestDeliveryAdmin(ReadOnlyAdmin):
     """The delivery log: written only by the sender."""
 
     list_display = ["subscriber", "period", "status", "attempts", "claimed_at", "sent_at", "last_error"]
@@ -95,12 +96,3 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["subscriber"]
     search_fields = ["subscriber__email", "period"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
