@@ -6,7 +6,7 @@ shown read-only, newest first.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -106,12 +106,14 @@ class SourceAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
 
-    @admin.display(boolean=True, description="full text held")
+    @admin.display(boolean=True, description="full text held", ordering="text_held")
     def has_text(self, obj: Source) -> bool:
-        return bool(obj.full_text)
+        return obj.text_held
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("full_text")
+        # Full texts are long: the list needs only whether one is held.
+        text_held = ExpressionWrapper(~Q(full_text=""), output_field=BooleanField())
+        return super().get_queryset(request).defer("full_text").annotate(text_held=text_held)
 
 
 class PointInline(admin.TabularInline):

@@ -174,3 +174,32 @@ def test_the_statement_changelist_query_count_does_not_grow_with_statements(
     assert Statement.objects.count() == 20
     assert not Claim.objects.exists()
     assert date.today()  # the page renders dates without time zone errors
+
+
+@pytest.mark.parametrize("model", ["claim", "evidence", "source", "party", "statusupdate", "partyassessment"])
+def test_the_other_changelists_need_the_same_queries_for_5_or_40_rows(
+    client, admin_user, make_statement, make_party, make_evidence, alice, model, django_assert_max_num_queries
+):
+    from commitments.services import assessment_record, status_update_record
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            statement = make_statement(points=1, announced_count=1)
+            point = statement.commitments.get()
+            party = make_party()
+            point.parties.add(party)
+            Claim.objects.create(statement=statement, source=point.source, title="c", quote=point.quote).parties.add(party)
+            evidence = make_evidence()
+            status_update_record(commitment=point, status=Status.FULFILLED, effective_on=date(2021, 1, 1), rationale="r",
+                                 author=alice, evidence=[evidence])
+            assessment_record(commitment=point, party=party, score=1, assessed_on=date(2021, 1, 1), rationale="r", author=alice)
+
+    client.force_login(admin_user)
+    url = reverse(f"admin:commitments_{model}_changelist")
+    counts = []
+    for n in (5, 35):
+        grow(n)
+        with django_assert_max_num_queries(15) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
