@@ -383,19 +383,31 @@ def compliance_matrix(*, commitments: QuerySet[Commitment]) -> dict:
         rows.setdefault(commitment_id, {})[party_id] = {"score": score, "assessed_on": assessed_on}
     parties = list(Party.objects.filter(pk__in=scores_by_party).only("id", "slug", "name"))
     slugs = {party.pk: party.slug for party in parties}
-    commitment_rows = Commitment.objects.filter(pk__in=rows).select_related("parent").only(
-        "id", "ordinal", "title", "statement_id", "parent__ordinal"
-    ).order_by("statement_id", "id")
     return {
         "parties": [_party_average(party, scores_by_party[party.pk]) for party in parties],
         "rows": [
             {
-                "commitment": c.pk, "statement": c.statement_id, "number": c.number, "title": c.title,
-                "scores": {slugs[party_id]: cell for party_id, cell in rows[c.pk].items()},
+                "commitment": pk, "statement": statement_id, "number": str(ordinal) if parent_id is None else f"{parent_ordinal}.{ordinal}",
+                "title": title, "scores": {slugs[party_id]: cell for party_id, cell in rows[pk].items()},
             }
-            for c in commitment_rows
+            for pk, statement_id, ordinal, title, parent_id, parent_ordinal in _assessed(commitments=commitments)
+            if pk in rows
         ],
     }
+
+
+def _assessed(*, commitments: QuerySet[Commitment]) -> QuerySet:
+    """(id, statement, ordinal, title, parent, parent's ordinal) of the assessed commitments, as tuples.
+
+    Filtered by subqueries rather than by the ids already in hand: thousands of literal
+    parameters cost more to send than the database takes to find the rows again.
+    """
+    assessed = Exists(PartyAssessment.objects.filter(commitment_id=OuterRef("pk")))
+    return (
+        Commitment.objects.filter(assessed, pk__in=commitments.order_by().values("pk"))
+        .order_by("statement_id", "id")
+        .values_list("id", "statement_id", "ordinal", "title", "parent_id", "parent__ordinal")
+    )
 
 
 def _party_average(party: Party, scores: list[int]) -> dict:
