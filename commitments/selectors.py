@@ -51,9 +51,9 @@ def commitment_list() -> QuerySet[Commitment]:
     return (
         Commitment.objects.select_related("statement", "parent")
         .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.only("id", "slug")),
-            Prefetch("themes", queryset=Theme.objects.only("id", "slug")),
-            Prefetch("deliverables", queryset=Commitment.objects.only("id", "parent_id").order_by("ordinal")),
+            Prefetch("parties", queryset=Party.objects.only("id", "slug").order_by("name", "id")),
+            Prefetch("themes", queryset=Theme.objects.only("id", "slug").order_by("name", "id")),
+            Prefetch("deliverables", queryset=Commitment.objects.only("id", "parent_id").order_by("ordinal", "id")),
             _latest_evidence(),
         )
     )
@@ -73,6 +73,78 @@ def commitments_count_evidence(*, commitments: list[Commitment]) -> list[Commitm
     for commitment in commitments:
         commitment.evidence_count = counts.get(commitment.pk, 0)
     return commitments
+
+
+# A page of the commitments list in one statement: the ids come from the filtered, ordered,
+# paginated queryset; everything a row shows is fetched here per id (ARRAY subqueries, a
+# LATERAL join for the newest evidence), so no model instances are built on the hot path.
+# The parent's ordinal is a subquery, not a join: a join let the planner hash all commitments.
+_COMMITMENT_ROWS_SQL = """
+SELECT c.id, c.ordinal, c.title, c.quote, c.statement_id, s.slug, s.title, c.source_id, c.parent_id,
+       (SELECT p.ordinal FROM commitments_commitment p WHERE p.id = c.parent_id),
+       c.status, c.status_since, c.target_date, c.created_at, c.updated_at,
+       ARRAY(SELECT d.id FROM commitments_commitment d WHERE d.parent_id = c.id ORDER BY d.ordinal, d.id),
+       ARRAY(SELECT pa.slug FROM commitments_commitment_parties cp JOIN commitments_party pa ON pa.id = cp.party_id
+             WHERE cp.commitment_id = c.id ORDER BY pa.name, pa.id),
+       ARRAY(SELECT t.slug FROM commitments_commitment_themes ct JOIN commitments_theme t ON t.id = ct.theme_id
+             WHERE ct.commitment_id = c.id ORDER BY t.name, t.id),
+       (SELECT count(*) FROM commitments_evidence_commitments ec WHERE ec.commitment_id = c.id),
+       le.id, le.url, le.title, le.publisher, le.published_on, le.stance
+FROM commitments_commitment c
+JOIN commitments_statement s ON s.id = c.statement_id
+LEFT JOIN LATERAL (
+    SELECT e.id, e.url, e.title, e.publisher, e.published_on, e.stance
+    FROM commitments_evidence_commitments ec JOIN commitments_evidence e ON e.id = ec.evidence_id
+    WHERE ec.commitment_id = c.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1
+) le ON true
+WHERE c.id = ANY(%s)
+"""
+_ROW_KEYS = (
+    "id", "ordinal", "title", "quote", "statement_id", "statement_slug", "statement_title", "source", "parent", "parent_ordinal",
+    "status", "status_since", "target_date", "created_at", "updated_at", "deliverables", "parties", "themes", "evidence_count",
+)
+_EVIDENCE_KEYS = ("id", "url", "title", "publisher", "published_on", "stance")
+PORTABLE_CHUNK = 500  # ids per query on the portable path (SQLite limits query parameters)
+
+
+def commitment_rows(*, ids: list[int], portable: bool | None = None) -> list[dict]:
+    """The list's rows for these commitment ids, in the same order, as plain dicts.
+
+    One query on PostgreSQL; elsewhere (SQLite for `make run`), or with `portable=True`, the
+    ORM prefetches of commitment_list(). Both give the same dicts (a test compares them).
+    """
+    if portable is None:
+        portable = connection.vendor != "postgresql"
+    if portable:
+        found = {}
+        for start in range(0, len(ids), PORTABLE_CHUNK):
+            chunk = list(commitment_list().filter(pk__in=ids[start:start + PORTABLE_CHUNK]))
+            found.update((c.pk, commitment_row(c)) for c in commitments_count_evidence(commitments=chunk))
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_COMMITMENT_ROWS_SQL, [list(ids)])
+            found = {r[0]: _row_from_sql(r) for r in cursor.fetchall()}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _row_from_sql(r: tuple) -> dict:
+    row = dict(zip(_ROW_KEYS, r, strict=False))
+    row["latest_evidence"] = dict(zip(_EVIDENCE_KEYS, r[19:], strict=True)) if r[19] is not None else None
+    return row
+
+
+def commitment_row(c: Commitment) -> dict:
+    """The same dict as commitment_rows() from a commitment_list() instance with `evidence_count` set."""
+    e = c.latest_evidence[0] if c.latest_evidence else None
+    return {
+        "id": c.pk, "ordinal": c.ordinal, "title": c.title, "quote": c.quote, "statement_id": c.statement_id,
+        "statement_slug": c.statement.slug, "statement_title": c.statement.title, "source": c.source_id, "parent": c.parent_id,
+        "parent_ordinal": c.parent.ordinal if c.parent_id is not None else None, "status": c.status, "status_since": c.status_since,
+        "target_date": c.target_date, "created_at": c.created_at, "updated_at": c.updated_at,
+        "deliverables": [d.pk for d in c.deliverables.all()], "parties": [p.slug for p in c.parties.all()],
+        "themes": [t.slug for t in c.themes.all()], "evidence_count": c.evidence_count,
+        "latest_evidence": e and {key: getattr(e, key) for key in _EVIDENCE_KEYS},
+    }
 
 
 def statement_list() -> QuerySet[Statement]:
@@ -311,19 +383,31 @@ def compliance_matrix(*, commitments: QuerySet[Commitment]) -> dict:
         rows.setdefault(commitment_id, {})[party_id] = {"score": score, "assessed_on": assessed_on}
     parties = list(Party.objects.filter(pk__in=scores_by_party).only("id", "slug", "name"))
     slugs = {party.pk: party.slug for party in parties}
-    commitment_rows = Commitment.objects.filter(pk__in=rows).select_related("parent").only(
-        "id", "ordinal", "title", "statement_id", "parent__ordinal"
-    ).order_by("statement_id", "id")
     return {
         "parties": [_party_average(party, scores_by_party[party.pk]) for party in parties],
         "rows": [
             {
-                "commitment": c.pk, "statement": c.statement_id, "number": c.number, "title": c.title,
-                "scores": {slugs[party_id]: cell for party_id, cell in rows[c.pk].items()},
+                "commitment": pk, "statement": statement_id, "number": str(ordinal) if parent_id is None else f"{parent_ordinal}.{ordinal}",
+                "title": title, "scores": {slugs[party_id]: cell for party_id, cell in rows[pk].items()},
             }
-            for c in commitment_rows
+            for pk, statement_id, ordinal, title, parent_id, parent_ordinal in _assessed(commitments=commitments)
+            if pk in rows
         ],
     }
+
+
+def _assessed(*, commitments: QuerySet[Commitment]) -> QuerySet:
+    """(id, statement, ordinal, title, parent, parent's ordinal) of the assessed commitments, as tuples.
+
+    Filtered by subqueries rather than by the ids already in hand: thousands of literal
+    parameters cost more to send than the database takes to find the rows again.
+    """
+    assessed = Exists(PartyAssessment.objects.filter(commitment_id=OuterRef("pk")))
+    return (
+        Commitment.objects.filter(assessed, pk__in=commitments.order_by().values("pk"))
+        .order_by("statement_id", "id")
+        .values_list("id", "statement_id", "ordinal", "title", "parent_id", "parent__ordinal")
+    )
 
 
 def _party_average(party: Party, scores: list[int]) -> dict:

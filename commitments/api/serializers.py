@@ -1,11 +1,17 @@
 """What the API shows and accepts. No personal data: no authors, no e-mail addresses."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import DateTimeField
+from rest_framework.settings import ISO_8601, api_settings
 
+from commitments import selectors
 from commitments.api.link_health import LinkHealthListSerializer, LinkHealthMixin
 from commitments.models import (
     Claim,
@@ -84,32 +90,53 @@ class CommitmentSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, c: Commitment) -> dict:
-        statement, latest = c.statement, c.latest_evidence
-        e = latest[0] if latest else None
-        return {
-            "id": c.pk,
-            "number": str(c.ordinal) if c.parent_id is None else f"{c.parent.ordinal}.{c.ordinal}",
-            "ordinal": c.ordinal,
-            "title": c.title,
-            "quote": c.quote,
-            "statement": {"id": statement.pk, "slug": statement.slug, "title": statement.title},
-            "source": c.source_id,
-            "parent": c.parent_id,
-            "deliverables": [d.pk for d in c.deliverables.all()],
-            "status": c.status,
-            "status_label": Status(c.status).label,
-            "status_since": _day(c.status_since),
-            "target_date": _day(c.target_date),
-            "parties": [p.slug for p in c.parties.all()],
-            "themes": [t.slug for t in c.themes.all()],
-            "evidence_count": c.evidence_count,
-            "latest_evidence": e and {
-                "id": e.pk, "url": e.url, "title": e.title, "publisher": e.publisher,
-                "published_on": _day(e.published_on), "stance": e.stance,
-            },
-            "created_at": _iso(c.created_at),
-            "updated_at": _iso(c.updated_at),
-        }
+        return commitment_representations([selectors.commitment_row(c)])[0]
+
+
+def iso_formatter(tz) -> Callable[[datetime | None], str | None]:
+    """What DRF's DateTimeField gives (ISO 8601 in `tz`, "Z" for UTC), without its per-value lookups."""
+    if api_settings.DATETIME_FORMAT.lower() != ISO_8601:
+        return _iso
+
+    def iso(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return iso
+
+
+def commitment_representations(rows: list[dict]) -> list[dict]:
+    """Commitments as the API shows them, from selectors.commitment_rows() (labels and time zone looked up once)."""
+    labels = {value: str(label) for value, label in Status.choices}
+    iso = iso_formatter(timezone.get_current_timezone())
+    return [_commitment(row, labels, iso) for row in rows]
+
+
+def _commitment(row: dict, labels: dict[str, str], iso: Callable) -> dict:
+    latest = row["latest_evidence"]
+    return {
+        "id": row["id"],
+        "number": str(row["ordinal"]) if row["parent"] is None else f"{row['parent_ordinal']}.{row['ordinal']}",
+        "ordinal": row["ordinal"],
+        "title": row["title"],
+        "quote": row["quote"],
+        "statement": {"id": row["statement_id"], "slug": row["statement_slug"], "title": row["statement_title"]},
+        "source": row["source"],
+        "parent": row["parent"],
+        "deliverables": row["deliverables"],
+        "status": row["status"],
+        "status_label": labels[row["status"]],
+        "status_since": _day(row["status_since"]),
+        "target_date": _day(row["target_date"]),
+        "parties": row["parties"],
+        "themes": row["themes"],
+        "evidence_count": row["evidence_count"],
+        "latest_evidence": latest and {**latest, "published_on": _day(latest["published_on"])},
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
+    }
 
 
 class StatementSerializer(serializers.ModelSerializer):

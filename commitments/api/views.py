@@ -86,9 +86,18 @@ class CommitmentViewSet(ReadViewSet):
     def get_serializer(self, *args, **kwargs):
         if args and isinstance(args[0], Commitment):
             selectors.commitments_count_evidence(commitments=[args[0]])
-        elif args and kwargs.get("many"):
-            args = (selectors.commitments_count_evidence(commitments=list(args[0])), *args[1:])
         return super().get_serializer(*args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        """The API's hot path: paginate bare keys, then fetch the page's rows in one query (no model instances)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        if not_modified := self.conditional_check(queryset):
+            return not_modified
+        keys = queryset.prefetch_related(None).values("id", "updated_at")  # what the page and cursor pagination need
+        page = self.paginate_queryset(keys)
+        ids = [key["id"] for key in (keys if page is None else page)]
+        data = serializers.commitment_representations(selectors.commitment_rows(ids=ids))
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     @extend_schema(
         methods=["GET"], responses=serializers.StatusUpdateSerializer(many=True), description="The commitment's status history, newest first.",
