@@ -113,3 +113,24 @@ def test_it_loads_the_week_again_after_a_while(week, smtp, make_subscriber, djan
         digests_send_batch(period=WEEK, subscriber_ids=[later.pk], now=SEND_AT + timedelta(minutes=11))
 
     assert len(queries) > 4 + 3 + 1
+
+
+def test_the_benchmarks_fast_sink_is_a_real_smtp_server_that_counts_every_message():
+    import smtplib
+    import subprocess
+    import sys
+
+    from tests.smtp_server import free_port
+
+    port = free_port()
+    sink = subprocess.Popen([sys.executable, "-m", "tests.smtp_server", "--port", str(port), "--fast"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert sink.stdout.readline().strip() == "ready"
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            client.sendmail("a@example.org", ["b@example.org"], b"Subject: one\r\n\r\nA line.\r\n.\r\nA dot alone above.\r\n")
+            client.sendmail("a@example.org", ["b@example.org"], b"")
+            client.sendmail("a@example.org", ["b@example.org"], b"Subject: big\r\n\r\n" + b"x" * 70 + b".\r\n" * 20_000)
+    finally:
+        sink.terminate()
+        out, _ = sink.communicate(timeout=10)
+    assert out.strip().splitlines()[-1] == "3"
