@@ -112,10 +112,11 @@ class LRUCache(OrderedDict):
         self.size = size
 
     def get(self, key, default=None):
-        if key not in self:
+        try:  # one step each, so a thread evicting the key between them costs a cache miss, not an error
+            self.move_to_end(key)
+            return self[key]
+        except KeyError:
             return default
-        self.move_to_end(key)
-        return self[key]
 
     def __setitem__(self, key, value) -> None:
         super().__setitem__(key, value)

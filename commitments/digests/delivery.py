@@ -116,7 +116,14 @@ def _describe(error: Exception) -> str:
 
 
 def _record(*, delivery_id: int, status: str, error: Exception | None = None) -> None:
-    """1 query: the outcome of one attempt, only if we still hold the claim."""
+    """1 query: the outcome of one attempt, only if we still hold the claim.
+
+    One UPDATE per e-mail, right after the server accepts it, on purpose: recording a group
+    of sends at once would save most of these queries (~0.5 ms each, a tenth of an e-mail's
+    cost) but a worker dying mid-group would leave the whole group claimed-but-sent, and each
+    of those subscribers would get the digest twice once the claim goes stale. Per e-mail,
+    that window is one message.
+    """
     values = {"status": status, "last_error": _describe(error) if error else ""}
     if status == State.SENT:
         values["sent_at"] = Now()
