@@ -5,12 +5,16 @@
 Creates its own PostgreSQL database (tracker_bench_digests, dropped and re-created each
 run; BENCH_DATABASE_URL overrides it), fills one ISO week with status changes, evidence,
 claims, verdicts and scores, subscribes 10,000 confirmed addresses with mixed filters, starts
-an aiosmtpd counting sink in its own process and runs the real batch code path
-(`digests_send_batch`, one call per batch, as each Celery batch task would) without Celery.
-Prints the total time, e-mails per second, queries per batch and peak memory.
+a counting SMTP sink in its own process (--sink, see tests/smtp_server.py) and runs the real batch code path
+(`digests_send_batch`, one call per batch, as each Celery batch task would) without Celery,
+twice: in this one process, then (after forgetting every delivery) in a pool of worker
+processes, one per core, as that many Celery workers would take the batch tasks, each
+with its own database connection and its own cold caches.
+Prints the total time, e-mails per second, queries per batch and peak memory of each run.
 """
 
 import argparse
+import multiprocessing
 import os
 import random
 import resource
@@ -26,6 +30,7 @@ DB_NAME = "tracker_bench_digests"
 DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 BEFORE = datetime(2024, 2, 20, 10, 0, tzinfo=UTC)
 DURING = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
+PERIOD_KEY = "2024-W10"
 
 
 def recreate_database() -> None:
@@ -38,8 +43,9 @@ def recreate_database() -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def start_sink(port: int) -> subprocess.Popen:
-    sink = subprocess.Popen([sys.executable, "-m", "tests.smtp_server", "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+def start_sink(port: int, *, fast: bool) -> subprocess.Popen:
+    command = [sys.executable, "-m", "tests.smtp_server", "--port", str(port), *(["--fast"] if fast else [])]
+    sink = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert sink.stdout.readline().strip() == "ready"
     return sink
 
@@ -186,33 +192,78 @@ def seed(*, subscribers: int, changes: int, rng: random.Random) -> None:
         getattr(Subscriber, name).through.objects.bulk_create(rows)
 
 
-def run(*, period) -> tuple[float, list[int], int, object]:
-    from django.conf import settings
+def send_batch(ids: list[int]) -> tuple[object, int, float]:
+    """One batch task: the result, the queries it ran and this process's peak memory (MB) so far."""
     from django.db import connection
     from django.utils import timezone
 
-    from commitments.digests.delivery import BatchResult, chunked, digests_send_batch, subscribers_active
+    from commitments.digests.delivery import digests_send_batch
+    from commitments.digests.periods import period_parse
 
-    result, queries, count = BatchResult(), [], [0]
+    count = [0]
 
     def counter(execute, sql, params, many, context):
         count[0] += 1
         return execute(sql, params, many, context)
 
-    ids = list(subscribers_active())
+    with connection.execute_wrapper(counter):
+        result = digests_send_batch(period=period_parse(PERIOD_KEY), subscriber_ids=ids, now=timezone.now())
+    return result, count[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(*, workers: int) -> tuple[float, list[int], int, object, float]:
+    from django.conf import settings
+    from django.db import connections
+
+    from commitments.digests.delivery import BatchResult, chunked, subscribers_active, week_changes_forget
+
+    week_changes_forget()  # no run starts warm
+    chunks = list(chunked(subscribers_active(), settings.TRACKER_DIGEST_BATCH_SIZE))
     started = time.perf_counter()
-    for chunk in chunked(ids, settings.TRACKER_DIGEST_BATCH_SIZE):
-        count[0] = 0
-        with connection.execute_wrapper(counter):
-            result.merge(digests_send_batch(period=period, subscriber_ids=chunk, now=timezone.now()))
-        queries.append(count[0])
-    return time.perf_counter() - started, queries, len(ids), result
+    if workers == 1:
+        batches = [send_batch(ids) for ids in chunks]
+    else:
+        connections.close_all()  # each worker opens its own
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            batches = pool.map(send_batch, chunks, chunksize=1)
+    elapsed = time.perf_counter() - started
+    result = BatchResult()
+    for batch, _, _ in batches:
+        result.merge(batch)
+    return elapsed, [queries for _, queries, _ in batches], sum(map(len, chunks)), result, max(peak for _, _, peak in batches)
+
+
+def measure(*, workers: int, port: int, sink_kind: str) -> None:
+    from commitments.models import DigestDelivery
+
+    DigestDelivery.objects.all().delete()
+    sink = start_sink(port, fast=sink_kind == "fast")
+    try:
+        elapsed, queries, total, result, peak_mb = run(workers=workers)
+    finally:
+        received = stop_sink(sink)
+    rows = DigestDelivery.objects.filter(status="sent").count()
+    how = "in this one process" if workers == 1 else f"in {workers} worker processes (one per core, as {workers} Celery workers would)"
+    print(f"\n== {total} digests, batches {how}, to the {sink_kind} SMTP sink (its own process)")
+    print(f"subscribers: {total}; sent {len(result.sent)}, empty {len(result.empty)}, retry {len(result.retry)}, failed {len(result.failed)}")
+    print(f"SMTP sink received: {received}; delivery rows marked sent: {rows}")
+    print(f"total time to build and deliver: {elapsed:.1f} s ({len(result.sent) / elapsed:.0f} e-mails/s)")
+    print(
+        f"batches: {len(queries)} of {total // max(len(queries), 1)}; queries per batch: min {min(queries)}, max {max(queries)} "
+        f"(the week's ~25 reads in a process's first batch, 7 fixed reads, one UPDATE per e-mail sent)"
+    )
+    print(f"peak memory (max RSS of a {'process' if workers == 1 else 'worker'}): {peak_mb:.0f} MB")
+    if received != len(result.sent) or rows != len(result.sent) or len(result.sent) != total:
+        sys.exit("MISMATCH between subscribers, e-mails sent, received and recorded")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--changes", type=int, default=500)
+    parser.add_argument("--workers", default=f"1,{os.cpu_count()}", help="comma-separated worker counts to run, 1 meaning this process")
+    parser.add_argument("--sink", choices=["fast", "aiosmtpd"], default="fast",
+                        help="fast: a counting SMTP server that reads each message in one go; aiosmtpd: parses line by line (~3 ms CPU a digest)")
     args = parser.parse_args()
 
     from tests.smtp_server import free_port
@@ -236,31 +287,12 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from commitments.digests.periods import Period
-    from commitments.models import DigestDelivery
-
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     seed(subscribers=args.subscribers, changes=args.changes, rng=random.Random(42))
     print(f"seeded {args.subscribers} subscribers, {args.changes} status changes in {time.perf_counter() - t0:.1f} s")
-
-    sink = start_sink(port)
-    try:
-        elapsed, queries, total, result = run(period=Period(2024, 10))
-    finally:
-        received = stop_sink(sink)
-    rows = DigestDelivery.objects.filter(status="sent").count()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"subscribers: {total}; sent {len(result.sent)}, empty {len(result.empty)}, retry {len(result.retry)}, failed {len(result.failed)}")
-    print(f"SMTP sink received: {received}; delivery rows marked sent: {rows}")
-    print(f"total time to build and deliver: {elapsed:.1f} s ({len(result.sent) / elapsed:.0f} e-mails/s)")
-    print(
-        f"batches: {len(queries)} of {total // max(len(queries), 1)}; queries per batch: min {min(queries)}, max {max(queries)} "
-        f"(fixed reads + one UPDATE per e-mail sent)"
-    )
-    print(f"peak memory (max RSS of this process): {peak_mb:.0f} MB")
-    if received != len(result.sent) or rows != len(result.sent):
-        sys.exit("MISMATCH between e-mails sent, received and recorded")
+    for workers in dict.fromkeys(int(n) for n in args.workers.split(",")):
+        measure(workers=workers, port=port, sink_kind=args.sink)
 
 
 if __name__ == "__main__":

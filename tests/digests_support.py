@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from commitments import services
+from commitments.digests.delivery import week_changes_forget
 from commitments.models import Claim, Commitment, Status, Subscriber, Verdict
 from tests.digests_week import BEFORE, DURING
 from tests.smtp_server import smtp_server
@@ -22,6 +23,14 @@ def use_smtp(settings, port: int) -> None:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.fixture(autouse=True)
+def fresh_week_changes():
+    """Batches reuse the week their process loaded last (delivery.week_changes_shared); each test has its own week."""
+    week_changes_forget()
+    yield
+    week_changes_forget()
 
 
 @pytest.fixture

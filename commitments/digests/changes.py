@@ -5,7 +5,7 @@ subscriber's digest is then a filter over these lists (`WeekChanges.for_filter`)
 per distinct filter, so a batch of 500 subscribers costs no more queries than one.
 """
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -98,6 +98,33 @@ class CommitmentRow:
     status_after: str | None = None  # at the period's end; None if it did not exist yet
 
 
+# Most subscribers share a few hundred filters (a party, a theme, both, nothing); those following
+# particular statements are nearly unique. Keep the recent ones: memory stays bounded however
+# many subscribers a worker serves, and the shared filters stay cached.
+FILTERS_CACHED = 512
+
+
+class LRUCache(OrderedDict):
+    """A dict keeping only its `size` most recently used entries."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get(self, key, default=None):
+        try:  # one step each, so a thread evicting the key between them costs a cache miss, not an error
+            self.move_to_end(key)
+            return self[key]
+        except KeyError:
+            return default
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
 @dataclass
 class WeekChanges:
     period: Period
@@ -110,8 +137,10 @@ class WeekChanges:
     source_health: list[Item]
     upcoming: list[Item]
     commitments: list[CommitmentRow]
-    _filtered: dict = field(default_factory=dict, repr=False)
-    _fragments: dict = field(default_factory=dict, repr=False)
+    # Per distinct subscriber filter: its DigestContent (build.py) and its rendered e-mail (delivery.py).
+    _filtered: dict = field(default_factory=lambda: LRUCache(FILTERS_CACHED), repr=False)
+    _digests: dict = field(default_factory=lambda: LRUCache(FILTERS_CACHED), repr=False)
+    _fragments: dict = field(default_factory=dict, repr=False)  # per item: as many as the week has
 
 
 def site_url(path: str) -> str:
