@@ -6,21 +6,25 @@ a batch whose worker died is re-delivered and finishes the job.
 
 from celery import shared_task
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 
 from commitments.digests.delivery import chunked, deliveries_give_up, digests_send_batch, subscribers_active
 from commitments.digests.periods import digest_is_due, period_before, period_parse
 
 MAX_RETRIES = 6  # backoff 1, 2, 4, 8, 16, 32 minutes: about an hour of SMTP trouble
+# Safe to run twice, so: re-deliver when the worker dies, retry when the database blips.
+COMMON = {"acks_late": True, "reject_on_worker_lost": True, "autoretry_for": (OperationalError,), "retry_backoff": 10}
 
 
-@shared_task(acks_late=True)
+@shared_task(**COMMON)
 def digests_send_due() -> None:
-    if digest_is_due(now=timezone.now()):
-        digests_enqueue.delay(period_before(now=timezone.now()).key)
+    now = timezone.now()
+    if digest_is_due(now=now):
+        digests_enqueue.delay(period_before(now=now).key)
 
 
-@shared_task(acks_late=True)
+@shared_task(**COMMON)
 def digests_enqueue(period: str) -> int:
     """One task per batch of subscriber ids; returns the number of batches."""
     batches = 0
@@ -30,7 +34,7 @@ def digests_enqueue(period: str) -> int:
     return batches
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, max_retries=MAX_RETRIES, **COMMON)
 def digest_batch_send(self, period: str, subscriber_ids: list[int]) -> dict[str, int]:
     result = digests_send_batch(period=period_parse(period), subscriber_ids=subscriber_ids, now=timezone.now())
     if result.retry:
