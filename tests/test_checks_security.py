@@ -17,7 +17,11 @@ REFUSED = [
     "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",  # Teredo, client 127.0.0.1
     "http://[64:ff9b::7f00:1]/", "http://[::127.0.0.1]/",  # NAT64 and IPv4-compatible forms
 ]
-ALLOWED = ["https://example.org/a?b=c", "http://93.184.216.34/", "http://[2606:4700:4700::1111]/", "https://www.gov.cn/x.pdf"]
+ALLOWED = [
+    "https://example.org/a?b=c", "http://93.184.216.34/", "http://[2606:4700:4700::1111]/", "https://www.gov.cn/x.pdf",
+    # Names made only of hex letters are names, not numbers: resolvers do not read them as addresses.
+    "https://cafe.de/", "http://add.be/", "https://deadbeef.cafe/",
+]
 
 
 @pytest.mark.parametrize("url", REFUSED)

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # NAT64's well-known prefix embeds an IPv4 address in its last 32 bits.
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
+# A label that inet_aton would read as a number: decimal, octal (leading 0) or 0x-hex.
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
 _DOTTED_QUAD = re.compile(r"^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$")
 
 
@@ -97,7 +98,7 @@ def url_refusal(url: str, *, allowed: Iterable = ()) -> str:
     literal = _host_literal(host)
     if literal is not None:
         return address_refusal(literal, allowed=allowed)
-    if _NUMERIC_HOST.match(host) and not _DOTTED_QUAD.match(host):
+    if all(_NUMERIC_LABEL.match(label) for label in host.split(".")) and not _DOTTED_QUAD.match(host):
         # 127.1, 2130706433, 0x7f000001, 0177.0.0.1: resolvers read these as addresses.
         return f"{host!r} is an unusual spelling of an IP address"
     if host.lower() == "localhost" or host.lower().endswith(".localhost"):
