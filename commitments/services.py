@@ -179,6 +179,12 @@ def assessment_record(
     return assessment
 
 
+@transaction.atomic
 def evidence_attach(*, evidence: Evidence, commitments: Iterable[Commitment] = (), claims: Iterable[Claim] = ()) -> None:
+    """Link evidence to commitments and claims; they count as changed (for sync, ETags and digests)."""
+    commitments, claims = list(commitments), list(claims)
     evidence.commitments.add(*commitments)
     evidence.claims.add(*claims)
+    now = timezone.now()
+    Commitment.objects.filter(pk__in=[c.pk for c in commitments]).update(updated_at=now)
+    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(updated_at=now)
