@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 
 from commitments.models import Claim, Commitment, Evidence, Party, Source, Statement, Theme
@@ -27,6 +28,14 @@ def _staff(username: str, group: str | None) -> User:
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle and rate-limit counters and cached aggregates must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -9,5 +9,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracke
 # Tests flush the Redis database they use (broker queues, politeness state): a
 # dedicated one, never db 0.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each test process keeps its own cache; tests/test_digests_subscriptions.py also runs on Redis.
+os.environ.setdefault("CACHE_URL", "locmem://")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_URL", "memory://")

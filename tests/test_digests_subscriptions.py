@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.test import Client
 
 from commitments.digests.delivery import digests_send_batch
@@ -121,3 +122,30 @@ def test_it_refuses_a_tampered_unsubscribe_link(week, make_subscriber, client):
     other_id = ("Z" if token[0] != "Z" else "Y") + token[1:]  # another payload under the same signature
     assert client.get(f"/unsubscribe/{other_id}/").status_code == 400
     assert Subscriber.objects.get().is_active
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    """The counters must work on the shared Redis cache that production uses, not only in-process."""
+    if request.param == "redis":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": settings.REDIS_URL,
+                                       "KEY_PREFIX": "test-ratelimit"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+def test_it_caps_confirmation_e_mails_to_one_address_and_requests_from_one_network(week, smtp, client, settings, cache_backend):
+    settings.TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY, settings.TRACKER_SUBSCRIBE_PER_IP_PER_HOUR = 2, 4
+    answers = [client.post("/subscribe/", {"email": "Victim@example.org"}).status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    assert len(smtp.messages) == 2  # the third request sent nothing
+
+    api = Client()
+    assert api.post("/api/v1/subscriptions/", {"email": "other@example.org"}, content_type="application/json").status_code == 202
+    refused = api.post("/api/v1/subscriptions/", {"email": "third@example.org"}, content_type="application/json")
+    assert refused.status_code == 429 and "Too many subscription requests" in refused.json()["detail"]
+    assert len(smtp.messages) == 3
+    assert not Subscriber.objects.filter(email="third@example.org").exists()

@@ -127,6 +127,16 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Commitments Tracker <tracker@localhost>")
 
+# --- Cache --------------------------------------------------------------------
+# API throttles, subscribe rate limits and cached aggregates must be shared by every
+# web worker: Redis when there is one (CACHE_URL, default REDIS_URL), else this process.
+CACHE_URL = os.environ.get("CACHE_URL", os.environ.get("REDIS_URL", "")) or "locmem://"
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Celery -----------------------------------------------------------------
 # With REDIS_URL, Redis is the broker. Without it (development, `make run`), kombu's
 # filesystem transport under var/ lets a worker with embedded beat run the same
@@ -226,6 +236,9 @@ TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES = envint("TRACKER_DIGEST_CLAIM_TIMEOUT_MINU
 # Items listed per section of one e-mail; the rest are counted with a link to the full list.
 TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 25)
 TRACKER_DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("TRACKER_DIGEST_UNSUBSCRIBE_MAILTO", "")
+# The public subscribe form and API send e-mail to any address typed in: cap them.
+TRACKER_SUBSCRIBE_PER_IP_PER_HOUR = envint("TRACKER_SUBSCRIBE_PER_IP_PER_HOUR", 20)
+TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY = envint("TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY", 3)
 
 from celery.schedules import crontab  # noqa: E402
 

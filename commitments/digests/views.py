@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from commitments.models import Party, Statement, Theme
 
+from .ratelimit import subscribe_refusal
 from .subscriptions import InvalidToken, confirm_token_check, subscriber_from_token, subscription_cancel, subscription_confirm, subscription_request
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ def _request_subscription(data: dict) -> bool:
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        refusal = subscribe_refusal(client_ip=request.META.get("REMOTE_ADDR", ""), email=form.cleaned_data["email"])
+        if refusal:
+            return render(request, "digests/message.html", {"title": "Please try again later", "message": refusal}, status=429)
         sent = _request_subscription(form.cleaned_data)
         return render(request, "digests/message.html", {"title": "Check your inbox" if sent else "Please try again",
                                                         "message": SENT_MESSAGE if sent else SEND_FAILED}, status=200 if sent else 503)
@@ -107,6 +111,9 @@ class SubscriptionCreateView(APIView):
     def post(self, request: Request) -> Response:
         serializer = SubscriptionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        refusal = subscribe_refusal(client_ip=request.META.get("REMOTE_ADDR", ""), email=serializer.validated_data["email"])
+        if refusal:
+            return Response({"detail": refusal}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if not _request_subscription(serializer.validated_data):
             return Response({"detail": SEND_FAILED}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response({"detail": SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
