@@ -5,6 +5,8 @@ Settings read the environment at import, so these must be set before Django star
 
 import os
 
+import pytest
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
 # Tests flush the Redis database they use (broker queues, politeness state): a
 # dedicated one, never db 0.
@@ -13,3 +15,6 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CACHE_URL", "locmem://")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_URL", "memory://")
+
+# Helper modules that hold fixtures and asserts; registered before any test module imports them.
+pytest.register_assert_rewrite("tests.api_support", "tests.digests_support", "tests.checks_helpers", "tests.digests_week")
