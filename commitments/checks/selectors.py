@@ -25,8 +25,9 @@ def quotes_for_urls(*, urls: list[str]) -> dict[str, list[str]]:
 
 def linked_urls() -> set[str]:
     """Every distinct URL a source or a piece of evidence links to."""
-    sources = Source.objects.exclude(url="").values_list("url", flat=True)
-    evidence = Evidence.objects.exclude(url="").values_list("url", flat=True)
+    # No ORDER BY inside a UNION: SQLite (the `make run` database) refuses it, and both models have a default ordering.
+    sources = Source.objects.exclude(url="").order_by().values_list("url", flat=True)
+    evidence = Evidence.objects.exclude(url="").order_by().values_list("url", flat=True)
     return set(sources.union(evidence))
 
 
