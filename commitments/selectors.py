@@ -295,35 +295,27 @@ def week_end(day: date) -> datetime:
     return datetime.combine(sunday, time(23, 59, 59), tzinfo=UTC)
 
 
-# The status history as intervals [effective_on, next effective_on): each interval adds one
-# to its status on its first day and removes one on the day the next update takes over.
-# Commitments count as "not yet rated" from their statement's announcement until their first
-# update. Plain SQL (window function, UNION ALL) that PostgreSQL and SQLite both run.
+# Each StatusInterval (the status history as [start_on, end_on) spans, see commitments.intervals)
+# adds one to its status on its first day and removes one on the day the next update takes
+# over. Commitments count as "not yet rated" from their statement's announcement until their
+# first interval starts; when that is on or before the announcement, the +1 and -1 fall on the
+# same day and cancel. Plain GROUP BYs, no window and no sort of the history. `chosen` is NOT
+# MATERIALIZED so that the planner sees the real filter in each branch (PostgreSQL 12+, SQLite 3.35+).
 _STATUS_DELTAS_SQL = """
-WITH chosen AS ({commitments}),
-su AS (
-    SELECT su.commitment_id, su.status, su.effective_on,
-           LEAD(su.effective_on) OVER (
-               PARTITION BY su.commitment_id ORDER BY su.effective_on, su.recorded_at, su.id
-           ) AS next_on
-    FROM commitments_statusupdate su
-    WHERE su.commitment_id IN (SELECT id FROM chosen) AND su.effective_on <= %s
-),
-first AS (SELECT commitment_id, MIN(effective_on) AS first_on FROM su GROUP BY commitment_id),
-born AS (
-    SELECT s.announced_on, first.first_on
-    FROM chosen c
-    JOIN commitments_statement s ON s.id = c.statement_id
-    LEFT JOIN first ON first.commitment_id = c.id
-    WHERE first.first_on IS NULL OR first.first_on > s.announced_on
-)
-SELECT status, effective_on, COUNT(*) FROM su WHERE next_on IS NULL OR next_on > effective_on GROUP BY status, effective_on
+WITH chosen AS NOT MATERIALIZED ({commitments})
+SELECT si.status, si.start_on, COUNT(*) FROM commitments_statusinterval si
+WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.start_on <= %s GROUP BY si.status, si.start_on
 UNION ALL
-SELECT status, next_on, -COUNT(*) FROM su WHERE next_on > effective_on GROUP BY status, next_on
+SELECT si.status, si.end_on, -COUNT(*) FROM commitments_statusinterval si
+WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.end_on <= %s GROUP BY si.status, si.end_on
 UNION ALL
-SELECT %s, announced_on, COUNT(*) FROM born GROUP BY announced_on
+SELECT %s, s.announced_on, COUNT(*) FROM chosen c JOIN commitments_statement s ON s.id = c.statement_id
+GROUP BY s.announced_on
 UNION ALL
-SELECT %s, first_on, -COUNT(*) FROM born WHERE first_on IS NOT NULL GROUP BY first_on
+SELECT %s, CASE WHEN si.start_on > s.announced_on THEN si.start_on ELSE s.announced_on END, -COUNT(*)
+FROM chosen c JOIN commitments_statement s ON s.id = c.statement_id
+JOIN commitments_statusinterval si ON si.commitment_id = c.id AND si.is_first AND si.start_on <= %s
+GROUP BY 2
 """
 
 
@@ -343,7 +335,8 @@ def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: dat
     chosen_sql, chosen_params = commitments.order_by().values("id", "statement_id").query.sql_with_params()
     sql = _STATUS_DELTAS_SQL.format(commitments=chosen_sql)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*chosen_params, weeks[-1], Status.NOT_YET_RATED, Status.NOT_YET_RATED])
+        last, unrated = weeks[-1], Status.NOT_YET_RATED
+        cursor.execute(sql, [*chosen_params, last, last, unrated, unrated, last])
         deltas = sorted((_as_date(day), status, n) for status, day, n in cursor.fetchall())
     running = dict.fromkeys(Status.values, 0)
     series, i = [], 0
