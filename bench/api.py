@@ -110,8 +110,14 @@ def build(url: str) -> None:
                              "JOIN commitments_commitment c ON c.id = cp.commitment_id WHERE c.parent_id IS NULL").fetchall()
         copy(conn, "commitments_partyassessment", ["commitment_id", "party_id", "score", "assessed_on", "rationale", "author_id", "recorded_at"],
              ((c, p, rnd.choice((-1, 0, 1)), DAY0 + timedelta(days=180 * r), "Scored.", author, now) for c, p in pairs for r in (1, 2)))
-        conn.execute("ANALYZE")
         conn.commit()
+    # The derived status intervals, by the same code as the migration and the repair command.
+    from commitments.intervals import intervals_rebuild
+    from commitments.models import Commitment, StatusInterval, StatusUpdate
+
+    intervals_rebuild(commitment_model=Commitment, update_model=StatusUpdate, interval_model=StatusInterval)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 FLOOR_SQL = """
