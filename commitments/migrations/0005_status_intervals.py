@@ -42,6 +42,8 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(fields=["commitment", "start_on"], name="interval_commitment_start"),
                     models.Index(condition=models.Q(("is_first", True)), fields=["commitment", "start_on"], name="interval_first"),
+                    models.Index(fields=["start_on"], name="interval_start"),
+                    models.Index(fields=["end_on"], name="interval_end"),
                 ],
             },
         ),

@@ -362,6 +362,10 @@ class StatusInterval(models.Model):
         indexes = [
             models.Index(fields=["commitment", "start_on"], name="interval_commitment_start"),
             models.Index(fields=["commitment", "start_on"], condition=Q(is_first=True), name="interval_first"),
+            # The weekly series reads the spans open at its first week and those that start or end
+            # within it: for a recent window, a small part of the table.
+            models.Index(fields=["start_on"], name="interval_start"),
+            models.Index(fields=["end_on"], name="interval_end"),
         ]
 
     def __str__(self) -> str:
