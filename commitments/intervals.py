@@ -24,6 +24,8 @@ def intervals_from_history(updates: Iterable[tuple[str, date]]) -> list[Interval
     effective date (same day, recorded later) lasts no time and leaves no interval.
     """
     updates = list(updates)
+    if not updates:
+        return []
     ends = [effective_on for _, effective_on in updates[1:]] + [None]
     return [(status, start, end) for (status, start), end in zip(updates, ends, strict=True) if end is None or end > start]
 
