@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 
-from commitments.models import Claim, Commitment, Source, Statement, Status, StatusUpdate
+from commitments.intervals import intervals_disagreeing
+from commitments.models import Claim, Commitment, Source, Statement, Status, StatusInterval, StatusUpdate
 from commitments.models.domain import STATUSES_NEEDING_EVIDENCE
 from commitments.text import is_verbatim
 
@@ -95,6 +96,8 @@ def status_violations() -> Iterator[Violation]:
     )
     for commitment in stale:
         yield Violation("status", f"commitment {commitment.pk}", f"cached status {commitment.status} differs from its history ({commitment.latest})")
+    for commitment_id in intervals_disagreeing(update_model=StatusUpdate, interval_model=StatusInterval):
+        yield Violation("status", f"commitment {commitment_id}", "its status intervals differ from its history (run rebuild_status_intervals)")
 
 
 def integrity_violations() -> list[Violation]:

@@ -5,6 +5,7 @@ fixed number of queries whatever its length (the API tests pin those numbers).
 """
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -295,36 +296,40 @@ def week_end(day: date) -> datetime:
     return datetime.combine(sunday, time(23, 59, 59), tzinfo=UTC)
 
 
-# The status history as intervals [effective_on, next effective_on): each interval adds one
-# to its status on its first day and removes one on the day the next update takes over.
+# Each StatusInterval (the status history as [start_on, end_on) spans, see commitments.intervals)
+# adds one to its status on its first day and removes one on the day the next update takes
+# over. Everything up to the first week's end only matters as a sum, so the spans open then are
+# counted as they stand on that day, and only the spans that start or end later are read as
+# deltas: for a recent window, a small part of the table (indexes on start_on and end_on).
 # Commitments count as "not yet rated" from their statement's announcement until their first
-# update. Plain SQL (window function, UNION ALL) that PostgreSQL and SQLite both run.
+# interval starts; when that is on or before the announcement, the +1 and -1 fall on the same
+# day and cancel. `chosen` is NOT MATERIALIZED so that the planner sees the real filter in each
+# branch. Plain GROUP BYs, no window: PostgreSQL 12+ and SQLite 3.35+ both run it.
 _STATUS_DELTAS_SQL = """
-WITH chosen AS ({commitments}),
-su AS (
-    SELECT su.commitment_id, su.status, su.effective_on,
-           LEAD(su.effective_on) OVER (
-               PARTITION BY su.commitment_id ORDER BY su.effective_on, su.recorded_at, su.id
-           ) AS next_on
-    FROM commitments_statusupdate su
-    WHERE su.commitment_id IN (SELECT id FROM chosen) AND su.effective_on <= %s
-),
-first AS (SELECT commitment_id, MIN(effective_on) AS first_on FROM su GROUP BY commitment_id),
-born AS (
-    SELECT s.announced_on, first.first_on
-    FROM chosen c
-    JOIN commitments_statement s ON s.id = c.statement_id
-    LEFT JOIN first ON first.commitment_id = c.id
-    WHERE first.first_on IS NULL OR first.first_on > s.announced_on
-)
-SELECT status, effective_on, COUNT(*) FROM su WHERE next_on IS NULL OR next_on > effective_on GROUP BY status, effective_on
+WITH chosen AS NOT MATERIALIZED ({commitments})
+SELECT si.status, %(first)s, COUNT(*) FROM commitments_statusinterval si
+WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.start_on <= %(first)s AND (si.end_on IS NULL OR si.end_on > %(first)s)
+GROUP BY si.status
 UNION ALL
-SELECT status, next_on, -COUNT(*) FROM su WHERE next_on > effective_on GROUP BY status, next_on
+SELECT si.status, si.start_on, COUNT(*) FROM commitments_statusinterval si
+WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.start_on > %(first)s AND si.start_on <= %(last)s
+GROUP BY si.status, si.start_on
 UNION ALL
-SELECT %s, announced_on, COUNT(*) FROM born GROUP BY announced_on
+SELECT si.status, si.end_on, -COUNT(*) FROM commitments_statusinterval si
+WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.end_on > %(first)s AND si.end_on <= %(last)s
+GROUP BY si.status, si.end_on
 UNION ALL
-SELECT %s, first_on, -COUNT(*) FROM born WHERE first_on IS NOT NULL GROUP BY first_on
+SELECT %(unrated)s, s.announced_on, COUNT(*) FROM chosen c JOIN commitments_statement s ON s.id = c.statement_id
+GROUP BY s.announced_on
+UNION ALL
+SELECT %(unrated)s, CASE WHEN si.start_on > s.announced_on THEN si.start_on ELSE s.announced_on END, -COUNT(*)
+FROM chosen c JOIN commitments_statement s ON s.id = c.statement_id
+JOIN commitments_statusinterval si ON si.commitment_id = c.id AND si.is_first AND si.start_on <= %(last)s
+GROUP BY 2
 """
+
+# The commitments' filter brings positional parameters: the named ones become positional too.
+_NAMED_PARAM = re.compile(r"%\((\w+)\)s")
 
 
 def _as_date(value) -> date:
@@ -341,9 +346,11 @@ def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: dat
     if not weeks:
         return []
     chosen_sql, chosen_params = commitments.order_by().values("id", "statement_id").query.sql_with_params()
-    sql = _STATUS_DELTAS_SQL.format(commitments=chosen_sql)
+    sql = _NAMED_PARAM.sub("%s", _STATUS_DELTAS_SQL).format(commitments=chosen_sql)
+    values = {"first": weeks[0], "last": weeks[-1], "unrated": Status.NOT_YET_RATED}
+    params = [*chosen_params, *(values[name] for name in _NAMED_PARAM.findall(_STATUS_DELTAS_SQL))]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*chosen_params, weeks[-1], Status.NOT_YET_RATED, Status.NOT_YET_RATED])
+        cursor.execute(sql, params)
         deltas = sorted((_as_date(day), status, n) for status, day, n in cursor.fetchall())
     running = dict.fromkeys(Status.values, 0)
     series, i = [], 0

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commitments.intervals import HISTORY_ORDER, intervals_from_history
 from commitments.models import (
     Claim,
     Commitment,
@@ -21,6 +22,7 @@ from commitments.models import (
     PartyAssessment,
     Stance,
     Status,
+    StatusInterval,
     StatusUpdate,
     Verdict,
     VerdictUpdate,
@@ -79,11 +81,21 @@ def _evidence_gather(
 
 
 def commitment_status_refresh(*, commitment: Commitment) -> None:
-    """Cache the latest effective status on the commitment (the history stays the truth)."""
-    latest = StatusUpdate.objects.filter(commitment=commitment).order_by(*StatusUpdate._meta.ordering).first()
-    commitment.status = latest.status if latest else Status.NOT_YET_RATED
-    commitment.status_since = latest.effective_on if latest else None
+    """Cache the latest effective status on the commitment and rewrite its status intervals.
+
+    Both are derived from the history (which stays the truth). The caller holds the
+    commitment's row lock, so concurrent updates cannot interleave their rewrites.
+    """
+    history = list(
+        StatusUpdate.objects.filter(commitment=commitment).order_by(*HISTORY_ORDER).values_list("status", "effective_on")
+    )
+    commitment.status, commitment.status_since = history[-1] if history else (Status.NOT_YET_RATED, None)
     commitment.save(update_fields=["status", "status_since", "updated_at"])
+    StatusInterval.objects.filter(commitment=commitment).delete()
+    StatusInterval.objects.bulk_create(
+        StatusInterval(commitment=commitment, status=status, start_on=start, end_on=end, is_first=n == 0)
+        for n, (status, start, end) in enumerate(intervals_from_history(history))
+    )
 
 
 @transaction.atomic

@@ -342,6 +342,36 @@ class StatusUpdate(AppendOnlyModel):
         return f"{self.get_status_display()} from {self.effective_on}"
 
 
+class StatusInterval(models.Model):
+    """A span of time a commitment spent in one status, derived from its StatusUpdate history.
+
+    Not history: a rebuildable projection (see commitments.intervals), rewritten for one
+    commitment whenever its history grows, so that the weekly series is a plain GROUP BY.
+    """
+
+    # No index of its own: the (commitment, start_on) index below serves lookups by commitment.
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+", db_index=False)
+    status = models.CharField(max_length=30, choices=Status.choices)
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True, help_text="The day the next status took over; empty while current.")
+    # The commitment's first status: its start ends the "not yet rated" period.
+    is_first = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["commitment_id", "start_on"]
+        indexes = [
+            models.Index(fields=["commitment", "start_on"], name="interval_commitment_start"),
+            models.Index(fields=["commitment", "start_on"], condition=Q(is_first=True), name="interval_first"),
+            # The weekly series reads the spans open at its first week and those that start or end
+            # within it: for a recent window, a small part of the table.
+            models.Index(fields=["start_on"], name="interval_start"),
+            models.Index(fields=["end_on"], name="interval_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.start_on} to {self.end_on or 'now'}"
+
+
 class VerdictUpdate(AppendOnlyModel):
     """One verdict given on a claim. The history is append-only."""
 
