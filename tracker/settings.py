@@ -33,7 +33,7 @@ DEBUG = envbool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (DEBUG=1 for development, as `make run` does).")
     # Development only: DEBUG is on, so this key never signs anything that matters.
     SECRET_KEY = "development-only-insecure-key"  # noqa: S105
 
