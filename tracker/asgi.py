@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 application = get_asgi_application()
+
+from tracker.secret import require_secret_key  # noqa: E402  (needs settings)
+
+require_secret_key()
