@@ -211,6 +211,8 @@ class CountKind(models.TextChoices):
     ANNOUNCED = "announced", "Announced"
     # The source only numbers the items (First ... Fifth): the tracker counted them.
     INFERRED = "inferred", "Inferred from ordinals"
+    # The source lists the items without numbering them at all: the tracker numbered them in the source's order.
+    UNNUMBERED = "unnumbered", "Not numbered in the source"
 
 
 class Statement(TimestampedModel):
@@ -229,7 +231,8 @@ class Statement(TimestampedModel):
     )
     count_kind = models.CharField(
         max_length=10, choices=CountKind.choices, default=CountKind.ANNOUNCED,
-        help_text="Announced: the source states the number. Inferred: the source only numbers the points (First ... Fifth).",
+        help_text="Announced: the source states the number. Inferred: the source only numbers the points (First ... Fifth). "
+                  "Not numbered: the tracker numbered the items in the source's order.",
     )
     announcement = models.TextField(blank=True, help_text="The sentence that announces the set, verbatim.")
 
