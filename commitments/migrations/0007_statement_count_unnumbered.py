@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0006_renderings_links_membership'),
+        ("commitments", "0006_renderings_links_membership"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statement',
-            name='count_kind',
-            field=models.CharField(choices=[('announced', 'Announced'), ('inferred', 'Inferred from ordinals'), ('unnumbered', 'Not numbered in the source')], default='announced', help_text="Announced: the source states the number. Inferred: the source only numbers the points (First ... Fifth). Not numbered: the tracker numbered the items in the source's order.", max_length=10),
+            model_name="statement",
+            name="count_kind",
+            field=models.CharField(
+                choices=[("announced", "Announced"), ("inferred", "Inferred from ordinals"), ("unnumbered", "Not numbered in the source")],
+                default="announced",
+                help_text=(
+                    "Announced: the source states the number. Inferred: the source only numbers the points (First ... Fifth). "
+                    "Not numbered: the tracker numbered the items in the source's order."
+                ),
+                max_length=10,
+            ),
         ),
     ]
