@@ -20,6 +20,8 @@ SECTIONS = (
     ("new_claims", "New claims", "claim"),
     ("verdicts", "Verdicts given", "claim"),
     ("assessments", "Party assessments", "partyassessment"),
+    ("links", "New links between statements", "commitmentlink"),
+    ("renderings", "New renderings of existing points", "commitment"),
     ("source_health", "Source health", None),
 )
 
@@ -73,6 +75,7 @@ def subscriber_filter(subscriber: Subscriber) -> Filter:
     return Filter(
         statement_ids=frozenset(item.pk for item in subscriber.statements.all()),
         party_ids=frozenset(item.pk for item in subscriber.parties.all()),
+        responsible_party_ids=frozenset(item.pk for item in subscriber.responsible_parties.all()),
         theme_ids=frozenset(item.pk for item in subscriber.themes.all()),
     )
 
