@@ -7,7 +7,6 @@ from django.conf import settings as django_settings
 from redis import Redis
 
 from commitments.checks import services
-from commitments.checks.politeness import RedisPoliteness
 from commitments.models.checks import MonitoredUrl, UrlCheck
 from tests.checks_server import LocalOrigins
 
@@ -28,7 +27,7 @@ def origins():
 def politeness_reset() -> None:
     """Forget the per-host politeness state in this run's Redis database (e.g. a 429's deferral)."""
     redis = Redis.from_url(django_settings.REDIS_URL)
-    keys = list(redis.scan_iter(f"{RedisPoliteness.prefix}*"))
+    keys = list(redis.scan_iter("tracker:checks:*"))
     if keys:
         redis.delete(*keys)
     redis.close()

@@ -62,13 +62,14 @@ def test_it_skips_rows_another_dispatcher_has_locked(make_evidence):
     assert sorted(ids) == sorted(MonitoredUrl.objects.order_by("id").values_list("id", flat=True)[2:])
 
 
-def test_it_records_a_redelivered_batch_only_once(origins, loopback_allowed, make_evidence):
+def test_it_records_a_claimed_url_only_once(origins, loopback_allowed, make_evidence):
     origins.route("/once", Response(200, html("<p>Hello.</p>")))
     make_evidence(url=origins.url("/once"))
-    claim, batches = services.checks_dispatch(now=T0)
-    assert batches and len(batches[0]) == 1
-    assert len(services.check_batch_run(ids=batches[0], claim=claim, now=T0)) == 1
-    assert services.check_batch_run(ids=batches[0], claim=claim, now=T0) == []  # redelivery after the ack was lost
+    services.monitored_urls_sync(now=T0)
+    claim, ids = scheduling.due_claim(now=T0, limit=10, lease=900)
+    assert len(ids) == 1
+    assert len(services.check_batch_run(ids=ids, claim=str(claim), now=T0)) == 1
+    assert services.check_batch_run(ids=ids, claim=str(claim), now=T0) == []  # the claim is spent
     assert UrlCheck.objects.count() == 1 and origins.hits("/once") == 1
     row = MonitoredUrl.objects.get()
     assert row.claim is None and row.next_check_at > T0 + timedelta(hours=20)
@@ -113,7 +114,7 @@ def test_it_checks_the_due_urls_by_hand(origins, loopback_allowed, make_evidence
     origins.route("/due", Response(200, html("<p>Due.</p>")))
     make_evidence(url=origins.url("/due"))
     call_command("check_sources", "--due")
-    assert "1 URLs checked." in capsys.readouterr().out
+    assert "1 URLs checked, 0 postponed" in capsys.readouterr().out
     assert UrlCheck.objects.get().outcome == "ok"
 
 
