@@ -204,17 +204,19 @@ def _decompress_capped(body: bytes, encoding: str, max_bytes: int) -> bytes | No
     return None if len(out) > max_bytes else out
 
 
-def _on_sent(stamp):
-    """An httpcore trace hook calling `stamp()` once the request has been written to the connection."""
+def _send_hooks(turn):
+    """An httpcore trace hook: the politeness gate just before the request is written, the stamp just after."""
     async def trace(event: str, info: dict) -> None:
-        if event == "http11.send_request_headers.complete":
-            await stamp()
+        if event == "http11.send_request_headers.started":
+            await turn.before_send()
+        elif event == "http11.send_request_headers.complete":
+            await turn.after_send()
     return trace
 
 
-async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetched, max_bytes: int, *, stamp=None) -> str | None:
+async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetched, max_bytes: int, *, turn=None) -> str | None:
     """One request. Returns the next URL for a redirect, None when done."""
-    extensions = {"trace": _on_sent(stamp)} if stamp else {}
+    extensions = {"trace": _send_hooks(turn)} if turn else {}
     async with client.stream("GET", url, headers=headers, extensions=extensions) as response:
         result.status = response.status_code
         result.final_url = url
@@ -235,15 +237,16 @@ async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetch
 async def _hop_timed(client, url, *, politeness, config, validators, result, gate, max_wait) -> str | None:
     """One hop inside the host's politeness slot; only network time counts against the total timeout.
 
-    The slot's gap is counted from the moment the request is written (`stamp`), so a request
-    held up after its slot was granted never goes out closer than the gap to the next one.
+    The origin's send gate is passed on the open connection just before the request is
+    written, and the gap counted again from the moment it was written, so two requests never
+    reach the origin closer than the gap, however late either left.
     """
     host = origin_key(url)
-    async with host_slot(politeness, host, max_wait=max_wait), (gate or contextlib.nullcontext()):
+    async with host_slot(politeness, host, max_wait=max_wait) as turn, (gate or contextlib.nullcontext()):
         started = time.monotonic()
         try:
             async with asyncio.timeout(max(0.001, config.total_timeout - result.elapsed_ms / 1000)):
-                return await _hop(client, url, validators, result, config.max_bytes, stamp=lambda: politeness.stamp(host))
+                return await _hop(client, url, validators, result, config.max_bytes, turn=turn)
         finally:
             result.elapsed_ms += int((time.monotonic() - started) * 1000)
 

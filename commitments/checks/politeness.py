@@ -22,7 +22,6 @@ import asyncio
 import itertools
 import logging
 import os
-import threading
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -33,39 +32,55 @@ _NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
-# KEYS: next-allowed (ms), in-flight set, calm-until. ARGV: gap ms, max in flight, hold ms, token.
-# Returns 0 when the place is taken, else the milliseconds to wait before asking again.
-_ACQUIRE = _NOW + """
-local calm = tonumber(redis.call('GET', KEYS[3]) or '0')
+# Keys per origin: `next` (the next reservation), `sent` (no request may be sent before it),
+# `inflight` (a sorted set of open places, scored by expiry); and one global `calm` (no request
+# at all before it). Times are Redis' own, in ms.
+_CALM = """
+local calm = tonumber(redis.call('GET', KEYS[4]) or '0')
 if now < calm then return calm - now end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return 25 end
-local next_at = tonumber(redis.call('GET', KEYS[1]) or '0')
-if now < next_at then return next_at - now end
-redis.call('SET', KEYS[1], now + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[4])
-redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
+"""
+# ARGV: gap ms, max in flight, hold ms, token, lead ms. Returns 0 when a place is taken, else ms to wait.
+# A place is granted `lead` before the origin's turn, so connecting overlaps the wait.
+_ACQUIRE = _NOW + _CALM + """
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[2]) then return 25 end
+local turn = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('GET', KEYS[2]) or '0'))
+if now < turn - tonumber(ARGV[5]) then return turn - tonumber(ARGV[5]) - now end
+redis.call('SET', KEYS[1], math.max(turn, now) + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[4])
+redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]))
 return 0
 """
-# KEYS: next-allowed. ARGV: ms from now before the next request may go. Never moves it earlier.
+# Just before the request is written. ARGV: gap ms. Returns 0 (go, and nobody else for a gap) or ms to wait.
+_GATE = _NOW + _CALM + """
+local sent = tonumber(redis.call('GET', KEYS[2]) or '0')
+if now < sent then return sent - now end
+redis.call('SET', KEYS[2], now + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+return 0
+"""
+# ARGV: ms from now before anything may be sent (after a send: the gap; Retry-After). Never earlier.
 _PUSH = _NOW + """
 local until_at = now + tonumber(ARGV[1])
-if until_at > tonumber(redis.call('GET', KEYS[1]) or '0') then
-  redis.call('SET', KEYS[1], until_at, 'PX', tonumber(ARGV[1]) + 60000)
+for i = 1, #KEYS do
+  if until_at > tonumber(redis.call('GET', KEYS[i]) or '0') then
+    redis.call('SET', KEYS[i], until_at, 'PX', tonumber(ARGV[1]) + 60000)
+  end
 end
 return until_at
 """
 _RELEASE = "return redis.call('ZREM', KEYS[1], ARGV[1])"
-# KEYS: next-allowed, in-flight set, calm-until. ARGV: ms before the next request, hold ms, calm ms, tokens...
+# ARGV: ms before the next send, hold ms, calm ms, tokens...
 _RESTORE = _NOW + """
 local until_at = now + tonumber(ARGV[1])
-if until_at > tonumber(redis.call('GET', KEYS[1]) or '0') then
-  redis.call('SET', KEYS[1], until_at, 'PX', tonumber(ARGV[1]) + 60000)
+for i = 1, 2 do
+  if until_at > tonumber(redis.call('GET', KEYS[i]) or '0') then
+    redis.call('SET', KEYS[i], until_at, 'PX', tonumber(ARGV[1]) + 60000)
+  end
 end
-for i = 4, #ARGV do redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[i]) end
-if #ARGV >= 4 then redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[2])) end
-if now + tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[3]) or '0') then
-  redis.call('SET', KEYS[3], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
+for i = 4, #ARGV do redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[i]) end
+if #ARGV >= 4 then redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[2])) end
+if now + tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[4]) or '0') then
+  redis.call('SET', KEYS[4], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
 end
 return 0
 """
@@ -86,6 +101,11 @@ class Limits:
         return (int(1000 / self.rate) if self.rate > 0 else 0) + self.margin_ms
 
     @property
+    def lead_ms(self) -> int:
+        """A place is granted this long before the origin's turn: connecting overlaps the wait."""
+        return min(250, self.gap_ms // 5)
+
+    @property
     def degraded_gap(self) -> float:
         return self.gap_ms * max(1, self.processes) / 1000
 
@@ -103,28 +123,25 @@ class Postponed(Exception):
 
 
 class _Local:
-    """One process's own view: its open places and last sends per origin, and the degraded limiter."""
+    """This process's own view: its open places and send floors per origin; the limiter without Redis."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.open: dict[str, set[str]] = {}
-        self.last_sent: dict[str, float] = {}
-        self.next_at: dict[str, float] = {}  # local floors: stamps, Retry-After, entering degraded mode
-        self.floor = 0.0  # no degraded grant before this (others may have just sent to any origin)
+        self.next_at: dict[str, float] = {}  # no send before this (monotonic): sends, Retry-After
+        self.floor = 0.0  # no degraded send before this (other processes may have just sent anywhere)
 
-    def wait(self, host: str, now: float) -> float:
-        """0 when the degraded limiter allows a request now, else how long to wait."""
-        if len(self.open.get(host, ())) >= self.limits.degraded_in_flight:
-            return 0.025
+    def place_wait(self, host: str, *, limit: int) -> float:
+        return 0.025 if len(self.open.get(host, ())) >= limit else 0.0
+
+    def send_wait(self, host: str, now: float) -> float:
         return max(self.floor, self.next_at.get(host, 0.0)) - now
 
-    def take(self, host: str, token: str, now: float, *, gap: float) -> None:
+    def take(self, host: str, token: str) -> None:
         self.open.setdefault(host, set()).add(token)
-        self.next_at[host] = max(self.next_at.get(host, 0.0), now + gap)
 
-    def sent(self, host: str, now: float, *, gap: float) -> None:
-        self.last_sent[host] = now
-        self.next_at[host] = max(self.next_at.get(host, 0.0), now + gap)
+    def push(self, host: str, until: float) -> None:
+        self.next_at[host] = max(self.next_at.get(host, 0.0), until)
 
     def done(self, host: str, token: str) -> None:
         places = self.open.get(host)
@@ -158,23 +175,26 @@ class Politeness:
                 redis_url, max_connections=50, timeout=10, socket_timeout=2, socket_connect_timeout=1,
             )
             self.redis = Redis(connection_pool=pool)
-            self._scripts = {name: self.redis.register_script(body) for name, body in
-                             (("acquire", _ACQUIRE), ("push", _PUSH), ("release", _RELEASE), ("restore", _RESTORE))}
+            self._scripts = {name: self.redis.register_script(body) for name, body in (
+                ("acquire", _ACQUIRE), ("gate", _GATE), ("push", _PUSH), ("release", _RELEASE), ("restore", _RESTORE))}
 
     @property
     def degraded(self) -> bool:
         return self.degraded_since is not None
 
+    @property
+    def _gap(self) -> float:
+        """The gap the local limiter keeps: stricter when standing in for an absent Redis."""
+        return self.limits.degraded_gap if self.redis is not None else self.limits.gap_ms / 1000
+
     def _keys(self, host: str) -> list[str]:
-        return [f"{self.prefix}{host}:next", f"{self.prefix}{host}:inflight", self.calm_key]
+        return [f"{self.prefix}{host}:next", f"{self.prefix}{host}:sent", f"{self.prefix}{host}:inflight", self.calm_key]
 
     async def _call(self, name: str, keys: list[str], args: list) -> int | None:
         """Run a script; None (and degraded mode) when Redis cannot be reached."""
         from redis.exceptions import ConnectionError, TimeoutError
 
-        if self.redis is None:
-            return None
-        if self.degraded and not await self._recover():
+        if self.redis is None or (self.degraded and not await self._recover()):
             return None
         try:
             return int(await self._scripts[name](keys=keys, args=args))
@@ -207,41 +227,49 @@ class Politeness:
 
     async def _restore(self, now: float) -> None:
         hold_ms, calm_ms = int(self.limits.hold_seconds * 1000), int(self.limits.calm_seconds * 1000)
-        hosts = set(self.local.open) | set(self.local.next_at)
-        for host in hosts or {"-"}:
+        for host in (set(self.local.open) | set(self.local.next_at)) or {"-"}:
             ahead_ms = max(0, int((self.local.next_at.get(host, 0.0) - now) * 1000))
             await self._scripts["restore"](keys=self._keys(host), args=[ahead_ms, hold_ms, calm_ms, *self.local.open.get(host, ())])
 
     async def try_acquire(self, host: str, token: str) -> float:
-        """0 when a place is taken for `token`, else the seconds to wait before asking again."""
-        args = [self.limits.gap_ms, self.limits.in_flight, int(self.limits.hold_seconds * 1000), token]
+        """0 when an in-flight place is taken for `token`, else the seconds to wait before asking again."""
+        args = [self.limits.gap_ms, self.limits.in_flight, int(self.limits.hold_seconds * 1000), token, self.limits.lead_ms]
         wait_ms = await self._call("acquire", self._keys(host), args)
-        now = time.monotonic()
         if wait_ms is None:  # no Redis, or Redis away: the local limiter decides
-            gap = self.limits.degraded_gap if self.redis is not None else self.limits.gap_ms / 1000
-            wait = self.local.wait(host, now)
+            limit = self.limits.degraded_in_flight if self.redis is not None else self.limits.in_flight
+            wait = self.local.place_wait(host, limit=limit)
+        else:
+            wait = wait_ms / 1000
+        if wait <= 0:
+            self.local.take(host, token)
+        return max(0.0, wait)
+
+    async def send_wait(self, host: str) -> float:
+        """Just before writing a request: 0 to go (and the origin's next send is a gap away), else the wait."""
+        wait_ms = await self._call("gate", self._keys(host), [self.limits.gap_ms])
+        now = time.monotonic()
+        if wait_ms is None:
+            wait = self.local.send_wait(host, now)
             if wait > 0:
                 return min(wait, self.limits.probe_seconds) if self.redis is not None else wait
-            self.local.take(host, token, now, gap=gap)
-            return 0.0
-        if wait_ms == 0:
-            self.local.take(host, token, now, gap=self.limits.gap_ms / 1000)
-        return wait_ms / 1000
+        elif wait_ms > 0:
+            return wait_ms / 1000
+        self.local.push(host, now + (self._gap if wait_ms is None else self.limits.gap_ms / 1000))
+        return 0.0
 
-    async def stamp(self, host: str) -> None:
-        """The request has just gone out: the next one to this origin waits a full gap from now."""
-        now = time.monotonic()
-        self.local.sent(host, now, gap=self.limits.degraded_gap if self.degraded else self.limits.gap_ms / 1000)
-        await self._call("push", self._keys(host)[:1], [self.limits.gap_ms])
+    async def sent(self, host: str) -> None:
+        """The request has been written: the next one to this origin waits a full gap from now."""
+        self.local.push(host, time.monotonic() + (self._gap if self.degraded or self.redis is None else self.limits.gap_ms / 1000))
+        await self._call("push", self._keys(host)[:2], [self.limits.gap_ms])
 
     async def release(self, host: str, token: str) -> None:
         self.local.done(host, token)
-        await self._call("release", self._keys(host)[1:2], [token])
+        await self._call("release", self._keys(host)[2:3], [token])
 
     async def defer(self, host: str, seconds: float) -> None:
         """Retry-After: no request to this origin for `seconds`, from any worker."""
-        self.local.next_at[host] = max(self.local.next_at.get(host, 0.0), time.monotonic() + seconds)
-        await self._call("push", self._keys(host)[:1], [int(seconds * 1000)])
+        self.local.push(host, time.monotonic() + seconds)
+        await self._call("push", self._keys(host)[:2], [int(seconds * 1000)])
 
     def token(self) -> str:
         return next(self._tokens)
@@ -255,12 +283,26 @@ def politeness_for(*, limits: Limits, redis_url: str) -> Politeness:
     return Politeness(limits, redis_url)
 
 
-_process_lock = threading.Lock()
+class Turn:
+    """One request's turn at an origin: the in-flight place is held; `before_send` waits for
+    the send gate, `after_send` stamps the moment the request went out."""
+
+    def __init__(self, politeness: Politeness, host: str, max_wait: float | None) -> None:
+        self.politeness, self.host, self.max_wait = politeness, host, max_wait
+
+    async def before_send(self) -> None:
+        while (wait := await self.politeness.send_wait(self.host)) > 0:
+            if self.max_wait is not None and wait > self.max_wait:
+                raise Postponed(wait)
+            await asyncio.sleep(wait)
+
+    async def after_send(self) -> None:
+        await self.politeness.sent(self.host)
 
 
 @asynccontextmanager
 async def host_slot(politeness: Politeness, host: str, *, max_wait: float | None = None):
-    """Wait for this origin's turn and hold one of its in-flight places; yields the stamp to call on send.
+    """Wait for one of this origin's in-flight places and hold it; yields the request's Turn.
 
     Raises Postponed when the origin's turn is further away than `max_wait` (a Retry-After).
     """
@@ -270,9 +312,9 @@ async def host_slot(politeness: Politeness, host: str, *, max_wait: float | None
             raise Postponed(wait)
         await asyncio.sleep(wait)
     try:
-        yield
+        yield Turn(politeness, host, max_wait)
     finally:
         await politeness.release(host, token)
 
 
-__all__ = ["Limits", "Politeness", "Postponed", "host_slot", "politeness_for"]
+__all__ = ["Limits", "Politeness", "Postponed", "Turn", "host_slot", "politeness_for"]
