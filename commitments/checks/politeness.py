@@ -218,6 +218,9 @@ class Politeness:
             return False
         self._probed = now
         try:
+            # Connections opened before the outage are dead (a restarted Redis closed them):
+            # drop them all, or each would fail once and send us back into degraded mode.
+            await self.redis.connection_pool.disconnect()
             await self._restore(now)
         except (ConnectionError, TimeoutError, OSError):
             return False

@@ -99,7 +99,7 @@ def targets_load(*, ids: list[int], claim: str | None) -> list[Target]:
 def limits_from_settings() -> Limits:
     return Limits(
         rate=settings.TRACKER_CHECK_HOST_RATE, in_flight=settings.TRACKER_CHECK_HOST_IN_FLIGHT,
-        hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + 30, processes=settings.TRACKER_CHECK_RUNNERS,
+        hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + settings.TRACKER_CHECK_MAX_WAIT + 5, processes=settings.TRACKER_CHECK_RUNNERS,
         margin_ms=settings.TRACKER_CHECK_HOST_GAP_MARGIN_MS, calm_seconds=settings.TRACKER_CHECK_REDIS_CALM,
     )
 
