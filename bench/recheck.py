@@ -61,6 +61,7 @@ def serve(origins: int, conn) -> None:
             now, s = time.monotonic(), stats[writer.get_extra_info("sockname")[1]]
             if s["last"] is not None:
                 s["min_gap"] = min(s["min_gap"], now - s["last"])
+                s["max_gap"] = max(s["max_gap"], now - s["last"])
             else:
                 s["first"] = now
             s["last"], s["open"], s["count"] = now, s["open"] + 1, s["count"] + 1
@@ -78,7 +79,7 @@ def serve(origins: int, conn) -> None:
 
     def reset() -> None:
         for port in stats:
-            stats[port] = {"first": None, "last": None, "min_gap": float("inf"), "open": 0, "max_open": 0, "count": 0}
+            stats[port] = {"first": None, "last": None, "min_gap": float("inf"), "max_gap": 0.0, "open": 0, "max_open": 0, "count": 0}
 
     async def main() -> None:
         ports = []
@@ -105,7 +106,9 @@ def serve(origins: int, conn) -> None:
         firsts = [s["first"] for s in stats.values() if s["first"] is not None]
         return {"requests": sum(s["count"] for s in stats.values()), "max_in_flight": max(s["max_open"] for s in stats.values()),
                 "first": min(firsts, default=None), "last": max((s["last"] for s in stats.values() if s["last"]), default=None),
-                "min_gap": min(gaps) if gaps else None, "origins_under_1s": sum(1 for g in gaps if g < 1 / RATE)}
+                "min_gap": min(gaps) if gaps else None, "max_gap": max(s["max_gap"] for s in stats.values()),
+                "mean_gap": sum((s["last"] - s["first"]) / (s["count"] - 1) for s in stats.values() if s["count"] > 1)
+                / max(1, len(gaps)), "origins_under_1s": sum(1 for g in gaps if g < 1 / RATE)}
 
     asyncio.run(main())
 
@@ -232,6 +235,11 @@ class Worker:
                     peaks.append(int(line.split()[1]) / 1024)
         return peaks
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the main process and its pool processes so far."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        return sum(sum(int(v) for v in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13]) / ticks for pid in self.pids())
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -249,17 +257,18 @@ def deployed(*, env: dict, total: int, folder: Path) -> dict:
     worker = Worker(env, folder)
     try:
         entry = settings.CELERY_BEAT_SCHEDULE["source-checks-dispatch"]
+        cpu = worker.cpu_seconds()
         started = time.monotonic()
         app.send_task(entry["task"])  # what beat sends every minute, sent once
         deadline = started + 600
         while (done := checked_count()) < total and time.monotonic() < deadline:
             time.sleep(0.1)
         elapsed = time.monotonic() - started
-        peaks = worker.peak_rss_mb()
+        peaks, cpu = worker.peak_rss_mb(), worker.cpu_seconds() - cpu
     finally:
         worker.stop()
     errors = [line for line in worker.log.read_text().splitlines() if "ERROR" in line or "WARNING" in line or "Traceback" in line]
-    return {"elapsed": elapsed, "started": started, "checked": done, "rss": peaks, "errors": errors[:5]}
+    return {"elapsed": elapsed, "started": started, "checked": done, "rss": peaks, "cpu": cpu, "errors": errors[:5]}
 
 
 def in_process(*, total: int) -> dict:
@@ -285,7 +294,11 @@ def report(label: str, result: dict, server: dict, *, total: int, bound: float) 
           f"requests {server['requests']}  max in flight/origin {server['max_in_flight']}  min gap/origin {gap} "
           f"({server['origins_under_1s']} origins under 1 s)  peak RSS {' + '.join(f'{mb:.0f}' for mb in result['rss'])} MB")
     if server["first"] is not None:
-        print(f"    first request at {server['first'] - result['started']:.2f} s, last at {server['last'] - result['started']:.2f} s")
+        print(f"    first request at {server['first'] - result['started']:.2f} s, last at {server['last'] - result['started']:.2f} s; "
+              f"gaps per origin: mean {server['mean_gap']:.3f} s, max {server['max_gap']:.3f} s")
+    if "cpu" in result:
+        print(f"    worker CPU time {result['cpu']:.1f} s ({result['cpu'] / max(1, result['checked']) * 1000:.1f} ms a URL); "
+              f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for line in result.get("errors", []):
         print(f"    worker log: {line[:200]}")
     return ratio <= 1.1 and result["checked"] == total and server["max_in_flight"] <= IN_FLIGHT and server["origins_under_1s"] == 0

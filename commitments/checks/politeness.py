@@ -92,7 +92,7 @@ class Limits:
     in_flight: int  # requests at once per origin
     hold_seconds: float  # an in-flight place left by a dead worker lapses after this
     processes: int = 2  # the most processes that may fetch at once (the degraded limiter divides by it)
-    margin_ms: int = 0  # added to the gap: the origin's own clock and scheduling jitter
+    margin_ms: int = 0  # added to the gap; a request written within it of passing the gate needs no stamp
     calm_seconds: float = 2.0  # pause for everyone after a process comes back from degraded mode
     probe_seconds: float = 0.5  # how often a degraded process tries Redis again
 
@@ -260,10 +260,11 @@ class Politeness:
         self.local.push(host, now + (self._gap if wait_ms is None else self.limits.gap_ms / 1000))
         return 0.0
 
-    async def sent(self, host: str) -> None:
-        """The request has been written: the next one to this origin waits a full gap from now."""
+    async def sent(self, host: str, *, stamp: bool = True) -> None:
+        """The request has been written: with `stamp`, the next one to this origin waits a full gap from now."""
         self.local.push(host, time.monotonic() + (self._gap if self.degraded or self.redis is None else self.limits.gap_ms / 1000))
-        await self._call("push", self._keys(host)[:2], [self.limits.gap_ms])
+        if stamp:
+            await self._call("push", self._keys(host)[:2], [self.limits.gap_ms])
 
     async def release(self, host: str, token: str) -> None:
         self.local.done(host, token)
@@ -288,19 +289,30 @@ def politeness_for(*, limits: Limits, redis_url: str) -> Politeness:
 
 class Turn:
     """One request's turn at an origin: the in-flight place is held; `before_send` waits for
-    the send gate, `after_send` stamps the moment the request went out."""
+    the send gate, `after_send` runs once the request is written.
+
+    The gate sets the origin's next send to (gate time + gap + margin). A request written
+    within `margin` of asking the gate therefore needs nothing more; one written later
+    (a busy event loop) stamps its real send time, pushing the next send a full gap past it.
+    """
 
     def __init__(self, politeness: Politeness, host: str, max_wait: float | None) -> None:
         self.politeness, self.host, self.max_wait = politeness, host, max_wait
+        self.asked = 0.0
 
     async def before_send(self) -> None:
-        while (wait := await self.politeness.send_wait(self.host)) > 0:
+        while True:
+            self.asked = time.monotonic()
+            wait = await self.politeness.send_wait(self.host)
+            if wait <= 0:
+                return
             if self.max_wait is not None and wait > self.max_wait:
                 raise Postponed(wait)
             await asyncio.sleep(wait)
 
     async def after_send(self) -> None:
-        await self.politeness.sent(self.host)
+        late = time.monotonic() - self.asked > self.politeness.limits.margin_ms / 1000
+        await self.politeness.sent(self.host, stamp=late)
 
 
 @asynccontextmanager
