@@ -92,18 +92,28 @@ def extract(text: str) -> Extraction:
 
 def _marker_sets(layout: Layout, markers: list[Marker]) -> list[FoundSet]:
     runs = runs_build(markers, layout)
-    nested = {i: nesting_parent(run, runs, layout) for i, run in enumerate(runs)}
-    top = [i for i, parent in nested.items() if parent is None]
-    heads = {i: announcement_find(runs[i][0], layout, floor=_floor(runs, top, i)) for i in top}
-    accepted = [i for i in top if runs[i][0].family == "word" or heads[i][1] or has_cue(layout, heads[i][0])]
+    heads = {i: announcement_find(run[0], layout, floor=0) for i, run in enumerate(runs)}
+    introduced = [i for i, run in enumerate(runs) if _introduced(layout, run, heads[i])]
+    # A list inside a point of an introduced list is that point's deliverables, introduced or not.
+    nested = {i: nesting_parent(run, [runs[j] for j in introduced], layout) for i, run in enumerate(runs)}
+    nested = {i: (introduced[p[0]], p[1]) if p else None for i, p in nested.items()}
+    top = [i for i in introduced if nested[i] is None]
+    heads.update({i: announcement_find(runs[i][0], layout, floor=_floor(runs, top, i)) for i in top})
     regime = indent_regime(markers, layout)
     qa_starts = sorted(m.start for m in markers if m.qa)
     found = {}
-    for position, i in enumerate(accepted):
-        bound = _bound(layout, runs, accepted, heads, position, qa_starts)
-        found[i] = _marker_set(layout, runs[i], heads[i], bound=bound, regime=regime, single=len(accepted) == 1)
+    for position, i in enumerate(top):
+        bound = _bound(layout, runs, top, heads, position, qa_starts)
+        found[i] = _marker_set(layout, runs[i], heads[i], bound=bound, regime=regime, single=len(top) == 1)
     _attach_nested(layout, runs, nested, found)
-    return [found[i] for i in accepted if found[i].points]
+    return [found[i] for i in top if found[i].points]
+
+
+def _introduced(layout: Layout, run: list[Marker], head) -> bool:
+    """Ordinal words stand on their own; numbers, letters and bullets need a count or a lead-in that introduces them."""
+    if run[0].family == "word" or head[1] is not None or has_cue(layout, head[0]):
+        return True
+    return _title_count(layout, run[0].start) is not None
 
 
 def _floor(runs, top, i) -> int:
@@ -124,7 +134,7 @@ def _bound(layout: Layout, runs, accepted, heads, position: int, qa_starts: list
 
 def _marker_set(layout: Layout, run: list[Marker], head, *, bound: int, regime: bool, single: bool) -> FoundSet:
     announcement, count = head
-    announced = count.value if count else _headline_count(layout, single=single, found=len(run))
+    announced = count.value if count else _headline_count(layout, single=single, found=len(run), before=run[0].start)
     if announced is not None and run[-1].ordinal is None and len(run) - 1 == announced:
         run = run[:-1]  # "Finally, ..." after the announced number of points is the speaker moving on
     stops = frozenset(m.start for m in run)
@@ -133,12 +143,19 @@ def _marker_set(layout: Layout, run: list[Marker], head, *, bound: int, regime: 
     return FoundSet(announcement, announced, points, "markers")
 
 
-def _headline_count(layout: Layout, *, single: bool, found: int) -> int | None:
-    """A count in the headline ("... cooperation in four areas") when the body's announcement states none."""
-    headline = layout.headline()
-    count = count_in(layout.text, headline.start, headline.end) if headline else None
+def _headline_count(layout: Layout, *, single: bool, found: int, before: int) -> int | None:
+    """A count in a title above the set ("... cooperation in four areas") when the body's announcement states none."""
+    count = _title_count(layout, before)
     if count and (single or count.value == found):
         return count.value
+    return None
+
+
+def _title_count(layout: Layout, before: int):
+    for title in layout.titles_before(before):
+        count = count_in(layout.text, title.start, title.end)
+        if count:
+            return count
     return None
 
 
@@ -163,9 +180,10 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
     taken = {layout.blocks[layout.block_index(p.span.start)].start for s in existing for p in s.points}
     found = []
     for sentence in layout.sentences:
-        if any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
+        counts = counts_in(layout.text, sentence.start, sentence.end)
+        if not counts or any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
             continue
-        for count in counts_in(layout.text, sentence.start, sentence.end):
+        for count in counts:
             listed = inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
             if listed:
                 head, items = listed

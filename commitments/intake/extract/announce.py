@@ -8,6 +8,7 @@ from .markers import Marker
 
 LOOKBACK_SENTENCES = 3
 _ANAPHORA = re.compile(r"(?:To this end|To that end|For this purpose|To this effect|To achieve this|On this basis|For this reason)\b", re.I)
+_DOCUMENT = re.compile(r"\bfollowing\s+(?:joint\s+)?(?:declaration|statement|communiqu[ée]|resolution|text|agenda|documents?)\b", re.I)
 _CUE = re.compile(r"(?::\s*$|\bfollowing\b|\bas follows\b|\binclud(?:e|es|ing)\b|\bnamely\b|\bagree|\bcommit|\bdecid|\bpledge|\bpropos|"
                   r"\bsuggest|\bconsensus|\bmeasures\b|\boutcomes?\b|\bpriorit|\bresults?\b|\bwill\b)", re.I)
 
@@ -52,8 +53,13 @@ def _with_context(span: Span, layout: Layout) -> Span:
 
 
 def has_cue(layout: Layout, span: Span | None) -> bool:
-    """Does the lead-in sentence introduce a list of commitments (for numbered lists with no count)?"""
-    return span is not None and bool(_CUE.search(layout.text, span.start, span.end))
+    """Does the lead-in sentence introduce a list of commitments (for numbered lists with no count)?
+
+    "adopted the following Declaration:" introduces a document's numbered paragraphs, not a set.
+    """
+    if span is None or _DOCUMENT.search(layout.text, span.start, span.end):
+        return False
+    return bool(_CUE.search(layout.text, span.start, span.end))
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

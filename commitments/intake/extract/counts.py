@@ -16,17 +16,21 @@ NOUNS = (
     "propositions|deliverables|targets|guidelines|principles|opinions|requests|demands|expectations|hopes|insistences|"
     "understandings|commonalities|efforts|lines|sectors|components|parts|areas of cooperation|key areas"
 )
-SINGULAR_AFTER_POINT = "proposal|plan|initiative|consensus|agenda|programme|program|strategy|vision|approach|roadmap|statement|declaration|framework"
+SINGULAR_AFTER_POINT = (
+    "paper|position|document|peace plan|proposal|plan|initiative|consensus|agenda|programme|program|strategy|vision|"
+    "approach|roadmap|statement|declaration|"
+    "framework"
+)
 # Words that may stand between the number and the noun ("eight major steps"); anything else breaks the phrase.
 _GAP_STOP_WORDS = (
-    "will would shall should are is was were have has had to and or of in on with for by at that which who "
+    "will would shall should are is was were have has had to or of in on with for by at that which who "
     "countries sides parties nations leaders ministers states years months days weeks"
 )
 _GAP_STOP = frozenset(_GAP_STOP_WORDS.split())
 _NUMBER = r"(?P<num>" + "|".join(NUMBER_WORDS) + r"|\d{1,2})"
 _PHRASE = re.compile(
     rf"\b{_NUMBER}(?:(?P<hyph>-(?:point|pronged|part|item|fold|plank))\s+(?P<single>{SINGULAR_AFTER_POINT}|(?:{NOUNS}))"
-    rf"|\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,3}}?)(?P<noun>(?:{NOUNS})\b|[\"“'‘][A-Za-z]+[\"”'’]s\b))",
+    rf"|\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,3}}?)[\"“'‘]?(?P<noun>(?:{NOUNS})\b[\"”'’]?|[A-Za-z]+[\"”'’]s\b))",
     re.IGNORECASE,
 )
 

@@ -42,28 +42,23 @@ def _split(text: str, start: int, end: int) -> list[Span]:
         pieces = [m.span() for m in re.finditer(r"[^;]+", segment)]
         return [_trimmed(text, start + a, start + b) for a, b in pieces]
     first_word = re.match(r"[A-Za-z]+", segment)
-    pattern = _GERUND_BOUNDARY if first_word and first_word.group().endswith("ing") else _COMMA_BOUNDARY
+    if first_word and first_word.group().endswith("ing"):
+        pattern = _GERUND_BOUNDARY
+    elif first_word and len(re.findall(rf"\b{first_word.group()}\b", segment)) > 2:
+        # "must abide by ..., must stabilize ..., and must promote ...": each item opens with the same word
+        pattern = re.compile(rf"(?:,\s+(?:and\s+)?|\s+and\s+)(?={first_word.group()}\b)")
+    else:
+        pattern = _COMMA_BOUNDARY
+    boundaries = [m.span() for m in pattern.finditer(segment)]
+    final_and = segment.rfind(" and ")
+    if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0):
+        boundaries.append((final_and, final_and + 5))  # "A, B and C": the last item follows a bare "and"
     spans, cursor = [], 0
-    boundaries = list(pattern.finditer(segment))
-    if pattern is _COMMA_BOUNDARY:
-        final_and = segment.rfind(" and ")
-        boundaries = [b for b in boundaries] + ([_Fake(final_and, final_and + 5)] if final_and > (boundaries[-1].end() if boundaries else 0) else [])
-    for boundary in boundaries:
-        spans.append(_trimmed(text, start + cursor, start + boundary.start()))
-        cursor = boundary.end()
+    for left, right in boundaries:
+        spans.append(_trimmed(text, start + cursor, start + left))
+        cursor = right
     spans.append(_trimmed(text, start + cursor, end))
     return [s for s in spans if s.end > s.start]
-
-
-class _Fake:
-    def __init__(self, a: int, b: int) -> None:
-        self._a, self._b = a, b
-
-    def start(self) -> int:
-        return self._a
-
-    def end(self) -> int:
-        return self._b
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:

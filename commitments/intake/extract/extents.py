@@ -15,7 +15,7 @@ _TERMINAL = ".!?。！？\"'”’)"
 
 def point_spans(run: list[Marker], layout: Layout, *, bound: int, indent_regime: bool, stops: frozenset[int]) -> list[Span]:
     """The span of each point: marker (or its words) to the next marker; the last by the rules of `last_point_end`."""
-    spans = [Span(m.quote_start, _rstrip(layout.text, m.quote_start, nxt.start)) for m, nxt in zip(run, run[1:], strict=False)]
+    spans = [Span(m.quote_start, _separator_strip(layout.text, m.quote_start, nxt.start)) for m, nxt in zip(run, run[1:], strict=False)]
     end = last_point_end(run, spans, layout, bound=bound, indent_regime=indent_regime, stops=stops)
     spans.append(Span(run[-1].quote_start, end))
     return spans
@@ -72,6 +72,15 @@ def _sentences_in(layout: Layout, span: Span) -> int:
 
 def _blocks_in(layout: Layout, span: Span) -> int:
     return layout.block_index(max(span.start, span.end - 1)) - layout.block_index(span.start) + 1
+
+
+def _separator_strip(text: str, start: int, end: int) -> int:
+    """Up to the next marker, without the "; and " that joins two points of an inline list."""
+    end = _rstrip(text, start, end)
+    for tail in (" and", " or", ";", ","):
+        if text.endswith(tail, start, end):
+            end = _rstrip(text, start, end - len(tail))
+    return end if text[end - 1:end] not in ";," else _rstrip(text, start, end - 1)
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

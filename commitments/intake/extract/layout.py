@@ -46,13 +46,14 @@ class Layout:
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect_right(self.sentence_starts, offset) - 1)
 
-    def headline(self) -> Block | None:
-        """The first block when it reads like a title: short, and not a sentence ending in a period."""
-        if not self.blocks:
-            return None
-        first = self.blocks[0]
-        line = self.text[first.start:first.end]
-        return first if len(line) <= 200 and not line.endswith(".") else None
+    def titles_before(self, offset: int) -> list[Block]:
+        """Blocks before `offset` that read like titles (short, not ending in a period), nearest first."""
+        found = []
+        for block in self.blocks[:self.block_index(offset)]:
+            line = self.text[block.start:block.end]
+            if len(line) <= 200 and not line.endswith((".", ":", "?")):
+                found.append(block)
+        return found[::-1]
 
 
 def blocks_of(text: str) -> list[Block]:

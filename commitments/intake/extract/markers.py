@@ -38,7 +38,8 @@ _TYPO_MARKER = re.compile(
 _INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 _BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓\-–—*](?=\s)")
 _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a)\s*[:：]", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"(?:[.!?;:。；：]|[.!?][\"'”’])\s+$")
+# Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
+_INLINE_START = re.compile(r"(?:[.!?;:。；：]|[.!?][\"'”’])\s+(?:(?:and|or)\s+)?(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,8 @@ def _block_start_markers(text: str, start: int, end: int) -> list[Marker]:
 def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
     """Word and bracketed markers after a sentence break, a colon or a semicolon inside the block."""
     found = []
-    for match in re.finditer(r"\s+", text[start:end]):
-        at = start + match.end()
-        if not _SENTENCE_BREAK.search(text, max(start, at - 4), at):
-            continue
+    for match in _INLINE_START.finditer(text, start, end):
+        at = match.end()
         word = _word_marker(text, at, end, at_block_start=False)
         if word:
             found.append(word)
@@ -146,8 +145,8 @@ def _typo_ordinals(kind: str, value: str) -> list[tuple[str, int]]:
         options = [("ROMAN", ROMAN[value.lower()])] if value.lower() in ROMAN else []
         return options + ([("ALPHA", ord(value) - 64)] if len(value) == 1 else [])
     if kind == "ALPHA":
-        return [("ALPHA", ord(value) - 64)]
-    return [("alpha", ord(value) - 96)]
+        return [("ALPHA", ord(value) - 64)] + ([("ROMAN", ROMAN[value.lower()])] if value.lower() in ROMAN else [])
+    return [("alpha", ord(value) - 96)] + ([("roman", ROMAN[value])] if value in ROMAN else [])
 
 
 def _is_qa(text: str, content: int, end: int) -> bool:
