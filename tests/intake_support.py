@@ -11,8 +11,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 @pytest.fixture
 def intake_staff(charlie):
-    """charlie (staff, no group), given the permission to add statements: what intake needs."""
-    charlie.user_permissions.add(Permission.objects.get(codename="add_statement", content_type__app_label="commitments"))
+    """charlie (staff, no group), given the permissions to see and add statements: what intake needs."""
+    charlie.user_permissions.add(*Permission.objects.filter(codename__in=["add_statement", "view_statement"], content_type__app_label="commitments"))
     return type(charlie).objects.get(pk=charlie.pk)  # a fresh object: permissions are cached per instance
 
 

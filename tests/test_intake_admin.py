@@ -3,6 +3,7 @@
 
 import html as html_lib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +89,10 @@ def test_a_quote_not_in_the_text_shows_an_error_and_saves_nothing(client, intake
     assert response.status_code == 200
     assert "Nothing was saved" in response.content.decode() and "not verbatim" in response.content.decode()
     assert _counts() == before
+
+
+def test_a_set_short_of_its_count_is_flagged_in_red(client, intake_staff):
+    client.force_login(intake_staff)
+    text = (Path(__file__).parent / "data" / "intake" / "01-cica-four-points.txt").read_text().split("# ---\n", 1)[1]
+    response = client.post(URL, {"text": text, "title": "CICA", "publisher": "Consulate", "language": "en", "extract": "1"})
+    assert '<span class="intake-flag">found 3, announced 4</span>' in response.content.decode()

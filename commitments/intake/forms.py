@@ -8,11 +8,22 @@ from commitments.models import Party, Statement
 
 from .drafts import Draft, DraftQuote, DraftSet, DraftSource
 
+
+def newlines(value: str) -> str:
+    """Browsers submit textareas with CRLF line ends; the text and its quotes are kept with LF, as pasted."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class NewlineCharField(forms.CharField):
+    def to_python(self, value):
+        return newlines(super().to_python(value))
+
+
 LANGUAGES = [("en", "English"), ("zh", "Chinese"), ("ru", "Russian"), ("fr", "French"), ("es", "Spanish"), ("ar", "Arabic")]
 
 
 class SourceForm(forms.Form):
-    text = forms.CharField(label="Text", required=False, widget=forms.Textarea(attrs={"rows": 14, "cols": 100}), strip=False,
+    text = NewlineCharField(label="Text", required=False, widget=forms.Textarea(attrs={"rows": 14, "cols": 100}), strip=False,
                            help_text="Paste the statement as published, or leave empty and give its URL.")
     url = forms.URLField(label="URL", required=False, assume_scheme="https", max_length=2000,
                          help_text="Fetched through the source checker's guarded fetcher (public addresses only).")
@@ -47,7 +58,7 @@ class SetForm(forms.Form):
     announcing_party = forms.ModelChoiceField(Party.objects.all(), required=False)
     announced_on = forms.DateField(required=False, widget=AdminDateWidget)
     meeting = forms.CharField(max_length=300, required=False)
-    announcement = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 90}))
+    announcement = NewlineCharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 90}))
     announced_count = forms.IntegerField(required=False, min_value=1, help_text="Empty when the text states no number (counted, shown as inferred).")
 
     def __init__(self, *args, candidates=(), **kwargs) -> None:
@@ -56,14 +67,14 @@ class SetForm(forms.Form):
 
 
 class QuoteForm(forms.Form):
-    quote = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
+    quote = NewlineCharField(strip=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
     start = forms.IntegerField(required=False, widget=forms.HiddenInput)
     end = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(max_length=300, required=False)
 
 
 class PointForm(QuoteForm):
-    deliverables = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}),
+    deliverables = NewlineCharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}),
                                    help_text="One deliverable a line, each verbatim from the text.")
 
     def draft_quote(self) -> DraftQuote:

@@ -110,7 +110,7 @@ def _bound_forms(request: HttpRequest) -> dict:
 
 
 def _save(request: HttpRequest, admin_context: dict) -> HttpResponse:
-    text = request.POST.get("full_text", "")
+    text = intake_forms.newlines(request.POST.get("full_text", ""))
     source_form = intake_forms.SourceForm({**request.POST.dict(), "text": text})
     bound = _bound_forms(request)
     valid = source_form.is_valid() & all([s["form"].is_valid() & s["points"].is_valid() for s in bound["sets"]]) & bound["claims"].is_valid()
