@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -10,60 +11,92 @@ from commitments.intake.extract import extract
 from tests.intake_corpus import corpus_load, corpus_score
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FOUND_DELIVERABLES, TOTAL_DELIVERABLES = 56, 62  # pinned: candidates overlapping >= half of a recorded deliverable
 
 
-def _seed():
-    sources = {o["pk"]: o["fields"] for o in json.loads((FIXTURES / "sources.json").read_text())}
+def _rows(model: str) -> dict[int, dict]:
+    rows = json.loads((FIXTURES / ("sources.json" if model == "source" else "statements.json")).read_text())
+    return {o["pk"]: o["fields"] for o in rows if o["model"] == f"commitments.{model}"}
+
+
+def _renderings() -> list[dict]:
     rows = json.loads((FIXTURES / "statements.json").read_text())
-    statements = {o["pk"]: o["fields"] for o in rows if o["model"] == "commitments.statement"}
-    points = [o["fields"] for o in rows if o["model"] == "commitments.commitment" and o["fields"]["parent"] is None]
-    return sources, statements, points
+    return [o["fields"] for o in rows if o["model"] == "commitments.rendering"]
 
 
-def _points(found, text):
-    return [text[p["start"]:p["end"]] for p in found["points"]]
+STATEMENTS = _rows("statement")
+# The seven numbered sets (the other seed statements list items the source does not number).
+NUMBERED = sorted(pk for pk, s in STATEMENTS.items() if s["count_kind"] in ("announced", "inferred"))
 
 
-@pytest.mark.parametrize("statement_pk", range(1, 8))
+def _rendered_sets(statement_pk: int) -> dict[int, list[set[str]]]:
+    """For each source quoting every point of the statement: the accepted wordings of point 1, 2, ..."""
+    points = {pk: c for pk, c in _rows("commitment").items() if c["statement"] == statement_pk and c["parent"] is None}
+    by_source: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for rendering in _renderings():
+        if rendering.get("commitment") in points:
+            by_source[rendering["source"]][points[rendering["commitment"]]["ordinal"]].add(rendering["text"])
+    n = len(points)
+    return {source: [w[i] for i in range(1, n + 1)] for source, w in by_source.items() if set(w) == set(range(1, n + 1))}
+
+
+def _recovered(statement_pk: int) -> list[tuple[int, dict, str]]:
+    """(source, found set, text) for each source where the extractor finds the set with every point as rendered."""
+    sources, found = _rows("source"), []
+    for source, wordings in _rendered_sets(statement_pk).items():
+        text = sources[source]["full_text"]
+        for candidate in extract(text).as_json()["sets"]:
+            quotes = [p["quote"] for p in candidate["points"]]
+            if len(quotes) == len(wordings) and all(q in w for q, w in zip(quotes, wordings, strict=True)):
+                found.append((source, candidate, text))
+    return found
+
+
+def test_the_seed_holds_seven_numbered_sets():
+    assert len(NUMBERED) == 7
+
+
+@pytest.mark.parametrize("statement_pk", NUMBERED)
 def test_it_recovers_every_seed_set_with_every_point_verbatim(statement_pk):
-    sources, statements, points = _seed()
-    statement = statements[statement_pk]
-    mine = sorted((p for p in points if p["statement"] == statement_pk), key=lambda p: p["ordinal"])
-    text = sources[mine[0]["source"]]["full_text"]
-    sets = extract(text).as_json()["sets"]
-    found = next(s for s in sets if s["points"] and s["points"][0]["quote"] == mine[0]["quote"])
-    assert [p["quote"] for p in found["points"]] == [p["quote"] for p in mine]
-    assert all(p["quote"] == text[p["start"]:p["end"]] for p in found["points"])
-    assert found["announcement"] == statement["announcement"]
-    # Two seed sets state no number in their text ("a series of important consensus"): counted, not announced.
-    assert (found["announced_count"] or len(found["points"])) == statement["announced_count"]
-    assert found["count_inferred"] == (found["announced_count"] is None)
-    assert found["complete"]
+    statement = STATEMENTS[statement_pk]
+    recovered = _recovered(statement_pk)
+    assert recovered, f"{statement['slug']} not recovered in any of its sources"
+    for _source, found, text in recovered:
+        assert all(p["quote"] == text[p["start"]:p["end"]] for p in found["points"])
+        assert found["count_inferred"] == (statement["count_kind"] == "inferred")
+        assert (found["announced_count"] or len(found["points"])) == statement["announced_count"]
+        assert found["complete"]
+        if statement["announcement"] in text:
+            assert found["announcement"] == statement["announcement"]
+
+
+def test_it_recovers_the_renderings_of_the_seed_sets_across_sources():
+    groups = sum(len(_rendered_sets(pk)) for pk in NUMBERED)
+    recovered = sum(len({source for source, _, _ in _recovered(pk)}) for pk in NUMBERED)
+    print(f"seed sets recovered in {recovered} of the {groups} (set, source) pairs that quote every point")
+    # The one missed: source 1 words the China-Russia areas as a gerund list with no number and no ordinals.
+    assert (recovered, groups) == (9, 10)
 
 
 def test_it_finds_the_seed_sets_and_nothing_else_in_the_interview():
-    sources, _, _ = _seed()
-    sets = extract(sources[3]["full_text"]).as_json()["sets"]
+    sets = extract(_rows("source")[3]["full_text"]).as_json()["sets"]
     assert [(s["announced_count"], len(s["points"])) for s in sets] == [(None, 5), (4, 4), (4, 4), (None, 4), (3, 3)]
 
 
 def test_it_offers_most_seed_deliverables_as_candidates():
-    sources, _, points = _seed()
-    rows = json.loads((FIXTURES / "statements.json").read_text())
-    by_pk = {o["pk"]: o["fields"] for o in rows if o["model"] == "commitments.commitment"}
-    found = total = 0
-    for deliverable in by_pk.values():
-        if deliverable["parent"] is None:
-            continue
-        parent = by_pk[deliverable["parent"]]
-        text = sources[deliverable["source"]]["full_text"]
-        point = next(p for s in extract(text).as_json()["sets"] for p in s["points"] if p["quote"] == parent["quote"])
-        start = text.find(deliverable["quote"])
-        end = start + len(deliverable["quote"])
-        total += 1
-        found += any(min(end, d["end"]) - max(start, d["start"]) >= 0.5 * (end - start) for d in point["deliverables"])
-    print(f"seed deliverables offered: {found}/{total}")
-    assert (found, total) == (36, 39)
+    commitments, found, total = _rows("commitment"), 0, 0
+    for statement_pk in NUMBERED:
+        for source, candidate, _text in _recovered(statement_pk):
+            for point in candidate["points"]:
+                parent = next(pk for pk, c in commitments.items() if c["statement"] == statement_pk and c["parent"] is None
+                              and c["ordinal"] == point["ordinal"])
+                children = {pk for pk, c in commitments.items() if c["parent"] == parent}
+                for r in (r for r in _renderings() if r.get("commitment") in children and r["source"] == source):
+                    total += 1
+                    found += any(min(r["end"], d["end"]) - max(r["start"], d["start"]) >= 0.5 * (r["end"] - r["start"])
+                                 for d in point["deliverables"])
+    print(f"seed deliverables offered as candidates: {found}/{total}")
+    assert (found, total) == (FOUND_DELIVERABLES, TOTAL_DELIVERABLES)
 
 
 def test_it_scores_the_corpus_and_keeps_its_figures():

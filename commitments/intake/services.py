@@ -1,6 +1,10 @@
 """The intake's one write: a reviewed draft becomes a Source, its Statements with numbered
 Commitments and deliverables, and its Claims, in one transaction. Nothing is half-saved: any
 error raises ValidationError with a message per field and the transaction rolls back.
+
+Points and claims are created through `commitments.renderings` (each gets its primary rendering
+at the offsets the extractor found); a set that renders a recorded statement (`attach_to`) adds
+one rendering to each of its points instead of a new statement.
 """
 
 from dataclasses import dataclass
@@ -10,8 +14,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from commitments.integrity import numbering_problem
-from commitments.models import Claim, Commitment, Source, Statement
-from commitments.text import is_verbatim
+from commitments.models import Claim, Commitment, CountKind, Source, Statement
+from commitments.renderings import claim_create, commitment_create, rendering_add
+from commitments.text import is_verbatim, is_verbatim_at
 
 from .drafts import Draft, DraftQuote, DraftSet, DraftSource
 
@@ -25,9 +30,7 @@ class IntakeSaved:
 
 def quote_verbatim(*, quote: str, text: str, start: int | None = None, end: int | None = None) -> bool:
     """The quote stands at the given offsets, or anywhere in the text (only whitespace may differ)."""
-    if start is not None and end is not None and text[start:end] == quote:
-        return True
-    return is_verbatim(quote, text)
+    return is_verbatim_at(quote, text, start=start, end=end) or is_verbatim(quote, text)
 
 
 def draft_errors(draft: Draft) -> dict[str, list[str]]:
@@ -114,6 +117,7 @@ def _set_save(item: DraftSet, source: Source) -> Statement:
         slug=item.slug or _unique_slug(Statement, item.title), title=item.title, announced_by=item.announced_by,
         announcing_party=item.announcing_party, announced_on=item.announced_on, meeting=item.meeting,
         announced_count=item.announced_count or len(item.points), announcement=item.announcement,
+        count_kind=CountKind.ANNOUNCED if item.announced_count else CountKind.INFERRED,
     )
     statement.full_clean()
     statement.save()
@@ -126,25 +130,30 @@ def _set_save(item: DraftSet, source: Source) -> Statement:
     return statement
 
 
+def _offsets(item: DraftQuote, text: str) -> dict:
+    """The extractor's offsets when the (possibly edited) quote still stands there; else let the rendering find it."""
+    if is_verbatim_at(item.quote, text, start=item.start, end=item.end):
+        return {"start": item.start, "end": item.end}
+    return {}
+
+
 def _commitment_save(statement: Statement, item: DraftQuote, source: Source, *, ordinal: int, parent: Commitment | None) -> Commitment:
-    commitment = Commitment(
+    return commitment_create(
         statement=statement, parent=parent, ordinal=ordinal, title=item.title or item.quote[:120], source=source, quote=item.quote,
+        parties=statement.parties.all(), **_offsets(item, source.full_text),
     )
-    commitment.full_clean()
-    commitment.save()
-    return commitment
 
 
 def _renderings_attach(item: DraftSet, source: Source) -> Statement:
-    """Another rendering of a recorded set: the source joins the statement (quotes per point need renderings)."""
+    """Another rendering of a recorded set: each point's quote becomes one more rendering of the recorded point."""
     statement = item.attach_to
     statement.sources.add(source)
+    points = statement.commitments.filter(parent__isnull=True).order_by("ordinal")
+    for point, quote in zip(points, item.points, strict=True):
+        rendering_add(target=point, source=source, text=quote.quote, **_offsets(quote, source.full_text))
     return statement
 
 
 def _claim_save(item: DraftQuote, source: Source, statements: list[Statement]) -> Claim:
-    claim = Claim(source=source, quote=item.quote, title=item.title or item.quote[:120],
-                  statement=statements[0] if len(statements) == 1 else None)
-    claim.full_clean()
-    claim.save()
-    return claim
+    return claim_create(source=source, quote=item.quote, title=item.title or item.quote[:120],
+                        statement=statements[0] if len(statements) == 1 else None, **_offsets(item, source.full_text))

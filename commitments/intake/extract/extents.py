@@ -11,6 +11,8 @@ _ATTRIBUTION = re.compile(
     r"|^(?:In the interview|In their statements|In his remarks|In her remarks|During the talks|At the meeting)\b"
 )
 _TERMINAL = ".!?。！？\"'”’)"
+# ", Wang said." closing a point is the reporter's, not the speaker's.
+_TRAILING_ATTRIBUTION = re.compile(r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$")
 
 
 def point_spans(run: list[Marker], layout: Layout, *, bound: int, indent_regime: bool, stops: frozenset[int]) -> list[Span]:
@@ -18,7 +20,12 @@ def point_spans(run: list[Marker], layout: Layout, *, bound: int, indent_regime:
     spans = [Span(m.quote_start, _separator_strip(layout.text, m.quote_start, nxt.start)) for m, nxt in zip(run, run[1:], strict=False)]
     end = last_point_end(run, spans, layout, bound=bound, indent_regime=indent_regime, stops=stops)
     spans.append(Span(run[-1].quote_start, end))
-    return spans
+    return [_without_attribution(layout.text, span) for span in spans]
+
+
+def _without_attribution(text: str, span: Span) -> Span:
+    found = _TRAILING_ATTRIBUTION.search(text, max(span.start, span.end - 60), span.end)
+    return Span(span.start, found.start()) if found and found.start() > span.start else span
 
 
 def last_point_end(run, spans, layout: Layout, *, bound: int, indent_regime: bool, stops: frozenset[int]) -> int:
