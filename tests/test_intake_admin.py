@@ -96,3 +96,12 @@ def test_a_set_short_of_its_count_is_flagged_in_red(client, intake_staff):
     text = (Path(__file__).parent / "data" / "intake" / "01-cica-four-points.txt").read_text().split("# ---\n", 1)[1]
     response = client.post(URL, {"text": text, "title": "CICA", "publisher": "Consulate", "language": "en", "extract": "1"})
     assert '<span class="intake-flag">found 3, announced 4</span>' in response.content.decode()
+
+
+def test_a_set_already_recorded_is_offered_for_attaching(client, intake_staff, seed):
+    client.force_login(intake_staff)
+    text = Source.objects.get(slug="xinhua-2020-09-16-wang-yi-interview").full_text
+    response = client.post(URL, {"text": text, "title": "Interview, another copy", "publisher": "Xinhua", "language": "en", "extract": "1"})
+    html = response.content.decode()
+    statement = Statement.objects.get(slug="anti-pandemic-four-measures-2020")
+    assert "Already recorded?" in html and f'<option value="{statement.pk}">' in html
