@@ -451,3 +451,4 @@ admin.site.site_title = "Commitments Tracker"
 admin.site.index_title = "Staff workspace"
 from commitments.checks import admin as _checks_admin  # noqa: E402,F401
 from commitments.digests import admin as _digests_admin  # noqa: E402,F401
+from commitments.intake import admin as _intake_admin  # noqa: E402,F401
