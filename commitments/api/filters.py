@@ -52,8 +52,11 @@ def _party_method(relation: str, path: str):
     def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
         party_ids = list(Party.objects.filter(**{"pk" if value.isdigit() else "slug": value}).values_list("pk", flat=True))
         if relation == "bound":
-            return queryset.filter(bound_party_q(parties=party_ids, statement_path=path))
-        return queryset.filter(pk__in=queryset.model.objects.filter(responsible_party_q(parties=party_ids, path=path)).values("pk"))
+            condition = bound_party_q(parties=party_ids, statement_path=path)
+        else:
+            condition = responsible_party_q(parties=party_ids, path=path)
+        # A subquery, not a join: through a many-to-many (evidence -> commitments) a join would repeat rows.
+        return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
     return method
 
