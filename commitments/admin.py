@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from commitments import services
 from commitments.forms import RecordStatusForm, RecordVerdictForm
+from commitments.history import ASSESSMENT_ORDER, NEWEST_FIRST
 from commitments.integrity import numbering_problem, statements_with_numbering
 from commitments.models import (
     Claim,
@@ -353,7 +354,8 @@ class ReadOnlyAdmin(AppendOnlyAdmin):
 class StatusUpdateAdmin(ReadOnlyAdmin):
     """Status updates are recorded from the commitment's page, through the service and its rules."""
 
-    list_display = ["commitment", "status", "effective_on", "author", "recorded_at", "evidence_count"]
+    list_display = ["commitment", "status", "effective_on", "author", "recorded_at", "review_state", "evidence_count"]
+    ordering = NEWEST_FIRST
     list_filter = ["status", "effective_on", "commitment__statement"]
     list_select_related = ["commitment__parent", "author"]
     search_fields = ["commitment__title", "rationale"]
@@ -369,7 +371,8 @@ class StatusUpdateAdmin(ReadOnlyAdmin):
 
 @admin.register(PartyAssessment)
 class PartyAssessmentAdmin(AppendOnlyAdmin):
-    list_display = ["commitment", "party", "score", "assessed_on", "author", "recorded_at"]
+    list_display = ["commitment", "party", "score", "assessed_on", "author", "recorded_at", "review_state"]
+    ordering = [f"-{field}" for field in ASSESSMENT_ORDER]
     list_filter = ["score", "party", "commitment__statement", "assessed_on"]
     list_select_related = ["commitment__parent", "party", "author"]
     search_fields = ["commitment__title", "rationale"]

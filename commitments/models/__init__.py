@@ -3,11 +3,13 @@
 from .checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot  # source checks
 from .digests import DigestDelivery, Subscriber  # weekly digests
 from .domain import (
+    AppendOnlyError,
     Claim,
     Commitment,
     Evidence,
     Party,
     PartyAssessment,
+    ReviewState,
     Score,
     Source,
     Stance,
@@ -22,12 +24,14 @@ from .domain import (
 
 __all__ = [
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
+    "AppendOnlyError",
     "Claim",
     "Commitment",
     "DigestDelivery",
     "Evidence",
     "Party",
     "PartyAssessment",
+    "ReviewState",
     "Score",
     "Source",
     "Stance",
