@@ -6,6 +6,7 @@ from .domain import (
     AppendOnlyError,
     Claim,
     Commitment,
+    CountKind,
     Evidence,
     Party,
     PartyAssessment,
@@ -21,12 +22,20 @@ from .domain import (
     Verdict,
     VerdictUpdate,
 )
+from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
 
 __all__ = [
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
     "AppendOnlyError",
     "Claim",
     "Commitment",
+    "CommitmentLink",
+    "CountKind",
+    "LINK_INVERSE_LABELS",
+    "LinkKind",
+    "Membership",
+    "Rendering",
+    "StatementLink",
     "DigestDelivery",
     "Evidence",
     "Party",

@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ('commitments', '0005_status_intervals'),
+        ("commitments", "0007_statement_count_unnumbered"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
