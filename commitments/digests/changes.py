@@ -140,9 +140,19 @@ class WeekChanges:
     upcoming: list[Item]
     commitments: list[CommitmentRow]
     # Per distinct subscriber filter: its DigestContent (build.py) and its rendered e-mail (delivery.py).
-    _filtered: dict = field(default_factory=lambda: LRUCache(FILTERS_CACHED), repr=False)
-    _digests: dict = field(default_factory=lambda: LRUCache(FILTERS_CACHED), repr=False)
-    _fragments: dict = field(default_factory=dict, repr=False)  # per item: as many as the week has
+    # What is derived from these changes, per batch run: each filter's DigestContent (build.py), its
+    # rendered e-mail (delivery.py), each item's rendered fragments (as many as the week has).
+    _memos: dict = field(default_factory=lambda: {
+        "content": LRUCache(FILTERS_CACHED), "digest": LRUCache(FILTERS_CACHED), "fragments": {},
+    }, repr=False)
+
+    def memo(self, kind: str, key, compute):
+        """`compute()` once per (kind, key) for these changes: "content" and "digest" by filter, "fragments" by item."""
+        store = self._memos[kind]
+        found = store.get(key)
+        if found is None:
+            found = store[key] = compute()
+        return found
 
 
 def site_url(path: str) -> str:
