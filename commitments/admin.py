@@ -357,7 +357,7 @@ class StatusUpdateAdmin(ReadOnlyAdmin):
 
     list_display = ["commitment", "status", "effective_on", "author", "recorded_at", "review_state", "evidence_count"]
     ordering = NEWEST_FIRST
-    list_filter = ["status", "effective_on", "commitment__statement"]
+    list_filter = ["review_state", "status", "effective_on", "commitment__statement"]
     list_select_related = ["commitment__parent", "author"]
     search_fields = ["commitment__title", "rationale"]
     date_hierarchy = "effective_on"
@@ -374,7 +374,7 @@ class StatusUpdateAdmin(ReadOnlyAdmin):
 class PartyAssessmentAdmin(AppendOnlyAdmin):
     list_display = ["commitment", "party", "score", "assessed_on", "author", "recorded_at", "review_state"]
     ordering = [f"-{field}" for field in ASSESSMENT_ORDER]
-    list_filter = ["score", "party", "commitment__statement", "assessed_on"]
+    list_filter = ["review_state", "score", "party", "commitment__statement", "assessed_on"]
     list_select_related = ["commitment__parent", "party", "author"]
     search_fields = ["commitment__title", "rationale"]
     autocomplete_fields = ["commitment", "evidence"]
