@@ -6,7 +6,7 @@ pages, stats, intervals, the integrity check) calls these functions; none writes
 Other capabilities call:
 
 - ``published_updates()``: the status updates the public may see (review published only);
-  likewise ``published_verdicts()`` and ``published_assessments()``.
+  likewise ``published_verdicts()``, ``published_assessments()`` and ``published_evidence()``.
 - ``status_history(commitment_id=...)``: one commitment's published history, newest first.
 - ``current_status(history)``: (status, since) from a history in HISTORY_ORDER.
 - ``status_at(history, moment)``: the status the public saw at a moment (by publication time).
@@ -21,9 +21,9 @@ latest published assessment by (assessed_on, recorded_at, id).
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from commitments.models import PartyAssessment, Status, StatusUpdate, VerdictUpdate
+from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
 
 # Oldest first. The last row in this order is the current one.
 HISTORY_ORDER = ("effective_on", "recorded_at", "id")
@@ -45,6 +45,21 @@ def published_verdicts() -> QuerySet[VerdictUpdate]:
 
 def published_assessments() -> QuerySet[PartyAssessment]:
     return PartyAssessment.objects.published()
+
+
+def published_evidence() -> QuerySet[Evidence]:
+    """Evidence the public may see: linked to a commitment or claim, or cited by no history row at all.
+
+    Evidence created with a proposal is linked to its commitment or claim only when the proposal
+    is published (services.history_row_published); until then only the proposal cites it.
+    """
+    def linked(model, column: str) -> Exists:
+        return Exists(model.objects.filter(**{column: OuterRef("pk")}))
+
+    cited = (linked(StatusUpdate.evidence.through, "evidence_id") | linked(VerdictUpdate.evidence.through, "evidence_id")
+             | linked(PartyAssessment.evidence.through, "evidence_id"))
+    public = linked(Evidence.commitments.through, "evidence_id") | linked(Evidence.claims.through, "evidence_id")
+    return Evidence.objects.filter(public | ~cited)
 
 
 def status_history(*, commitment_id: int) -> QuerySet[StatusUpdate]:

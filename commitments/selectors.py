@@ -15,7 +15,15 @@ from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from commitments.history import ASSESSMENT_ORDER, NEWEST_FIRST, VERDICT_ORDER, published_assessments, published_updates, published_verdicts
+from commitments.history import (
+    ASSESSMENT_ORDER,
+    NEWEST_FIRST,
+    VERDICT_ORDER,
+    published_assessments,
+    published_evidence,
+    published_updates,
+    published_verdicts,
+)
 from commitments.models import (
     Claim,
     Commitment,
@@ -172,7 +180,8 @@ def claim_list() -> QuerySet[Claim]:
 
 
 def evidence_list() -> QuerySet[Evidence]:
-    return Evidence.objects.prefetch_related(
+    """Public evidence (not evidence that only an unpublished proposal cites)."""
+    return published_evidence().prefetch_related(
         Prefetch("commitments", queryset=Commitment.objects.only("id")),
         Prefetch("claims", queryset=Claim.objects.only("id")),
     )

@@ -16,7 +16,7 @@ from commitments.digests.changes import Filter, week_changes_load
 from commitments.digests.periods import period_containing
 from commitments.models import AppendOnlyError, Claim, PartyAssessment, ReviewState, Status, StatusUpdate, VerdictUpdate
 from commitments.review.services import proposal_approve, proposal_reject
-from commitments.services import assessment_record, status_update_record, verdict_update_record
+from commitments.services import NewEvidence, assessment_record, status_update_record, verdict_update_record
 from tests.api_support import client_for
 from tests.review_support import publish, reviewer_user
 
@@ -49,11 +49,13 @@ def feed(api) -> str:
 def test_a_status_proposal_shows_nowhere_until_another_user_publishes_it(api, client, commitment, alice, dave):
     with time_machine.travel(MONDAY, tick=False):
         proposal = status_update_record(commitment=commitment, status=Status.STALLED, effective_on=date(2024, 3, 1),
-                                        rationale="Talks suspended in March", author=alice)
+                                        rationale="Talks suspended in March", author=alice,
+                                        new_evidence=[NewEvidence(url="https://news.example.org/suspended", title="Suspension notice")])
 
     def visible() -> dict[str, bool]:
         row = api.get(f"/api/v1/commitments/{commitment.pk}/").json()
         return {
+            "evidence": "Suspension notice" in api.get("/api/v1/evidence/").content.decode() and row["evidence_count"] == 1,
             "api status": row["status"] == "stalled",
             "api history": bool(api.get(f"/api/v1/commitments/{commitment.pk}/history/").json()),
             "stats": api.get("/api/v1/stats/").json()["by_status"]["stalled"] == 1,
@@ -68,6 +70,7 @@ def test_a_status_proposal_shows_nowhere_until_another_user_publishes_it(api, cl
     assert all(visible().values()), visible()
     # Counted in the week it was published, not the week it was proposed.
     assert "Talks suspended in March" not in digest_texts(MONDAY)
+    assert "Suspension notice" in digest_texts(NEXT_MONDAY)  # its evidence is listed with the change
 
 
 def test_a_verdict_proposal_shows_nowhere_until_another_user_publishes_it(api, claim, alice, dave):

@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from commitments.checks.selectors import health_events
-from commitments.history import ASSESSMENT_ORDER, published_assessments, published_updates, published_verdicts, status_at
+from commitments.history import ASSESSMENT_ORDER, published_assessments, published_evidence, published_updates, published_verdicts, status_at
 from commitments.models import Claim, Commitment, Evidence, Score, Statement, Status, Verdict
 from commitments.models.domain import point_number
 
@@ -317,7 +317,7 @@ def _evidence_items(*, period: Period, commitments: dict[int, CommitmentRow], cl
     on_commitments = _pairs(Evidence.commitments.through.objects.filter(**in_period).values_list("evidence_id", "commitment_id"))
     on_claims = _pairs(Evidence.claims.through.objects.filter(**in_period).values_list("evidence_id", "claim_id"))
     items = []
-    for evidence in Evidence.objects.filter(created_at__gte=period.start, created_at__lt=period.end).order_by("created_at", "id"):
+    for evidence in published_evidence().filter(created_at__gte=period.start, created_at__lt=period.end).order_by("created_at", "id"):
         about = [commitments[pk] for pk in sorted(on_commitments.get(evidence.pk, ()))]
         about += [claims[pk] for pk in sorted(on_claims.get(evidence.pk, ()))]
         items.append(Item(
