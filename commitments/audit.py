@@ -62,11 +62,17 @@ _context: ContextVar[AuditContext | None] = ContextVar("commitments_audit_contex
 def audit_source(source: str, *, actor=None, remote_addr: str | None = None) -> Iterator[None]:
     """Every audited write inside this block is recorded as coming from `source`, by `actor`.
 
-    Nests: the innermost block wins, and the outer one is back when it ends.
+    Nests: the innermost block wins, and the outer one is back when it ends. Without an actor
+    (or address) of its own, a block keeps the enclosing one's: the request's user, say.
     """
     if source not in SOURCES:
         raise ValueError(f"Unknown audit source {source!r}: one of {', '.join(SOURCES)}.")
-    token = _context.set(AuditContext(source=source, actor=actor, remote_addr=remote_addr))
+    outer = _context.get()
+    token = _context.set(AuditContext(
+        source=source,
+        actor=actor if actor is not None else (outer.actor if outer else None),
+        remote_addr=remote_addr or (outer.remote_addr if outer else None),
+    ))
     try:
         yield
     finally:

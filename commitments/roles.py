@@ -1,6 +1,6 @@
 """The three roles, as groups: Viewers read, Editors propose, Reviewers also publish.
 
-Migration 0008 created them; `roles_ensure` puts them back as defined here (create_editor
+Migration 0009 created them; `roles_ensure` puts them back as defined here (create_editor
 calls it, so a database flushed by tests or restored without them still works).
 """
 

@@ -1,103 +1,115 @@
-"""Driving headless Chromium through the DevTools protocol, for tests that type, click and wait.
+"""Drive headless Chromium over the DevTools protocol on a pipe (--remote-debugging-pipe): no extra library.
 
-tests/browser.py renders a page; this one keeps a page open: navigate, run JavaScript, wait for
-a condition, take a screenshot. It speaks the protocol over a WebSocket (websocket-client).
+Chromium reads commands from its fd 3 and writes replies and events to fd 4, each a JSON
+message ending in a NUL byte. Enough of the protocol to log in, type, click and look.
 """
 
 import base64
-import itertools
+import contextlib
 import json
+import os
 import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
-from pathlib import Path
-
-import websocket
 
 from tests.browser import CHROMIUM_FLAGS, chromium
 
 
-class Page:
-    def __init__(self, socket: websocket.WebSocket):
-        self.socket = socket
-        self.ids = itertools.count(1)
+class Browser:
+    def __init__(self, *, width: int = 1280, height: int = 1800) -> None:
+        self.profile = tempfile.mkdtemp(prefix="intake-chromium-")
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
 
-    def call(self, method: str, **params) -> dict:
-        message_id = next(self.ids)
-        self.socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
+        def wire() -> None:
+            os.dup2(to_chrome_r, 3)
+            os.dup2(from_chrome_w, 4)
+
+        self.process = subprocess.Popen(
+            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe",
+             f"--window-size={width},{height}", "about:blank"],
+            preexec_fn=wire, pass_fds=(3, 4), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # noqa: PLW1509
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer, self._next_id, self.events = b"", 0, []
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.page("Page.enable")
+        self.page("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, RuntimeError, TimeoutError):
+            self.call("Browser.close")
+        if self.process.poll() is None:
+            self.process.wait(timeout=10)
+        os.close(self._to_chrome)
+        os.close(self._from_chrome)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def call(self, method: str, session: str | None = None, timeout: float = 30, **params) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
         while True:
-            reply = json.loads(self.socket.recv())
-            if reply.get("id") == message_id:
+            reply = self._read(deadline)
+            if reply.get("id") == self._next_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
-                return reply["result"]
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def page(self, method: str, **params) -> dict:
+        return self.call(method, session=self.session, **params)
+
+    def _read(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            if time.monotonic() > deadline:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self._from_chrome, 65536)
+            if not chunk:
+                raise RuntimeError("Chromium closed the pipe")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def wait_for_load(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if any(e.get("method") == "Page.loadEventFired" for e in self.events):
+                self.events.clear()
+                return
+            self.events.append(self._read(deadline))
+
+    def go(self, url: str) -> None:
+        self.events.clear()
+        self.page("Page.navigate", url=url)
+        self.wait_for_load()
 
     def js(self, expression: str):
-        """The value of a JavaScript expression (promises awaited)."""
-        result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
+        result = self.page("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in result:
-            raise RuntimeError(f"{expression!r}: {result['exceptionDetails']}")
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def wait(self, expression: str, timeout: float = 20) -> object:
-        """Poll until the expression is truthy; its value."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                value = self.js(expression)
-            except RuntimeError:  # the page is between documents
-                value = None
-            if value:
-                return value
-            time.sleep(0.1)
-        raise TimeoutError(f"Still false after {timeout}s: {expression}")
+    def type_into(self, selector: str, text: str) -> None:
+        """Focus a field, select what it holds, and type (insert) the text as a user pasting would."""
+        self.js(f"(() => {{ const el = document.querySelector({json.dumps(selector)}); el.focus(); el.select(); }})()")
+        self.page("Input.insertText", text=text)
 
-    def open(self, url: str) -> None:
-        self.call("Page.navigate", url=url)
-        self.wait(f"location.href.startsWith({json.dumps(url.split('?')[0])}) && document.readyState === 'complete'")
+    def click_and_wait(self, selector: str) -> None:
+        self.events.clear()
+        self.js(f"document.querySelector({json.dumps(selector)}).click()")
+        self.wait_for_load()
+
+    def set_cookie(self, *, name: str, value: str, url: str) -> None:
+        self.page("Network.setCookie", name=name, value=value, url=url)
 
     def screenshot(self, path: str) -> None:
-        Path(path).write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
-
-    def login(self, base_url: str, username: str, password: str) -> None:
-        self.open(f"{base_url}/admin/login/")
-        self.js(f"document.getElementById('id_username').value = {json.dumps(username)};"
-                f"document.getElementById('id_password').value = {json.dumps(password)};"
-                "document.querySelector('#login-form').submit()")
-        self.wait("document.readyState === 'complete' && !location.pathname.startsWith('/admin/login/')")
-
-
-class Browser:
-    """One headless Chromium with one page; use as a context manager."""
-
-    def __enter__(self) -> Page:
-        self.profile = tempfile.mkdtemp(prefix="cdp-")
-        flags = [*CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "--window-size=1280,1400"]
-        self.process = subprocess.Popen([chromium(), *flags, "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port = self._port()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
-            target = next(t for t in json.load(response) if t["type"] == "page")
-        self.socket = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=30, suppress_origin=True)
-        page = Page(self.socket)
-        page.call("Page.enable")
-        return page
-
-    def _port(self) -> int:
-        active = Path(self.profile) / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if active.exists() and active.read_text().strip():
-                return int(active.read_text().split()[0])
-            time.sleep(0.1)
-        raise RuntimeError("Chromium did not open its DevTools port.")
-
-    def __exit__(self, *exc) -> None:
-        self.socket.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        shutil.rmtree(self.profile, ignore_errors=True)
+        data = self.page("Page.captureScreenshot", format="png", captureBeyondViewport=False)["data"]
+        with open(path, "wb") as out:
+            out.write(base64.b64decode(data))

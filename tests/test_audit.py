@@ -91,3 +91,34 @@ def test_the_audit_list_costs_a_fixed_number_of_queries(bob, make_party, django_
     client.get("/api/v1/audit/")  # the token lookup and session warm-up
     with django_assert_max_num_queries(5):
         assert len(client.get("/api/v1/audit/?model=party").json()["results"]) == 20
+
+
+INTAKE_TEXT = ("The two ministers agreed to strengthen cooperation in two areas. First, they will support public health. "
+               "Second, they will build roads.")
+
+
+def test_a_statement_saved_through_the_intake_is_logged_as_intake_by_its_user(charlie, make_party):
+    from django.contrib.auth.models import Permission
+
+    from commitments.intake.extract import extract
+    from commitments.models import Statement
+
+    charlie.user_permissions.add(*Permission.objects.filter(codename__in=["add_statement", "view_statement"]))
+    party = make_party(name="China", slug="china")
+    found = extract(INTAKE_TEXT).as_json()["sets"][0]
+    body = {
+        "source": {"title": "Readout", "publisher": "MFA", "full_text": INTAKE_TEXT, "url": "https://www.example.org/r",
+                   "language": "en", "is_translation": False},
+        "sets": [{"title": "Two areas", "announced_by": "Wang Yi", "announcing_party": party.slug, "announced_on": "2020-09-16",
+                  "announcement": found["announcement"], "announced_count": found["announced_count"],
+                  "points": [{"quote": p["quote"], "start": p["start"], "end": p["end"]} for p in found["points"]]}],
+        "claims": [],
+    }
+    response = client_for(charlie).post("/api/v1/intake/save/", body, format="json", REMOTE_ADDR="198.51.100.4")
+    assert response.status_code == 201, response.content
+    statement = Statement.objects.get(pk=response.json()["statements"][0])
+    created = entries_for(statement)[0]
+    assert (created.action, created.actor, created.remote_addr, created.additional_data["source"]) == (
+        LogEntry.Action.CREATE, charlie, "198.51.100.4", "intake")
+    points = LogEntry.objects.filter(content_type__model="commitment", action=LogEntry.Action.CREATE)
+    assert points.count() == 2 and {entry.additional_data["source"] for entry in points} == {"intake"}

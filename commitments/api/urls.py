@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from commitments.api import audit, exports, stats, views
+from commitments.intake import api as intake
 
 router = DefaultRouter()
 router.register("statements", views.StatementViewSet, basename="statement")
@@ -22,5 +23,7 @@ urlpatterns = [
     path("claims/<int:pk>/claimreview.json", exports.ClaimReviewView.as_view(), name="claim-claimreview"),
     path("audit/", audit.AuditListView.as_view(), name="audit"),
     path("review/", include("commitments.review.api_urls")),
+    path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
+    path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
     *router.urls,
 ]

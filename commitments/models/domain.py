@@ -141,7 +141,7 @@ class ReviewedHistoryModel(AppendOnlyModel):
     """An editorial history row: inserted as a proposal, reviewed once, its content never changed.
 
     Only the review columns (REVIEW_FIELDS) change, once, from proposed to published or
-    rejected (`AppendOnlyQuerySet.review_decide`); the database trigger of migration 0008
+    rejected (`AppendOnlyQuerySet.review_decide`); the database trigger of migration 0009
     enforces the same. Readers show published rows only: `Model.objects.published()`.
     """
 

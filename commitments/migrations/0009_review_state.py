@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("commitments", "0007_statement_count_unnumbered"),
+        ("commitments", "0008_subscriber_responsible_parties"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
