@@ -31,6 +31,7 @@ from commitments.models import (
     Verdict,
     VerdictUpdate,
 )
+from commitments.models.domain import point_number
 from commitments.services import NewEvidence
 
 _datetime = DateTimeField()
@@ -172,7 +173,7 @@ def _commitment(row: dict, labels: dict[str, str], iso: Callable) -> dict:
     latest = row["latest_evidence"]
     return {
         "id": row["id"],
-        "number": str(row["ordinal"]) if row["parent"] is None else f"{row['parent_ordinal']}.{row['ordinal']}",
+        "number": point_number(ordinal=row["ordinal"], parent_ordinal=row["parent_ordinal"] if row["parent"] is not None else None),
         "ordinal": row["ordinal"],
         "title": row["title"],
         "quote": row["quote"],
@@ -320,7 +321,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatusUpdate
-        fields = ["id", "commitment", "status", "effective_on", "rationale", "evidence", "recorded_at"]
+        fields = ["id", "commitment", "status", "effective_on", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
 
 
 class VerdictUpdateSerializer(serializers.ModelSerializer):
@@ -328,7 +329,7 @@ class VerdictUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VerdictUpdate
-        fields = ["id", "claim", "verdict", "rationale", "evidence", "recorded_at"]
+        fields = ["id", "claim", "verdict", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -337,7 +338,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartyAssessment
-        fields = ["id", "commitment", "party", "score", "assessed_on", "rationale", "evidence", "recorded_at"]
+        fields = ["id", "commitment", "party", "score", "assessed_on", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
 
 
 # --- Input ------------------------------------------------------------------------------

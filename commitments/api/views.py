@@ -112,12 +112,15 @@ class CommitmentViewSet(ReadViewSet):
         return Response(data) if page is None else self.get_paginated_response(data)
 
     @extend_schema(
-        methods=["GET"], responses=serializers.StatusUpdateSerializer(many=True), description="The commitment's status history, newest first.",
+        methods=["GET"], responses=serializers.StatusUpdateSerializer(many=True),
+        description="The commitment's published status history, newest first.",
         filters=False,
     )
     @extend_schema(
         methods=["POST"], request=serializers.StatusUpdateInputSerializer, responses={201: serializers.StatusUpdateSerializer},
-        examples=[COMMITMENT_EXAMPLE], description="Record a status change (needs the permission to add status updates).", filters=False,
+        examples=[COMMITMENT_EXAMPLE], description="Propose a status change (needs the permission to add status updates); "
+        "it shows in the history once a reviewer publishes it.",
+        filters=False,
     )
     @action(detail=True, methods=["get", "post"], renderer_classes=[ORJSONRenderer, BrowsableAPIRenderer], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
@@ -175,7 +178,7 @@ class ClaimViewSet(ReadViewSet):
         examples=[OpenApiExample(
             "A verdict", request_only=True, value={"verdict": "misleading", "rationale": "The rate counts restarted projects only."},
         )],
-        description="Give the claim a verdict (needs the permission to add verdict updates).",
+        description="Propose a verdict (needs the permission to add verdict updates); it shows once a reviewer publishes it.",
     )
     @action(detail=True, methods=["get", "post"], renderer_classes=[ORJSONRenderer, BrowsableAPIRenderer], pagination_class=None, filter_backends=[])
     def verdicts(self, request, pk=None):
@@ -263,15 +266,18 @@ class SourceViewSet(ReadViewSet):
     ),
 )
 class AssessmentViewSet(mixins.CreateModelMixin, ReadViewSet):
-    """Party assessments on the G7 Research Group's scale (-1, 0, +1): the full history."""
+    """Party assessments on the G7 Research Group's scale (-1, 0, +1): the full published history.
+
+    A POST proposes one; it is listed here once a reviewer publishes it.
+    """
 
     queryset = selectors.assessment_list()
     serializer_class = serializers.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
     search_fields = ["rationale"]
-    ordering_fields = ["id", "assessed_on", "recorded_at"]
-    fingerprint_field = "recorded_at"
-    sync_ordering = ("recorded_at", "id")
+    ordering_fields = ["id", "assessed_on", "recorded_at", "published_at"]
+    fingerprint_field = "published_at"
+    sync_ordering = ("published_at", "id")
     write_models = {"create": PartyAssessment}
 
     def create(self, request, *args, **kwargs):
