@@ -257,6 +257,8 @@ class HistoryFormAdmin(AuditedAdmin):
         if obj is not None:
             if self.can_record(request):
                 extra_context.setdefault("record_form", self.record_form_class(initial=self.record_initial(obj), admin_site=self.admin_site))
+                # Recording a status or verdict is how an editor changes it: the page says so, not "View".
+                extra_context.setdefault("title", f"Change {self.opts.verbose_name}")
             extra_context.update(
                 record_title=self.record_title,
                 record_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_record", args=[obj.pk]),

@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group, Permission
 
 CATALOGUE = ("party", "theme", "source", "statement", "commitment", "claim", "evidence")
 HISTORY = ("statusupdate", "verdictupdate", "partyassessment")
-EDITOR = {**{model: ("add", "change", "view") for model in CATALOGUE}, **{model: ("add", "view") for model in HISTORY}}
+# Editors record history and evidence; the catalogue itself (titles, quotes) is edited by superusers and the intake's permission holders.
+EDITOR = {**{model: ("view",) for model in CATALOGUE}, "evidence": ("add", "change", "view"), **{model: ("add", "view") for model in HISTORY}}
 REVIEWER = {model: (*actions, "review") if model in HISTORY else actions for model, actions in EDITOR.items()}
 VIEWER = {model: ("view",) for model in (*CATALOGUE, *HISTORY)}
 ROLES = {"viewer": ("Viewers", VIEWER), "editor": ("Editors", EDITOR), "reviewer": ("Reviewers", REVIEWER)}
