@@ -430,6 +430,8 @@ class PartyAssessmentAdmin(AppendOnlyAdmin):
             # The form's clean() runs the same checks, so this means a race: refuse loudly.
             raise PermissionDenied(str(error)) from error
         obj.pk = saved.pk
+        if not saved.is_published:
+            messages.info(request, "Proposed: the score is published once a Reviewer approves it (Review queue).")
 
     def save_related(self, request, form, formsets, change):
         """The service attached the evidence already."""
