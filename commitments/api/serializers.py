@@ -18,6 +18,7 @@ from commitments.models import (
     Commitment,
     CountKind,
     Evidence,
+    LinkKind,
     Party,
     PartyAssessment,
     Score,
@@ -42,6 +43,15 @@ def _iso(value) -> str | None:
 
 def _day(value) -> str | None:
     return None if value is None else value.isoformat()
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """A related object by slug; a NUL character (which PostgreSQL refuses in any query) is "not found", not a 500."""
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data).replace("\x00", ""))
+        return super().to_internal_value(data)
 
 
 class SlugList(serializers.ListField):
@@ -381,3 +391,23 @@ class EvidenceInputSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.SUPPORTS)
     commitments = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False, default=list)
     claims = serializers.PrimaryKeyRelatedField(many=True, queryset=Claim.objects.all(), required=False, default=list)
+
+
+class RenderingInputSerializer(serializers.Serializer):
+    """A new wording of a commitment or claim: see commitments.renderings.rendering_add."""
+
+    source = SlugRelatedField(slug_field="slug", queryset=Source.objects.all(), help_text="The source's slug.")
+    text = serializers.CharField(help_text="Verbatim from the source's full text (only whitespace may differ).")
+    start = serializers.IntegerField(required=False, min_value=0, help_text="Search from this offset (or the exact start, with `end`).")
+    end = serializers.IntegerField(required=False, min_value=1)
+    language = serializers.CharField(required=False, max_length=10, help_text="Default: the source's.")
+    is_translation = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Default: the source's.")
+    translator = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    is_primary = serializers.BooleanField(required=False, default=False)
+
+
+class CommitmentLinkInputSerializer(serializers.Serializer):
+    to_commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all(), help_text="The earlier commitment's id.")
+    kind = serializers.ChoiceField(choices=LinkKind.choices)
+    rationale = serializers.CharField()
+    source = SlugRelatedField(slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True, default=None)

@@ -194,7 +194,8 @@ def source_health_events(*, start: datetime, end: datetime) -> list[dict]:
     """Source-check events of the period, as dicts: title, url, kind (gone/moved/changed/quote_missing), detail, at.
 
     `commitment_ids` / `claim_ids` name what quotes the source or cites the evidence at that
-    URL, so filtered subscribers see the events about what they follow. Six queries.
+    URL, so filtered subscribers see the events about what they follow (a point quoted from the
+    source in any rendering counts). Six queries.
     """
     events = health_events(start=start, end=end)
     source_ids = {pk for event in events for pk, _ in event.sources}
@@ -217,8 +218,10 @@ def source_health_events(*, start: datetime, end: datetime) -> list[dict]:
 
 
 def _quoting(model, source_ids: set[int]) -> dict[int, set[int]]:
-    """{source id: ids of the commitments (or claims) quoting it}."""
-    return _pairs((source_id, pk) for pk, source_id in model.objects.filter(source_id__in=source_ids).values_list("pk", "source_id"))
+    """{source id: ids of the commitments (or claims) quoting it, in any rendering}."""
+    owner = model._meta.model_name
+    renderings = Rendering.objects.filter(source_id__in=source_ids, **{f"{owner}__isnull": False}).values_list("source_id", f"{owner}_id")
+    return _pairs(renderings)
 
 
 def _union(index: dict[int, set[int]], owners: list[tuple[int, str]]) -> set[int]:
