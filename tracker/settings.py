@@ -156,6 +156,7 @@ else:
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # not ./control in whatever directory the worker started
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"
