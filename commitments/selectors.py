@@ -201,9 +201,30 @@ def verdict_history(*, claim_id: int) -> QuerySet[VerdictUpdate]:
     return VerdictUpdate.objects.filter(claim_id=claim_id).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
 
 
+def status_updates_published() -> QuerySet[StatusUpdate]:
+    """The status updates the public may see: every API read, stat and digest of changes starts here.
+
+    Today every recorded update is public; once updates go through review, only the
+    published ones are (this is the one place to say so).
+    """
+    return StatusUpdate.objects.all()
+
+
+def status_updates_published_between(*, start: datetime, end: datetime | None = None) -> QuerySet[StatusUpdate]:
+    """Published updates that became public in [start, end): the week a change is counted in."""
+    updates = status_updates_published().filter(recorded_at__gte=start)
+    return updates if end is None else updates.filter(recorded_at__lt=end)
+
+
 def status_changes() -> QuerySet[StatusUpdate]:
-    """Recorded status changes, newest first, for the Atom feed."""
-    return StatusUpdate.objects.select_related("commitment__statement", "commitment__parent").order_by("-recorded_at", "-id")
+    """Every published status change with what a list shows, in the order recorded (oldest first)."""
+    return (
+        status_updates_published()
+        .select_related("commitment__statement", "commitment__parent")
+        .defer("commitment__quote", "commitment__statement__announcement")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+        .order_by("recorded_at", "id")
+    )
 
 
 @dataclass(frozen=True)

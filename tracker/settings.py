@@ -276,4 +276,15 @@ SPECTACULAR_SETTINGS.update({
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 })
+# CORS for browser dashboards on other origins (django-cors-headers): off unless
+# CORS_ALLOWED_ORIGINS lists them (comma-separated, e.g. "https://dash.example.org").
+# Only the API answers cross-origin; the admin and the public pages never do. Reading
+# needs no cookies, so none are sent cross-origin (CORS_ALLOW_CREDENTIALS stays off).
+INSTALLED_APPS += ["corsheaders"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware")
+CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-modified-since", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition"]
 # --- end REST API -----------------------------------------------------------------

@@ -164,7 +164,16 @@ class StatusChangeFilter(df.FilterSet):
     party = id_or_slug("commitment__parties", "party", many=True)
     theme = id_or_slug("commitment__themes", "theme", many=True)
     status = df.MultipleChoiceFilter(choices=Status.choices, help_text="The new status; repeat for several.")
+    recorded_since = UpdatedSinceFilter(
+        field_name="recorded_at", lookup_expr="gte",
+        help_text="Recorded at or after this ISO 8601 date-time, e.g. `2024-05-01T00:00:00Z` (what changed since my last sync).",
+    )
+    recorded_until = UpdatedSinceFilter(
+        field_name="recorded_at", lookup_expr="lt", help_text="Recorded before this ISO 8601 date-time (exclusive, so windows tile).",
+    )
+    effective_since = df.DateFilter(field_name="effective_on", lookup_expr="gte", help_text="In effect from this date or later (YYYY-MM-DD).")
+    effective_until = df.DateFilter(field_name="effective_on", lookup_expr="lte", help_text="In effect from this date or earlier (YYYY-MM-DD).")
 
     class Meta:
         model = StatusUpdate
-        fields = ["statement", "party", "theme", "status"]
+        fields = ["statement", "party", "theme", "status", "recorded_since", "recorded_until", "effective_since", "effective_until"]

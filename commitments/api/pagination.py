@@ -23,6 +23,30 @@ class SyncCursorPagination(CursorPagination):
         return self.ordering
 
 
+def is_export(request) -> bool:
+    return getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv"
+
+
+class RecordedCursorPagination(CursorPagination):
+    """History in the order recorded, oldest first: follow `next` until it is null, keep the last
+    `recorded_at` and ask `recorded_since` next time. A CSV export holds every matching row."""
+
+    ordering = ("recorded_at", "id")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return None if is_export(request) else super().paginate_queryset(queryset, request, view)
+
+
+class FeedCursorPagination(CursorPagination):
+    """Pages of the Atom feed, newest first (RFC 5005 paged feed: follow the `next` link)."""
+
+    ordering = ("-recorded_at", "-id")
+    page_size = 50
+
+
 def is_sync(request, view) -> bool:
     return bool(getattr(view, "sync_ordering", None)) and ("updated_since" in request.query_params or "cursor" in request.query_params)
 
@@ -35,7 +59,7 @@ class ListPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request, self.count = request, None
-        if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv":
+        if is_export(request):
             return None  # an export holds every matching row
         fingerprint = getattr(request, "fingerprint", None)
         self.count = fingerprint.count if fingerprint else None

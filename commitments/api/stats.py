@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from commitments import selectors
 from commitments.api.filters import CommitmentFilter
-from commitments.api.renderers import ORJSONRenderer
+from commitments.api.renderers import ORJSONRenderer, TableCSVRenderer
 from commitments.models import Commitment, PartyAssessment, Status, StatusUpdate
 
 DEFAULT_WEEKS = 26
@@ -52,15 +52,31 @@ class _CommitmentAggregate(generics.GenericAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = CommitmentFilter
     pagination_class = None
-    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, TableCSVRenderer]
+    basename = "stats"
 
     def commitments(self):
         return self.filter_queryset(self.get_queryset())
 
 
+def _by_status_columns(row: dict) -> dict:
+    return {"total": row["total"], **row["by_status"]}
+
+
+CSV_FORMAT = OpenApiParameter("format", str, enum=["json", "csv", "api"], description="`csv`: the same figures as one table.")
+
+
 class StatsView(_CommitmentAggregate):
+    def csv_table(self, data: dict) -> tuple[list[str], list[dict]]:
+        """One row overall, then one per statement, party and theme (`scope` says which)."""
+        rows = [{"scope": "all", **_by_status_columns(data)}]
+        for scope in ("statement", "party", "theme"):
+            rows += [{"scope": scope, "id": g["id"], "slug": g["slug"], "name": g["name"], **_by_status_columns(g)} for g in data[f"by_{scope}"]]
+        return ["scope", "id", "slug", "name", "total", *Status.values], rows
+
     @extend_schema(
         filters=True,
+        parameters=[CSV_FORMAT],
         responses=StatsSerializer,
         description="How many commitments are in each status: overall, per statement, per party and per theme.",
     )
@@ -79,9 +95,15 @@ def _date_param(request, name: str, default: date) -> date:
 
 
 class StatusOverTimeView(_CommitmentAggregate):
+    basename = "status-over-time"
+
+    def csv_table(self, data: list[dict]) -> tuple[list[str], list[dict]]:
+        return ["week_end", "total", *Status.values], [{"week_end": week["week_end"], **_by_status_columns(week)} for week in data]
+
     @extend_schema(
         filters=True,
         parameters=[
+            CSV_FORMAT,
             OpenApiParameter("start", date, description=f"First week (any day in it). Default: {DEFAULT_WEEKS} weeks before `end`."),
             OpenApiParameter("end", date, description="Last week (any day in it). Default: today."),
         ],
@@ -106,8 +128,20 @@ class StatusOverTimeView(_CommitmentAggregate):
 
 
 class ComplianceView(_CommitmentAggregate):
+    basename = "compliance"
+
+    def csv_table(self, data: dict) -> tuple[list[str], list[dict]]:
+        """The matrix in long form: one row per scored (commitment, party) cell; party averages stay in the JSON."""
+        header = ["commitment", "statement", "number", "title", "party", "score", "assessed_on"]
+        rows = [
+            {**{key: row[key] for key in header[:4]}, "party": party, **cell}
+            for row in data["rows"] for party, cell in row["scores"].items()
+        ]
+        return header, rows
+
     @extend_schema(
         filters=True,
+        parameters=[CSV_FORMAT],
         responses=inline_serializer("Compliance", {
             "parties": inline_serializer("PartyCompliance", {
                 "id": serializers.IntegerField(), "slug": serializers.SlugField(), "name": serializers.CharField(),

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from commitments import selectors, services
 from commitments.api import filters, serializers
 from commitments.api.conditional import ConditionalMixin
+from commitments.api.pagination import RecordedCursorPagination
 from commitments.api.renderers import CSVRenderer, ORJSONRenderer
 from commitments.models import Claim, Commitment, Evidence, PartyAssessment, StatusUpdate, VerdictUpdate
 
@@ -121,6 +122,25 @@ def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT],
+        description="Every recorded status change across commitments, oldest recorded first, cursor-paginated: follow `next` "
+        "until it is null. For \"what changed since my last sync?\" pass `recorded_since` (the last `recorded_at` you hold).",
+    ),
+)
+class StatusChangeViewSet(ReadViewSet):
+    """Status changes: each recorded change of a commitment's status, with its rationale and evidence."""
+
+    queryset = selectors.status_changes()
+    serializer_class = serializers.StatusChangeSerializer
+    filterset_class = filters.StatusChangeFilter
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = RecordedCursorPagination
+    fingerprint_field = "recorded_at"
+    sync_ordering = None
 
 
 @extend_schema_view(list=_list_docs)

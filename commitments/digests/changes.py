@@ -15,7 +15,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from commitments.checks.selectors import health_events
-from commitments.models import Claim, Commitment, Evidence, PartyAssessment, Score, Statement, Status, StatusUpdate, Verdict, VerdictUpdate
+from commitments.models import Claim, Commitment, Evidence, PartyAssessment, Score, Statement, Status, Verdict, VerdictUpdate
+from commitments.selectors import status_updates_published, status_updates_published_between
 
 from .periods import Period
 
@@ -271,8 +272,9 @@ def _status_at(history: list[dict], moment: datetime, *, before_id: int | None =
 
 def _histories(*, start: datetime) -> dict[int, list[dict]]:
     """1 query: the whole status history of every commitment that changed since `start`."""
-    changed = StatusUpdate.objects.filter(recorded_at__gte=start).values("commitment_id")
-    rows = StatusUpdate.objects.filter(commitment_id__in=changed).order_by().values("id", "commitment_id", "status", "effective_on", "recorded_at")
+    changed = status_updates_published_between(start=start).values("commitment_id")
+    rows = status_updates_published().filter(commitment_id__in=changed).order_by()
+    rows = rows.values("id", "commitment_id", "status", "effective_on", "recorded_at")
     grouped: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         grouped[row["commitment_id"]].append(row)
@@ -295,7 +297,7 @@ def _evidence_links(evidence: Iterable[Evidence]) -> tuple[Link, ...]:
 def _status_changes(*, period: Period, commitments: dict[int, CommitmentRow], histories: dict[int, list[dict]]) -> list[Item]:
     """2 queries: status updates recorded in the period, with their evidence."""
     updates = (
-        StatusUpdate.objects.filter(recorded_at__gte=period.start, recorded_at__lt=period.end)
+        status_updates_published_between(start=period.start, end=period.end)
         .order_by("recorded_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     )
     items = []
