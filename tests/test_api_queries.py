@@ -26,7 +26,8 @@ LISTS = {
     # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
     "/api/v1/stats/compliance/": (5, 2),  # + latest assessments, parties, commitments
     "/api/v1/stats/status-over-time/": (3, 2),  # + one SQL statement
-    "/api/v1/feeds/status-changes.atom": 1,
+    "/api/v1/feeds/status-changes.atom": 1,  # a page (cursor) with its commitments and statements
+    "/api/v1/status-changes/": 3,  # fingerprint, a page (cursor) with its commitments and statements, evidence ids
 }
 
 

@@ -49,7 +49,7 @@ class StatusChangeFeed(generics.GenericAPIView):
         '`<link rel="next">` (RFC 5005 paged feed); `rel="first"` leads back to the newest.',
     )
     def get(self, request):
-        updates = self.paginate_queryset(self.filter_queryset(selectors.status_changes()))
+        updates = self.paginate_queryset(self.filter_queryset(selectors.status_changes().prefetch_related(None)))  # no evidence shown
         return Response({
             "title": "Commitments: status changes",
             "link": f"{settings.SITE_URL}/api/v1/commitments/",
