@@ -80,7 +80,7 @@ def commitments_count_evidence(*, commitments: list[Commitment]) -> list[Commitm
 # paginated queryset; everything a row shows is fetched here per id (ARRAY subqueries, a
 # LATERAL join for the newest evidence), so no model instances are built on the hot path.
 # The parent's ordinal is a subquery, not a join: a join let the planner hash all commitments.
-_COMMITMENT_ROWS_SQL = """
+_COMMITMENT_ROWS_SQL = """{page}
 SELECT c.id, c.ordinal, c.title, c.quote, c.statement_id, s.slug, s.title, c.source_id, c.parent_id,
        (SELECT p.ordinal FROM commitments_commitment p WHERE p.id = c.parent_id),
        c.status, c.status_since, c.target_date, c.created_at, c.updated_at,
@@ -98,7 +98,7 @@ LEFT JOIN LATERAL (
     FROM commitments_evidence_commitments ec JOIN commitments_evidence e ON e.id = ec.evidence_id
     WHERE ec.commitment_id = c.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1
 ) le ON true
-WHERE c.id = ANY(%s)
+{where}
 """
 _ROW_KEYS = (
     "id", "ordinal", "title", "quote", "statement_id", "statement_slug", "statement_title", "source", "parent", "parent_ordinal",
@@ -123,9 +123,27 @@ def commitment_rows(*, ids: list[int], portable: bool | None = None) -> list[dic
             found.update((c.pk, commitment_row(c)) for c in commitments_count_evidence(commitments=chunk))
     else:
         with connection.cursor() as cursor:
-            cursor.execute(_COMMITMENT_ROWS_SQL, [list(ids)])
+            cursor.execute(_COMMITMENT_ROWS_SQL.format(page="", where="WHERE c.id = ANY(%s)"), [list(ids)])
             found = {r[0]: _row_from_sql(r) for r in cursor.fetchall()}
     return [found[pk] for pk in ids if pk in found]
+
+
+def commitment_rows_page(*, page: QuerySet[Commitment]) -> list[dict]:
+    """commitment_rows() for a sliced, ordered queryset of commitments (a page), in its order.
+
+    On PostgreSQL the page's keys are a materialised CTE of the same statement: one round
+    trip for the page and its rows (the CTE keeps the planner from hashing the whole table).
+    """
+    if connection.vendor != "postgresql":
+        return commitment_rows(ids=list(page.values_list("id", flat=True)))
+    keys_sql, keys_params = page.prefetch_related(None).values("id").query.sql_with_params()
+    # The ORM's own compiled SQL, its values still parameters. row_number() OVER () numbers
+    # the rows as the ordered, sliced subquery yields them: the page's order.
+    cte = f"WITH page AS MATERIALIZED (SELECT k.id, row_number() OVER () AS position FROM ({keys_sql}) k)"  # noqa: S608
+    sql = _COMMITMENT_ROWS_SQL.format(page=cte, where="JOIN page ON page.id = c.id ORDER BY page.position")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, keys_params)
+        return [_row_from_sql(r) for r in cursor.fetchall()]
 
 
 def _row_from_sql(r: tuple) -> dict:

@@ -95,3 +95,19 @@ def test_representations_use_the_active_time_zone(rich, settings):
     with timezone.override(ZoneInfo("Asia/Shanghai")):
         shown = commitment_representations(row)[0]
     assert shown["created_at"].endswith("+08:00")
+
+
+def _every_page(api, query: str) -> list[dict]:
+    rows = []
+    for page in (1, 2, 3):
+        rows += results(api.get(f"/api/v1/commitments/?{query}&page_size=2&page={page}"))
+    return rows
+
+
+def test_a_page_read_in_one_statement_keeps_the_lists_order_and_filters(api, rich):
+    assert [row["id"] for row in _every_page(api, "ordering=-id")] == sorted(rich, reverse=True)
+    by_ordinal = _every_page(api, "ordering=ordinal")
+    assert sorted(row["id"] for row in by_ordinal) == sorted(rich)
+    assert [row["ordinal"] for row in by_ordinal] == sorted(row["ordinal"] for row in by_ordinal)
+    assert [row["id"] for row in results(api.get("/api/v1/commitments/?ordering=-id&status=stalled"))] == [rich[4]]
+    assert api.get("/api/v1/commitments/?page=9").status_code == 404

@@ -14,7 +14,7 @@ pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtu
 
 # Queries per request: the ETag aggregate (which also gives the count), the page, one per prefetch.
 LISTS = {
-    "/api/v1/commitments/": 3,  # fingerprint, the page's keys, its rows (one statement on PostgreSQL)
+    "/api/v1/commitments/": 2,  # fingerprint, then the page with its rows (one statement on PostgreSQL)
     "/api/v1/statements/": 4,  # fingerprint, page, parties, sources
     "/api/v1/claims/": 4,  # fingerprint, page, parties, themes
     "/api/v1/evidence/": 5,  # fingerprint, page, commitments, claims, latest checks

@@ -264,7 +264,7 @@ REST_FRAMEWORK.update({
     "DEFAULT_PERMISSION_CLASSES": ["commitments.api.permissions.ReadOrRecordHistory"],
     "DEFAULT_THROTTLE_CLASSES": ["commitments.api.throttles.AnonThrottle", "commitments.api.throttles.UserThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["commitments.api.renderers.ORJSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["commitments.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.ListPagination",
     "PAGE_SIZE": 100,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

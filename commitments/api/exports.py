@@ -2,14 +2,13 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
 from commitments import selectors
-from commitments.api.filters import StatusChangeFilter
+from commitments.api.filters import FilterBackend, StatusChangeFilter
 from commitments.api.pagination import FeedCursorPagination
 from commitments.api.renderers import AtomRenderer, JSONLDRenderer
 from commitments.api.serializers import api_url
@@ -38,7 +37,7 @@ class StatusChangeFeed(generics.GenericAPIView):
     """The status changes as an Atom feed, newest first, in pages linked as RFC 5005 paged feeds."""
 
     queryset = StatusUpdate.objects.none()  # for the schema; get() reads selectors.status_changes()
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = StatusChangeFilter
     pagination_class = FeedCursorPagination
     renderer_classes = [AtomRenderer]

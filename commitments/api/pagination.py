@@ -6,6 +6,7 @@ Every page reports `count`, the number of rows matching the filters.
 """
 
 from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -75,6 +76,24 @@ class ListPagination(PageNumberPagination):
             raise NotFound(f"Invalid page: {exc}") from exc
         self.count = paginator.count
         return list(self.page)
+
+    def page_unevaluated(self, queryset, request, view=None) -> QuerySet | None:
+        """For a page-number request: the page as a sliced queryset, not yet run (None: use paginate_queryset).
+
+        The count comes from the conditional check's fingerprint, so the caller can fold the
+        page's keys into the statement that reads its rows.
+        """
+        fingerprint = getattr(request, "fingerprint", None)
+        if is_export(request) or (view is not None and is_sync(request, view)) or fingerprint is None:
+            return None
+        self.request, self.count = request, fingerprint.count
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        paginator.__dict__["count"] = self.count
+        try:
+            self.page = paginator.page(self.get_page_number(request, paginator))
+        except InvalidPage as exc:
+            raise NotFound(f"Invalid page: {exc}") from exc
+        return self.page.object_list
 
     def get_paginated_response(self, data):
         links = (self.cursor.get_next_link(), self.cursor.get_previous_link()) if self.cursor else (self.get_next_link(), self.get_previous_link())

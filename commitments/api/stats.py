@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
@@ -11,7 +10,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from commitments import selectors
-from commitments.api.filters import CommitmentFilter
+from commitments.api.filters import CommitmentFilter, FilterBackend
 from commitments.api.renderers import ORJSONRenderer, TableCSVRenderer
 from commitments.models import Commitment, PartyAssessment, Status, StatusUpdate
 
@@ -49,7 +48,7 @@ class _CommitmentAggregate(generics.GenericAPIView):
     """Aggregates over the commitments that match the same filters as /api/v1/commitments/."""
 
     queryset = Commitment.objects.all()
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = CommitmentFilter
     pagination_class = None
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, TableCSVRenderer]
