@@ -291,39 +291,44 @@ def cached_aggregate(*, name: str, key: str, version: str, compute):
 # --- Counts by status ------------------------------------------------------------------
 
 
-def _status_counts(rows) -> dict:
-    """{key: {status: n}} from (key, status, n) rows, every status present."""
-    table: dict = defaultdict(lambda: dict.fromkeys(Status.values, 0))
-    for key, status, n in rows:
-        table[key][status] = n
-    return table
+# Every count in one statement: the chosen commitments once, then grouped by statement, by
+# party and by theme with their labels; the overall counts are the statements' sum (every
+# commitment has one statement). Ordered as the lists are: statements by announcement, parties
+# and themes by name.
+_STATS_SQL = """
+WITH chosen AS ({commitments})
+SELECT 0 AS kind, g.key, s.slug, s.title, g.status, g.n, s.announced_on AS day, '' AS label
+FROM (SELECT statement_id AS key, status, COUNT(*) AS n FROM chosen GROUP BY 1, 2) g JOIN commitments_statement s ON s.id = g.key
+UNION ALL
+SELECT 1, g.key, p.slug, p.name, g.status, g.n, NULL, p.name
+FROM (SELECT cp.party_id AS key, c.status, COUNT(*) AS n FROM chosen c JOIN commitments_commitment_parties cp ON cp.commitment_id = c.id
+      GROUP BY 1, 2) g JOIN commitments_party p ON p.id = g.key
+UNION ALL
+SELECT 2, g.key, t.slug, t.name, g.status, g.n, NULL, t.name
+FROM (SELECT ct.theme_id AS key, c.status, COUNT(*) AS n FROM chosen c JOIN commitments_commitment_themes ct ON ct.commitment_id = c.id
+      GROUP BY 1, 2) g JOIN commitments_theme t ON t.id = g.key
+ORDER BY 1, 7, 8, 2
+"""
+_STATS_GROUPS = ("by_statement", "by_party", "by_theme")
 
 
 def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
-    """Counts of commitments in each status: overall, per statement, per party, per theme."""
-    ids = commitments.order_by().values("pk")
-    base = Commitment.objects.filter(pk__in=ids).order_by()
+    """Counts of commitments in each status: overall, per statement, per party, per theme (one query)."""
+    chosen_sql, params = commitments.order_by().values("id", "statement_id", "status").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_STATS_SQL.format(commitments=chosen_sql), params)
+        rows = cursor.fetchall()
+    groups: dict[str, dict[int, dict]] = {name: {} for name in _STATS_GROUPS}
+    for kind, pk, slug, name, status, n, _day, _label in rows:
+        group = groups[_STATS_GROUPS[kind]].setdefault(pk, {"id": pk, "slug": slug, "name": name, "total": 0,
+                                                            "by_status": dict.fromkeys(Status.values, 0)})
+        group["by_status"][status] = n
+        group["total"] += n
     overall = dict.fromkeys(Status.values, 0)
-    overall.update(base.values_list("status").annotate(n=Count("pk")))
-    per_statement = _status_counts(base.values_list("statement_id", "status").annotate(n=Count("pk")))
-    through_parties = Commitment.parties.through.objects.filter(commitment_id__in=ids).order_by()
-    per_party = _status_counts(through_parties.values_list("party_id", "commitment__status").annotate(n=Count("pk")))
-    through_themes = Commitment.themes.through.objects.filter(commitment_id__in=ids).order_by()
-    per_theme = _status_counts(through_themes.values_list("theme_id", "commitment__status").annotate(n=Count("pk")))
-    return {
-        "total": sum(overall.values()),
-        "by_status": overall,
-        "by_statement": _labelled(Statement.objects.filter(pk__in=per_statement).order_by("announced_on", "id"), per_statement),
-        "by_party": _labelled(Party.objects.filter(pk__in=per_party), per_party),
-        "by_theme": _labelled(Theme.objects.filter(pk__in=per_theme), per_theme),
-    }
-
-
-def _labelled(objects: QuerySet, table: dict) -> list[dict]:
-    return [
-        {"id": obj.pk, "slug": obj.slug, "name": str(obj), "total": sum(table[obj.pk].values()), "by_status": table[obj.pk]}
-        for obj in objects.only("pk", "slug", "title" if objects.model is Statement else "name")
-    ]
+    for statement in groups["by_statement"].values():
+        for status, n in statement["by_status"].items():
+            overall[status] += n
+    return {"total": sum(overall.values()), "by_status": overall, **{name: list(groups[name].values()) for name in _STATS_GROUPS}}
 
 
 # --- Status over time (burndown) -------------------------------------------------------
