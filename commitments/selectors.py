@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -136,7 +137,10 @@ def commitment_rows_page(*, page: QuerySet[Commitment]) -> list[dict]:
     """
     if connection.vendor != "postgresql":
         return commitment_rows(ids=list(page.values_list("id", flat=True)))
-    keys_sql, keys_params = page.prefetch_related(None).values("id").query.sql_with_params()
+    try:
+        keys_sql, keys_params = page.prefetch_related(None).values("id").query.sql_with_params()
+    except EmptyResultSet:  # an empty slice (no rows at all) or a filter that can match nothing
+        return []
     # The ORM's own compiled SQL, its values still parameters. row_number() OVER () numbers
     # the rows as the ordered, sliced subquery yields them: the page's order.
     cte = f"WITH page AS MATERIALIZED (SELECT k.id, row_number() OVER () AS position FROM ({keys_sql}) k)"  # noqa: S608
@@ -352,15 +356,15 @@ def week_end(day: date) -> datetime:
 _STATUS_DELTAS_SQL = """
 WITH chosen AS NOT MATERIALIZED ({commitments})
 SELECT si.status, %(first)s, COUNT(*) FROM commitments_statusinterval si
-WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.start_on <= %(first)s AND (si.end_on IS NULL OR si.end_on > %(first)s)
+WHERE {in_chosen} AND si.start_on <= %(first)s AND (si.end_on IS NULL OR si.end_on > %(first)s)
 GROUP BY si.status
 UNION ALL
 SELECT si.status, si.start_on, COUNT(*) FROM commitments_statusinterval si
-WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.start_on > %(first)s AND si.start_on <= %(last)s
+WHERE {in_chosen} AND si.start_on > %(first)s AND si.start_on <= %(last)s
 GROUP BY si.status, si.start_on
 UNION ALL
 SELECT si.status, si.end_on, -COUNT(*) FROM commitments_statusinterval si
-WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.end_on > %(first)s AND si.end_on <= %(last)s
+WHERE {in_chosen} AND si.end_on > %(first)s AND si.end_on <= %(last)s
 GROUP BY si.status, si.end_on
 UNION ALL
 SELECT %(unrated)s, s.announced_on, COUNT(*) FROM chosen c JOIN commitments_statement s ON s.id = c.statement_id
@@ -390,7 +394,9 @@ def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: dat
     if not weeks:
         return []
     chosen_sql, chosen_params = commitments.order_by().values("id", "statement_id").query.sql_with_params()
-    sql = _NAMED_PARAM.sub("%s", _STATUS_DELTAS_SQL).format(commitments=chosen_sql)
+    # Unfiltered, every interval counts: no semi-join of the whole table into each branch.
+    in_chosen = "si.commitment_id IN (SELECT id FROM chosen)" if commitments.query.where else "TRUE"
+    sql = _NAMED_PARAM.sub("%s", _STATUS_DELTAS_SQL).format(commitments=chosen_sql, in_chosen=in_chosen)
     values = {"first": weeks[0], "last": weeks[-1], "unrated": Status.NOT_YET_RATED}
     params = [*chosen_params, *(values[name] for name in _NAMED_PARAM.findall(_STATUS_DELTAS_SQL))]
     with connection.cursor() as cursor:

@@ -111,3 +111,9 @@ def test_a_page_read_in_one_statement_keeps_the_lists_order_and_filters(api, ric
     assert [row["ordinal"] for row in by_ordinal] == sorted(row["ordinal"] for row in by_ordinal)
     assert [row["id"] for row in results(api.get("/api/v1/commitments/?ordering=-id&status=stalled"))] == [rich[4]]
     assert api.get("/api/v1/commitments/?page=9").status_code == 404
+
+
+def test_an_empty_list_is_an_empty_page(api, db):
+    page = api.get("/api/v1/commitments/").json()
+    assert page["count"] == 0 and page["results"] == []
+    assert api.get("/api/v1/commitments/?statement=nothing").json()["results"] == []
