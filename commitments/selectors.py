@@ -420,57 +420,52 @@ def score_percent(mean: float | None) -> float | None:
     return None if mean is None else round((mean + 1) / 2 * 100, 1)
 
 
+def assessments_published() -> QuerySet[PartyAssessment]:
+    """The party assessments the public may see (every one, until assessments go through review)."""
+    return PartyAssessment.objects.all()
+
+
 def latest_assessments(*, commitments: QuerySet[Commitment]) -> QuerySet[PartyAssessment]:
     """The newest assessment of each (commitment, party) pair."""
     newest_first = [F("assessed_on").desc(), F("recorded_at").desc(), F("id").desc()]
     return (
-        PartyAssessment.objects.filter(commitment_id__in=commitments.order_by().values("pk"))
+        assessments_published().filter(commitment_id__in=commitments.order_by().values("pk"))
         .annotate(rank=Window(RowNumber(), partition_by=[F("commitment_id"), F("party_id")], order_by=newest_first))
         .filter(rank=1)
     )
 
 
+_CELL_FIELDS = (
+    "commitment_id", "commitment__statement_id", "commitment__ordinal", "commitment__title", "commitment__parent_id",
+    "commitment__parent__ordinal", "party_id", "party__slug", "party__name", "score", "assessed_on",
+)
+
+
 def compliance_matrix(*, commitments: QuerySet[Commitment]) -> dict:
-    """Commitment x party scores (latest per pair) and each party's average as a percentage."""
-    cells = list(latest_assessments(commitments=commitments).values_list("commitment_id", "party_id", "score", "assessed_on"))
+    """Commitment x party scores (latest per pair) and each party's average as a percentage: one query."""
+    cells = latest_assessments(commitments=commitments).order_by("commitment__statement_id", "commitment_id", "party__name", "party_id")
     scores_by_party: dict[int, list[int]] = defaultdict(list)
+    parties: dict[int, tuple[str, str]] = {}
     rows: dict[int, dict] = {}
-    for commitment_id, party_id, score, assessed_on in cells:
+    for pk, statement_id, ordinal, title, parent_id, parent_ordinal, party_id, slug, name, score, assessed_on in cells.values_list(*_CELL_FIELDS):
         scores_by_party[party_id].append(score)
-        rows.setdefault(commitment_id, {})[party_id] = {"score": score, "assessed_on": assessed_on}
-    parties = list(Party.objects.filter(pk__in=scores_by_party).only("id", "slug", "name"))
-    slugs = {party.pk: party.slug for party in parties}
+        parties[party_id] = (slug, name)
+        row = rows.get(pk) or rows.setdefault(pk, {
+            "commitment": pk, "statement": statement_id, "number": str(ordinal) if parent_id is None else f"{parent_ordinal}.{ordinal}",
+            "title": title, "scores": {},
+        })
+        row["scores"][slug] = {"score": score, "assessed_on": assessed_on}
+    by_name = sorted(parties.items(), key=lambda item: (item[1][1], item[0]))
     return {
-        "parties": [_party_average(party, scores_by_party[party.pk]) for party in parties],
-        "rows": [
-            {
-                "commitment": pk, "statement": statement_id, "number": str(ordinal) if parent_id is None else f"{parent_ordinal}.{ordinal}",
-                "title": title, "scores": {slugs[party_id]: cell for party_id, cell in rows[pk].items()},
-            }
-            for pk, statement_id, ordinal, title, parent_id, parent_ordinal in _assessed(commitments=commitments)
-            if pk in rows
-        ],
+        "parties": [_party_average(pk, slug, name, scores_by_party[pk]) for pk, (slug, name) in by_name],
+        "rows": list(rows.values()),
     }
 
 
-def _assessed(*, commitments: QuerySet[Commitment]) -> QuerySet:
-    """(id, statement, ordinal, title, parent, parent's ordinal) of the assessed commitments, as tuples.
-
-    Filtered by subqueries rather than by the ids already in hand: thousands of literal
-    parameters cost more to send than the database takes to find the rows again.
-    """
-    assessed = Exists(PartyAssessment.objects.filter(commitment_id=OuterRef("pk")))
-    return (
-        Commitment.objects.filter(assessed, pk__in=commitments.order_by().values("pk"))
-        .order_by("statement_id", "id")
-        .values_list("id", "statement_id", "ordinal", "title", "parent_id", "parent__ordinal")
-    )
-
-
-def _party_average(party: Party, scores: list[int]) -> dict:
+def _party_average(pk: int, slug: str, name: str, scores: list[int]) -> dict:
     mean = sum(scores) / len(scores) if scores else None
     return {
-        "id": party.pk, "slug": party.slug, "name": party.name, "assessed": len(scores),
+        "id": pk, "slug": slug, "name": name, "assessed": len(scores),
         "average_score": None if mean is None else round(mean, 3), "average_percent": score_percent(mean),
     }
 

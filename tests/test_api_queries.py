@@ -24,7 +24,7 @@ LISTS = {
     "/api/v1/assessments/": 3,  # fingerprint, page (+ party), evidence
     "/api/v1/stats/": 1,  # every count with its labels in one statement
     # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
-    "/api/v1/stats/compliance/": (5, 2),  # + latest assessments, parties, commitments
+    "/api/v1/stats/compliance/": (3, 2),  # + the latest cells with their commitments and parties, one query
     "/api/v1/stats/status-over-time/": (3, 2),  # + one SQL statement
     "/api/v1/feeds/status-changes.atom": 1,  # a page (cursor) with its commitments and statements
     "/api/v1/status-changes/": 3,  # fingerprint, a page (cursor) with its commitments and statements, evidence ids
