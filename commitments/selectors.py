@@ -305,22 +305,31 @@ SELECT 0 AS kind, g.key, s.slug, s.title, g.status, g.n, s.announced_on AS day, 
 FROM (SELECT statement_id AS key, status, COUNT(*) AS n FROM chosen GROUP BY 1, 2) g JOIN commitments_statement s ON s.id = g.key
 UNION ALL
 SELECT 1, g.key, p.slug, p.name, g.status, g.n, NULL, p.name
-FROM (SELECT cp.party_id AS key, c.status, COUNT(*) AS n FROM chosen c JOIN commitments_commitment_parties cp ON cp.commitment_id = c.id
+FROM (SELECT cp.{party_column} AS key, c.status, COUNT(*) AS n FROM chosen c JOIN {parties_table} cp ON cp.{commitment_column} = c.id
       GROUP BY 1, 2) g JOIN commitments_party p ON p.id = g.key
 UNION ALL
 SELECT 2, g.key, t.slug, t.name, g.status, g.n, NULL, t.name
-FROM (SELECT ct.theme_id AS key, c.status, COUNT(*) AS n FROM chosen c JOIN commitments_commitment_themes ct ON ct.commitment_id = c.id
+FROM (SELECT ct.{theme_column} AS key, c.status, COUNT(*) AS n FROM chosen c JOIN {themes_table} ct ON ct.{commitment_column} = c.id
       GROUP BY 1, 2) g JOIN commitments_theme t ON t.id = g.key
 ORDER BY 1, 7, 8, 2
 """
 _STATS_GROUPS = ("by_statement", "by_party", "by_theme")
 
 
+def _through_tables() -> dict[str, str]:
+    """The responsible-party and theme link tables as the models name them (so a renamed relation follows)."""
+    parties, themes = Commitment.parties.field, Commitment.themes.field
+    return {
+        "parties_table": parties.m2m_db_table(), "party_column": parties.m2m_reverse_name(),
+        "themes_table": themes.m2m_db_table(), "theme_column": themes.m2m_reverse_name(), "commitment_column": parties.m2m_column_name(),
+    }
+
+
 def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
     """Counts of commitments in each status: overall, per statement, per party, per theme (one query)."""
     chosen_sql, params = commitments.order_by().values("id", "statement_id", "status").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_STATS_SQL.format(commitments=chosen_sql), params)
+        cursor.execute(_STATS_SQL.format(commitments=chosen_sql, **_through_tables()), params)
         rows = cursor.fetchall()
     groups: dict[str, dict[int, dict]] = {name: {} for name in _STATS_GROUPS}
     for kind, pk, slug, name, status, n, _day, _label in rows:
