@@ -195,8 +195,8 @@ def seed(*, subscribers: int, changes: int, rng: random.Random) -> None:
         getattr(Subscriber, name).through.objects.bulk_create(rows)
 
 
-def send_batch(ids: list[int]) -> tuple[object, int, float]:
-    """One batch task: the result, the queries it ran and this process's peak memory (MB) so far."""
+def send_batch(ids: list[int]) -> tuple[object, int, float, int, float]:
+    """One batch task: the result, the queries it ran, this process's peak memory (MB), its pid and CPU seconds so far."""
     from django.db import connection
     from django.utils import timezone
 
@@ -211,10 +211,11 @@ def send_batch(ids: list[int]) -> tuple[object, int, float]:
 
     with connection.execute_wrapper(counter):
         result = digests_send_batch(period=period_parse(PERIOD_KEY), subscriber_ids=ids, now=timezone.now())
-    return result, count[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return result, count[0], usage.ru_maxrss / 1024, os.getpid(), usage.ru_utime + usage.ru_stime
 
 
-def run(*, workers: int) -> tuple[float, list[int], int, object, float]:
+def run(*, workers: int) -> tuple[float, list[int], int, object, float, float]:
     from django.conf import settings
     from django.db import connections
 
@@ -222,6 +223,7 @@ def run(*, workers: int) -> tuple[float, list[int], int, object, float]:
 
     week_changes_forget()  # no run starts warm
     chunks = list(chunked(subscribers_active(), settings.TRACKER_DIGEST_BATCH_SIZE))
+    cpu_before = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     started = time.perf_counter()
     if workers == 1:
         batches = [send_batch(ids) for ids in chunks]
@@ -231,19 +233,25 @@ def run(*, workers: int) -> tuple[float, list[int], int, object, float]:
             batches = pool.map(send_batch, chunks, chunksize=1)
     elapsed = time.perf_counter() - started
     result = BatchResult()
-    for batch, _, _ in batches:
+    cpu: dict[int, float] = {}
+    for batch, _, _, pid, seconds in batches:
         result.merge(batch)
-    return elapsed, [queries for _, queries, _ in batches], sum(map(len, chunks)), result, max(peak for _, _, peak in batches)
+        cpu[pid] = max(seconds, cpu.get(pid, 0.0))
+    if workers == 1:
+        cpu = {0: sum(b[4] for b in batches[-1:]) - cpu_before}
+    return elapsed, [b[1] for b in batches], sum(map(len, chunks)), result, max(b[2] for b in batches), sum(cpu.values())
 
 
 def measure(*, workers: int, port: int, sink_kind: str) -> tuple[float, float]:
-    from commitments.digests.delivery import RECORD_EVERY
+    from commitments.digests import delivery
     from commitments.models import DigestDelivery
+
+    record_every = getattr(delivery, "RECORD_EVERY", 1)  # 1: code from before bulk recording, for before/after runs
 
     DigestDelivery.objects.all().delete()
     sink = start_sink(port, fast=sink_kind == "fast")
     try:
-        elapsed, queries, total, result, peak_mb = run(workers=workers)
+        elapsed, queries, total, result, peak_mb, cpu = run(workers=workers)
     finally:
         received = stop_sink(sink)
     rows = DigestDelivery.objects.filter(status="sent").count()
@@ -251,10 +259,11 @@ def measure(*, workers: int, port: int, sink_kind: str) -> tuple[float, float]:
     print(f"\n== {total} digests, batches {how}, to the {sink_kind} SMTP sink (its own process)")
     print(f"subscribers: {total}; sent {len(result.sent)}, empty {len(result.empty)}, retry {len(result.retry)}, failed {len(result.failed)}")
     print(f"SMTP sink received: {received}; delivery rows marked sent: {rows}")
-    print(f"total time to build and deliver: {elapsed:.1f} s ({len(result.sent) / elapsed:.0f} e-mails/s)")
+    print(f"total time to build and deliver: {elapsed:.1f} s ({len(result.sent) / elapsed:.0f} e-mails/s); "
+          f"worker CPU {cpu:.1f} s ({cpu / max(total, 1) * 1000:.2f} ms a digest); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
         f"batches: {len(queries)} of {total // max(len(queries), 1)}; queries per batch: min {min(queries)}, max {max(queries)} "
-        f"(the week's ~25 reads in a process's first batch, 8 fixed reads, one UPDATE per {RECORD_EVERY} e-mails sent)"
+        f"(the week's ~25 reads in a process's first batch, 8 fixed reads, one UPDATE per {record_every} e-mails sent)"
     )
     print(f"peak memory (max RSS of a {'process' if workers == 1 else 'worker'}): {peak_mb:.0f} MB")
     if received != len(result.sent) or rows != len(result.sent) or len(result.sent) != total:
