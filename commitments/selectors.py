@@ -17,17 +17,27 @@ from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Pref
 from django.db.models.functions import Coalesce, RowNumber
 
 from commitments.models import (
+    LINK_INVERSE_LABELS,
     Claim,
     Commitment,
+    CommitmentLink,
     Evidence,
+    LinkKind,
     Party,
     PartyAssessment,
+    Rendering,
     Source,
     Statement,
+    StatementLink,
     Status,
     StatusUpdate,
     Theme,
     VerdictUpdate,
+)
+from commitments.parties import bound_parties_by_statement
+
+RENDERING_FIELDS = (
+    "id", "claim_id", "commitment_id", "source_id", "source__title", "text", "start", "end", "language", "is_translation", "translator", "is_primary",
 )
 
 # How long a cached aggregate may live at most (it is also replaced as soon as the data changes).
@@ -91,7 +101,18 @@ SELECT c.id, c.ordinal, c.title, c.quote, c.statement_id, s.slug, s.title, c.sou
        ARRAY(SELECT t.slug FROM commitments_commitment_themes ct JOIN commitments_theme t ON t.id = ct.theme_id
              WHERE ct.commitment_id = c.id ORDER BY t.name, t.id),
        (SELECT count(*) FROM commitments_evidence_commitments ec WHERE ec.commitment_id = c.id),
-       le.id, le.url, le.title, le.publisher, le.published_on, le.stance
+       le.id, le.url, le.title, le.publisher, le.published_on, le.stance,
+       (SELECT json_agg(json_build_array(r.id, r.source_id, rs.title, r.text, r.start, r."end", r.language, r.is_translation,
+                                         r.translator, r.is_primary)
+                        ORDER BY r.is_primary DESC, rs.published_on, r.source_id, r.start, r.id)
+        FROM commitments_rendering r JOIN commitments_source rs ON rs.id = r.source_id WHERE r.commitment_id = c.id),
+       (SELECT json_agg(json_build_array(l.kind, l.from_commitment_id = c.id, o.id, o.ordinal, (SELECT op.ordinal FROM commitments_commitment op
+                                         WHERE op.id = o.parent_id), o.title, os.id, os.slug, os.title, l.rationale, l.source_id)
+                        ORDER BY l.from_commitment_id, l.kind, l.to_commitment_id)
+        FROM commitments_commitmentlink l
+        JOIN commitments_commitment o ON o.id = CASE WHEN l.from_commitment_id = c.id THEN l.to_commitment_id ELSE l.from_commitment_id END
+        JOIN commitments_statement os ON os.id = o.statement_id
+        WHERE l.from_commitment_id = c.id OR l.to_commitment_id = c.id)
 FROM commitments_commitment c
 JOIN commitments_statement s ON s.id = c.statement_id
 LEFT JOIN LATERAL (
@@ -112,8 +133,9 @@ PORTABLE_CHUNK = 500  # ids per query on the portable path (SQLite limits query 
 def commitment_rows(*, ids: list[int], portable: bool | None = None) -> list[dict]:
     """The list's rows for these commitment ids, in the same order, as plain dicts.
 
-    One query on PostgreSQL; elsewhere (SQLite for `make run`), or with `portable=True`, the
-    ORM prefetches of commitment_list(). Both give the same dicts (a test compares them).
+    One query on PostgreSQL (renderings and links included); elsewhere (SQLite for `make run`),
+    or with `portable=True`, the ORM prefetches of commitment_list() and two queries for the
+    renderings and links. Both give the same dicts (a test compares them).
     """
     if portable is None:
         portable = connection.vendor != "postgresql"
@@ -121,12 +143,66 @@ def commitment_rows(*, ids: list[int], portable: bool | None = None) -> list[dic
         found = {}
         for start in range(0, len(ids), PORTABLE_CHUNK):
             chunk = list(commitment_list().filter(pk__in=ids[start:start + PORTABLE_CHUNK]))
-            found.update((c.pk, commitment_row(c)) for c in commitments_count_evidence(commitments=chunk))
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_COMMITMENT_ROWS_SQL.format(page="", where="WHERE c.id = ANY(%s)"), [list(ids)])
-            found = {r[0]: _row_from_sql(r) for r in cursor.fetchall()}
+            found.update((c.pk, _commitment_row(c)) for c in commitments_count_evidence(commitments=chunk))
+        return commitment_rows_complete(rows=[found[pk] for pk in ids if pk in found])
+    with connection.cursor() as cursor:
+        cursor.execute(_COMMITMENT_ROWS_SQL.format(page="", where="WHERE c.id = ANY(%s)"), [list(ids)])
+        found = {r[0]: _row_from_sql(r) for r in cursor.fetchall()}
     return [found[pk] for pk in ids if pk in found]
+
+
+def commitment_rows_complete(*, rows: list[dict]) -> list[dict]:
+    """Add each row's renderings and links (two queries for the page)."""
+    ids = [row["id"] for row in rows]
+    renderings, links = renderings_by_owner(owner="commitment", ids=ids), commitment_links_by_id(ids=ids)
+    for row in rows:
+        row["renderings"], row["links"] = renderings.get(row["id"], []), links.get(row["id"], [])
+    return rows
+
+
+_RENDERING_KEYS = ("id", "source", "source_title", "text", "start", "end", "language", "is_translation", "translator", "is_primary")
+
+
+def renderings_by_owner(*, owner: str, ids: list[int]) -> dict[int, list[dict]]:
+    """{commitment (or claim) id: its renderings as dicts, primary first}. One query."""
+    rows = Rendering.objects.filter(**{f"{owner}_id__in": ids}).order_by(f"{owner}_id", *Rendering._meta.ordering)
+    found: dict[int, list[dict]] = defaultdict(list)
+    for values in rows.values_list(f"{owner}_id", "id", "source_id", "source__title", "text", "start", "end", "language",
+                                   "is_translation", "translator", "is_primary"):
+        found[values[0]].append(dict(zip(_RENDERING_KEYS, values[1:], strict=True)))
+    return found
+
+
+def commitment_links_by_id(*, ids: list[int]) -> dict[int, list[dict]]:
+    """{commitment id: its links, from both ends ("reaffirms" / "reaffirmed by")}. One query."""
+    links = CommitmentLink.objects.filter(Q(from_commitment_id__in=ids) | Q(to_commitment_id__in=ids)).select_related(
+        "from_commitment__statement", "from_commitment__parent", "to_commitment__statement", "to_commitment__parent"
+    )
+    wanted, found = set(ids), defaultdict(list)
+    for link in links:
+        for seen_from, other, outgoing in ((link.from_commitment, link.to_commitment, True), (link.to_commitment, link.from_commitment, False)):
+            if seen_from.pk in wanted:
+                found[seen_from.pk].append(_link_dict(link, other, outgoing=outgoing))
+    return found
+
+
+def _link_dict(link: CommitmentLink, other: Commitment, *, outgoing: bool) -> dict:
+    parent_ordinal = other.parent.ordinal if other.parent_id is not None else None
+    statement = other.statement
+    return _link_values(link.kind, outgoing, other.pk, other.ordinal, parent_ordinal, other.title, statement.pk, statement.slug,
+                        statement.title, link.rationale, link.source_id)
+
+
+def _link_values(kind: str, outgoing: bool, pk: int, ordinal: int, parent_ordinal: int | None, title: str, statement_id: int,
+                 statement_slug: str, statement_title: str, rationale: str, source_id: int | None) -> dict:
+    """One link as the list shows it, from the commitment at this end ("reaffirms" out, "reaffirmed by" in)."""
+    return {
+        "kind": kind, "direction": "out" if outgoing else "in",
+        "label": LinkKind(kind).label if outgoing else LINK_INVERSE_LABELS[LinkKind(kind)],
+        "commitment": pk, "number": str(ordinal) if parent_ordinal is None else f"{parent_ordinal}.{ordinal}", "title": title,
+        "statement": {"id": statement_id, "slug": statement_slug, "title": statement_title},
+        "rationale": rationale, "source": source_id,
+    }
 
 
 def commitment_rows_page(*, page: QuerySet[Commitment]) -> list[dict]:
@@ -152,12 +228,18 @@ def commitment_rows_page(*, page: QuerySet[Commitment]) -> list[dict]:
 
 def _row_from_sql(r: tuple) -> dict:
     row = dict(zip(_ROW_KEYS, r, strict=False))
-    row["latest_evidence"] = dict(zip(_EVIDENCE_KEYS, r[19:], strict=True)) if r[19] is not None else None
+    row["latest_evidence"] = dict(zip(_EVIDENCE_KEYS, r[19:25], strict=True)) if r[19] is not None else None
+    row["renderings"] = [dict(zip(_RENDERING_KEYS, values, strict=True)) for values in r[25] or ()]
+    row["links"] = [_link_values(*values) for values in r[26] or ()]
     return row
 
 
 def commitment_row(c: Commitment) -> dict:
     """The same dict as commitment_rows() from a commitment_list() instance with `evidence_count` set."""
+    return commitment_rows_complete(rows=[_commitment_row(c)])[0]
+
+
+def _commitment_row(c: Commitment) -> dict:
     e = c.latest_evidence[0] if c.latest_evidence else None
     return {
         "id": c.pk, "ordinal": c.ordinal, "title": c.title, "quote": c.quote, "statement_id": c.statement_id,
@@ -173,17 +255,28 @@ def commitment_row(c: Commitment) -> dict:
 def statement_list() -> QuerySet[Statement]:
     return (
         Statement.objects.select_related("announcing_party")
-        .prefetch_related(Prefetch("parties", queryset=Party.objects.only("id", "slug")), Prefetch("sources", queryset=Source.objects.only("id")))
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.only("id", "slug")), Prefetch("sources", queryset=Source.objects.only("id")),
+            Prefetch("links_out", queryset=StatementLink.objects.select_related("to_statement")),
+            Prefetch("links_in", queryset=StatementLink.objects.select_related("from_statement")),
+        )
         .annotate(
             commitment_count=Count("commitments", filter=Q(commitments__parent__isnull=True), distinct=True),
         )
     )
 
 
+def bound_party_slugs() -> dict[int, list[str]]:
+    """{statement id: slugs of the parties it binds, members included}, sorted. Three queries."""
+    slugs = dict(Party.objects.values_list("pk", "slug"))
+    return {pk: sorted(slugs[p] for p in ids) for pk, ids in bound_parties_by_statement().items()}
+
+
 def claim_list() -> QuerySet[Claim]:
     return (
         Claim.objects.select_related("statement", "source")
         .prefetch_related(
+            Prefetch("renderings", queryset=Rendering.objects.select_related("source").only(*RENDERING_FIELDS)),
             Prefetch("parties", queryset=Party.objects.only("id", "slug")),
             Prefetch("themes", queryset=Theme.objects.only("id", "slug")),
         )
@@ -313,7 +406,7 @@ FROM (SELECT ct.{theme_column} AS key, c.status, COUNT(*) AS n FROM chosen c JOI
       GROUP BY 1, 2) g JOIN commitments_theme t ON t.id = g.key
 ORDER BY 1, 7, 8, 2
 """
-_STATS_GROUPS = ("by_statement", "by_party", "by_theme")
+_STATS_GROUPS = ("by_statement", "by_responsible_party", "by_theme")
 
 
 def _through_tables() -> dict[str, str]:
@@ -326,7 +419,12 @@ def _through_tables() -> dict[str, str]:
 
 
 def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
-    """Counts of commitments in each status: overall, per statement, per party, per theme (one query)."""
+    """Counts of commitments in each status: overall, per statement, per bound and per responsible party, per theme.
+
+    One statement for the counts with their labels; bound parties are summed from the
+    statements' counts (commitments.parties owns who a statement binds), 2 queries, and
+    labelled with one more.
+    """
     chosen_sql, params = commitments.order_by().values("id", "statement_id", "status").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(_STATS_SQL.format(commitments=chosen_sql, **_through_tables()), params)
@@ -341,7 +439,29 @@ def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
     for statement in groups["by_statement"].values():
         for status, n in statement["by_status"].items():
             overall[status] += n
-    return {"total": sum(overall.values()), "by_status": overall, **{name: list(groups[name].values()) for name in _STATS_GROUPS}}
+    by_bound = _bound_party_groups(groups["by_statement"])
+    return {
+        "total": sum(overall.values()),
+        "by_status": overall,
+        "by_statement": list(groups["by_statement"].values()),
+        "by_bound_party": by_bound,
+        "by_party": by_bound,  # the old name, kept for existing clients: it means bound party, as the `party` filter does
+        "by_responsible_party": list(groups["by_responsible_party"].values()),
+        "by_theme": list(groups["by_theme"].values()),
+    }
+
+
+def _bound_party_groups(statements: dict[int, dict]) -> list[dict]:
+    """Per party: the counts of the statements binding it (members included), in party name order."""
+    table: dict = defaultdict(lambda: dict.fromkeys(Status.values, 0))
+    for statement_id, party_ids in bound_parties_by_statement().items():
+        for party_id in party_ids if statement_id in statements else ():
+            for status, n in statements[statement_id]["by_status"].items():
+                table[party_id][status] += n
+    return [
+        {"id": party.pk, "slug": party.slug, "name": party.name, "total": sum(table[party.pk].values()), "by_status": table[party.pk]}
+        for party in Party.objects.filter(pk__in=table).only("pk", "slug", "name")
+    ]
 
 
 # --- Status over time (burndown) -------------------------------------------------------

@@ -14,15 +14,15 @@ pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtu
 
 # Queries per request: the ETag aggregate (which also gives the count), the page, one per prefetch.
 LISTS = {
-    "/api/v1/commitments/": 2,  # fingerprint, then the page with its rows (one statement on PostgreSQL)
-    "/api/v1/statements/": 4,  # fingerprint, page, parties, sources
-    "/api/v1/claims/": 4,  # fingerprint, page, parties, themes
+    "/api/v1/commitments/": 2,  # fingerprint, then the page with its rows, renderings and links (one statement on PostgreSQL)
+    "/api/v1/statements/": 9,  # fingerprint, page, parties, sources, links out, links in; bound parties: direct, members, slugs
+    "/api/v1/claims/": 5,  # fingerprint, page, renderings, parties, themes
     "/api/v1/evidence/": 5,  # fingerprint, page, commitments, claims, latest checks
     "/api/v1/parties/": 2,  # count, page (ETag from content)
     "/api/v1/themes/": 2,
     "/api/v1/sources/": 3,  # fingerprint, page, latest checks
     "/api/v1/assessments/": 3,  # fingerprint, page (+ party), evidence
-    "/api/v1/stats/": 1,  # every count with its labels in one statement
+    "/api/v1/stats/": 4,  # every count with its labels in one statement; bound parties (2), their names
     # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
     "/api/v1/stats/compliance/": (3, 2),  # + the latest cells with their commitments and parties, one query
     "/api/v1/stats/status-over-time/": (3, 2),  # + one SQL statement
@@ -35,6 +35,7 @@ def build(n: int, make_statement, make_party, make_evidence, theme, alice) -> No
     statement = make_statement(points=n)
     statement.sources.update(url="https://news.example.org/source")  # so sources ask for their latest check
     party = make_party()
+    statement.parties.add(party)  # so the bound-party counts have something to count
     for commitment in statement.commitments.all():
         commitment.parties.add(party)
         commitment.themes.add(theme)

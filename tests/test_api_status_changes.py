@@ -23,7 +23,8 @@ def changes(make_statement, make_party, theme, alice):
     g7 = make_statement(points=2, slug="g7", title="G7 2021")
     other = make_statement(points=1, slug="other")
     first, second = g7.commitments.order_by("ordinal")
-    second.parties.add(canada)
+    second.parties.add(canada)  # responsible for g7.2
+    g7.parties.add(canada)  # bound by the whole statement
     third = other.commitments.get()
     third.themes.add(theme)
     made = []
@@ -60,7 +61,9 @@ def test_it_lists_every_change_oldest_recorded_first_with_its_commitment(api, ch
     ("effective_since=2024-03-01", [1, 2]),
     ("effective_until=2024-03-01", [0, 1]),
     ("statement=g7", [0, 1]),
-    ("party=canada", [1]),
+    ("responsible_party=canada", [1]),
+    ("bound_party=canada", [0, 1]),
+    ("party=canada", [0, 1]),  # the old name of bound_party
     ("theme=health", [2]),
     ("status=stalled&status=not_started", [0, 2]),
 ])

@@ -34,7 +34,9 @@ class StatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     by_status = ByStatusSerializer()
     by_statement = StatusGroupSerializer(many=True)
-    by_party = StatusGroupSerializer(many=True)
+    by_bound_party = StatusGroupSerializer(many=True, help_text="Per party bound by the commitment's statement (members included).")
+    by_responsible_party = StatusGroupSerializer(many=True, help_text="Per party responsible for the commitment.")
+    by_party = StatusGroupSerializer(many=True, help_text="Same as `by_bound_party` (the old name).")
     by_theme = StatusGroupSerializer(many=True)
 
 
@@ -67,9 +69,9 @@ CSV_FORMAT = OpenApiParameter("format", str, enum=["json", "csv", "api"], descri
 
 class StatsView(_CommitmentAggregate):
     def csv_table(self, data: dict) -> tuple[list[str], list[dict]]:
-        """One row overall, then one per statement, party and theme (`scope` says which)."""
+        """One row overall, then one per statement, bound party, responsible party and theme (`scope` says which)."""
         rows = [{"scope": "all", **_by_status_columns(data)}]
-        for scope in ("statement", "party", "theme"):
+        for scope in ("statement", "bound_party", "responsible_party", "theme"):
             rows += [{"scope": scope, "id": g["id"], "slug": g["slug"], "name": g["name"], **_by_status_columns(g)} for g in data[f"by_{scope}"]]
         return ["scope", "id", "slug", "name", "total", *Status.values], rows
 
