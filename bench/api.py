@@ -133,7 +133,17 @@ SELECT c.id, c.ordinal, c.title, c.quote, c.statement_id, s.slug, s.title, c.sou
        ARRAY(SELECT t.slug FROM commitments_commitment_themes ct JOIN commitments_theme t ON t.id = ct.theme_id WHERE ct.commitment_id = c.id
              ORDER BY t.name, t.id),
        (SELECT count(*) FROM commitments_evidence_commitments ec WHERE ec.commitment_id = c.id),
-       le.id, le.url, le.title, le.publisher, le.published_on, le.stance
+       le.id, le.url, le.title, le.publisher, le.published_on, le.stance,
+       (SELECT json_agg(json_build_array(r.id, r.source_id, rs.title, r.text, r.start, r."end", r.language, r.is_translation,
+                                         r.translator, r.is_primary)
+                        ORDER BY r.is_primary DESC, rs.published_on, r.source_id, r.start, r.id)
+        FROM commitments_rendering r JOIN commitments_source rs ON rs.id = r.source_id WHERE r.commitment_id = c.id),
+       (SELECT json_agg(json_build_array(l.kind, l.from_commitment_id = c.id, o.id, o.ordinal, op.ordinal, o.title, os.id, os.slug,
+                                         os.title, l.rationale, l.source_id) ORDER BY l.from_commitment_id, l.kind, l.to_commitment_id)
+        FROM commitments_commitmentlink l
+        JOIN commitments_commitment o ON o.id = CASE WHEN l.from_commitment_id = c.id THEN l.to_commitment_id ELSE l.from_commitment_id END
+        LEFT JOIN commitments_commitment op ON op.id = o.parent_id JOIN commitments_statement os ON os.id = o.statement_id
+        WHERE l.from_commitment_id = c.id OR l.to_commitment_id = c.id)
 FROM (SELECT * FROM commitments_commitment ORDER BY id LIMIT 100 OFFSET %s) c
 JOIN commitments_statement s ON s.id = c.statement_id
 LEFT JOIN commitments_commitment p ON p.id = c.parent_id
@@ -145,7 +155,10 @@ ORDER BY c.id
 """
 
 
-def floor_once(conn, offset: int, labels: dict[str, str], api_prefix: str) -> bytes:
+RENDERING_KEYS = ("id", "source", "source_title", "text", "start", "end", "language", "is_translation", "translator", "is_primary")
+
+
+def floor_once(conn, offset: int, labels: dict[str, str], api_prefix: str, link_labels: dict) -> bytes:
     rows = conn.execute(FLOOR_SQL, (offset,)).fetchall()
     return orjson.dumps([{
         "id": r[0], "api_url": f"{api_prefix}{r[0]}/", "number": str(r[1]) if r[8] is None else f"{r[9]}.{r[1]}", "ordinal": r[1],
@@ -154,6 +167,13 @@ def floor_once(conn, offset: int, labels: dict[str, str], api_prefix: str) -> by
         "status": r[10], "status_label": labels[r[10]], "status_since": r[11], "target_date": r[12],
         "parties": r[16], "themes": r[17], "evidence_count": r[18],
         "latest_evidence": r[19] and {"id": r[19], "url": r[20], "title": r[21], "publisher": r[22], "published_on": r[23], "stance": r[24]},
+        "renderings": (renderings := [dict(zip(RENDERING_KEYS, v, strict=True)) for v in r[25] or ()]),
+        "translation_only": bool(renderings) and all(x["is_translation"] for x in renderings),
+        "links": [{
+            "kind": v[0], "direction": "out" if v[1] else "in", "label": link_labels[v[0], v[1]], "commitment": v[2],
+            "number": str(v[3]) if v[4] is None else f"{v[4]}.{v[3]}", "title": v[5], "statement": {"id": v[6], "slug": v[7], "title": v[8]},
+            "rationale": v[9], "source": v[10],
+        } for v in r[26] or ()],
         "created_at": r[13], "updated_at": r[14],
     } for r in rows], option=orjson.OPT_UTC_Z)
 
@@ -216,12 +236,14 @@ def main() -> int:
         }
         from django.conf import settings
 
-        from commitments.models import Status
+        from commitments.models import LINK_INVERSE_LABELS, LinkKind, Status
 
         labels = {value: str(label) for value, label in Status.choices}
+        link_labels = {(kind.value, True): str(kind.label) for kind in LinkKind}
+        link_labels |= {(kind.value, False): str(LINK_INVERSE_LABELS[kind]) for kind in LinkKind}
         prefix = f"{settings.SITE_URL}/api/v1/commitments/"
         raw = psycopg.connect(bench_url)
-        floor_rows = orjson.loads(floor_once(raw, 1900, labels, prefix))
+        floor_rows = orjson.loads(floor_once(raw, 1900, labels, prefix, link_labels))
         first_list = (time.perf_counter(), client.get(page), time.perf_counter())
         # Fair both ways: the floor must fetch exactly the rows and fields the list returns.
         assert len(floor_rows) == 100 and floor_rows == first_list[1].json()["results"], "the floor and the list disagree"
@@ -239,7 +261,7 @@ def main() -> int:
             # Counted by a wrapper: CaptureQueriesContext is reset by request_started.
             with connection.execute_wrapper(count):
                 client.get(url)
-            floor, ms = medians_ms([lambda: floor_once(raw, 1900, labels, prefix), lambda u=url: client.get(u)], args.runs)
+            floor, ms = medians_ms([lambda: floor_once(raw, 1900, labels, prefix, link_labels), lambda u=url: client.get(u)], args.runs)
             print(f"{label:40s} {ms:8.2f} ms  {ms / floor:5.2f}x of {floor:5.2f}  {len(queries):2d}   {cold:6.1f} ms ({cold / ms:.1f}x)")
         raw.close()
         print(f"total {time.perf_counter() - started:.0f} s")
