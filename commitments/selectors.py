@@ -409,6 +409,14 @@ ORDER BY 1, 7, 8, 2
 _STATS_GROUPS = ("by_statement", "by_responsible_party", "by_theme")
 
 
+def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
+    """The queryset's SQL and parameters, or None when it can match nothing (Django then refuses to compile it)."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
 def _through_tables() -> dict[str, str]:
     """The responsible-party and theme link tables as the models name them (so a renamed relation follows)."""
     parties, themes = Commitment.parties.field, Commitment.themes.field
@@ -425,10 +433,11 @@ def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
     statements' counts (commitments.parties owns who a statement binds), 2 queries, and
     labelled with one more.
     """
-    chosen_sql, params = commitments.order_by().values("id", "statement_id", "status").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(_STATS_SQL.format(commitments=chosen_sql, **_through_tables()), params)
-        rows = cursor.fetchall()
+    rows = []
+    if (chosen := _compiled(commitments.order_by().values("id", "statement_id", "status"))) is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_STATS_SQL.format(commitments=chosen[0], **_through_tables()), chosen[1])
+            rows = cursor.fetchall()
     groups: dict[str, dict[int, dict]] = {name: {} for name in _STATS_GROUPS}
     for kind, pk, slug, name, status, n, _day, _label in rows:
         group = groups[_STATS_GROUPS[kind]].setdefault(pk, {"id": pk, "slug": slug, "name": name, "total": 0,
@@ -513,6 +522,21 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite returns text
 
 
+def _status_deltas(*, commitments: QuerySet[Commitment], first: date, last: date) -> list[tuple[date, str, int]]:
+    """(day, status, +n or -n) from the intervals of these commitments, sorted by day; one query."""
+    chosen = _compiled(commitments.order_by().values("id", "statement_id"))
+    if chosen is None:  # a filter that matches nothing
+        return []
+    # Unfiltered, every interval counts: no semi-join of the whole table into each branch.
+    in_chosen = "si.commitment_id IN (SELECT id FROM chosen)" if commitments.query.where else "TRUE"
+    sql = _NAMED_PARAM.sub("%s", _STATUS_DELTAS_SQL).format(commitments=chosen[0], in_chosen=in_chosen)
+    values = {"first": first, "last": last, "unrated": Status.NOT_YET_RATED}
+    params = [*chosen[1], *(values[name] for name in _NAMED_PARAM.findall(_STATUS_DELTAS_SQL))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted((_as_date(day), status, n) for status, day, n in cursor.fetchall())
+
+
 def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: date) -> list[dict]:
     """For each ISO week from `start` to `end`: how many commitments were in each status at its end."""
     weeks = []
@@ -522,15 +546,7 @@ def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: dat
         cursor_day += timedelta(days=7)
     if not weeks:
         return []
-    chosen_sql, chosen_params = commitments.order_by().values("id", "statement_id").query.sql_with_params()
-    # Unfiltered, every interval counts: no semi-join of the whole table into each branch.
-    in_chosen = "si.commitment_id IN (SELECT id FROM chosen)" if commitments.query.where else "TRUE"
-    sql = _NAMED_PARAM.sub("%s", _STATUS_DELTAS_SQL).format(commitments=chosen_sql, in_chosen=in_chosen)
-    values = {"first": weeks[0], "last": weeks[-1], "unrated": Status.NOT_YET_RATED}
-    params = [*chosen_params, *(values[name] for name in _NAMED_PARAM.findall(_STATUS_DELTAS_SQL))]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        deltas = sorted((_as_date(day), status, n) for status, day, n in cursor.fetchall())
+    deltas = _status_deltas(commitments=commitments, first=weeks[0], last=weeks[-1])
     running = dict.fromkeys(Status.values, 0)
     series, i = [], 0
     for sunday in weeks:
