@@ -10,6 +10,7 @@ from django.test import override_settings
 from commitments.models import Evidence, Status
 from commitments.services import assessment_record, evidence_attach
 from tests.api_support import record_status, results
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]
 
@@ -24,7 +25,7 @@ def data(make_statement, make_party, theme, claim, alice):
     point.parties.add(canada)
     point.themes.add(theme)
     record_status(point, alice, Status.IN_PROGRESS, date(2024, 1, 8))
-    assessment_record(commitment=point, party=canada, score=1, assessed_on=date(2024, 2, 1), rationale="Paid.", author=alice)
+    publish(assessment_record(commitment=point, party=canada, score=1, assessed_on=date(2024, 2, 1), rationale="Paid.", author=alice))
     evidence = Evidence.objects.create(url="https://www.example.org/report", title="Report")
     evidence_attach(evidence=evidence, commitments=[point], claims=[claim])
     return {"point": point, "canada": canada, "statement": statement}

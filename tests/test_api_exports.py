@@ -9,6 +9,7 @@ from commitments.api.pagination import FeedCursorPagination
 from commitments.models import Status, Verdict
 from commitments.services import verdict_update_record
 from tests.api_support import record_status
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -47,7 +48,7 @@ def test_a_checked_claim_has_a_claimreview(api, claim, alice, settings):
     settings.TRACKER_API_ORGANISATION = "Policy Desk"
     claim.source.url = "https://www.example.org/statement"
     claim.source.save()
-    verdict_update_record(claim=claim, verdict=Verdict.MISLEADING, rationale="Counts restarted projects only.", author=alice)
+    publish(verdict_update_record(claim=claim, verdict=Verdict.MISLEADING, rationale="Counts restarted projects only.", author=alice))
     response = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
     review = response.json()
@@ -58,7 +59,7 @@ def test_a_checked_claim_has_a_claimreview(api, claim, alice, settings):
     assert review["itemReviewed"]["@type"] == "Claim"
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Wang Yi"}
     assert review["itemReviewed"]["appearance"]["url"] == "https://www.example.org/statement"
-    assert review["datePublished"] == claim.verdict_updates.get().recorded_at.date().isoformat()
+    assert review["datePublished"] == claim.verdict_updates.get().published_at.date().isoformat()
     assert review["url"].endswith(f"/api/v1/claims/{claim.pk}/")
     assert api.get(f"/api/v1/claims/{claim.pk}/").json()["claimreview"].endswith(f"/api/v1/claims/{claim.pk}/claimreview.json")
 
@@ -67,7 +68,7 @@ def test_a_checked_claim_has_a_claimreview(api, claim, alice, settings):
     (Verdict.FALSE, 1), (Verdict.MISLEADING, 2), (Verdict.UNVERIFIABLE, 3), (Verdict.MOSTLY_ACCURATE, 4), (Verdict.ACCURATE, 5),
 ])
 def test_every_verdict_has_a_rating_value_and_its_name(api, claim, alice, verdict, value):
-    verdict_update_record(claim=claim, verdict=verdict, rationale="Checked.", author=alice)
+    publish(verdict_update_record(claim=claim, verdict=verdict, rationale="Checked.", author=alice))
     rating = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json").json()["reviewRating"]
     assert rating["ratingValue"] == value and rating["alternateName"] == Verdict(verdict).label
 
@@ -75,7 +76,7 @@ def test_every_verdict_has_a_rating_value_and_its_name(api, claim, alice, verdic
 def test_the_claims_first_appearance_is_its_source(api, claim, alice):
     claim.source.url = "https://www.example.org/statement"
     claim.source.save()
-    verdict_update_record(claim=claim, verdict=Verdict.FALSE, rationale="Checked.", author=alice)
+    publish(verdict_update_record(claim=claim, verdict=Verdict.FALSE, rationale="Checked.", author=alice))
     reviewed = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json").json()["itemReviewed"]
     first = reviewed["firstAppearance"]
     assert first["@type"] == "CreativeWork" and first["url"] == "https://www.example.org/statement"

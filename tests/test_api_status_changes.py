@@ -2,13 +2,15 @@
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 
 from commitments.models import Status
+from commitments.services import status_update_record
 from tests.api_support import record_status, results
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]
 
@@ -55,7 +57,9 @@ def test_it_lists_every_change_oldest_recorded_first_with_its_commitment(api, ch
 
 
 @pytest.mark.parametrize(("query", "expected"), [
-    ("recorded_since=2024-05-07T09:00:00Z", [1, 2]),  # inclusive: what changed since my last sync
+    ("published_since=2024-05-07T09:00:00Z", [1, 2]),  # inclusive: what changed since my last sync
+    ("published_until=2024-05-07T09:00:00Z", [0]),
+    ("recorded_since=2024-05-07T09:00:00Z", [1, 2]),
     ("recorded_until=2024-05-07T09:00:00Z", [0]),  # exclusive, so windows tile
     ("recorded_since=2024-05-07T00:00:00%2B02:00&recorded_until=2024-05-08T00:00:00Z", [1]),
     ("effective_since=2024-03-01", [1, 2]),
@@ -107,3 +111,16 @@ def test_it_reads_a_page_in_a_fixed_number_of_queries(api, make_statement, alice
     # fingerprint (count + newest), the page with its commitments and statements, the evidence ids
     with django_assert_max_num_queries(3):
         assert len(results(api.get(URL))) == 8
+
+
+def test_a_proposal_is_not_a_change_until_published_and_then_it_comes_in_publication_order(api, changes, make_statement, alice):
+    late = make_statement(points=1).commitments.get()
+    with time_machine.travel(MONDAY - timedelta(days=7), tick=False):  # recorded before every other change
+        proposal = status_update_record(commitment=late, status=Status.IN_PROGRESS, effective_on=date(2024, 4, 1), author=alice,
+                                        rationale="Proposed early.")
+    assert proposal.pk not in _ids(api)
+    with time_machine.travel(WEDNESDAY + timedelta(hours=1), tick=False):
+        publish(proposal)
+    assert _ids(api) == [*(update.pk for update in changes), proposal.pk]
+    assert _ids(api, "published_since=2024-05-08T09:30:00Z") == [proposal.pk]  # a sync since Wednesday sees it
+    assert _ids(api, "recorded_since=2024-05-08T09:30:00Z") == []

@@ -27,8 +27,8 @@ def _status_change_item(update: StatusUpdate) -> dict:
         "link": api_url("commitment", commitment.pk),
         "unique_id": api_url("status-change", update.pk),
         "description": f"{commitment.title}: {update.get_status_display()} since {update.effective_on.isoformat()}. {update.rationale}".strip(),
-        "pubdate": update.recorded_at,
-        "updateddate": update.recorded_at,
+        "pubdate": update.published_at,
+        "updateddate": update.published_at,
         "categories": [update.status],
     }
 
@@ -44,8 +44,8 @@ class StatusChangeFeed(generics.GenericAPIView):
 
     @extend_schema(
         filters=True, responses={(200, "application/atom+xml"): OpenApiResponse(OpenApiTypes.STR, description="An Atom 1.0 feed.")},
-        description=f"The newest status changes, {FeedCursorPagination.page_size} a page, newest first. Older pages follow the feed's "
-        '`<link rel="next">` (RFC 5005 paged feed); `rel="first"` leads back to the newest.',
+        description=f"The most recently published status changes, {FeedCursorPagination.page_size} a page, newest first. Older pages "
+        'follow the feed\'s `<link rel="next">` (RFC 5005 paged feed); `rel="first"` leads back to the newest.',
     )
     def get(self, request):
         updates = self.paginate_queryset(self.filter_queryset(selectors.status_changes().prefetch_related(None)))  # no evidence shown
@@ -53,7 +53,7 @@ class StatusChangeFeed(generics.GenericAPIView):
             "title": "Commitments: status changes",
             "link": f"{settings.SITE_URL}/api/v1/commitments/",
             "feed_url": request.build_absolute_uri(),
-            "description": "Every recorded change of a commitment's status.",
+            "description": "Every published change of a commitment's status.",
             "first": _without_cursor(request),
             "next": self.paginator.get_next_link(),
             "previous": self.paginator.get_previous_link(),

@@ -231,7 +231,7 @@ class AssessmentFilter(df.FilterSet):
     theme = id_or_slug("commitment__themes", "theme", many=True)
     score = df.ChoiceFilter(choices=[(-1, "-1"), (0, "0"), (1, "1")], help_text="-1, 0 or 1.")
     updated_since = UpdatedSinceFilter(
-        field_name="recorded_at", lookup_expr="gte", help_text="Only assessments recorded at or after this ISO 8601 date-time."
+        field_name="published_at", lookup_expr="gte", help_text="Only assessments published at or after this ISO 8601 date-time."
     )
     assessed_after = df.DateFilter(field_name="assessed_on", lookup_expr="gte", help_text="Assessed on or after (YYYY-MM-DD).")
     assessed_before = df.DateFilter(field_name="assessed_on", lookup_expr="lte", help_text="Assessed on or before (YYYY-MM-DD).")
@@ -248,9 +248,15 @@ class StatusChangeFilter(df.FilterSet):
     party = bound_party_filter(path="commitment__statement__", help_text=PARTY_ALIAS_HELP)
     theme = id_or_slug("commitment__themes", "theme", many=True)
     status = df.MultipleChoiceFilter(choices=Status.choices, help_text="The new status; repeat for several.")
+    published_since = UpdatedSinceFilter(
+        field_name="published_at", lookup_expr="gte",
+        help_text="Published at or after this ISO 8601 date-time, e.g. `2024-05-01T00:00:00Z` (what changed since my last sync).",
+    )
+    published_until = UpdatedSinceFilter(
+        field_name="published_at", lookup_expr="lt", help_text="Published before this ISO 8601 date-time (exclusive, so windows tile).",
+    )
     recorded_since = UpdatedSinceFilter(
-        field_name="recorded_at", lookup_expr="gte",
-        help_text="Recorded at or after this ISO 8601 date-time, e.g. `2024-05-01T00:00:00Z` (what changed since my last sync).",
+        field_name="recorded_at", lookup_expr="gte", help_text="Recorded (proposed) at or after this ISO 8601 date-time.",
     )
     recorded_until = UpdatedSinceFilter(
         field_name="recorded_at", lookup_expr="lt", help_text="Recorded before this ISO 8601 date-time (exclusive, so windows tile).",
@@ -261,6 +267,6 @@ class StatusChangeFilter(df.FilterSet):
     class Meta:
         model = StatusUpdate
         fields = [
-            "statement", "bound_party", "responsible_party", "party", "theme", "status", "recorded_since", "recorded_until", "effective_since",
-            "effective_until",
+            "statement", "bound_party", "responsible_party", "party", "theme", "status", "published_since", "published_until", "recorded_since",
+            "recorded_until", "effective_since", "effective_until",
         ]

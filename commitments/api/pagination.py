@@ -28,11 +28,11 @@ def is_export(request) -> bool:
     return getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv"
 
 
-class RecordedCursorPagination(CursorPagination):
-    """History in the order recorded, oldest first: follow `next` until it is null, keep the last
-    `recorded_at` and ask `recorded_since` next time. A CSV export holds every matching row."""
+class PublishedCursorPagination(CursorPagination):
+    """History in the order published, oldest first: follow `next` until it is null, keep the last
+    `published_at` and ask `published_since` next time. A CSV export holds every matching row."""
 
-    ordering = ("recorded_at", "id")
+    ordering = ("published_at", "id")
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
@@ -44,7 +44,7 @@ class RecordedCursorPagination(CursorPagination):
 class FeedCursorPagination(CursorPagination):
     """Pages of the Atom feed, newest first (RFC 5005 paged feed: follow the `next` link)."""
 
-    ordering = ("-recorded_at", "-id")
+    ordering = ("-published_at", "-id")
     page_size = 50
 
 
