@@ -9,10 +9,12 @@ from django.contrib.auth.models import Group, Permission
 CATALOGUE = ("party", "theme", "source", "statement", "commitment", "claim", "evidence")
 HISTORY = ("statusupdate", "verdictupdate", "partyassessment")
 RELATIONS = ("rendering", "commitmentlink", "statementlink")  # added through the services (issue 12)
+INTAKE = ("source", "statement", "commitment", "claim")  # editors add them through the intake (issue 9), never edit them
 # Editors record history, evidence and relations; the catalogue itself (titles, quotes) is edited by
 # superusers and by the intake's permission holders.
 EDITOR = {
-    **{model: ("view",) for model in CATALOGUE}, "evidence": ("add", "change", "view"), "membership": ("view",),
+    **{model: ("view",) for model in CATALOGUE}, **{model: ("add", "view") for model in INTAKE},
+    "evidence": ("add", "change", "view"), "membership": ("view",),
     **{model: ("add", "view", "delete") for model in RELATIONS}, **{model: ("add", "view") for model in HISTORY},
 }
 REVIEWER = {model: (*actions, "review") if model in HISTORY else actions for model, actions in EDITOR.items()}

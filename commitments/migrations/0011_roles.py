@@ -1,4 +1,4 @@
-"""The three roles settle: Editors keep the catalogue read-only (as before review came), Reviewers
+"""The three roles settle: Editors add to the catalogue through the intake but do not edit it, Reviewers
 are Editors who may also publish or reject proposals, Viewers read everything; the relation
 permissions of 0009_relations_permissions are part of each role. Same table as commitments.roles.
 """
@@ -8,8 +8,10 @@ from django.db import migrations
 CATALOGUE = ("party", "theme", "source", "statement", "commitment", "claim", "evidence")
 HISTORY = ("statusupdate", "verdictupdate", "partyassessment")
 RELATIONS = ("rendering", "commitmentlink", "statementlink")
+INTAKE = ("source", "statement", "commitment", "claim")  # editors add them through the intake (issue 9), never edit them
 EDITOR = {
-    **{model: ("view",) for model in CATALOGUE}, "evidence": ("add", "change", "view"), "membership": ("view",),
+    **{model: ("view",) for model in CATALOGUE}, **{model: ("add", "view") for model in INTAKE},
+    "evidence": ("add", "change", "view"), "membership": ("view",),
     **{model: ("add", "view", "delete") for model in RELATIONS}, **{model: ("add", "view") for model in HISTORY},
 }
 REVIEWER = {model: (*actions, "review") if model in HISTORY else actions for model, actions in EDITOR.items()}
