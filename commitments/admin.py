@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from commitments import services
 from commitments.forms import RecordStatusForm, RecordVerdictForm
 from commitments.integrity import numbering_problem, statements_with_numbering
+from commitments.links import link_html
 from commitments.models import (
     Claim,
     Commitment,
@@ -324,7 +325,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
     @admin.display(description="URL")
     def link(self, obj: Evidence) -> str:
-        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">open</a>', obj.url)
+        return link_html(obj.url, "open")
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -6,15 +6,22 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 
+from commitments.api.fields import id_parse
 from commitments.models import Claim, Commitment, Evidence, Party, PartyAssessment, Source, Stance, Statement, Status, StatusUpdate, Verdict
 from commitments.selectors import has_evidence_filter
+
+
+def id_or_slug_q(path: str, value: str) -> Q:
+    """Match `<path>` by id when `value` can be one (ASCII digits in range), else by slug."""
+    pk = id_parse(value)
+    return Q(**{f"{path}__id": pk}) if pk is not None else Q(**{f"{path}__slug": value})
 
 
 def _by_id_or_slug(path: str, *, many: bool):
     """A filter method matching `<path>` by numeric id or by slug."""
 
     def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
-        queryset = queryset.filter(**{f"{path}__{'id' if value.isdigit() else 'slug'}": value})
+        queryset = queryset.filter(id_or_slug_q(path, value))
         return queryset.distinct() if many else queryset  # a many-to-many join can repeat rows
 
     return method
@@ -118,8 +125,7 @@ class EvidenceFilter(df.FilterSet):
         fields = ["commitment", "claim", "statement", "party", "theme", "stance", "updated_since", "published_after", "published_before"]
 
     def filter_statement(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        key = "id" if value.isdigit() else "slug"
-        linked = Q(**{f"commitments__statement__{key}": value}) | Q(**{f"claims__statement__{key}": value})
+        linked = id_or_slug_q("commitments__statement", value) | id_or_slug_q("claims__statement", value)
         return queryset.filter(pk__in=Evidence.objects.filter(linked).values("pk"))
 
 

@@ -5,6 +5,7 @@ A batch is: load the claimed rows (sync), fetch and analyse them concurrently
 """
 
 import asyncio
+import logging
 import queue
 import threading
 from collections import defaultdict, deque
@@ -13,11 +14,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from redis.exceptions import RedisError
 
 from commitments.models.checks import Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot
 
 from . import judge, scheduling, selectors
-from .fetch import FetchConfig, client_create, fetch, fetch_config_from_settings, origin_key
+from .fetch import FetchConfig, Fetched, client_create, fetch, fetch_config_from_settings, origin_key
 from .politeness import Limits, politeness_for
 
 # Every MonitoredUrl field a check may change.
@@ -28,6 +30,7 @@ ROW_FIELDS = [
     "quotes_missing", "checks_since_full_get", "interval_seconds", "next_check_at", "claim",
 ]
 RECORD_GROUP = 100  # results written in one transaction when they arrive faster than one at a time
+logger = logging.getLogger(__name__)
 RECORDED_HEADERS = ("content-type", "content-length", "etag", "last-modified", "date", "server", "location", "cache-control")
 
 
@@ -92,12 +95,24 @@ def targets_load(*, ids: list[int], claim: str | None) -> list[Target]:
     return [Target(row.id, row.url, quotes.get(row.url, []), _validators(row)) for row in rows]
 
 
+async def _check_one(target: Target, *, client, politeness, config, gate, threshold) -> judge.Analysis:
+    """Fetch and analyse one URL. Whatever goes wrong with this URL is its own outcome, never its neighbours' loss."""
+    try:
+        fetched = await fetch(client, target.url, politeness=politeness, config=config, validators=target.validators, gate=gate)
+        # Extraction and matching are CPU work: off the event loop, so other fetches keep moving.
+        return await asyncio.to_thread(judge.fetch_analyse, fetched, quotes=target.quotes, threshold=threshold)
+    except RedisError:
+        raise  # the shared politeness store, not this URL: the batch's problem
+    except Exception as error:  # noqa: BLE001 - recorded as this URL's outcome
+        logger.exception("Checking %s failed", target.url)
+        failed = Fetched(url=target.url, final_url=target.url, error_kind="connection_error", error=f"{type(error).__name__}: {error}")
+        return judge.fetch_analyse(failed, quotes=target.quotes, threshold=threshold)
+
+
 async def _host_worker(queue: deque, *, client, politeness, config, gate, threshold, deliver) -> None:
     while queue:
         target = queue.popleft()
-        fetched = await fetch(client, target.url, politeness=politeness, config=config, validators=target.validators, gate=gate)
-        # Extraction and matching are CPU work: off the event loop, so other fetches keep moving.
-        deliver(target, await asyncio.to_thread(judge.fetch_analyse, fetched, quotes=target.quotes, threshold=threshold))
+        deliver(target, await _check_one(target, client=client, politeness=politeness, config=config, gate=gate, threshold=threshold))
 
 
 async def targets_fetch(targets: list[Target], *, config: FetchConfig, limits: Limits, redis_url: str, threshold: float, deliver) -> None:

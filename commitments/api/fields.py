@@ -1,0 +1,43 @@
+"""Input fields with the service's rules: ids that fit a primary key, URLs normalised by commitments.links."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from commitments.links import http_url_normalise
+
+MAX_ID = 2**63 - 1  # a BigAutoField
+
+
+def id_parse(value: object) -> int | None:
+    """`value` as a primary key (an int, or ASCII digits), or None when it cannot be one.
+
+    `str.isdigit()` is true for "¹" and "٣", and 1e400 is a float: neither is an id.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdecimal()):
+            return None
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value <= MAX_ID else None
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key: anything that cannot be one (1e400, 10**30, 1.5, "¹") is a 400, never a database error."""
+
+    def to_internal_value(self, data):
+        pk = id_parse(data)
+        if pk is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(pk)
+
+
+class HttpUrlField(serializers.URLField):
+    """An http(s) URL, normalised (IDNA host, percent-encoded path) by the one rule in commitments.links."""
+
+    def to_internal_value(self, data) -> str:
+        value = super().to_internal_value(data)
+        try:
+            return http_url_normalise(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error

@@ -1,0 +1,100 @@
+"""Deployment settings: HTTPS, HSTS, Secure cookies and a Content-Security-Policy that every page works under (issue 14)."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from commitments.models import Commitment, MonitoredUrl, Status, Subscriber
+from commitments.services import status_update_record
+from tests.browser import DevTools
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The production environment the README documents (Configuration, "In production").
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "kV7mQ2x9LrT4pW8zN1cY6bH3jF5sD0gA-uE_iO2qR7tK9wM4nB8vC1xZ3lP6yS",
+    "ALLOWED_HOSTS": "tracker.example.org",
+    "SITE_URL": "https://tracker.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://tracker.example.org",
+}
+
+
+def settings_in(env: dict[str, str], *names: str) -> list[str]:
+    """The values of `names` in a fresh process with only `env` (plus the database) set."""
+    base = {key: value for key, value in os.environ.items() if not key.startswith(("SECURE_", "SESSION_", "CSRF_", "CONTENT_SECURITY"))}
+    code = "from django.conf import settings; import django; django.setup(); " + "; ".join(f"print(repr(settings.{name}))" for name in names)
+    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env={**base, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split("\n")[:-1]
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment():
+    base = {key: value for key, value in os.environ.items() if not key.startswith(("SECURE_", "SESSION_", "CSRF_", "CONTENT_SECURITY"))}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=BASE_DIR,
+                            env={**base, **PRODUCTION}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_defaults_are_https_only_and_development_is_not():
+    names = ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"]
+    assert settings_in(PRODUCTION, *names) == ["True", "31536000", "True", "True", "True"]
+    assert settings_in({"DEBUG": "1"}, *names) == ["False", "0", "False", "False", "False"]
+    local = settings_in({**PRODUCTION, "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "SESSION_COOKIE_SECURE": "0"}, *names[:2], names[3])
+    assert local == ["False", "0", "False"]
+    assert settings_in({**PRODUCTION, "CONTENT_SECURITY_POLICY": "default-src 'none'"}, "CONTENT_SECURITY_POLICY") == ['"default-src \'none\'"']
+
+
+def test_plain_http_is_redirected_to_https_except_the_health_check(client, settings, db):
+    settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS = True, 31536000
+    response = client.get("/api/v1/")
+    assert response.status_code == 301 and response["Location"] == "https://testserver/api/v1/"
+    assert client.get("/healthz/").status_code == 200
+    secure = client.get("/api/v1/", secure=True)
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/", "/api/docs/", "/admin/login/", "/subscribe/"])
+def test_every_page_carries_the_content_security_policy(path, client, settings, db):
+    response = client.get(path)
+    assert response["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
+    assert "script-src" not in settings.CONTENT_SECURITY_POLICY and "unsafe-inline" not in settings.CONTENT_SECURITY_POLICY
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_policy_can_be_changed_or_turned_off(client, settings, db):
+    settings.CONTENT_SECURITY_POLICY, settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = "", "default-src 'none'"
+    response = client.get("/")
+    assert "Content-Security-Policy" not in response and response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+
+
+@pytest.fixture
+def chromium():
+    browser = DevTools()
+    yield browser
+    browser.close()
+
+
+def test_swagger_ui_the_admin_and_the_dashboard_work_under_the_policy_in_chromium(live_server, admin_user, client, chromium):
+    call_command("load_seed", verbosity=0)
+    point = Commitment.objects.filter(parent=None).first()
+    status_update_record(commitment=point, status=Status.IN_PROGRESS, effective_on=date(2021, 9, 1), rationale="Under way.", author=admin_user)
+    subscriber = Subscriber.objects.create(email="kz@example.org")
+    MonitoredUrl.objects.create(url="https://example.org/a", added_at=point.created_at, next_check_at=point.created_at)
+    client.force_login(admin_user)
+    session = {"sessionid": client.cookies["sessionid"].value}
+
+    chromium.open(live_server.url + "/api/docs/", settle=6)
+    assert chromium.evaluate("document.querySelectorAll('.opblock').length") > 20  # Swagger UI read the schema and drew it
+    for path in ["/admin/", "/admin/commitments/commitment/", f"/admin/commitments/commitment/{point.pk}/change/",
+                 "/admin/commitments/monitoredurl/", f"/admin/commitments/subscriber/{subscriber.pk}/preview/", "/"]:
+        chromium.open(live_server.url + path, cookies=session)
+        assert chromium.evaluate("document.title") and "Log in" not in chromium.evaluate("document.title"), path
+    assert chromium.problems() == []
