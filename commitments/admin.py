@@ -52,10 +52,15 @@ VERDICT_COLOURS = {
 
 
 def badge(label: str, colour: str) -> str:
-    return format_html(
-        '<span style="background:{};color:#fff;padding:2px 8px;border-radius:10px;white-space:nowrap">{}</span>',
-        colour, label,
-    )
+    """A coloured label. A class per colour (static/commitments/admin.css), not a style attribute: the CSP allows none."""
+    return format_html('<span class="badge badge-{}">{}</span>', colour.lstrip("#"), label)
+
+
+class BadgeMedia:
+    """Admins whose lists show badges load their stylesheet."""
+
+    class Media:
+        css = {"all": ["commitments/admin.css"]}
 
 
 class HasTargetDateFilter(admin.SimpleListFilter):
@@ -145,7 +150,7 @@ class DeliverableInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(BadgeMedia, admin.ModelAdmin):
     list_display = ["title", "announced_by", "announced_on", "announced_count", "point_count", "numbering"]
     list_filter = ["announcing_party", "parties", "announced_on"]
     search_fields = ["title", "meeting", "announcement"]
@@ -168,7 +173,7 @@ class StatementAdmin(admin.ModelAdmin):
         return badge(problem, "#dc2626") if problem else badge("1..n complete", "#059669")
 
 
-class HistoryFormAdmin(admin.ModelAdmin):
+class HistoryFormAdmin(BadgeMedia, admin.ModelAdmin):
     """A change page that also records a history row (status or verdict) in one form.
 
     The history is shown below it, read-only, newest first. Recording needs the

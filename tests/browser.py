@@ -112,7 +112,8 @@ class DevTools:
         for event in self.events:
             params = event.get("params", {})
             if event.get("method") == "Log.entryAdded" and params["entry"]["level"] == "error":
-                found.append(params["entry"]["text"])
+                if not params["entry"].get("url", "").endswith("/favicon.ico"):  # no icon is served: not a page's problem
+                    found.append(params["entry"]["text"])
             elif event.get("method") == "Runtime.exceptionThrown":
                 found.append(params["exceptionDetails"].get("text", "exception"))
             elif event.get("method") == "Runtime.consoleAPICalled" and params["type"] == "error":

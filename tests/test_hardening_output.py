@@ -31,6 +31,9 @@ def test_a_rationale_with_markup_shows_as_text_in_the_digest_preview(week, alice
     page = admin_client.get(f"/admin/commitments/subscriber/{subscriber.pk}/preview/?week=2024-W10").content.decode()
     assert XSS not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    html_part = admin_client.get(f"/admin/commitments/subscriber/{subscriber.pk}/preview/html/?week=2024-W10")
+    assert XSS not in html_part.content.decode() and "&lt;img src=x onerror=alert(1)&gt;" in html_part.content.decode()
+    assert "sandbox" in html_part["Content-Security-Policy"] and "script" not in html_part["Content-Security-Policy"]
 
 
 def test_rendered_email_parts_are_plain_strings_never_marked_safe(week):
