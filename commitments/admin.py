@@ -14,8 +14,8 @@ from django.utils.html import format_html
 
 from commitments import services
 from commitments.forms import RecordStatusForm, RecordVerdictForm
+from commitments.http_urls import link_html
 from commitments.integrity import numbering_problem, statements_with_numbering
-from commitments.links import link_html
 from commitments.models import (
     Claim,
     Commitment,

@@ -51,7 +51,7 @@ def test_a_fullwidth_loopback_address_is_normalised_then_refused_by_the_ssrf_gat
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/", "https://user:pw@example.org/", "//example.org/",
                                  "https://exa—mple.com/", "http://[::1", "https://example.org/\x00"])
 def test_the_orm_refuses_what_the_validator_refuses(url, make_source):
-    from commitments.links import http_url_normalise
+    from commitments.http_urls import http_url_normalise
 
     with pytest.raises(ValidationError):
         http_url_normalise(url)

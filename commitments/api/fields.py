@@ -1,9 +1,9 @@
-"""Input fields with the service's rules: ids that fit a primary key, URLs normalised by commitments.links."""
+"""Input fields with the service's rules: ids that fit a primary key, URLs normalised by commitments.http_urls."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from commitments.links import http_url_normalise
+from commitments.http_urls import http_url_normalise
 
 MAX_ID = 2**63 - 1  # a BigAutoField
 
@@ -33,7 +33,7 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class HttpUrlField(serializers.URLField):
-    """An http(s) URL, normalised (IDNA host, percent-encoded path) by the one rule in commitments.links."""
+    """An http(s) URL, normalised (IDNA host, percent-encoded path) by the one rule in commitments.http_urls."""
 
     def to_internal_value(self, data) -> str:
         value = super().to_internal_value(data)

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from commitments.admin import BadgeMedia, ReadOnlyAdmin, badge
-from commitments.links import link_html
+from commitments.http_urls import link_html
 from commitments.models.checks import Health, MonitoredUrl, QuoteMatch, UrlCheck, UrlSnapshot
 
 HEALTH_COLOURS = {

@@ -1,9 +1,9 @@
-"""Model fields that hold the input rules of commitments.links and commitments.text."""
+"""Model fields that hold the input rules of commitments.http_urls and commitments.text."""
 
 from django import forms
 from django.db import models
 
-from commitments.links import http_url_normalise
+from commitments.http_urls import http_url_normalise
 
 
 class HttpUrlFormField(forms.URLField):

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from commitments.checks import scheduling, selectors, services
-from commitments.links import http_url_normalise
+from commitments.http_urls import http_url_normalise
 from commitments.models.checks import MonitoredUrl
 
 

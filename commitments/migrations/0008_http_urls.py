@@ -1,4 +1,4 @@
-"""Source and evidence URLs follow one rule (commitments.links): http(s), IDNA-normalised host.
+"""Source and evidence URLs follow one rule (commitments.http_urls): http(s), IDNA-normalised host.
 
 Existing URLs are rewritten to their normalised form; one that cannot be normalised is kept
 as it is (never rendered as a link; fixed when the row is next edited). On PostgreSQL a CHECK
@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import migrations
 
 import commitments.models.fields
-from commitments.links import http_url_normalise
+from commitments.http_urls import http_url_normalise
 
 CONSTRAINTS = {
     "commitments_evidence": ("evidence_url_http", "url ~* '^https?://'"),
@@ -46,7 +46,7 @@ def constraints_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0005_status_intervals"),
+        ("commitments", "0007_statement_count_unnumbered"),
     ]
 
     operations = [

@@ -1,8 +1,8 @@
-"""`{{ url|http_href }}`: a stored URL as an href only when it is http(s) (see commitments.links)."""
+"""`{{ url|http_href }}`: a stored URL as an href only when it is http(s) (see commitments.http_urls)."""
 
 from django import template
 
-from commitments.links import is_http_url
+from commitments.http_urls import is_http_url
 
 register = template.Library()
 
