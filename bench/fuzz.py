@@ -68,7 +68,7 @@ def server_env(database_url: str, var_dir: str, port: int) -> dict[str, str]:
         "SITE_URL": f"http://127.0.0.1:{port}", "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
         "TRACKER_API_THROTTLE_ANON": "", "TRACKER_API_THROTTLE_USER": "", "CACHE_URL": "locmem://", "EMAIL_URL": "dummy://",
         "TRACKER_SUBSCRIBE_PER_IP_PER_HOUR": "100000000", "TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY": "100000000",
-        "TRACKER_VAR_DIR": var_dir, "LOG_LEVEL": "WARNING",
+        "TRACKER_VAR_DIR": var_dir, "LOG_LEVEL": "ERROR",
     })
     return env
 
@@ -82,10 +82,11 @@ def prepare(env: dict[str, str]) -> str:
 
 
 def serve(env: dict[str, str], port: int, access_log: str, error_log: str) -> subprocess.Popen:
+    output = open(error_log + ".out", "w")  # noqa: SIM115 - the server's own output, open while it runs
     server = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "tracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120",
          "--access-logfile", access_log, "--access-logformat", "%(s)s %(m)s %(U)s", "--error-logfile", error_log],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
     )
     for _ in range(120):
         try:
@@ -109,9 +110,9 @@ def fuzz(port: int, *, examples: int, token: str | None, report: str, seed: int)
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
 
 
-def report_summary(path: str) -> tuple[int, int, Counter]:
-    """(operations, test cases, failures per check) from schemathesis' NDJSON event stream."""
-    operations, cases, failures = set(), 0, Counter()
+def report_summary(path: str) -> tuple[int, int, Counter, Counter]:
+    """(operations, test cases, failing cases per check, failing cases per (check, finding, operation)) from schemathesis' NDJSON events."""
+    operations, cases, failures, findings = set(), 0, Counter(), Counter()
     with open(path) as events:
         for line in events:
             event = json.loads(line)
@@ -125,9 +126,11 @@ def report_summary(path: str) -> tuple[int, int, Counter]:
             cases += len(recorder.get("cases", {}))
             for check_list in (recorder.get("checks") or {}).values():
                 for check in check_list:
-                    if check.get("status") == "FAILURE":
+                    if check.get("status", "").lower() == "failure":
+                        failure = (check.get("failure_info") or {}).get("failure") or {}
                         failures[check["name"]] += 1
-    return len(operations), cases, failures
+                        findings[(check["name"], failure.get("title", ""), failure.get("operation", ""))] += 1
+    return len(operations), cases, failures, findings
 
 
 def access_summary(path: str, since: int) -> tuple[int, int, Counter]:
@@ -164,7 +167,7 @@ def main() -> int:
             since = os.path.getsize(access_log)
             run_started = time.monotonic()
             done = fuzz(port, examples=args.examples, token=auth, report=f"{work}/{who.split()[0]}.ndjson", seed=args.seed)
-            operations, cases, failures = report_summary(f"{work}/{who.split()[0]}.ndjson")
+            operations, cases, failures, findings = report_summary(f"{work}/{who.split()[0]}.ndjson")
             requests, errors, where = access_summary(access_log, since)
             schema = sum(n for check, n in failures.items() if check in SCHEMA_CHECKS)
             total_5xx, total_schema = total_5xx + errors, total_schema + schema
@@ -173,6 +176,8 @@ def main() -> int:
             print(f"   schema violations: {schema}")
             for check, n in sorted(failures.items()):
                 print(f"     {check}: {n} failing case(s)" + ("" if check in SCHEMA_CHECKS else " (not a schema violation)"))
+            for (check, title, operation), n in sorted(findings.items()):
+                print(f"       {n:5} {check}: {title} on {operation}")
             if done.returncode not in (0, 1):
                 print(done.stdout[-3000:], done.stderr[-3000:])
     finally:

@@ -62,6 +62,18 @@ def test_the_orm_refuses_what_the_validator_refuses(url, make_source):
     assert Evidence.objects.count() == 0 and Source.objects.count() == 0
 
 
+def test_the_admin_refuses_a_bad_url_and_stores_a_good_one_normalised(admin_client, commitment):
+    bad = admin_client.post("/admin/commitments/evidence/add/", {"url": "https://a¡b.com/", "title": "T", "stance": "supports"})
+    assert bad.status_code == 200 and "not a valid host name" in bad.content.decode() and Evidence.objects.count() == 0
+    admin_client.post("/admin/commitments/evidence/add/", {"url": "https://ｅｘａｍｐｌｅ.com/r", "title": "T", "stance": "supports"})
+    assert Evidence.objects.get().url == "https://example.com/r"
+    record = admin_client.post(f"/admin/commitments/commitment/{commitment.pk}/record/", {
+        "status": "fulfilled", "effective_on": "2021-06-01", "rationale": "Done.", "new_evidence_url": "https://exa—mple.com/",
+        "new_evidence_title": "Report", "new_evidence_stance": "supports",
+    })
+    assert record.status_code == 200 and "not a valid host name" in record.content.decode() and Evidence.objects.count() == 1
+
+
 def test_check_sources_refuses_a_bad_url_before_saving_it(db):
     for url in ["javascript:alert(3)", "https://a¡b.com/"]:
         with pytest.raises(CommandError, match="not a valid"):
