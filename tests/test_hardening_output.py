@@ -170,3 +170,9 @@ def test_an_unchecked_claim_conforms_to_the_schema(api, claim, settings):
     assert response.status_code == 200, (response.status_code, response.text[:300])
     assert response.json()["claimreview"] is None
     case.validate_response(response)  # every check schemathesis has, response schema conformance included
+
+
+def test_an_api_url_no_route_matches_is_a_json_404(api, db):
+    response = api.get("/api/v1/claims/%C2%84/?format=csv")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json" and response.json() == {"detail": "Not found."}
+    assert api.get("/no-such-page/")["Content-Type"].startswith("text/html")

@@ -17,3 +17,6 @@ urlpatterns = [
     # The split view serves its start-up script as a file: no inline script, so it runs under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"), name="api-docs"),
 ]
+
+# Under /api/, a URL no route matches is a JSON 404 like every other API error.
+handler404 = "commitments.api.errors.not_found"
