@@ -6,7 +6,9 @@ Creates its own database (<name>_fuzz on the same server), migrates it and loads
 adds an Editor (alice) with an API token, and serves the app with gunicorn on a free loopback
 port, DEBUG off, throttles and subscribe caps off, e-mail to a dummy backend. Then runs
 schemathesis (`--checks all`, phases examples, coverage and fuzzing, up to --examples cases
-per operation) twice: anonymous, and as the Editor (so the write paths run the services).
+per operation) twice: anonymous over every operation, and as the Editor over the write
+operations (POST: there the identity changes what runs; reads are the same code for both, and
+`--editor-reads` fuzzes them as the Editor too).
 
 Prints, per run and in total: operations, test cases, requests the server answered (gunicorn's
 access log), 5xx answers, and failures per schemathesis check, split into schema violations
@@ -98,7 +100,7 @@ def serve(env: dict[str, str], port: int, access_log: str, error_log: str) -> su
     raise RuntimeError("the server did not start")
 
 
-def fuzz(port: int, *, examples: int, token: str | None, report: str, seed: int) -> subprocess.CompletedProcess:
+def fuzz(port: int, *, examples: int, token: str | None, report: str, seed: int, writes_only: bool) -> subprocess.CompletedProcess:
     command = [
         str(Path(PY).parent / "schemathesis"), "run", f"http://127.0.0.1:{port}/api/schema/?format=json",
         "--checks", "all", "--phases", "examples,coverage,fuzzing", "-n", str(examples), "--seed", str(seed),
@@ -107,6 +109,8 @@ def fuzz(port: int, *, examples: int, token: str | None, report: str, seed: int)
     ]
     if token:
         command += ["-H", f"Authorization: Token {token}"]
+    if writes_only:
+        command += ["--include-method", "POST"]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
 
 
@@ -152,7 +156,10 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=1000, help="test cases per operation and run (default 1000)")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--keep", action="store_true", help="keep the database and logs afterwards")
+    parser.add_argument("--who", choices=["anonymous", "editor", "both"], default="both")
+    parser.add_argument("--editor-reads", action="store_true", help="fuzz the read operations as the Editor too")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # figures appear as each run ends, also when piped to a file
     admin_url, url, name = database_urls()
     recreate(admin_url, name)
     work = tempfile.mkdtemp(prefix="tracker-fuzz-")
@@ -163,10 +170,14 @@ def main() -> int:
     server = serve(env, port, access_log, error_log)
     total_5xx, total_schema, started = 0, 0, time.monotonic()
     try:
-        for who, auth in (("anonymous", None), ("editor (alice)", token)):
+        runs = [("anonymous", None, False), ("editor (alice)", token, not args.editor_reads)]
+        for who, auth, writes_only in runs:
+            if args.who not in ("both", who.split()[0]):
+                continue
             since = os.path.getsize(access_log)
             run_started = time.monotonic()
-            done = fuzz(port, examples=args.examples, token=auth, report=f"{work}/{who.split()[0]}.ndjson", seed=args.seed)
+            done = fuzz(port, examples=args.examples, token=auth, report=f"{work}/{who.split()[0]}.ndjson", seed=args.seed,
+                        writes_only=writes_only)
             operations, cases, failures, findings = report_summary(f"{work}/{who.split()[0]}.ndjson")
             requests, errors, where = access_summary(access_log, since)
             schema = sum(n for check, n in failures.items() if check in SCHEMA_CHECKS)
