@@ -18,14 +18,16 @@ def test_it_shows_every_seed_statement_with_its_points_in_a_browser(live_server,
 
     dom = render(live_server.url + "/")
 
-    assert "68 commitments in 7 statements" in dom
+    assert "91 commitments in 10 statements" in dom
     assert '<b data-status="in_progress">1</b>' in dom
-    assert '<b data-status="not_yet_rated">67</b>' in dom
+    assert '<b data-status="not_yet_rated">90</b>' in dom
     for slug in ("china-russia-four-areas-2020", "sco-five-point-proposal-2021", "china-central-asia-four-suggestions-2020"):
         assert f'id="{slug}"' in dom
     section = dom[dom.index('id="sco-five-point-proposal-2021"'):]
     assert "In progress" in section[: section.index("</section>")]
     assert "Announced" in dom and "points, " not in dom  # no statement is flagged as incomplete
+    moscow = dom[dom.index('id="sco-cfm-moscow-2020-five-results"'):]
+    assert '<span data-count-kind="inferred">5 (inferred from ordinals)</span>' in moscow[: moscow.index("</section>")]
 
 
 def test_its_query_count_does_not_grow_with_statements(client, make_statement, django_assert_max_num_queries):

@@ -195,3 +195,10 @@ def test_the_admin_form_refuses_a_control_character_too(admin_client, commitment
     })
     assert response.status_code == 200 and StatusUpdate.objects.count() == 0
     assert "control character" in response.content.decode()
+
+
+def test_a_filter_that_matches_nothing_gives_empty_weeks_not_a_server_error(api, commitment):
+    response = api.get("/api/v1/stats/status-over-time/?bound_party=no-such-party&start=2024-01-01&end=2024-01-21")
+    assert response.status_code == 200, response.content
+    weeks = response.json()
+    assert len(weeks) == 3 and all(week["total"] == 0 for week in weeks)

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from django.core.management import call_command
 
 from commitments.models import Commitment, MonitoredUrl, Status, Subscriber
 from commitments.services import status_update_record
-from tests.browser import DevTools
+from tests.cdp import Browser
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,9 +76,46 @@ def test_the_policy_can_be_changed_or_turned_off(client, settings, db):
     assert "Content-Security-Policy" not in response and response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
 
 
+def console_problem(message: dict) -> str:
+    """What a DevTools event reports as wrong with the page: a CSP violation, a console error, an uncaught exception."""
+    params = message.get("params", {})
+    # No icon is served: its 404 is not the page's fault.
+    if message.get("method") == "Log.entryAdded" and params["entry"]["level"] == "error" and not params["entry"].get("url", "").endswith(
+        "/favicon.ico"
+    ):
+        return params["entry"]["text"]
+    if message.get("method") == "Runtime.exceptionThrown":
+        return params["exceptionDetails"].get("text", "exception")
+    if message.get("method") == "Runtime.consoleAPICalled" and params["type"] == "error":
+        return " ".join(str(arg.get("value", "")) for arg in params["args"])
+    return ""
+
+
+class ConsoleBrowser(Browser):
+    """tests.cdp's Browser, keeping every problem the console reports (events are cleared on each navigation)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        super().__init__()
+        self.page("Runtime.enable")
+        self.page("Log.enable")
+
+    def _read(self, deadline: float) -> dict:
+        message = super()._read(deadline)
+        if problem := console_problem(message):
+            self.problems.append(problem)
+        return message
+
+    def wait_until(self, expression: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.js(expression):
+            assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+            time.sleep(0.2)
+
+
 @pytest.fixture
 def chromium():
-    browser = DevTools()
+    browser = ConsoleBrowser()
     yield browser
     browser.close()
 
@@ -89,15 +127,19 @@ def test_swagger_ui_the_admin_and_the_dashboard_work_under_the_policy_in_chromiu
     subscriber = Subscriber.objects.create(email="kz@example.org")
     MonitoredUrl.objects.create(url="https://example.org/a", added_at=point.created_at, next_check_at=point.created_at)
     client.force_login(admin_user)
-    session = {"sessionid": client.cookies["sessionid"].value}
+    chromium.set_cookie(name="sessionid", value=client.cookies["sessionid"].value, url=live_server.url)
 
-    chromium.open(live_server.url + "/api/docs/", settle=6)
-    assert chromium.evaluate("document.querySelectorAll('.opblock').length") > 20  # Swagger UI read the schema and drew it
-    problems = {"/api/docs/": chromium.problems()}
+    chromium.go(live_server.url + "/api/docs/")
+    chromium.wait_until("document.querySelectorAll('.opblock').length > 20")  # Swagger UI read the schema and drew it
+    problems = {"/api/docs/": chromium.problems}
     for path in ["/admin/", "/admin/commitments/commitment/", f"/admin/commitments/commitment/{point.pk}/change/",
-                 "/admin/commitments/monitoredurl/", f"/admin/commitments/subscriber/{subscriber.pk}/preview/?week=2021-W35", "/"]:
-        chromium.events.clear()
-        chromium.open(live_server.url + path, cookies=session)
-        assert chromium.evaluate("document.title") and "Log in" not in chromium.evaluate("document.title"), path
-        problems[path] = chromium.problems()
+                 "/admin/commitments/monitoredurl/", f"/admin/commitments/subscriber/{subscriber.pk}/preview/?week=2021-W35",
+                 "/admin/commitments/statement/intake/", "/subscribe/", "/"]:
+        chromium.problems = []
+        chromium.go(live_server.url + path)
+        time.sleep(0.5)  # late reports (the preview's frame) arrive after the load event
+        chromium.js("1")
+        assert chromium.js("document.title") and "Log in" not in chromium.js("document.title"), path
+        assert chromium.js("document.styleSheets.length") >= 1, path  # its stylesheet loaded
+        problems[path] = chromium.problems
     assert problems == {path: [] for path in problems}, {path: sorted({text[:90] for text in found}) for path, found in problems.items()}

@@ -46,7 +46,7 @@ def constraints_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0007_statement_count_unnumbered"),
+        ("commitments", "0008_subscriber_responsible_parties"),
     ]
 
     operations = [
