@@ -19,4 +19,4 @@ os.environ.setdefault("EMAIL_URL", "memory://")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 # Helper modules that hold fixtures and asserts; registered before any test module imports them.
-pytest.register_assert_rewrite("tests.api_support", "tests.digests_support", "tests.checks_helpers", "tests.digests_week")
+pytest.register_assert_rewrite("tests.api_support", "tests.review_support", "tests.digests_support", "tests.checks_helpers", "tests.digests_week")

@@ -7,14 +7,15 @@ from django.core.management import call_command
 from commitments.models import Commitment, Status
 from commitments.services import status_update_record
 from tests.browser import render
+from tests.review_support import publish
 
 
 def test_it_shows_every_seed_statement_with_its_points_in_a_browser(live_server, admin_user):
     # live_server tests run after a flush of the database, so the groups of the data migration are gone.
     call_command("load_seed", verbosity=0)
     point = Commitment.objects.get(statement__slug="sco-five-point-proposal-2021", parent=None, ordinal=3)
-    status_update_record(commitment=point, status=Status.IN_PROGRESS, effective_on=date(2021, 9, 1),
-                         rationale="Vaccine deliveries under way.", author=admin_user)
+    publish(status_update_record(commitment=point, status=Status.IN_PROGRESS, effective_on=date(2021, 9, 1),
+                                 rationale="Vaccine deliveries under way.", author=admin_user))
 
     dom = render(live_server.url + "/")
 

@@ -74,7 +74,7 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "tracker" / "templates"],  # project-wide overrides (admin/base_site.html) before the apps' own
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -326,3 +326,13 @@ SPECTACULAR_SETTINGS.update({
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "commitments.api.schema.document_error_responses"],
 })
 # --- end REST API -----------------------------------------------------------------
+# --- Editorial review and audit trail (issue 11) ------------------------------------
+# TRACKER_REVIEW_REQUIRED: status updates, verdicts and party assessments are proposed and
+# shown only once a Reviewer (never the proposer) publishes them. Off: a save publishes at
+# once, with no reviewer recorded.
+TRACKER_REVIEW_REQUIRED = envbool("TRACKER_REVIEW_REQUIRED", "True")
+INSTALLED_APPS += ["auditlog"]
+# After AuthenticationMiddleware: every write in a request is logged with its user, address and path kind.
+MIDDLEWARE += ["commitments.audit.AuditMiddleware"]
+AUDITLOG_STORE_JSON_CHANGES = True
+# --- end editorial review ---------------------------------------------------------

@@ -28,8 +28,8 @@ def _status_change_item(update: StatusUpdate) -> dict:
         "link": link,
         "unique_id": f"{settings.SITE_URL}/api/v1/commitments/{commitment.pk}/history/#{update.pk}",
         "description": f"{commitment.title}: {update.get_status_display()} since {update.effective_on.isoformat()}. {update.rationale}".strip(),
-        "pubdate": update.recorded_at,
-        "updateddate": update.recorded_at,
+        "pubdate": update.published_at,
+        "updateddate": update.published_at,
         "categories": [update.status],
     }
 
@@ -45,7 +45,7 @@ class StatusChangeFeed(generics.GenericAPIView):
 
     @extend_schema(
         filters=True, responses={(200, "application/atom+xml"): OpenApiResponse(OpenApiTypes.STR, description="An Atom 1.0 feed.")},
-        description=f"The {FEED_LENGTH} newest status changes, newest first.",
+        description=f"The {FEED_LENGTH} most recently published status changes, newest first.",
     )
     def get(self, request):
         updates = self.filter_queryset(selectors.status_changes())[:FEED_LENGTH]
@@ -53,7 +53,7 @@ class StatusChangeFeed(generics.GenericAPIView):
             "title": "Commitments: status changes",
             "link": f"{settings.SITE_URL}/api/v1/commitments/",
             "feed_url": request.build_absolute_uri(),
-            "description": "Every recorded change of a commitment's status.",
+            "description": "Every published change of a commitment's status.",
             "items": [_status_change_item(update) for update in updates],
         })
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib import admin
 from django.utils import timezone
 
-from commitments.admin import BadgeMedia, ReadOnlyAdmin, badge
+from commitments.admin_base import ReadOnlyAdmin, badge
 from commitments.http_urls import link_html
 from commitments.models.checks import Health, MonitoredUrl, QuoteMatch, UrlCheck, UrlSnapshot
 
@@ -52,7 +52,7 @@ class RecentChecksInline(admin.TabularInline):
 
 
 @admin.register(MonitoredUrl)
-class MonitoredUrlAdmin(BadgeMedia, ReadOnlyAdmin):
+class MonitoredUrlAdmin(ReadOnlyAdmin):
     list_display = ["link", "health_badge", "last_outcome", "last_status", "quote_badge", "content_changed_at", "last_checked_at", "next_check_at"]
     list_filter = [ProblemFilter, "health", "quote_match", "linked", "last_outcome"]
     search_fields = ["url", "final_url", "moved_to"]
