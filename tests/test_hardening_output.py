@@ -13,7 +13,9 @@ from django.utils.safestring import SafeData
 from commitments import services
 from commitments.digests.delivery import digest_render
 from commitments.models import Evidence, MonitoredUrl, Source
+from tests.api_support import record_status
 from tests.digests_week import DURING
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support", "tests.digests_support"]
 
@@ -27,7 +29,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def test_a_rationale_with_markup_shows_as_text_in_the_digest_preview(week, alice, admin_client, make_subscriber):
     subscriber = make_subscriber("kz@example.org")
     with time_machine.travel(DURING, tick=False):
-        services.status_update_record(commitment=week.c_ru, status="in_progress", effective_on=DURING.date(), rationale=XSS, author=alice)
+        publish(services.status_update_record(commitment=week.c_ru, status="in_progress", effective_on=DURING.date(), rationale=XSS, author=alice))
     page = admin_client.get(f"/admin/commitments/subscriber/{subscriber.pk}/preview/?week=2024-W10").content.decode()
     assert XSS not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -60,7 +62,7 @@ def test_a_csv_cell_that_a_spreadsheet_would_run_is_neutralised(title, api, clai
 def test_ordinary_csv_cells_and_numbers_are_left_alone(api, commitment, alice, make_party):
     party = make_party(slug="kz")
     commitment.parties.add(party)
-    services.assessment_record(commitment=commitment, party=party, score=-1, assessed_on=date(2022, 1, 1), rationale="No.", author=alice)
+    publish(services.assessment_record(commitment=commitment, party=party, score=-1, assessed_on=date(2022, 1, 1), rationale="No.", author=alice))
     rows = list(csv.DictReader(io.StringIO(api.get("/api/v1/assessments/?format=csv").content.decode())))
     assert rows[0]["score"] == "-1" and rows[0]["rationale"] == "No." and rows[0]["party"] == "kz"
 
@@ -75,18 +77,19 @@ def _feed(api) -> ElementTree.Element:
 
 
 def test_a_stored_control_character_does_not_break_the_feed(api, commitment, alice):
-    services.status_update_record(commitment=commitment, status="in_progress", effective_on=date(2021, 6, 1), rationale="ok", author=alice)
+    record_status(commitment, alice, "in_progress", date(2021, 6, 1), rationale="ok")
     with connection.cursor() as cursor:  # a row written before the input rule (the history trigger forbids UPDATE, so insert)
         cursor.execute(
-            "INSERT INTO commitments_statusupdate (commitment_id, status, effective_on, rationale, author_id, recorded_at) "
-            "VALUES (%s, 'stalled', '2021-07-01', %s, %s, now())", [commitment.pk, "a\u000bb", alice.pk],
+            "INSERT INTO commitments_statusupdate (commitment_id, status, effective_on, rationale, author_id, recorded_at, review_state, "
+            "review_comment, published_at) VALUES (%s, 'stalled', '2021-07-01', %s, %s, now(), 'published', '', now())",
+            [commitment.pk, "a\u000bb", alice.pk],
         )
     summaries = [entry.find(f"{ATOM}summary").text for entry in _feed(api).iter(f"{ATOM}entry")]
     assert any(summary.endswith("ab") for summary in summaries)
 
 
 def test_the_feed_summary_is_text_so_readers_do_not_render_markup(api, commitment, alice):
-    services.status_update_record(commitment=commitment, status="in_progress", effective_on=date(2021, 6, 1), rationale=XSS, author=alice)
+    record_status(commitment, alice, "in_progress", date(2021, 6, 1), rationale=XSS)
     [summary] = [entry.find(f"{ATOM}summary") for entry in _feed(api).iter(f"{ATOM}entry")]
     assert summary.get("type", "text") == "text" and summary.text.endswith(XSS)
 
