@@ -135,6 +135,7 @@ def test_swagger_ui_the_admin_and_the_dashboard_work_under_the_policy_in_chromiu
     chromium.wait_until("document.querySelectorAll('.opblock').length > 20")  # Swagger UI read the schema and drew it
     problems = {"/api/docs/": chromium.problems}
     for path in ["/admin/", "/admin/commitments/commitment/", f"/admin/commitments/commitment/{point.pk}/change/",
+                 "/admin/commitments/monitoredurl/", f"/admin/commitments/subscriber/{subscriber.pk}/preview/?week=2021-W35",
                  "/admin/commitments/statement/intake/", reverse("review-queue"), "/subscribe/", "/"]:
         chromium.problems = []
         chromium.go(live_server.url + path)
