@@ -119,7 +119,10 @@ def report_summary(path: str) -> tuple[int, int, Counter, Counter]:
     operations, cases, failures, findings = set(), 0, Counter(), Counter()
     with open(path) as events:
         for line in events:
-            event = json.loads(line)
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:  # a line still being written (a run summarised while it goes on)
+                continue
             finished = event.get("ScenarioFinished")
             if not finished:
                 continue

@@ -202,3 +202,9 @@ def test_a_filter_that_matches_nothing_gives_empty_weeks_not_a_server_error(api,
     assert response.status_code == 200, response.content
     weeks = response.json()
     assert len(weeks) == 3 and all(week["total"] == 0 for week in weeks)
+
+
+@pytest.mark.parametrize("query", ["end=0001-01-01", "end=9999-12-31", "start=0001-01-01&end=0001-01-07"])
+def test_a_date_at_the_calendars_edge_is_a_400_not_an_overflow(query, api, db):
+    response = api.get(f"/api/v1/stats/status-over-time/?{query}")
+    assert response.status_code == 400 and "between" in str(response.json())

@@ -28,6 +28,8 @@ ERROR_RESPONSES = {
     "404": "No such object, page or format.",
     "429": "Too many requests: throttled.",
 }
+# Answered by the HTTP server (gunicorn) before the app, as HTML: a request line over its limit.
+URI_TOO_LONG = {"description": "The URL is longer than the server accepts.", "content": {"text/html": {"schema": {"type": "string"}}}}
 ERROR_SCHEMA = {"type": "object", "additionalProperties": {}, "description": "`{\"detail\": \"...\"}` or `{\"<field>\": [\"<message>\", ...]}`"}
 
 
@@ -48,4 +50,5 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
                 responses.setdefault(code, {"description": description, "content": _error_content(success)})
             if method == "get":
                 responses.setdefault("304", {"description": "Not modified since the ETag / Last-Modified given."})
+                responses.setdefault("414", URI_TOO_LONG)
     return result
