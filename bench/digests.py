@@ -1,16 +1,19 @@
-"""Benchmark: build and deliver 10,000 weekly digests to a local SMTP sink.
+"""Benchmark: build and deliver 10,000 and 100,000 weekly digests to a local SMTP sink.
 
-    /work/main/.venv/bin/python bench/digests.py [--subscribers 10000] [--changes 500]
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/digests.py \
+        [--subscribers 10000,100000] [--changes 500] [--workers 2]
 
-Creates its own PostgreSQL database (tracker_bench_digests, dropped and re-created each
-run; BENCH_DATABASE_URL overrides it), fills one ISO week with status changes, evidence,
-claims, verdicts and scores, subscribes 10,000 confirmed addresses with mixed filters, starts
-a counting SMTP sink in its own process (--sink, see tests/smtp_server.py) and runs the real batch code path
-(`digests_send_batch`, one call per batch, as each Celery batch task would) without Celery,
-twice: in this one process, then (after forgetting every delivery) in a pool of worker
-processes, one per core, as that many Celery workers would take the batch tasks, each
-with its own database connection and its own cold caches.
-Prints the total time, e-mails per second, queries per batch and peak memory of each run.
+For each number of subscribers: creates its own PostgreSQL database (<DATABASE_URL's name>_digests,
+dropped and re-created; BENCH_DATABASE_URL overrides it), fills one ISO week with status
+changes, evidence, claims, verdicts and scores, subscribes that many confirmed addresses with
+mixed filters, starts a counting SMTP sink in its own process (--sink, see tests/smtp_server.py)
+and runs the real batch code path (`digests_send_batch`, one call per batch of
+TRACKER_DIGEST_BATCH_SIZE, as each Celery batch task would) in a pool of worker processes (two,
+as the compose stack's worker runs), each with its own database connection and cold caches,
+journalling to the Redis cache of REDIS_URL as production does (without it, the in-process cache).
+Prints the total time, e-mails per second, queries per batch and each worker's peak memory,
+then how the time and memory scale from the first size to the last.
+Target (issue 13): 10,000 in under 15 s on two worker processes, 100,000 about 10x that, memory flat.
 """
 
 import argparse
@@ -26,8 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "tracker_bench_digests"
-DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+_BASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").split("?")[0]
+DB_URL = os.environ.get("BENCH_DATABASE_URL", f"{_BASE_URL}_digests")
 BEFORE = datetime(2024, 2, 20, 10, 0, tzinfo=UTC)
 DURING = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
 PERIOD_KEY = "2024-W10"
@@ -195,8 +198,8 @@ def seed(*, subscribers: int, changes: int, rng: random.Random) -> None:
         getattr(Subscriber, name).through.objects.bulk_create(rows)
 
 
-def send_batch(ids: list[int]) -> tuple[object, int, float]:
-    """One batch task: the result, the queries it ran and this process's peak memory (MB) so far."""
+def send_batch(ids: list[int]) -> tuple[object, int, float, int, float]:
+    """One batch task: the result, the queries it ran, this process's peak memory (MB), its pid and CPU seconds so far."""
     from django.db import connection
     from django.utils import timezone
 
@@ -211,10 +214,11 @@ def send_batch(ids: list[int]) -> tuple[object, int, float]:
 
     with connection.execute_wrapper(counter):
         result = digests_send_batch(period=period_parse(PERIOD_KEY), subscriber_ids=ids, now=timezone.now())
-    return result, count[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return result, count[0], usage.ru_maxrss / 1024, os.getpid(), usage.ru_utime + usage.ru_stime
 
 
-def run(*, workers: int) -> tuple[float, list[int], int, object, float]:
+def run(*, workers: int) -> tuple[float, list[int], int, object, float, float]:
     from django.conf import settings
     from django.db import connections
 
@@ -222,6 +226,7 @@ def run(*, workers: int) -> tuple[float, list[int], int, object, float]:
 
     week_changes_forget()  # no run starts warm
     chunks = list(chunked(subscribers_active(), settings.TRACKER_DIGEST_BATCH_SIZE))
+    cpu_before = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     started = time.perf_counter()
     if workers == 1:
         batches = [send_batch(ids) for ids in chunks]
@@ -231,18 +236,25 @@ def run(*, workers: int) -> tuple[float, list[int], int, object, float]:
             batches = pool.map(send_batch, chunks, chunksize=1)
     elapsed = time.perf_counter() - started
     result = BatchResult()
-    for batch, _, _ in batches:
+    cpu: dict[int, float] = {}
+    for batch, _, _, pid, seconds in batches:
         result.merge(batch)
-    return elapsed, [queries for _, queries, _ in batches], sum(map(len, chunks)), result, max(peak for _, _, peak in batches)
+        cpu[pid] = max(seconds, cpu.get(pid, 0.0))
+    if workers == 1:
+        cpu = {0: sum(b[4] for b in batches[-1:]) - cpu_before}
+    return elapsed, [b[1] for b in batches], sum(map(len, chunks)), result, max(b[2] for b in batches), sum(cpu.values())
 
 
-def measure(*, workers: int, port: int, sink_kind: str) -> None:
+def measure(*, workers: int, port: int, sink_kind: str) -> tuple[float, float]:
+    from commitments.digests import delivery
     from commitments.models import DigestDelivery
+
+    record_every = getattr(delivery, "RECORD_EVERY", 1)  # 1: code from before bulk recording, for before/after runs
 
     DigestDelivery.objects.all().delete()
     sink = start_sink(port, fast=sink_kind == "fast")
     try:
-        elapsed, queries, total, result, peak_mb = run(workers=workers)
+        elapsed, queries, total, result, peak_mb, cpu = run(workers=workers)
     finally:
         received = stop_sink(sink)
     rows = DigestDelivery.objects.filter(status="sent").count()
@@ -250,21 +262,23 @@ def measure(*, workers: int, port: int, sink_kind: str) -> None:
     print(f"\n== {total} digests, batches {how}, to the {sink_kind} SMTP sink (its own process)")
     print(f"subscribers: {total}; sent {len(result.sent)}, empty {len(result.empty)}, retry {len(result.retry)}, failed {len(result.failed)}")
     print(f"SMTP sink received: {received}; delivery rows marked sent: {rows}")
-    print(f"total time to build and deliver: {elapsed:.1f} s ({len(result.sent) / elapsed:.0f} e-mails/s)")
+    print(f"total time to build and deliver: {elapsed:.1f} s ({len(result.sent) / elapsed:.0f} e-mails/s); "
+          f"worker CPU {cpu:.1f} s ({cpu / max(total, 1) * 1000:.2f} ms a digest); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
         f"batches: {len(queries)} of {total // max(len(queries), 1)}; queries per batch: min {min(queries)}, max {max(queries)} "
-        f"(the week's ~25 reads in a process's first batch, 7 fixed reads, one UPDATE per e-mail sent)"
+        f"(the week's ~25 reads in a process's first batch, 8 fixed reads, one UPDATE per {record_every} e-mails sent)"
     )
     print(f"peak memory (max RSS of a {'process' if workers == 1 else 'worker'}): {peak_mb:.0f} MB")
     if received != len(result.sent) or rows != len(result.sent) or len(result.sent) != total:
         sys.exit("MISMATCH between subscribers, e-mails sent, received and recorded")
+    return elapsed, peak_mb
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--subscribers", default="10000,100000", help="comma-separated numbers of subscribers, each run on a fresh database")
     parser.add_argument("--changes", type=int, default=500)
-    parser.add_argument("--workers", default=f"1,{os.cpu_count()}", help="comma-separated worker counts to run, 1 meaning this process")
+    parser.add_argument("--workers", default="2", help="comma-separated worker counts to run, 1 meaning this process")
     parser.add_argument("--sink", choices=["fast", "aiosmtpd"], default="fast",
                         help="fast: a counting SMTP server that reads each message in one go; aiosmtpd: parses line by line (~3 ms CPU a digest)")
     args = parser.parse_args()
@@ -281,6 +295,7 @@ def main() -> None:
             "ALLOWED_HOSTS": "localhost",
             "SITE_URL": "https://tracker.example.org",
             "LOG_LEVEL": "WARNING",
+            "CACHE_KEY_PREFIX": "bench-digests",
         }
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
@@ -288,14 +303,29 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
     from django.core.management import call_command
+    from django.db import connections
 
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    seed(subscribers=args.subscribers, changes=args.changes, rng=random.Random(42))
-    print(f"seeded {args.subscribers} subscribers, {args.changes} status changes in {time.perf_counter() - t0:.1f} s")
+    print(f"journal cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; batch size {settings.TRACKER_DIGEST_BATCH_SIZE}")
+    figures = {}
+    for size in (int(n) for n in args.subscribers.split(",")):
+        connections.close_all()
+        recreate_database()
+        cache.clear()
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        seed(subscribers=size, changes=args.changes, rng=random.Random(42))
+        print(f"\nseeded {size} subscribers, {args.changes} status changes in {time.perf_counter() - t0:.1f} s")
+        for workers in dict.fromkeys(int(n) for n in args.workers.split(",")):
+            figures[size, workers] = measure(workers=workers, port=port, sink_kind=args.sink)
+    sizes = sorted({size for size, _ in figures})
     for workers in dict.fromkeys(int(n) for n in args.workers.split(",")):
-        measure(workers=workers, port=port, sink_kind=args.sink)
+        (t_small, m_small), (t_big, m_big) = figures[sizes[0], workers], figures[sizes[-1], workers]
+        if len(sizes) > 1:
+            print(f"\nscaling with {workers} worker(s): {sizes[-1] // sizes[0]}x the subscribers took {t_big / t_small:.1f}x the time "
+                  f"({t_small / sizes[0] * 1000:.2f} vs {t_big / sizes[-1] * 1000:.2f} ms a digest); peak memory {m_small:.0f} -> {m_big:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -258,6 +258,8 @@ class HistoryFormAdmin(AuditedAdmin):
         if obj is not None:
             if self.can_record(request):
                 extra_context.setdefault("record_form", self.record_form_class(initial=self.record_initial(obj), admin_site=self.admin_site))
+                # Recording a status or verdict is how an editor changes it: the page says so, not "View".
+                extra_context.setdefault("title", f"Change {self.opts.verbose_name}")
             extra_context.update(
                 record_title=self.record_title,
                 record_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_record", args=[obj.pk]),
@@ -429,6 +431,8 @@ class PartyAssessmentAdmin(AppendOnlyAdmin):
             # The form's clean() runs the same checks, so this means a race: refuse loudly.
             raise PermissionDenied(str(error)) from error
         obj.pk = saved.pk
+        if not saved.is_published:
+            messages.info(request, "Proposed: the score is published once a Reviewer approves it (Review queue).")
 
     def save_related(self, request, form, formsets, change):
         """The service attached the evidence already."""

@@ -1,6 +1,6 @@
 """The three roles, as groups: Viewers read, Editors propose, Reviewers also publish.
 
-Migration 0009 created them; `roles_ensure` puts them back as defined here (create_editor
+Migrations 0009 and 0011 created them; `roles_ensure` puts them back as defined here (create_editor
 calls it, so a database flushed by tests or restored without them still works).
 """
 
@@ -8,9 +8,15 @@ from django.contrib.auth.models import Group, Permission
 
 CATALOGUE = ("party", "theme", "source", "statement", "commitment", "claim", "evidence")
 HISTORY = ("statusupdate", "verdictupdate", "partyassessment")
-EDITOR = {**{model: ("add", "change", "view") for model in CATALOGUE}, **{model: ("add", "view") for model in HISTORY}}
+RELATIONS = ("rendering", "commitmentlink", "statementlink")  # added through the services (issue 12)
+# Editors record history, evidence and relations; the catalogue itself (titles, quotes) is edited by
+# superusers and by the intake's permission holders.
+EDITOR = {
+    **{model: ("view",) for model in CATALOGUE}, "evidence": ("add", "change", "view"), "membership": ("view",),
+    **{model: ("add", "view", "delete") for model in RELATIONS}, **{model: ("add", "view") for model in HISTORY},
+}
 REVIEWER = {model: (*actions, "review") if model in HISTORY else actions for model, actions in EDITOR.items()}
-VIEWER = {model: ("view",) for model in (*CATALOGUE, *HISTORY)}
+VIEWER = {model: ("view",) for model in (*CATALOGUE, *HISTORY, *RELATIONS, "membership")}
 ROLES = {"viewer": ("Viewers", VIEWER), "editor": ("Editors", EDITOR), "reviewer": ("Reviewers", REVIEWER)}
 
 

@@ -101,7 +101,7 @@ def commitments_count_evidence(*, commitments: list[Commitment]) -> list[Commitm
 # paginated queryset; everything a row shows is fetched here per id (ARRAY subqueries, a
 # LATERAL join for the newest evidence), so no model instances are built on the hot path.
 # The parent's ordinal is a subquery, not a join: a join let the planner hash all commitments.
-_COMMITMENT_ROWS_SQL = """
+_COMMITMENT_ROWS_SQL = """{page}
 SELECT c.id, c.ordinal, c.title, c.quote, c.statement_id, s.slug, s.title, c.source_id, c.parent_id,
        (SELECT p.ordinal FROM commitments_commitment p WHERE p.id = c.parent_id),
        c.status, c.status_since, c.target_date, c.created_at, c.updated_at,
@@ -111,7 +111,18 @@ SELECT c.id, c.ordinal, c.title, c.quote, c.statement_id, s.slug, s.title, c.sou
        ARRAY(SELECT t.slug FROM commitments_commitment_themes ct JOIN commitments_theme t ON t.id = ct.theme_id
              WHERE ct.commitment_id = c.id ORDER BY t.name, t.id),
        (SELECT count(*) FROM commitments_evidence_commitments ec WHERE ec.commitment_id = c.id),
-       le.id, le.url, le.title, le.publisher, le.published_on, le.stance
+       le.id, le.url, le.title, le.publisher, le.published_on, le.stance,
+       (SELECT json_agg(json_build_array(r.id, r.source_id, rs.title, r.text, r.start, r."end", r.language, r.is_translation,
+                                         r.translator, r.is_primary)
+                        ORDER BY r.is_primary DESC, rs.published_on, r.source_id, r.start, r.id)
+        FROM commitments_rendering r JOIN commitments_source rs ON rs.id = r.source_id WHERE r.commitment_id = c.id),
+       (SELECT json_agg(json_build_array(l.kind, l.from_commitment_id = c.id, o.id, o.ordinal, (SELECT op.ordinal FROM commitments_commitment op
+                                         WHERE op.id = o.parent_id), o.title, os.id, os.slug, os.title, l.rationale, l.source_id)
+                        ORDER BY l.from_commitment_id, l.kind, l.to_commitment_id)
+        FROM commitments_commitmentlink l
+        JOIN commitments_commitment o ON o.id = CASE WHEN l.from_commitment_id = c.id THEN l.to_commitment_id ELSE l.from_commitment_id END
+        JOIN commitments_statement os ON os.id = o.statement_id
+        WHERE l.from_commitment_id = c.id OR l.to_commitment_id = c.id)
 FROM commitments_commitment c
 JOIN commitments_statement s ON s.id = c.statement_id
 LEFT JOIN LATERAL (
@@ -119,7 +130,7 @@ LEFT JOIN LATERAL (
     FROM commitments_evidence_commitments ec JOIN commitments_evidence e ON e.id = ec.evidence_id
     WHERE ec.commitment_id = c.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1
 ) le ON true
-WHERE c.id = ANY(%s)
+{where}
 """
 _ROW_KEYS = (
     "id", "ordinal", "title", "quote", "statement_id", "statement_slug", "statement_title", "source", "parent", "parent_ordinal",
@@ -132,8 +143,9 @@ PORTABLE_CHUNK = 500  # ids per query on the portable path (SQLite limits query 
 def commitment_rows(*, ids: list[int], portable: bool | None = None) -> list[dict]:
     """The list's rows for these commitment ids, in the same order, as plain dicts.
 
-    One query on PostgreSQL; elsewhere (SQLite for `make run`), or with `portable=True`, the
-    ORM prefetches of commitment_list(). Both give the same dicts (a test compares them).
+    One query on PostgreSQL (renderings and links included); elsewhere (SQLite for `make run`),
+    or with `portable=True`, the ORM prefetches of commitment_list() and two queries for the
+    renderings and links. Both give the same dicts (a test compares them).
     """
     if portable is None:
         portable = connection.vendor != "postgresql"
@@ -142,11 +154,11 @@ def commitment_rows(*, ids: list[int], portable: bool | None = None) -> list[dic
         for start in range(0, len(ids), PORTABLE_CHUNK):
             chunk = list(commitment_list().filter(pk__in=ids[start:start + PORTABLE_CHUNK]))
             found.update((c.pk, _commitment_row(c)) for c in commitments_count_evidence(commitments=chunk))
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_COMMITMENT_ROWS_SQL, [list(ids)])
-            found = {r[0]: _row_from_sql(r) for r in cursor.fetchall()}
-    return commitment_rows_complete(rows=[found[pk] for pk in ids if pk in found])
+        return commitment_rows_complete(rows=[found[pk] for pk in ids if pk in found])
+    with connection.cursor() as cursor:
+        cursor.execute(_COMMITMENT_ROWS_SQL.format(page="", where="WHERE c.id = ANY(%s)"), [list(ids)])
+        found = {r[0]: _row_from_sql(r) for r in cursor.fetchall()}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def commitment_rows_complete(*, rows: list[dict]) -> list[dict]:
@@ -185,18 +197,50 @@ def commitment_links_by_id(*, ids: list[int]) -> dict[int, list[dict]]:
 
 
 def _link_dict(link: CommitmentLink, other: Commitment, *, outgoing: bool) -> dict:
+    parent_ordinal = other.parent.ordinal if other.parent_id is not None else None
+    statement = other.statement
+    return _link_values(link.kind, outgoing, other.pk, other.ordinal, parent_ordinal, other.title, statement.pk, statement.slug,
+                        statement.title, link.rationale, link.source_id)
+
+
+def _link_values(kind: str, outgoing: bool, pk: int, ordinal: int, parent_ordinal: int | None, title: str, statement_id: int,
+                 statement_slug: str, statement_title: str, rationale: str, source_id: int | None) -> dict:
+    """One link as the list shows it, from the commitment at this end ("reaffirms" out, "reaffirmed by" in)."""
     return {
-        "kind": link.kind, "direction": "out" if outgoing else "in",
-        "label": LinkKind(link.kind).label if outgoing else LINK_INVERSE_LABELS[LinkKind(link.kind)],
-        "commitment": other.pk, "number": other.number, "title": other.title,
-        "statement": {"id": other.statement_id, "slug": other.statement.slug, "title": other.statement.title},
-        "rationale": link.rationale, "source": link.source_id,
+        "kind": kind, "direction": "out" if outgoing else "in",
+        "label": LinkKind(kind).label if outgoing else LINK_INVERSE_LABELS[LinkKind(kind)],
+        "commitment": pk, "number": point_number(ordinal=ordinal, parent_ordinal=parent_ordinal), "title": title,
+        "statement": {"id": statement_id, "slug": statement_slug, "title": statement_title},
+        "rationale": rationale, "source": source_id,
     }
+
+
+def commitment_rows_page(*, page: QuerySet[Commitment]) -> list[dict]:
+    """commitment_rows() for a sliced, ordered queryset of commitments (a page), in its order.
+
+    On PostgreSQL the page's keys are a materialised CTE of the same statement: one round
+    trip for the page and its rows (the CTE keeps the planner from hashing the whole table).
+    """
+    if connection.vendor != "postgresql":
+        return commitment_rows(ids=list(page.values_list("id", flat=True)))
+    try:
+        keys_sql, keys_params = page.prefetch_related(None).values("id").query.sql_with_params()
+    except EmptyResultSet:  # an empty slice (no rows at all) or a filter that can match nothing
+        return []
+    # The ORM's own compiled SQL, its values still parameters. row_number() OVER () numbers
+    # the rows as the ordered, sliced subquery yields them: the page's order.
+    cte = f"WITH page AS MATERIALIZED (SELECT k.id, row_number() OVER () AS position FROM ({keys_sql}) k)"  # noqa: S608
+    sql = _COMMITMENT_ROWS_SQL.format(page=cte, where="JOIN page ON page.id = c.id ORDER BY page.position")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, keys_params)
+        return [_row_from_sql(r) for r in cursor.fetchall()]
 
 
 def _row_from_sql(r: tuple) -> dict:
     row = dict(zip(_ROW_KEYS, r, strict=False))
-    row["latest_evidence"] = dict(zip(_EVIDENCE_KEYS, r[19:], strict=True)) if r[19] is not None else None
+    row["latest_evidence"] = dict(zip(_EVIDENCE_KEYS, r[19:25], strict=True)) if r[19] is not None else None
+    row["renderings"] = [dict(zip(_RENDERING_KEYS, values, strict=True)) for values in r[25] or ()]
+    row["links"] = [_link_values(*values) for values in r[26] or ()]
     return row
 
 
@@ -296,8 +340,14 @@ def verdict_history(*, claim_id: int) -> QuerySet[VerdictUpdate]:
 
 
 def status_changes() -> QuerySet[StatusUpdate]:
-    """Published status changes, the most recently published first, for the Atom feed."""
-    return published_updates().select_related("commitment__statement", "commitment__parent").order_by("-published_at", "-id")
+    """Every published status change with what a list shows, in the order published (oldest first)."""
+    return (
+        published_updates()
+        .select_related("commitment__statement", "commitment__parent")
+        .defer("commitment__quote", "commitment__statement__announcement")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+        .order_by("published_at", "id")
+    )
 
 
 @dataclass(frozen=True)
@@ -347,51 +397,88 @@ def cached_aggregate(*, name: str, key: str, version: str, compute):
 # --- Counts by status ------------------------------------------------------------------
 
 
-def _status_counts(rows) -> dict:
-    """{key: {status: n}} from (key, status, n) rows, every status present."""
-    table: dict = defaultdict(lambda: dict.fromkeys(Status.values, 0))
-    for key, status, n in rows:
-        table[key][status] = n
-    return table
+# Every count in one statement: the chosen commitments once, then grouped by statement, by
+# party and by theme with their labels; the overall counts are the statements' sum (every
+# commitment has one statement). Ordered as the lists are: statements by announcement, parties
+# and themes by name.
+_STATS_SQL = """
+WITH chosen AS ({commitments})
+SELECT 0 AS kind, g.key, s.slug, s.title, g.status, g.n, s.announced_on AS day, '' AS label
+FROM (SELECT statement_id AS key, status, COUNT(*) AS n FROM chosen GROUP BY 1, 2) g JOIN commitments_statement s ON s.id = g.key
+UNION ALL
+SELECT 1, g.key, p.slug, p.name, g.status, g.n, NULL, p.name
+FROM (SELECT cp.{party_column} AS key, c.status, COUNT(*) AS n FROM chosen c JOIN {parties_table} cp ON cp.{commitment_column} = c.id
+      GROUP BY 1, 2) g JOIN commitments_party p ON p.id = g.key
+UNION ALL
+SELECT 2, g.key, t.slug, t.name, g.status, g.n, NULL, t.name
+FROM (SELECT ct.{theme_column} AS key, c.status, COUNT(*) AS n FROM chosen c JOIN {themes_table} ct ON ct.{commitment_column} = c.id
+      GROUP BY 1, 2) g JOIN commitments_theme t ON t.id = g.key
+ORDER BY 1, 7, 8, 2
+"""
+_STATS_GROUPS = ("by_statement", "by_responsible_party", "by_theme")
 
 
-def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
-    """Counts of commitments in each status: overall, per statement, per bound and per responsible party, per theme."""
-    ids = commitments.order_by().values("pk")
-    base = Commitment.objects.filter(pk__in=ids).order_by()
-    overall = dict.fromkeys(Status.values, 0)
-    overall.update(base.values_list("status").annotate(n=Count("pk")))
-    per_statement = _status_counts(base.values_list("statement_id", "status").annotate(n=Count("pk")))
-    through_parties = Commitment.parties.through.objects.filter(commitment_id__in=ids).order_by()
-    per_responsible = _status_counts(through_parties.values_list("party_id", "commitment__status").annotate(n=Count("pk")))
-    per_bound = _bound_party_counts(per_statement)
-    through_themes = Commitment.themes.through.objects.filter(commitment_id__in=ids).order_by()
-    per_theme = _status_counts(through_themes.values_list("theme_id", "commitment__status").annotate(n=Count("pk")))
+def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
+    """The queryset's SQL and parameters, or None when it can match nothing (Django then refuses to compile it)."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+def _through_tables() -> dict[str, str]:
+    """The responsible-party and theme link tables as the models name them (so a renamed relation follows)."""
+    parties, themes = Commitment.parties.field, Commitment.themes.field
     return {
-        "total": sum(overall.values()),
-        "by_status": overall,
-        "by_statement": _labelled(Statement.objects.filter(pk__in=per_statement).order_by("announced_on", "id"), per_statement),
-        "by_bound_party": (by_bound := _labelled(Party.objects.filter(pk__in=per_bound), per_bound)),
-        "by_party": by_bound,  # the old name, kept for existing clients: it means bound party, as the `party` filter does
-        "by_responsible_party": _labelled(Party.objects.filter(pk__in=per_responsible), per_responsible),
-        "by_theme": _labelled(Theme.objects.filter(pk__in=per_theme), per_theme),
+        "parties_table": parties.m2m_db_table(), "party_column": parties.m2m_reverse_name(),
+        "themes_table": themes.m2m_db_table(), "theme_column": themes.m2m_reverse_name(), "commitment_column": parties.m2m_column_name(),
     }
 
 
-def _bound_party_counts(per_statement: dict) -> dict:
-    """{party: {status: n}} summed over the statements binding each party (commitments.parties owns who that is)."""
+def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
+    """Counts of commitments in each status: overall, per statement, per bound and per responsible party, per theme.
+
+    One statement for the counts with their labels; bound parties are summed from the
+    statements' counts (commitments.parties owns who a statement binds), 2 queries, and
+    labelled with one more.
+    """
+    rows = []
+    if (chosen := _compiled(commitments.order_by().values("id", "statement_id", "status"))) is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_STATS_SQL.format(commitments=chosen[0], **_through_tables()), chosen[1])
+            rows = cursor.fetchall()
+    groups: dict[str, dict[int, dict]] = {name: {} for name in _STATS_GROUPS}
+    for kind, pk, slug, name, status, n, _day, _label in rows:
+        group = groups[_STATS_GROUPS[kind]].setdefault(pk, {"id": pk, "slug": slug, "name": name, "total": 0,
+                                                            "by_status": dict.fromkeys(Status.values, 0)})
+        group["by_status"][status] = n
+        group["total"] += n
+    overall = dict.fromkeys(Status.values, 0)
+    for statement in groups["by_statement"].values():
+        for status, n in statement["by_status"].items():
+            overall[status] += n
+    by_bound = _bound_party_groups(groups["by_statement"])
+    return {
+        "total": sum(overall.values()),
+        "by_status": overall,
+        "by_statement": list(groups["by_statement"].values()),
+        "by_bound_party": by_bound,
+        "by_party": by_bound,  # the old name, kept for existing clients: it means bound party, as the `party` filter does
+        "by_responsible_party": list(groups["by_responsible_party"].values()),
+        "by_theme": list(groups["by_theme"].values()),
+    }
+
+
+def _bound_party_groups(statements: dict[int, dict]) -> list[dict]:
+    """Per party: the counts of the statements binding it (members included), in party name order."""
     table: dict = defaultdict(lambda: dict.fromkeys(Status.values, 0))
     for statement_id, party_ids in bound_parties_by_statement().items():
-        for party_id in party_ids if statement_id in per_statement else ():
-            for status, n in per_statement[statement_id].items():
+        for party_id in party_ids if statement_id in statements else ():
+            for status, n in statements[statement_id]["by_status"].items():
                 table[party_id][status] += n
-    return table
-
-
-def _labelled(objects: QuerySet, table: dict) -> list[dict]:
     return [
-        {"id": obj.pk, "slug": obj.slug, "name": str(obj), "total": sum(table[obj.pk].values()), "by_status": table[obj.pk]}
-        for obj in objects.only("pk", "slug", "title" if objects.model is Statement else "name")
+        {"id": party.pk, "slug": party.slug, "name": party.name, "total": sum(table[party.pk].values()), "by_status": table[party.pk]}
+        for party in Party.objects.filter(pk__in=table).only("pk", "slug", "name")
     ]
 
 
@@ -416,15 +503,15 @@ def week_end(day: date) -> datetime:
 _STATUS_DELTAS_SQL = """
 WITH chosen AS NOT MATERIALIZED ({commitments})
 SELECT si.status, %(first)s, COUNT(*) FROM commitments_statusinterval si
-WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.start_on <= %(first)s AND (si.end_on IS NULL OR si.end_on > %(first)s)
+WHERE {in_chosen} AND si.start_on <= %(first)s AND (si.end_on IS NULL OR si.end_on > %(first)s)
 GROUP BY si.status
 UNION ALL
 SELECT si.status, si.start_on, COUNT(*) FROM commitments_statusinterval si
-WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.start_on > %(first)s AND si.start_on <= %(last)s
+WHERE {in_chosen} AND si.start_on > %(first)s AND si.start_on <= %(last)s
 GROUP BY si.status, si.start_on
 UNION ALL
 SELECT si.status, si.end_on, -COUNT(*) FROM commitments_statusinterval si
-WHERE si.commitment_id IN (SELECT id FROM chosen) AND si.end_on > %(first)s AND si.end_on <= %(last)s
+WHERE {in_chosen} AND si.end_on > %(first)s AND si.end_on <= %(last)s
 GROUP BY si.status, si.end_on
 UNION ALL
 SELECT %(unrated)s, s.announced_on, COUNT(*) FROM chosen c JOIN commitments_statement s ON s.id = c.statement_id
@@ -444,6 +531,21 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite returns text
 
 
+def _status_deltas(*, commitments: QuerySet[Commitment], first: date, last: date) -> list[tuple[date, str, int]]:
+    """(day, status, +n or -n) from the intervals of these commitments, sorted by day; one query."""
+    chosen = _compiled(commitments.order_by().values("id", "statement_id"))
+    if chosen is None:  # a filter that matches nothing
+        return []
+    # Unfiltered, every interval counts: no semi-join of the whole table into each branch.
+    in_chosen = "si.commitment_id IN (SELECT id FROM chosen)" if commitments.query.where else "TRUE"
+    sql = _NAMED_PARAM.sub("%s", _STATUS_DELTAS_SQL).format(commitments=chosen[0], in_chosen=in_chosen)
+    values = {"first": first, "last": last, "unrated": Status.NOT_YET_RATED}
+    params = [*chosen[1], *(values[name] for name in _NAMED_PARAM.findall(_STATUS_DELTAS_SQL))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted((_as_date(day), status, n) for status, day, n in cursor.fetchall())
+
+
 def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: date) -> list[dict]:
     """For each ISO week from `start` to `end`: how many commitments were in each status at its end."""
     weeks = []
@@ -453,16 +555,7 @@ def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: dat
         cursor_day += timedelta(days=7)
     if not weeks:
         return []
-    try:
-        chosen_sql, chosen_params = commitments.order_by().values("id", "statement_id").query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (e.g. an unknown party): every week counts zero
-        chosen_sql, chosen_params = f"SELECT id, statement_id FROM {Commitment._meta.db_table} WHERE false", ()  # noqa: S608
-    sql = _NAMED_PARAM.sub("%s", _STATUS_DELTAS_SQL).format(commitments=chosen_sql)
-    values = {"first": weeks[0], "last": weeks[-1], "unrated": Status.NOT_YET_RATED}
-    params = [*chosen_params, *(values[name] for name in _NAMED_PARAM.findall(_STATUS_DELTAS_SQL))]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        deltas = sorted((_as_date(day), status, n) for status, day, n in cursor.fetchall())
+    deltas = _status_deltas(commitments=commitments, first=weeks[0], last=weeks[-1])
     running = dict.fromkeys(Status.values, 0)
     series, i = [], 0
     for sunday in weeks:
@@ -491,48 +584,38 @@ def latest_assessments(*, commitments: QuerySet[Commitment]) -> QuerySet[PartyAs
     )
 
 
+_CELL_FIELDS = (
+    "commitment_id", "commitment__statement_id", "commitment__ordinal", "commitment__title", "commitment__parent_id",
+    "commitment__parent__ordinal", "party_id", "party__slug", "party__name", "score", "assessed_on",
+)
+
+
 def compliance_matrix(*, commitments: QuerySet[Commitment]) -> dict:
-    """Commitment x party scores (latest per pair) and each party's average as a percentage."""
-    cells = list(latest_assessments(commitments=commitments).values_list("commitment_id", "party_id", "score", "assessed_on"))
+    """Commitment x party scores (latest per pair) and each party's average as a percentage: one query."""
+    cells = latest_assessments(commitments=commitments).order_by("commitment__statement_id", "commitment_id", "party__name", "party_id")
     scores_by_party: dict[int, list[int]] = defaultdict(list)
+    parties: dict[int, tuple[str, str]] = {}
     rows: dict[int, dict] = {}
-    for commitment_id, party_id, score, assessed_on in cells:
+    for pk, statement_id, ordinal, title, parent_id, parent_ordinal, party_id, slug, name, score, assessed_on in cells.values_list(*_CELL_FIELDS):
         scores_by_party[party_id].append(score)
-        rows.setdefault(commitment_id, {})[party_id] = {"score": score, "assessed_on": assessed_on}
-    parties = list(Party.objects.filter(pk__in=scores_by_party).only("id", "slug", "name"))
-    slugs = {party.pk: party.slug for party in parties}
+        parties[party_id] = (slug, name)
+        row = rows.get(pk) or rows.setdefault(pk, {
+            "commitment": pk, "statement": statement_id,
+            "number": point_number(ordinal=ordinal, parent_ordinal=parent_ordinal if parent_id is not None else None),
+            "title": title, "scores": {},
+        })
+        row["scores"][slug] = {"score": score, "assessed_on": assessed_on}
+    by_name = sorted(parties.items(), key=lambda item: (item[1][1], item[0]))
     return {
-        "parties": [_party_average(party, scores_by_party[party.pk]) for party in parties],
-        "rows": [
-            {
-                "commitment": pk, "statement": statement_id,
-                "number": point_number(ordinal=ordinal, parent_ordinal=parent_ordinal if parent_id else None),
-                "title": title, "scores": {slugs[party_id]: cell for party_id, cell in rows[pk].items()},
-            }
-            for pk, statement_id, ordinal, title, parent_id, parent_ordinal in _assessed(commitments=commitments)
-            if pk in rows
-        ],
+        "parties": [_party_average(pk, slug, name, scores_by_party[pk]) for pk, (slug, name) in by_name],
+        "rows": list(rows.values()),
     }
 
 
-def _assessed(*, commitments: QuerySet[Commitment]) -> QuerySet:
-    """(id, statement, ordinal, title, parent, parent's ordinal) of the assessed commitments, as tuples.
-
-    Filtered by subqueries rather than by the ids already in hand: thousands of literal
-    parameters cost more to send than the database takes to find the rows again.
-    """
-    assessed = Exists(published_assessments().filter(commitment_id=OuterRef("pk")))
-    return (
-        Commitment.objects.filter(assessed, pk__in=commitments.order_by().values("pk"))
-        .order_by("statement_id", "id")
-        .values_list("id", "statement_id", "ordinal", "title", "parent_id", "parent__ordinal")
-    )
-
-
-def _party_average(party: Party, scores: list[int]) -> dict:
+def _party_average(pk: int, slug: str, name: str, scores: list[int]) -> dict:
     mean = sum(scores) / len(scores) if scores else None
     return {
-        "id": party.pk, "slug": party.slug, "name": party.name, "assessed": len(scores),
+        "id": pk, "slug": slug, "name": name, "assessed": len(scores),
         "average_score": None if mean is None else round(mean, 3), "average_percent": score_percent(mean),
     }
 

@@ -3,6 +3,9 @@
 from datetime import date
 from xml.etree import ElementTree
 
+import pytest
+
+from commitments.api.pagination import FeedCursorPagination
 from commitments.models import Status, Verdict
 from commitments.services import verdict_update_record
 from tests.api_support import record_status
@@ -61,7 +64,45 @@ def test_a_checked_claim_has_a_claimreview(api, claim, alice, settings):
     assert api.get(f"/api/v1/claims/{claim.pk}/").json()["claimreview"].endswith(f"/api/v1/claims/{claim.pk}/claimreview.json")
 
 
-def test_an_unverifiable_claim_is_named_but_not_rated(api, claim, alice):
-    publish(verdict_update_record(claim=claim, verdict=Verdict.UNVERIFIABLE, rationale="No data published.", author=alice))
+@pytest.mark.parametrize(("verdict", "value"), [
+    (Verdict.FALSE, 1), (Verdict.MISLEADING, 2), (Verdict.UNVERIFIABLE, 3), (Verdict.MOSTLY_ACCURATE, 4), (Verdict.ACCURATE, 5),
+])
+def test_every_verdict_has_a_rating_value_and_its_name(api, claim, alice, verdict, value):
+    publish(verdict_update_record(claim=claim, verdict=verdict, rationale="Checked.", author=alice))
     rating = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json").json()["reviewRating"]
-    assert rating["alternateName"] == "Unverifiable" and "ratingValue" not in rating
+    assert rating["ratingValue"] == value and rating["alternateName"] == Verdict(verdict).label
+
+
+def test_the_claims_first_appearance_is_its_source(api, claim, alice):
+    claim.source.url = "https://www.example.org/statement"
+    claim.source.save()
+    publish(verdict_update_record(claim=claim, verdict=Verdict.FALSE, rationale="Checked.", author=alice))
+    reviewed = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json").json()["itemReviewed"]
+    first = reviewed["firstAppearance"]
+    assert first["@type"] == "CreativeWork" and first["url"] == "https://www.example.org/statement"
+    assert first["headline"] == claim.source.title
+
+
+def _feed(response) -> ElementTree.Element:
+    assert response.status_code == 200
+    return ElementTree.fromstring(response.content)  # noqa: S314 (our own response)
+
+
+def _link(feed: ElementTree.Element, rel: str) -> str | None:
+    found = [link.get("href") for link in feed.findall(f"{ATOM}link") if link.get("rel") == rel]
+    return found[0] if found else None
+
+
+def test_the_feed_is_paged_with_rfc5005_next_links_to_the_very_first_change(api, make_statement, alice, monkeypatch, settings):
+    monkeypatch.setattr(FeedCursorPagination, "page_size", 2)
+    statement = make_statement(points=5, title="G7")
+    for commitment in statement.commitments.order_by("ordinal"):
+        record_status(commitment, alice, Status.IN_PROGRESS, date(2021, 1, 1))
+    titles, url, pages = [], "/api/v1/feeds/status-changes.atom?statement=" + statement.slug, 0
+    while url:
+        feed = _feed(api.get(url))
+        titles += [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
+        assert _link(feed, "first").endswith(f"/api/v1/feeds/status-changes.atom?statement={statement.slug}")
+        url, pages = _link(feed, "next"), pages + 1
+        url = url and url.removeprefix("http://testserver")
+    assert pages == 3 and titles == [f"G7 {n}: In progress" for n in (5, 4, 3, 2, 1)]

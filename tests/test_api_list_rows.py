@@ -10,7 +10,7 @@ from rest_framework.fields import DateTimeField
 
 from commitments import selectors
 from commitments.api.serializers import CommitmentSerializer, commitment_representations, iso_formatter
-from commitments.models import Commitment, Evidence, Status
+from commitments.models import Commitment, CommitmentLink, Evidence, LinkKind, Rendering, Status
 from commitments.services import evidence_attach
 from tests.api_support import record_status, results
 
@@ -18,7 +18,7 @@ pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtu
 
 
 @pytest.fixture
-def rich(make_statement, make_party, theme, make_evidence, alice) -> list[int]:
+def rich(make_statement, make_party, make_source, theme, make_evidence, alice) -> list[int]:
     """Points with deliverables, parties and themes (out of name order), evidence with a tie on created_at."""
     statement = make_statement(points=3)
     zulu, alpha = make_party(slug="zulu", name="Zulu"), make_party(slug="alpha", name="Alpha")
@@ -35,6 +35,11 @@ def rich(make_statement, make_party, theme, make_evidence, alice) -> list[int]:
     record_status(p2, alice, Status.STALLED, date(2021, 7, 1))
     p3.target_date = date(2030, 1, 1)
     p3.save()
+    # Renderings in two sources (the primary, made with the point, first whatever its date) and links from both ends, one to a deliverable.
+    other_source = make_source(published_on=date(2019, 1, 1))
+    Rendering.objects.create(commitment=p1, source=other_source, text="Chine et Russie ...", language="fr", is_translation=True, translator="X")
+    CommitmentLink.objects.create(from_commitment=p2, to_commitment=p1, kind=LinkKind.REAFFIRMS, rationale="Same words.")
+    CommitmentLink.objects.create(from_commitment=p1, to_commitment=d2, kind=LinkKind.IMPLEMENTS, rationale="A step.", source=other_source)
     return [d1.pk, p3.pk, p1.pk, d2.pk, p2.pk]
 
 
@@ -46,11 +51,14 @@ def test_the_single_query_gives_the_same_rows_as_the_portable_path(rich):
     p1 = fast[2]
     assert p1["parties"] == ["alpha", "zulu"] and p1["deliverables"] == [rich[0], rich[3]] and p1["evidence_count"] == 2
     assert p1["latest_evidence"]["id"] == max(Evidence.objects.values_list("pk", flat=True)), "a tie on created_at goes to the newest id"
+    assert [r["language"] for r in p1["renderings"]] == ["en", "fr"] and p1["renderings"][1]["translator"] == "X"
+    links = [(link["direction"], link["label"], link["number"]) for link in p1["links"]]
+    assert links == [("out", "implements", "1.2"), ("in", "reaffirmed by", "2")]
 
 
 def test_the_single_query_is_one_query(rich, django_assert_num_queries):
     assert connection.vendor == "postgresql", "the suite runs on PostgreSQL, where the single-statement path is used"
-    with django_assert_num_queries(3):  # the rows in one statement; then the page's renderings and links, one query each
+    with django_assert_num_queries(1):  # the rows with their renderings and links, in one statement
         selectors.commitment_rows(ids=rich)
 
 
@@ -71,7 +79,7 @@ def test_a_detail_shows_the_same_representation_as_the_list(api, rich):
 
 def test_csv_exports_and_syncs_cost_a_fixed_number_of_queries(api, rich, django_assert_num_queries):
     for url in ["/api/v1/commitments/?format=csv", "/api/v1/commitments/?updated_since=2000-01-01T00:00:00Z&page_size=2"]:
-        with django_assert_num_queries(5):  # fingerprint, keys, rows, renderings, links
+        with django_assert_num_queries(3):  # fingerprint, keys, rows (with their renderings and links)
             assert api.get(url).status_code == 200
 
 
@@ -95,3 +103,25 @@ def test_representations_use_the_active_time_zone(rich, settings):
     with timezone.override(ZoneInfo("Asia/Shanghai")):
         shown = commitment_representations(row)[0]
     assert shown["created_at"].endswith("+08:00")
+
+
+def _every_page(api, query: str) -> list[dict]:
+    rows = []
+    for page in (1, 2, 3):
+        rows += results(api.get(f"/api/v1/commitments/?{query}&page_size=2&page={page}"))
+    return rows
+
+
+def test_a_page_read_in_one_statement_keeps_the_lists_order_and_filters(api, rich):
+    assert [row["id"] for row in _every_page(api, "ordering=-id")] == sorted(rich, reverse=True)
+    by_ordinal = _every_page(api, "ordering=ordinal")
+    assert sorted(row["id"] for row in by_ordinal) == sorted(rich)
+    assert [row["ordinal"] for row in by_ordinal] == sorted(row["ordinal"] for row in by_ordinal)
+    assert [row["id"] for row in results(api.get("/api/v1/commitments/?ordering=-id&status=stalled"))] == [rich[4]]
+    assert api.get("/api/v1/commitments/?page=9").status_code == 404
+
+
+def test_an_empty_list_is_an_empty_page(api, db):
+    page = api.get("/api/v1/commitments/").json()
+    assert page["count"] == 0 and page["results"] == []
+    assert api.get("/api/v1/commitments/?statement=nothing").json()["results"] == []

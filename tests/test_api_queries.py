@@ -15,7 +15,7 @@ pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtu
 
 # Queries per request: the ETag aggregate (which also gives the count), the page, one per prefetch.
 LISTS = {
-    "/api/v1/commitments/": 5,  # fingerprint, the page's keys, its rows (one statement on PostgreSQL), renderings, links
+    "/api/v1/commitments/": 2,  # fingerprint, then the page with its rows, renderings and links (one statement on PostgreSQL)
     "/api/v1/statements/": 9,  # fingerprint, page, parties, sources, links out, links in; bound parties: direct, members, slugs
     "/api/v1/claims/": 5,  # fingerprint, page, renderings, parties, themes
     "/api/v1/evidence/": 5,  # fingerprint, page, commitments, claims, latest checks
@@ -23,11 +23,12 @@ LISTS = {
     "/api/v1/themes/": 2,
     "/api/v1/sources/": 3,  # fingerprint, page, latest checks
     "/api/v1/assessments/": 3,  # fingerprint, page (+ party), evidence
-    "/api/v1/stats/": 10,  # by status, statement, responsible party, theme; bound parties (2); names of statements, parties (2), themes
+    "/api/v1/stats/": 4,  # every count with its labels in one statement; bound parties (2), their names
     # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
-    "/api/v1/stats/compliance/": (5, 2),  # + latest assessments, parties, commitments
+    "/api/v1/stats/compliance/": (3, 2),  # + the latest cells with their commitments and parties, one query
     "/api/v1/stats/status-over-time/": (3, 2),  # + one SQL statement
-    "/api/v1/feeds/status-changes.atom": 1,
+    "/api/v1/feeds/status-changes.atom": 1,  # a page (cursor) with its commitments and statements
+    "/api/v1/status-changes/": 3,  # fingerprint, a page (cursor) with its commitments and statements, evidence ids
 }
 
 

@@ -41,8 +41,23 @@ def test_the_schema_is_a_valid_openapi_3_document(api, db):
     paths = document["paths"]
     for path in ["/api/v1/commitments/", "/api/v1/commitments/{id}/history/", "/api/v1/stats/", "/api/v1/stats/compliance/",
                  "/api/v1/stats/status-over-time/", "/api/v1/feeds/status-changes.atom", "/api/v1/claims/{id}/claimreview.json",
-                 "/api/v1/sources/", "/api/v1/assessments/", "/api/v1/evidence/", "/api/v1/parties/", "/api/v1/statements/"]:
+                 "/api/v1/sources/", "/api/v1/assessments/", "/api/v1/evidence/", "/api/v1/parties/", "/api/v1/statements/",
+                 "/api/v1/status-changes/", "/api/v1/status-changes/{id}/"]:
         assert path in paths, path
+
+
+def test_the_status_changes_filters_and_every_api_url_are_described(api, db):
+    document = json.loads(api.get("/api/schema/?format=json").content)
+    params = {p["name"]: p for p in document["paths"]["/api/v1/status-changes/"]["get"]["parameters"]}
+    for name in ["recorded_since", "recorded_until", "effective_since", "effective_until", "statement", "party", "theme", "status",
+                 "cursor", "page_size", "format"]:
+        assert params[name].get("description"), name
+    components = document["components"]["schemas"]
+    for name in ["Commitment", "Statement", "Claim", "Evidence", "Party", "Theme", "Source", "Assessment", "StatusChange", "StatusUpdate"]:
+        assert components[name]["properties"]["api_url"]["format"] == "uri", name
+    for path in ["/api/v1/stats/", "/api/v1/stats/compliance/", "/api/v1/stats/status-over-time/"]:
+        formats = {p["name"]: p for p in document["paths"][path]["get"]["parameters"]}["format"]["schema"]["enum"]
+        assert "csv" in formats, path
 
 
 def test_every_filter_is_described(api, db):

@@ -26,6 +26,8 @@ def test_the_seeded_sqlite_site_runs_every_job_by_hand(tmp_path):
     assert checked.returncode == 0, checked.stderr
     assert json.loads(checked.stdout)["outcome"] == "refused"
     assert manage(tmp_path, "check_sources", "--all").returncode == 0  # syncs the linked URLs: a UNION on SQLite
+    due = manage(tmp_path, "check_sources", "--due")  # a run: claims per origin without PostgreSQL's window query
+    assert due.returncode == 0 and "0 URLs checked" in due.stdout, due.stderr
 
     digest = manage(tmp_path, "send_digests", "--to", "you@example.org")
     assert digest.returncode == 0, digest.stderr

@@ -1,10 +1,12 @@
 """Building and sending the weekly digest to a real SMTP server (aiosmtpd)."""
 
+import os
 import re
 from datetime import timedelta
 
 import pytest
 
+from commitments.digests import delivery
 from commitments.digests.changes import week_changes_load
 from commitments.digests.delivery import digests_send_batch
 from commitments.models import DigestDelivery
@@ -170,8 +172,57 @@ def test_it_loads_the_weeks_changes_with_a_fixed_number_of_queries(week, django_
 def test_it_reads_a_fixed_number_of_queries_per_batch_whatever_its_size(week, smtp, make_subscriber, django_assert_max_num_queries, count):
     subscribers = [make_subscriber(f"r{n}@example.org", parties=[week.kz] if n % 2 else []) for n in range(count)]
 
-    # The week, 5 for the subscribers and their filters, 3 to claim; then one UPDATE per digest sent.
-    with django_assert_max_num_queries(WEEK_QUERIES + 5 + 3 + count):
+    # The week, 5 for the subscribers and their filters, 4 to claim, one UPDATE recording every digest sent (up to RECORD_EVERY).
+    with django_assert_max_num_queries(WEEK_QUERIES + 5 + 4 + 1):
         result = send(*subscribers)
 
     assert len(result.sent) == count
+    assert DigestDelivery.objects.filter(status=State.SENT, sent_at__isnull=False).count() == count
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The journal in the shared cache production uses (Redis), not the test run's in-process one."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+                                   "KEY_PREFIX": "test-digest-journal"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_a_sender_that_dies_before_recording_is_taken_over_without_sending_twice_or_skipping(
+    week, smtp, make_subscriber, monkeypatch, redis_cache,
+):
+    people = [make_subscriber(f"r{n}@example.org") for n in range(5)]
+    # The first sender is killed after the server accepted three digests, before it recorded any.
+    accepted = []
+    monkeypatch.setattr(delivery._SentRecorder, "flush", lambda self: None)
+    original = delivery._SentRecorder.accepted
+
+    def accepted_then_die(self, *, plan, delivery_id):
+        original(self, plan=plan, delivery_id=delivery_id)
+        accepted.append(plan.subscriber.pk)
+        if len(accepted) == 3:
+            raise _Killed
+
+    monkeypatch.setattr(delivery._SentRecorder, "accepted", accepted_then_die)
+    with pytest.raises(_Killed):
+        send(*people)
+    monkeypatch.undo()
+    assert smtp.recipients() == [f"r{n}@example.org" for n in range(3)]
+    assert set(DigestDelivery.objects.values_list("status", flat=True)) == {State.CLAIMED}  # nothing recorded
+
+    # A re-run before the claims go stale leaves them alone; after, it takes them over.
+    assert send(*people, now=SEND_AT + timedelta(minutes=5)).skipped == [p.pk for p in people]
+    result = send(*people, now=SEND_AT + timedelta(minutes=30))
+
+    assert result.sent == [p.pk for p in people[3:]]
+    assert smtp.recipients() == [f"r{n}@example.org" for n in range(5)]  # each exactly once
+    assert DigestDelivery.objects.filter(status=State.SENT, sent_at__isnull=False).count() == 5
+    assert redis_cache.get_many([delivery._journal_key(pk) for pk in DigestDelivery.objects.values_list("pk", flat=True)]) == {}
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even `finally` clean-up that records."""

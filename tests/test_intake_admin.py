@@ -54,8 +54,9 @@ def test_the_statement_list_links_to_the_intake_page(client, admin_user):
     assert URL in client.get("/admin/commitments/statement/").content.decode()
 
 
-def test_staff_without_the_permission_cannot_open_it(client, alice):
-    client.force_login(alice)
+@pytest.mark.parametrize("who", ["bob", "charlie"])
+def test_staff_without_the_permission_cannot_open_it(client, bob, charlie, who):
+    client.force_login({"bob": bob, "charlie": charlie}[who])
     assert client.get(URL).status_code == 403
 
 

@@ -85,7 +85,7 @@ def test_the_data_migration_turns_each_quote_into_its_primary_rendering(make_sta
     assert any(f"claim {lost.pk} “l”" in str(v) or f"claim {lost.pk}," in str(v) for v in integrity_violations())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the groups of migration 0002 survive the flush
+@pytest.mark.django_db(transaction=True)  # migrations run outside a test transaction
 def test_migration_0006_carries_existing_quotes_over():
     executor = MigrationExecutor(connection)
     executor.migrate([("commitments", "0005_status_intervals")])

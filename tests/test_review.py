@@ -39,7 +39,8 @@ def erin(db):
 def digest_texts(moment: datetime) -> str:
     """Everything the unfiltered digest of the week holding `moment` says, as one string."""
     content = digest_content(changes=week_changes_load(period=period_containing(moment=moment)), digest_filter=Filter())
-    return " | ".join(f"{item.title} {item.old} {item.new} {item.detail}" for section in content.sections for item in section.items)
+    return " | ".join(f"{item.title} {item.old} {item.new} {item.detail} {' '.join(link.title for link in item.links)}"
+                      for section in content.sections for item in section.items)
 
 
 def feed(api) -> str:

@@ -146,7 +146,7 @@ def test_create_editor_makes_a_staff_account_with_a_role_and_a_one_time_link(cli
     call_command("create_editor", "hana@example.org", "--role", "reviewer", stdout=out)
     user = User.objects.get(username="hana@example.org")
     assert user.is_staff and [g.name for g in user.groups.all()] == ["Reviewers"] and not user.has_usable_password()
-    assert user.has_perm("commitments.review_statusupdate") and user.has_perm("commitments.change_commitment")
+    assert user.has_perm("commitments.review_statusupdate") and user.has_perm("commitments.add_statusupdate")
     link = re.search(r"http://testserver(/admin/password-set/\S+)", out.getvalue())[1]
     form = client.get(link, follow=True)
     assert form.status_code == 200 and "new_password1" in form.content.decode()

@@ -8,3 +8,7 @@ application = get_asgi_application()
 from tracker.secret import require_secret_key  # noqa: E402  (needs settings)
 
 require_secret_key()
+
+from tracker.warmup import warm  # noqa: E402
+
+warm()

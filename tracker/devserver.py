@@ -1,18 +1,65 @@
 """`make run`: the development server plus a Celery worker with embedded beat.
 
 Without REDIS_URL the worker uses kombu's filesystem transport under var/, so the
-scheduled jobs (source checks, digests) run with no other service. Stopping the
-server (Ctrl-C) stops the worker too.
+scheduled jobs (source checks, digests) run with no other service. Stopping this command
+(Ctrl-C or SIGTERM) stops both, with every process they started: each runs in its own
+process group, and the whole group is signalled. Killing only the direct child is not
+enough: `runserver` is an autoreloader whose own child serves the port.
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+STOP_TIMEOUT = 10.0  # seconds a group gets to exit on SIGTERM before SIGKILL
+
+
+class Stop(Exception):
+    """SIGTERM or SIGINT reached this process."""
+
+
+def _raise_stop(signum, frame) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+def group_start(command: list[str], *, env: dict[str, str]) -> subprocess.Popen:
+    """A child in a new session (its own process group), so a signal can reach everything it starts."""
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a zombie-only group on some systems: nothing left running
+        return False
+    return True
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+def group_stop(process: subprocess.Popen, *, timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM the child's whole process group, wait, then SIGKILL whatever is left."""
+    pgid = process.pid  # start_new_session: the child leads its group
+    _signal_group(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        process.poll()  # reap the leader, or it stays a zombie in the group
+        if not _group_alive(pgid):
+            return
+        time.sleep(0.05)
+    _signal_group(pgid, signal.SIGKILL)
+    process.wait()
 
 
 def main() -> int:
@@ -21,26 +68,24 @@ def main() -> int:
     parser.add_argument("--port", default="8000")
     args = parser.parse_args()
 
-    # Turn SIGTERM into a normal exit so the worker below is stopped with the server.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Children live in their own groups, so Ctrl-C in the terminal reaches only this process: pass it on.
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--concurrency", "1",
-         "--loglevel", "INFO", "--pool", "solo"],
-        cwd=BASE_DIR, env=env,
-    )
+    children = [
+        group_start([sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--concurrency", "1",
+                     "--loglevel", "INFO", "--pool", "solo"], env=env),
+    ]
     try:
-        return subprocess.call(
-            [sys.executable, "manage.py", "runserver", f"{args.host}:{args.port}"], cwd=BASE_DIR, env=env
-        )
-    except KeyboardInterrupt:
+        children.append(group_start([sys.executable, "manage.py", "runserver", f"{args.host}:{args.port}"], env=env))
+        return children[-1].wait()
+    except Stop:
         return 0
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the clean-up short
+            signal.signal(signum, signal.SIG_IGN)
+        for child in reversed(children):
+            group_stop(child)
 
 
 if __name__ == "__main__":

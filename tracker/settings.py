@@ -184,6 +184,7 @@ else:
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # not ./control in whatever directory the worker started
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"
@@ -306,7 +307,7 @@ REST_FRAMEWORK.update({
     "DEFAULT_PERMISSION_CLASSES": ["commitments.api.permissions.ReadOrRecordHistory"],
     "DEFAULT_THROTTLE_CLASSES": ["commitments.api.throttles.AnonThrottle", "commitments.api.throttles.UserThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["commitments.api.renderers.ORJSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["commitments.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.ListPagination",
     # DRF's parsers, plus: too-deep JSON is a 400, and no body string may hold NUL or another control character.
     "DEFAULT_PARSER_CLASSES": [
@@ -325,6 +326,17 @@ SPECTACULAR_SETTINGS.update({
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "commitments.api.schema.document_error_responses"],
 })
+# CORS for browser dashboards on other origins (django-cors-headers): off unless
+# CORS_ALLOWED_ORIGINS lists them (comma-separated, e.g. "https://dash.example.org").
+# Only the API answers cross-origin; the admin and the public pages never do. Reading
+# needs no cookies, so none are sent cross-origin (CORS_ALLOW_CREDENTIALS stays off).
+INSTALLED_APPS += ["corsheaders"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware")
+CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-modified-since", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition"]
 # --- end REST API -----------------------------------------------------------------
 # --- Editorial review and audit trail (issue 11) ------------------------------------
 # TRACKER_REVIEW_REQUIRED: status updates, verdicts and party assessments are proposed and

@@ -2,31 +2,30 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
 from commitments import selectors
-from commitments.api.filters import StatusChangeFilter
+from commitments.api.filters import FilterBackend, StatusChangeFilter
+from commitments.api.pagination import FeedCursorPagination
 from commitments.api.renderers import AtomRenderer, JSONLDRenderer
+from commitments.api.serializers import api_url
 from commitments.models import Claim, StatusUpdate, Verdict
 
-FEED_LENGTH = 50
-
-# The 1 (worst) .. 5 (best) scale shown to search engines. "Unverifiable" is not a point on
-# it: it is published by name only (alternateName), with no ratingValue.
-RATING_VALUES = {Verdict.FALSE: 1, Verdict.MISLEADING: 2, Verdict.MOSTLY_ACCURATE: 4, Verdict.ACCURATE: 5}
+# The 1 (worst) .. 5 (best) scale shown to search engines, every verdict on it (Google's fact
+# check markup wants a ratingValue). "Unverifiable" is the middle, 3: the evidence tips neither
+# way; alternateName always names the verdict itself.
+RATING_VALUES = {Verdict.FALSE: 1, Verdict.MISLEADING: 2, Verdict.UNVERIFIABLE: 3, Verdict.MOSTLY_ACCURATE: 4, Verdict.ACCURATE: 5}
 
 
 def _status_change_item(update: StatusUpdate) -> dict:
     commitment = update.commitment
-    link = f"{settings.SITE_URL}/api/v1/commitments/{commitment.pk}/"
     return {
         "title": f"{commitment.statement.title} {commitment.number}: {update.get_status_display()}",
-        "link": link,
-        "unique_id": f"{settings.SITE_URL}/api/v1/commitments/{commitment.pk}/history/#{update.pk}",
+        "link": api_url("commitment", commitment.pk),
+        "unique_id": api_url("status-change", update.pk),
         "description": f"{commitment.title}: {update.get_status_display()} since {update.effective_on.isoformat()}. {update.rationale}".strip(),
         "pubdate": update.published_at,
         "updateddate": update.published_at,
@@ -35,27 +34,38 @@ def _status_change_item(update: StatusUpdate) -> dict:
 
 
 class StatusChangeFeed(generics.GenericAPIView):
-    """The newest status changes as an Atom feed; the same filters narrow it."""
+    """The status changes as an Atom feed, newest first, in pages linked as RFC 5005 paged feeds."""
 
     queryset = StatusUpdate.objects.none()  # for the schema; get() reads selectors.status_changes()
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = StatusChangeFilter
-    pagination_class = None
+    pagination_class = FeedCursorPagination
     renderer_classes = [AtomRenderer]
 
     @extend_schema(
         filters=True, responses={(200, "application/atom+xml"): OpenApiResponse(OpenApiTypes.STR, description="An Atom 1.0 feed.")},
-        description=f"The {FEED_LENGTH} most recently published status changes, newest first.",
+        description=f"The most recently published status changes, {FeedCursorPagination.page_size} a page, newest first. Older pages "
+        'follow the feed\'s `<link rel="next">` (RFC 5005 paged feed); `rel="first"` leads back to the newest.',
     )
     def get(self, request):
-        updates = self.filter_queryset(selectors.status_changes())[:FEED_LENGTH]
+        updates = self.paginate_queryset(self.filter_queryset(selectors.status_changes().prefetch_related(None)))  # no evidence shown
         return Response({
             "title": "Commitments: status changes",
             "link": f"{settings.SITE_URL}/api/v1/commitments/",
             "feed_url": request.build_absolute_uri(),
             "description": "Every published change of a commitment's status.",
+            "first": _without_cursor(request),
+            "next": self.paginator.get_next_link(),
+            "previous": self.paginator.get_previous_link(),
             "items": [_status_change_item(update) for update in updates],
         })
+
+
+def _without_cursor(request) -> str:
+    query = request.query_params.copy()
+    query.pop(FeedCursorPagination.cursor_query_param, None)
+    path = request.build_absolute_uri(request.path)
+    return f"{path}?{query.urlencode()}" if query else path
 
 
 def claim_review(*, claim: Claim) -> dict:
@@ -67,9 +77,10 @@ def claim_review(*, claim: Claim) -> dict:
         appearance["url"] = source.url
     if source.published_on:
         appearance["datePublished"] = source.published_on.isoformat()
-    rating = {"@type": "Rating", "bestRating": 5, "worstRating": 1, "alternateName": Verdict(claim.verdict).label}
-    if claim.verdict in RATING_VALUES:
-        rating["ratingValue"] = RATING_VALUES[claim.verdict]
+    rating = {
+        "@type": "Rating", "ratingValue": RATING_VALUES[claim.verdict], "bestRating": 5, "worstRating": 1,
+        "alternateName": Verdict(claim.verdict).label,
+    }
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -79,7 +90,8 @@ def claim_review(*, claim: Claim) -> dict:
         "author": {"@type": "Organization", "name": settings.TRACKER_API_ORGANISATION, "url": settings.SITE_URL},
         "reviewRating": rating,
         "reviewBody": claim.verdict_rationale,
-        "itemReviewed": {"@type": "Claim", "author": speaker, "appearance": appearance, **(
+        # The claim was first made in its source: that document is both where it appears and where it first appeared.
+        "itemReviewed": {"@type": "Claim", "author": speaker, "appearance": appearance, "firstAppearance": appearance, **(
             {"datePublished": source.published_on.isoformat()} if source.published_on else {}
         )},
     }

@@ -6,6 +6,7 @@ Every page reports `count`, the number of rows matching the filters.
 """
 
 from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -23,6 +24,30 @@ class SyncCursorPagination(CursorPagination):
         return self.ordering
 
 
+def is_export(request) -> bool:
+    return getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv"
+
+
+class PublishedCursorPagination(CursorPagination):
+    """History in the order published, oldest first: follow `next` until it is null, keep the last
+    `published_at` and ask `published_since` next time. A CSV export holds every matching row."""
+
+    ordering = ("published_at", "id")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return None if is_export(request) else super().paginate_queryset(queryset, request, view)
+
+
+class FeedCursorPagination(CursorPagination):
+    """Pages of the Atom feed, newest first (RFC 5005 paged feed: follow the `next` link)."""
+
+    ordering = ("-published_at", "-id")
+    page_size = 50
+
+
 def is_sync(request, view) -> bool:
     return bool(getattr(view, "sync_ordering", None)) and ("updated_since" in request.query_params or "cursor" in request.query_params)
 
@@ -35,7 +60,7 @@ class ListPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request, self.count = request, None
-        if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv":
+        if is_export(request):
             return None  # an export holds every matching row
         fingerprint = getattr(request, "fingerprint", None)
         self.count = fingerprint.count if fingerprint else None
@@ -51,6 +76,24 @@ class ListPagination(PageNumberPagination):
             raise NotFound(f"Invalid page: {exc}") from exc
         self.count = paginator.count
         return list(self.page)
+
+    def page_unevaluated(self, queryset, request, view=None) -> QuerySet | None:
+        """For a page-number request: the page as a sliced queryset, not yet run (None: use paginate_queryset).
+
+        The count comes from the conditional check's fingerprint, so the caller can fold the
+        page's keys into the statement that reads its rows.
+        """
+        fingerprint = getattr(request, "fingerprint", None)
+        if is_export(request) or (view is not None and is_sync(request, view)) or fingerprint is None:
+            return None
+        self.request, self.count = request, fingerprint.count
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        paginator.__dict__["count"] = self.count
+        try:
+            self.page = paginator.page(self.get_page_number(request, paginator))
+        except InvalidPage as exc:
+            raise NotFound(f"Invalid page: {exc}") from exc
+        return self.page.object_list
 
     def get_paginated_response(self, data):
         links = (self.cursor.get_next_link(), self.cursor.get_previous_link()) if self.cursor else (self.get_next_link(), self.get_previous_link())

@@ -105,7 +105,36 @@ class CSVRenderer(BaseRenderer):
         return out.getvalue().encode()
 
 
-class TextSummaryAtomFeed(Atom1Feed):
+class TableCSVRenderer(CSVRenderer):
+    """An aggregate as one CSV table: the view's `csv_table(data)` gives the header and flat rows."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        context = renderer_context or {}
+        response, view = context.get("response"), context.get("view")
+        if response is None or response.status_code != 200 or not hasattr(view, "csv_table"):
+            return super().render(data, accepted_media_type, renderer_context)  # an error: its messages as columns
+        header, rows = view.csv_table(data)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=header, restval="", lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+        response["Content-Disposition"] = f'attachment; filename="{view.basename}.csv"'
+        return out.getvalue().encode()
+
+
+class PagedAtom1Feed(Atom1Feed):
+    """Atom with RFC 5005 paging links (`first`, `next`, `previous`) beside `self`."""
+
+    PAGE_RELS = ("first", "next", "previous")
+
+    def add_root_elements(self, handler) -> None:
+        super().add_root_elements(handler)
+        for rel in self.PAGE_RELS:
+            if self.feed.get(rel):
+                handler.addQuickElement("link", "", {"rel": rel, "href": self.feed[rel]})
+
+
+class TextSummaryAtomFeed(PagedAtom1Feed):
     """Atom with `<summary type="text">`: Django writes type="html", and our summaries are plain text, not markup."""
 
     def add_item_elements(self, handler, item) -> None:
@@ -133,8 +162,9 @@ class AtomRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if not isinstance(data, dict) or "items" not in data:  # an error: say it plainly
             return orjson.dumps(data, default=_default)
+        pages = {rel: data.get(rel) for rel in PagedAtom1Feed.PAGE_RELS}
         feed: SyndicationFeed = TextSummaryAtomFeed(
-            title=data["title"], link=data["link"], description=data["description"], feed_url=data["feed_url"], language="en",
+            title=data["title"], link=data["link"], description=data["description"], feed_url=data["feed_url"], language="en", **pages,
         )
         for item in data["items"]:
             feed.add_item(**{key: _xml_safe(value) for key, value in item.items()})

@@ -2,8 +2,10 @@
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -44,6 +46,32 @@ def _iso(value) -> str | None:
 
 def _day(value) -> str | None:
     return None if value is None else value.isoformat()
+
+
+@cache
+def _list_path(basename: str) -> str:
+    return reverse(f"api:{basename}-list")
+
+
+def api_url_prefix(basename: str) -> str:
+    """The absolute address of a resource's list; its detail is the prefix plus "<id>/"."""
+    return f"{settings.SITE_URL}{_list_path(basename)}"
+
+
+def api_url(basename: str, pk: int) -> str:
+    return f"{api_url_prefix(basename)}{pk}/"
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ApiUrlField(serializers.Field):
+    """The resource's own address in this API (`url`, where a resource has one, is its public page)."""
+
+    def __init__(self, basename: str, **kwargs):
+        self.basename = basename
+        super().__init__(source="pk", read_only=True, help_text="This resource in the API.", **kwargs)
+
+    def to_representation(self, pk: int) -> str:
+        return api_url(self.basename, pk)
 
 
 class SlugRelatedField(serializers.SlugRelatedField):
@@ -123,6 +151,7 @@ class CommitmentSerializer(serializers.Serializer):
     """
 
     id = serializers.IntegerField(read_only=True)
+    api_url = ApiUrlField("commitment")
     number = serializers.CharField(read_only=True, help_text='"3" for a point, "3.2" for a deliverable.')
     ordinal = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
@@ -167,13 +196,15 @@ def commitment_representations(rows: list[dict]) -> list[dict]:
     """Commitments as the API shows them, from selectors.commitment_rows() (labels and time zone looked up once)."""
     labels = {value: str(label) for value, label in Status.choices}
     iso = iso_formatter(timezone.get_current_timezone())
-    return [_commitment(row, labels, iso) for row in rows]
+    prefix = api_url_prefix("commitment")
+    return [_commitment(row, labels, iso, prefix) for row in rows]
 
 
-def _commitment(row: dict, labels: dict[str, str], iso: Callable) -> dict:
+def _commitment(row: dict, labels: dict[str, str], iso: Callable, prefix: str) -> dict:
     latest = row["latest_evidence"]
     return {
         "id": row["id"],
+        "api_url": f"{prefix}{row['id']}/",
         "number": point_number(ordinal=row["ordinal"], parent_ordinal=row["parent_ordinal"] if row["parent"] is not None else None),
         "ordinal": row["ordinal"],
         "title": row["title"],
@@ -215,6 +246,7 @@ def _statement_link(link, other: Statement, *, outgoing: bool) -> dict:
 
 
 class StatementSerializer(serializers.ModelSerializer):
+    api_url = ApiUrlField("statement")
     announcing_party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="The parties named as bound.")
     bound_parties = serializers.SerializerMethodField(
@@ -235,7 +267,7 @@ class StatementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Statement
         fields = [
-            "id", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "bound_parties", "sources",
+            "id", "api_url", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "bound_parties", "sources",
             "announced_count", "count_kind", "count_label", "commitment_count", "announcement", "links", "created_at", "updated_at",
         ]
 
@@ -253,6 +285,7 @@ class StatementSerializer(serializers.ModelSerializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    api_url = ApiUrlField("claim")
     parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="The parties it is about (`responsible_party`).")
     renderings = serializers.SerializerMethodField(help_text="Every wording of it in every source, primary first.")
     translation_only = serializers.SerializerMethodField(help_text="Every rendering is a translation.")
@@ -263,8 +296,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "title", "quote", "statement", "source", "renderings", "translation_only", "parties", "themes", "verdict", "verdict_rationale",
-            "verdict_at", "evidence_count", "claimreview", "created_at", "updated_at",
+            "id", "api_url", "title", "quote", "statement", "source", "renderings", "translation_only", "parties", "themes", "verdict",
+            "verdict_rationale", "verdict_at", "evidence_count", "claimreview", "created_at", "updated_at",
         ]
 
     @extend_schema_field(RenderingSerializer(many=True))
@@ -283,6 +316,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(LinkHealthMixin, serializers.ModelSerializer):
+    api_url = ApiUrlField("evidence")
     commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     claims = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -290,39 +324,66 @@ class EvidenceSerializer(LinkHealthMixin, serializers.ModelSerializer):
         model = Evidence
         list_serializer_class = LinkHealthListSerializer
         fields = [
-            "id", "url", "title", "publisher", "published_on", "excerpt", "stance", "commitments", "claims", "latest_check",
+            "id", "api_url", "url", "title", "publisher", "published_on", "excerpt", "stance", "commitments", "claims", "latest_check",
             "created_at", "updated_at",
         ]
 
 
 class PartySerializer(serializers.ModelSerializer):
+    api_url = ApiUrlField("party")
     class Meta:
         model = Party
-        fields = ["id", "slug", "name", "kind", "iso_code"]
+        fields = ["id", "api_url", "slug", "name", "kind", "iso_code"]
 
 
 class ThemeSerializer(serializers.ModelSerializer):
+    api_url = ApiUrlField("theme")
     class Meta:
         model = Theme
-        fields = ["id", "slug", "name"]
+        fields = ["id", "api_url", "slug", "name"]
 
 
 class SourceSerializer(LinkHealthMixin, serializers.ModelSerializer):
+    api_url = ApiUrlField("source")
     class Meta:
         model = Source
         list_serializer_class = LinkHealthListSerializer
         fields = [
-            "id", "slug", "title", "publisher", "published_on", "language", "is_translation", "original_language", "url",
+            "id", "api_url", "slug", "title", "publisher", "published_on", "language", "is_translation", "original_language", "url",
             "latest_check", "created_at", "updated_at",
         ]
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
+    api_url = ApiUrlField("status-change")
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = StatusUpdate
-        fields = ["id", "commitment", "status", "effective_on", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
+        fields = ["id", "api_url", "commitment", "status", "effective_on", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
+
+
+class CommitmentBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    api_url = ApiUrlField("commitment")
+    number = serializers.CharField(help_text='"3" for a point, "3.2" for a deliverable.')
+    title = serializers.CharField()
+    statement = StatementBriefSerializer()
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    """One published change of a commitment's status, with the commitment it is about."""
+
+    api_url = ApiUrlField("status-change")
+    commitment = CommitmentBriefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id", "api_url", "commitment", "status", "status_label", "effective_on", "rationale", "evidence", "recorded_at", "published_at",
+        ]
 
 
 class VerdictUpdateSerializer(serializers.ModelSerializer):
@@ -334,12 +395,14 @@ class VerdictUpdateSerializer(serializers.ModelSerializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
+    api_url = ApiUrlField("assessment")
     party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = PartyAssessment
-        fields = ["id", "commitment", "party", "score", "assessed_on", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
+        fields = ["id", "api_url", "commitment", "party", "score", "assessed_on", "rationale", "evidence", "recorded_at", "review_state",
+                  "published_at"]
 
 
 # --- Input ------------------------------------------------------------------------------

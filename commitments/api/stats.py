@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
@@ -11,8 +10,8 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from commitments import selectors
-from commitments.api.filters import CommitmentFilter
-from commitments.api.renderers import ORJSONRenderer
+from commitments.api.filters import CommitmentFilter, FilterBackend
+from commitments.api.renderers import ORJSONRenderer, TableCSVRenderer
 from commitments.models import Commitment, PartyAssessment, Status, StatusUpdate
 
 DEFAULT_WEEKS = 26
@@ -51,18 +50,34 @@ class _CommitmentAggregate(generics.GenericAPIView):
     """Aggregates over the commitments that match the same filters as /api/v1/commitments/."""
 
     queryset = Commitment.objects.all()
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = CommitmentFilter
     pagination_class = None
-    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, TableCSVRenderer]
+    basename = "stats"
 
     def commitments(self):
         return self.filter_queryset(self.get_queryset())
 
 
+def _by_status_columns(row: dict) -> dict:
+    return {"total": row["total"], **row["by_status"]}
+
+
+CSV_FORMAT = OpenApiParameter("format", str, enum=["json", "csv", "api"], description="`csv`: the same figures as one table.")
+
+
 class StatsView(_CommitmentAggregate):
+    def csv_table(self, data: dict) -> tuple[list[str], list[dict]]:
+        """One row overall, then one per statement, bound party, responsible party and theme (`scope` says which)."""
+        rows = [{"scope": "all", **_by_status_columns(data)}]
+        for scope in ("statement", "bound_party", "responsible_party", "theme"):
+            rows += [{"scope": scope, "id": g["id"], "slug": g["slug"], "name": g["name"], **_by_status_columns(g)} for g in data[f"by_{scope}"]]
+        return ["scope", "id", "slug", "name", "total", *Status.values], rows
+
     @extend_schema(
         filters=True,
+        parameters=[CSV_FORMAT],
         responses=StatsSerializer,
         description="How many commitments are in each status: overall, per statement, per party and per theme.",
     )
@@ -87,9 +102,15 @@ def _date_param(request, name: str, default: date) -> date:
 
 
 class StatusOverTimeView(_CommitmentAggregate):
+    basename = "status-over-time"
+
+    def csv_table(self, data: list[dict]) -> tuple[list[str], list[dict]]:
+        return ["week_end", "total", *Status.values], [{"week_end": week["week_end"], **_by_status_columns(week)} for week in data]
+
     @extend_schema(
         filters=True,
         parameters=[
+            CSV_FORMAT,
             OpenApiParameter("start", date, description=f"First week (any day in it). Default: {DEFAULT_WEEKS} weeks before `end`."),
             OpenApiParameter("end", date, description="Last week (any day in it). Default: today."),
         ],
@@ -114,8 +135,20 @@ class StatusOverTimeView(_CommitmentAggregate):
 
 
 class ComplianceView(_CommitmentAggregate):
+    basename = "compliance"
+
+    def csv_table(self, data: dict) -> tuple[list[str], list[dict]]:
+        """The matrix in long form: one row per scored (commitment, party) cell; party averages stay in the JSON."""
+        header = ["commitment", "statement", "number", "title", "party", "score", "assessed_on"]
+        rows = [
+            {**{key: row[key] for key in header[:4]}, "party": party, **cell}
+            for row in data["rows"] for party, cell in row["scores"].items()
+        ]
+        return header, rows
+
     @extend_schema(
         filters=True,
+        parameters=[CSV_FORMAT],
         responses=inline_serializer("Compliance", {
             "parties": inline_serializer("PartyCompliance", {
                 "id": serializers.IntegerField(), "slug": serializers.SlugField(), "name": serializers.CharField(),

@@ -13,6 +13,7 @@ router.register("parties", views.PartyViewSet, basename="party")
 router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
+router.register("status-changes", views.StatusChangeViewSet, basename="status-change")
 
 app_name = "api"
 urlpatterns = [

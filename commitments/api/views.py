@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +14,8 @@ from rest_framework.response import Response
 from commitments import links, renderings, selectors, services
 from commitments.api import filters, serializers
 from commitments.api.conditional import ConditionalMixin
+from commitments.api.filters import FilterBackend
+from commitments.api.pagination import PublishedCursorPagination
 from commitments.api.renderers import CSVRenderer, ORJSONRenderer
 from commitments.models import Claim, Commitment, CommitmentLink, Evidence, PartyAssessment, Rendering, StatusUpdate, VerdictUpdate
 
@@ -49,7 +50,7 @@ class ReadViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """A list and its detail, filterable, conditional (ETag / Last-Modified), exportable as CSV."""
 
     renderer_classes = LIST_RENDERERS
-    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
     ordering = ["id"]
     lookup_value_regex = "[0-9]+"  # anything else is a 404, not a database error
     sync_ordering: tuple[str, ...] | None = ("updated_at", "id")
@@ -107,6 +108,9 @@ class CommitmentViewSet(ReadViewSet):
         if not_modified := self.conditional_check(queryset):
             return not_modified
         keys = queryset.prefetch_related(None).values("id", "updated_at")  # what the page and cursor pagination need
+        if (unevaluated := self.paginator.page_unevaluated(keys, request, view=self)) is not None:
+            data = serializers.commitment_representations(selectors.commitment_rows_page(page=unevaluated))
+            return self.get_paginated_response(data)
         page = self.paginate_queryset(keys)
         ids = [key["id"] for key in (keys if page is None else page)]
         data = serializers.commitment_representations(selectors.commitment_rows(ids=ids))
@@ -153,6 +157,26 @@ def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT],
+        description="Every published status change across commitments, in the order published (oldest first), cursor-paginated: "
+        "follow `next` until it is null. For \"what changed since my last sync?\" pass `published_since` (the last `published_at` "
+        "you hold): a change recorded earlier but published later still shows up.",
+    ),
+)
+class StatusChangeViewSet(ReadViewSet):
+    """Status changes: each recorded change of a commitment's status, with its rationale and evidence."""
+
+    queryset = selectors.status_changes()
+    serializer_class = serializers.StatusChangeSerializer
+    filterset_class = filters.StatusChangeFilter
+    filter_backends = [FilterBackend]
+    pagination_class = PublishedCursorPagination
+    fingerprint_field = "published_at"
+    sync_ordering = None
 
 
 @extend_schema_view(list=_list_docs)

@@ -4,9 +4,17 @@ The claim comes before the send (healthchecks-style conditional writes), so two 
 re-run or a re-delivered task never send a digest twice: whoever inserted the
 (subscriber, period) row, or re-claimed it with a conditional UPDATE, is the only sender.
 A claim whose sender died goes stale after TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES and is
-taken over, so nobody is skipped either. SMTP cannot be part of a database transaction:
-the one remaining window is a crash between the server accepting a message and the
-"sent" UPDATE that follows it, which is one statement long.
+taken over, so nobody is skipped either.
+
+Recording: each digest the SMTP server accepts is journalled at once in the shared cache
+(one Redis SET, a tenth of a database commit), and the delivery rows are marked sent in
+bulk, RECORD_EVERY at a time. Whoever takes over a dead sender's stale claims first marks
+the journalled ones sent, and sends only the rest. SMTP cannot be part of a transaction:
+the one remaining window is a crash between the server accepting a message and its
+journal entry, one cache write long (it was one database commit long with an UPDATE per
+e-mail). The journal lives in the cache backend: Redis in production; under `make run`
+the in-process cache, where a dead worker's journal dies with it and the window becomes
+the unrecorded group.
 """
 
 import smtplib
@@ -16,11 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db.models import F, Q
-from django.db.models.functions import Now
+from django.db import connection
+from django.db.models import Case, DateTimeField, F, Max, Min, Q, Value, When
+from django.utils import timezone
 
 from commitments.emails import EmailBlueprint, RenderedEmail, SerialisedEmail, email_blueprint, email_copy, email_message, email_render
 from commitments.models import DigestDelivery, Subscriber
@@ -31,6 +41,8 @@ from .periods import Period
 from .subscriptions import unsubscribe_url
 
 State = DigestDelivery.State
+RECORD_EVERY = 100  # accepted digests recorded per UPDATE
+JOURNAL_SECONDS = 7 * 24 * 3600  # far beyond any claim timeout: a takeover always finds the entries it needs
 # Rendered once per distinct filter with this in place of the address-specific link, then replaced.
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.placeholder.invalid/TOKEN/"
 
@@ -49,7 +61,16 @@ class BatchResult:
 
 
 def subscribers_active() -> Iterator[int]:
-    return Subscriber.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True).order_by("pk").values_list("pk", flat=True).iterator()
+    """Active subscribers' ids, those with the same filter next to each other.
+
+    A worker renders each distinct filter's digest once (see _digest): grouped like this, a
+    batch holds few filters, and two workers render few of the same ones.
+    """
+    active = Subscriber.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    grouped = active.annotate(s1=Min("statements"), s2=Max("statements"), p1=Min("parties"), p2=Max("parties"), t1=Min("themes"),
+                              t2=Max("themes"))
+    return grouped.order_by(*(F(name).asc(nulls_first=True) for name in ("s1", "s2", "p1", "p2", "t1", "t2")), "pk").values_list(
+        "pk", flat=True).iterator(chunk_size=5000)
 
 
 def chunked(ids: Iterable[int], size: int) -> Iterator[list[int]]:
@@ -80,9 +101,10 @@ def filter_names(subscriber: Subscriber) -> str:
 def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime) -> dict[int, int]:
     """Claim this period's delivery rows for these subscribers; returns {subscriber id: delivery id} of those we now hold.
 
-    3 queries whatever the batch size: insert the missing rows (a conflict means the row
-    exists: someone else's), take over rows waiting for a retry or claimed by a sender
-    that died, then read back which rows carry our token.
+    4 queries whatever the batch size: insert the missing rows (a conflict means the row
+    exists: someone else's), record as sent what a dead sender's journal says it sent, take
+    over rows waiting for a retry or claimed by a sender that died, then read back which
+    rows carry our token.
     """
     token = uuid.uuid4().hex
     DigestDelivery.objects.bulk_create(
@@ -91,11 +113,49 @@ def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime
         ignore_conflicts=True,
     )
     stale = now - timedelta(minutes=settings.TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES)
-    DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key).filter(
-        Q(status=State.RETRY) | Q(status=State.CLAIMED, claimed_at__lt=stale)
-    ).exclude(claim_token=token).update(status=State.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
-    ours = DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key, claim_token=token)
-    return dict(ours.values_list("subscriber_id", "pk"))
+    mine = DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key)
+    deliveries_record_sent(sent=journal_read(delivery_ids=list(mine.filter(status=State.CLAIMED, claimed_at__lt=stale).values_list("pk", flat=True))))
+    mine.filter(Q(status=State.RETRY) | Q(status=State.CLAIMED, claimed_at__lt=stale)).exclude(claim_token=token).update(
+        status=State.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1,
+    )
+    return dict(mine.filter(claim_token=token, status=State.CLAIMED).values_list("subscriber_id", "pk"))
+
+
+def _journal_key(delivery_id: int) -> str:
+    return f"digest-sent:{delivery_id}"
+
+
+def journal_sent(*, delivery_id: int, at: datetime) -> None:
+    """The one write per e-mail, right after the server accepted it: cheap, in the shared cache."""
+    cache.set(_journal_key(delivery_id), at, timeout=JOURNAL_SECONDS)
+
+
+def journal_read(*, delivery_ids: list[int]) -> dict[int, datetime]:
+    """{delivery id: when the server accepted it} for those of these ids the journal holds."""
+    if not delivery_ids:
+        return {}
+    found = cache.get_many([_journal_key(pk) for pk in delivery_ids])
+    return {pk: found[_journal_key(pk)] for pk in delivery_ids if _journal_key(pk) in found}
+
+
+def deliveries_record_sent(*, sent: dict[int, datetime]) -> None:
+    """1 query: these claimed deliveries were accepted by the server (each at its own time); then drop their journal entries."""
+    if not sent:
+        return
+    if connection.vendor == "postgresql":  # the pairs as two arrays: one short statement whatever the group's size
+        with connection.cursor() as cursor:
+            cursor.execute(_RECORD_SENT_SQL, [State.SENT, list(sent), list(sent.values()), State.CLAIMED])
+    else:
+        accepted_at = Case(*(When(pk=pk, then=Value(at)) for pk, at in sent.items()), output_field=DateTimeField())
+        DigestDelivery.objects.filter(pk__in=list(sent), status=State.CLAIMED).update(status=State.SENT, sent_at=accepted_at, last_error="")
+    cache.delete_many([_journal_key(pk) for pk in sent])
+
+
+_RECORD_SENT_SQL = f"""
+UPDATE {DigestDelivery._meta.db_table} AS d SET status = %s, sent_at = v.at, last_error = ''
+FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at)
+WHERE d.id = v.id AND d.status = %s
+"""  # noqa: S608 (a table name from the model, every value a parameter)
 
 
 def smtp_error_is_permanent(error: Exception) -> bool:
@@ -116,19 +176,9 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def _record(*, delivery_id: int, status: str, error: Exception | None = None) -> None:
-    """1 query: the outcome of one attempt, only if we still hold the claim.
-
-    One UPDATE per e-mail, right after the server accepts it, on purpose: recording a group
-    of sends at once would save most of these queries (~0.5 ms each, a tenth of an e-mail's
-    cost) but a worker dying mid-group would leave the whole group claimed-but-sent, and each
-    of those subscribers would get the digest twice once the claim goes stale. Per e-mail,
-    that window is one message.
-    """
-    values = {"status": status, "last_error": _describe(error) if error else ""}
-    if status == State.SENT:
-        values["sent_at"] = Now()
-    DigestDelivery.objects.filter(pk=delivery_id, status=State.CLAIMED).update(**values)
+def _record_failed(*, delivery_id: int, error: Exception) -> None:
+    """1 query, only on a permanent failure (rare): recorded at once, only if we still hold the claim."""
+    DigestDelivery.objects.filter(pk=delivery_id, status=State.CLAIMED).update(status=State.FAILED, last_error=_describe(error))
 
 
 def _release(delivery_ids: list[int], error: Exception) -> None:
@@ -206,27 +256,56 @@ def digest_message(*, plan: _Plan, connection: BaseEmailBackend) -> EmailMessage
                          headers=headers, connection=connection)
 
 
+class _SentRecorder:
+    """Journal each accepted digest at once; record them as sent in groups of RECORD_EVERY."""
+
+    def __init__(self, result: BatchResult):
+        self.result, self.pending = result, {}
+
+    def accepted(self, *, plan: _Plan, delivery_id: int) -> None:
+        at = timezone.now()  # when the server accepted it: a fact, not a parameter
+        journal_sent(delivery_id=delivery_id, at=at)
+        self.pending[delivery_id] = at
+        self.result.sent.append(plan.subscriber.pk)
+        if len(self.pending) >= RECORD_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        deliveries_record_sent(sent=self.pending)
+        self.pending = {}
+
+
 def _send_claimed(*, plans: list[_Plan], claimed: dict[int, int], connection: BaseEmailBackend, result: BatchResult) -> None:
-    for position, plan in enumerate(plans):
-        delivery_id = claimed[plan.subscriber.pk]
-        try:
-            connection.send_messages([digest_message(plan=plan, connection=connection)])
-        except (smtplib.SMTPException, OSError) as error:
-            if smtp_error_is_permanent(error):
-                _record(delivery_id=delivery_id, status=State.FAILED, error=error)
-                result.failed.append(plan.subscriber.pk)
+    recorder = _SentRecorder(result)
+    try:
+        for position, plan in enumerate(plans):
+            delivery_id = claimed[plan.subscriber.pk]
+            try:
+                connection.send_messages([digest_message(plan=plan, connection=connection)])
+            except (smtplib.SMTPException, OSError) as error:
+                if not _handle_send_error(error=error, rest=plans[position:], claimed=claimed, result=result):
+                    return
                 continue
-            if _connection_survives(error):
-                _release([delivery_id], error)
-                result.retry.append(plan.subscriber.pk)
-                continue
-            # The connection is gone: hand this and every remaining digest back for a retry.
-            rest = plans[position:]
-            _release([claimed[p.subscriber.pk] for p in rest], error)
-            result.retry.extend(p.subscriber.pk for p in rest)
-            return
-        _record(delivery_id=delivery_id, status=State.SENT)
-        result.sent.append(plan.subscriber.pk)
+            recorder.accepted(plan=plan, delivery_id=delivery_id)
+    finally:
+        recorder.flush()
+
+
+def _handle_send_error(*, error: Exception, rest: list[_Plan], claimed: dict[int, int], result: BatchResult) -> bool:
+    """Record or release the digest that failed (rest[0]); False when the connection is gone and the rest went back too."""
+    plan = rest[0]
+    if smtp_error_is_permanent(error):
+        _record_failed(delivery_id=claimed[plan.subscriber.pk], error=error)
+        result.failed.append(plan.subscriber.pk)
+        return True
+    if _connection_survives(error):
+        _release([claimed[plan.subscriber.pk]], error)
+        result.retry.append(plan.subscriber.pk)
+        return True
+    # The connection is gone: hand this and every remaining digest back for a retry.
+    _release([claimed[p.subscriber.pk] for p in rest], error)
+    result.retry.extend(p.subscriber.pk for p in rest)
+    return False
 
 
 # A batch task's worker runs the next batches of the same run: they reuse the week's changes,
@@ -256,8 +335,8 @@ def digests_send_batch(*, period: Period, subscriber_ids: list[int], now: dateti
     """Build, claim and send one batch over one SMTP connection.
 
     Queries: the week's changes (`week_changes_load`) if this process has not loaded them
-    in the last minutes, 4 for the subscribers, 3 to claim, then one UPDATE per digest to
-    record its outcome.
+    in the last minutes, 4 for the subscribers, 4 to claim, then one UPDATE per RECORD_EVERY
+    digests sent (and one per permanent failure).
     """
     changes = changes or week_changes_shared(period=period, now=now)
     plans, empty = digests_plan(changes=changes, subscribers=subscribers_load(subscriber_ids))

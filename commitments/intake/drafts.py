@@ -89,7 +89,7 @@ def draft_set(extraction: Extraction, found: FoundSet) -> DraftSet:
     )
 
 
-def draft_from_extraction(extraction: Extraction, *, source: DraftSource) -> Draft:
+def draft_from_extraction(extraction: Extraction, *, source: DraftSource | None) -> Draft:
     return Draft(
         source=source,
         sets=[draft_set(extraction, s) for s in extraction.sets],

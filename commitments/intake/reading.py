@@ -76,6 +76,7 @@ async def _fetch_one(url: str) -> Fetched:
 
 
 def _non_empty(text: str, where: str) -> str:
+    text = text.replace("\x00", "")  # a NUL (some PDFs have them) can be neither shown nor stored
     if not text.strip():
         raise ReadError(f"no text found in {where}")
     return text

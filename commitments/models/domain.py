@@ -363,7 +363,7 @@ class Commitment(QuotedModel):
         Party, related_name="commitments", blank=True, help_text="The parties responsible for it."
     )
     target_date = models.DateField(null=True, blank=True)
-    # The latest effective status update, cached by services.status_record.
+    # The current status of the published history (commitments.history), cached by services.commitment_status_refresh.
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.NOT_YET_RATED, db_index=True)
     status_since = models.DateField(null=True, blank=True)
 
@@ -413,7 +413,7 @@ class Claim(QuotedModel):
     title = models.CharField(max_length=300, help_text="What is asserted, in a few words.")
     parties = models.ManyToManyField(Party, related_name="claims", blank=True)
     themes = models.ManyToManyField(Theme, related_name="claims", blank=True)
-    # The latest verdict, cached by services.verdict_record.
+    # The latest published verdict, cached by services.claim_verdict_refresh.
     verdict = models.CharField(max_length=30, choices=Verdict.choices, default=Verdict.NOT_CHECKED, db_index=True)
     verdict_rationale = models.TextField(blank=True)
     verdict_at = models.DateTimeField(null=True, blank=True)

@@ -2,6 +2,7 @@
 
 import re
 
+from .counts import counts_in
 from .layout import Layout, Span
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -23,13 +24,22 @@ _QUESTION = re.compile(r"(?:\d+\.\s*|[IVX]+\.\s*)?(?:Reporter|Question|Q)\s*[:ï¼
 
 
 def claims_find(layout: Layout, *, exclude: list[Span]) -> list[Span]:
-    """Sentences with a figure, except the ones announcing a set (their number is a count, not a fact)."""
+    """Sentences with a figure, except the ones announcing a set and figures that are counts (a count is no fact)."""
     found = []
     for sentence in layout.sentences:
         if any(s.start <= sentence.start < s.end for s in exclude) or sentence.end - sentence.start > 600:
             continue
         if _QUESTION.match(layout.text, sentence.start, sentence.end) or layout.text[sentence.end - 1] == "?":
             continue
-        if _FIGURE.search(layout.text, sentence.start, sentence.end):
+        if _has_figure(layout.text, sentence):
             found.append(sentence)
     return found
+
+
+def _has_figure(text: str, sentence: Span) -> bool:
+    """A figure that is not a set's count ("Four Points in Deepening CICA Cooperation" asserts no fact)."""
+    counts = counts_in(text, sentence.start, sentence.end)
+    return any(
+        not any(c.start <= m.start() < c.end for c in counts)
+        for m in _FIGURE.finditer(text, sentence.start, sentence.end)
+    )

@@ -46,7 +46,7 @@ def constraints_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0010_merge_0009_relations_permissions_0009_review_state"),
+        ("commitments", "0011_roles"),
     ]
 
     operations = [

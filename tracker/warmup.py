@@ -1,0 +1,20 @@
+"""Start-up warming: load in the server process what its first request would otherwise load.
+
+The URLconf is imported lazily on the first request, and with it every view, serializer and
+filter module (and drf-spectacular's views, which import `requests`): most of a second that
+the first caller of any endpoint used to wait. The reverse-lookup tables and the cache client
+are built lazily too, and so is the database connection, which is kept between requests
+when DATABASE_CONN_MAX_AGE is set. wsgi.py and asgi.py call `warm()` once the application exists.
+"""
+
+from django.core.cache import cache
+from django.db import connection
+from django.urls import get_resolver, reverse
+
+
+def warm() -> None:
+    get_resolver().url_patterns  # noqa: B018  (imports tracker.urls and every view module)
+    reverse("api:api-root")  # populates the reverse lookup tables
+    cache.get("warm-up")  # opens the cache client (Redis in production)
+    if connection.settings_dict["CONN_MAX_AGE"]:  # otherwise every request opens its own anyway
+        connection.ensure_connection()
