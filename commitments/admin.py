@@ -10,12 +10,13 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
 
 from commitments import services
 from commitments.admin_base import AppendOnlyAdmin, AuditedAdmin, ReadOnlyAdmin, StaffAwareLoginForm, badge
 from commitments.forms import RecordStatusForm, RecordVerdictForm
 from commitments.history import ASSESSMENT_ORDER, NEWEST_FIRST
+from commitments.http_urls import link_html
+from commitments.ids import id_parse
 from commitments.integrity import numbering_problem, statements_with_numbering
 from commitments.models import (
     Claim,
@@ -102,8 +103,8 @@ class BoundPartyFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in Party.objects.values_list("pk", "name")]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(bound_party_q(parties=[int(self.value())]))
+        if (party := id_parse(self.value())) is not None:
+            return queryset.filter(bound_party_q(parties=[party]))
         return queryset
 
 
@@ -383,7 +384,7 @@ class EvidenceAdmin(AuditedAdmin):
 
     @admin.display(description="URL")
     def link(self, obj: Evidence) -> str:
-        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">open</a>', obj.url)
+        return link_html(obj.url, "open")
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -22,11 +22,12 @@ def dashboard_statements() -> QuerySet[Statement]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     stats = commitment_stats(commitments=Commitment.objects.all())
     total = stats["total"] or 1
-    tally = [
-        {"slug": status.value, "label": status.label, "count": stats["by_status"][status.value],
-         "percent": round(100 * stats["by_status"][status.value] / total, 1)}
-        for status in Status
-    ]
+    tally, offset = [], 0.0
+    for status in Status:  # each status's share, and where its segment of the bar starts
+        percent = round(100 * stats["by_status"][status.value] / total, 1)
+        tally.append({"slug": status.value, "label": status.label, "count": stats["by_status"][status.value], "percent": percent,
+                      "offset": round(offset, 1)})
+        offset += percent
     return render(request, "dashboard/index.html", {
         "statements": dashboard_statements(), "stats": stats, "tally": tally,
     })

@@ -27,14 +27,25 @@ class RenderedEmail:
         return RenderedEmail(subject=self.subject.replace(old, new), text=self.text.replace(old, new), html=self.html.replace(old, new))
 
 
+def _rendered(template: str, context: dict) -> str:
+    """A template's output as a plain str.
+
+    render_to_string returns a SafeString ("already escaped for HTML"). That is false of the
+    subject and the text part (rendered with autoescape off: they are plain text), and the
+    HTML part is a document to show or send, not markup to paste into another page. Plain
+    strs get escaped wherever they are printed (the admin's digest preview among others).
+    """
+    return str.__str__(render_to_string(template, context))
+
+
 def email_render(*, name: str, context: dict) -> RenderedEmail:
     """Render emails/<name>-subject.html, -body-text.html and -body-html.html."""
-    subject = render_to_string(f"emails/{name}-subject.html", context)
+    subject = _rendered(f"emails/{name}-subject.html", context)
     return RenderedEmail(
         # A header cannot hold line breaks; templates may wrap for readability.
         subject=" ".join(subject.split()),
-        text=render_to_string(f"emails/{name}-body-text.html", context),
-        html=render_to_string(f"emails/{name}-body-html.html", context),
+        text=_rendered(f"emails/{name}-body-text.html", context),
+        html=_rendered(f"emails/{name}-body-html.html", context),
     )
 
 

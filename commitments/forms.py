@@ -2,10 +2,10 @@
 
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from commitments.models import Evidence, Stance, Status, StatusUpdate, Verdict, VerdictUpdate
+from commitments.models.fields import HttpUrlFormField
 from commitments.services import NewEvidence, status_update_errors, verdict_update_errors
 
 NEW_EVIDENCE_FIELDS = ("url", "title", "publisher", "published_on", "excerpt", "stance")
@@ -14,7 +14,7 @@ NEW_EVIDENCE_FIELDS = ("url", "title", "publisher", "published_on", "excerpt", "
 class EvidenceFormMixin(forms.Form):
     """Pick existing evidence and/or describe one new piece, in the same form."""
 
-    new_evidence_url = forms.URLField(label="New evidence: URL", required=False, assume_scheme="https")
+    new_evidence_url = HttpUrlFormField(label="New evidence: URL", required=False)  # the one URL rule, normalised
     new_evidence_title = forms.CharField(label="New evidence: title", required=False, max_length=500)
     new_evidence_publisher = forms.CharField(label="New evidence: publisher", required=False, max_length=200)
     new_evidence_published_on = forms.DateField(
@@ -38,11 +38,6 @@ class EvidenceFormMixin(forms.Form):
             self.add_error("new_evidence_url", "New evidence needs a URL.")
         if not title:
             self.add_error("new_evidence_title", "New evidence needs a title.")
-        if url:
-            try:
-                Evidence._meta.get_field("url").run_validators(url)
-            except ValidationError as error:
-                self.add_error("new_evidence_url", error)
         return 1
 
     def evidence_count(self) -> int:

@@ -26,3 +26,4 @@ def render(url: str, *, screenshot: str | None = None, timeout: int = 60) -> str
                            check=True, capture_output=True, timeout=timeout)
         result = subprocess.run([chromium(), *flags, "--dump-dom", url], check=True, capture_output=True, timeout=timeout)
     return result.stdout.decode()
+

@@ -15,6 +15,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CACHE_URL", "locmem://")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_URL", "memory://")
+# The test client and the live servers speak plain HTTP; production's redirect to HTTPS is tested on its own.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 # Helper modules that hold fixtures and asserts; registered before any test module imports them.
 pytest.register_assert_rewrite("tests.api_support", "tests.review_support", "tests.digests_support", "tests.checks_helpers", "tests.digests_week")

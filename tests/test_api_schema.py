@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, Phase, settings
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
 from tracker.wsgi import application
 
@@ -93,8 +94,12 @@ def editor_token(alice, commitment, claim) -> str:
 
 @schema.parametrize()
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, phases=[Phase.explicit, Phase.generate])
-def test_fuzzing_the_api_finds_no_server_error(case, editor_token, keep_connection, _no_throttling, settings):
+def test_fuzzing_the_api_finds_no_server_error_and_no_answer_the_schema_does_not_describe(
+    case, editor_token, keep_connection, _no_throttling, settings,
+):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     # Signed in as an editor, so the write paths run the services with generated input too.
     response = case.call(headers={"Authorization": f"Token {editor_token}"})
-    case.validate_response(response, checks=[not_a_server_error])
+    case.validate_response(response, checks=[
+        not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+    ])

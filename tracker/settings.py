@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tracker.middleware.ContentSecurityPolicyMiddleware",
+    "tracker.middleware.QueryStringTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,7 +74,7 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "tracker" / "templates"],  # project-wide overrides (admin/base_site.html) before the apps' own
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -109,10 +111,34 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "True")
-    CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "True")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- HTTPS and browser security headers -------------------------------------------
+# Safe production defaults (DEBUG off): HTTPS only, HSTS for a year, Secure cookies. Each is an
+# environment variable, so plain-HTTP local use (docker compose on localhost) can turn them off.
+_PRODUCTION = "0" if DEBUG else "1"
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # health checks probe the container over plain HTTP
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", _PRODUCTION)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", _PRODUCTION)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", _PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+# Behind a proxy that terminates TLS and sets this header (and strips it from clients), e.g.
+# "HTTP_X_FORWARDED_PROTO,https"; "" when the app is reached directly.
+_proxy_ssl_header = envlist("SECURE_PROXY_SSL_HEADER", "" if DEBUG else "HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if len(_proxy_ssl_header) == 2 else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (tracker.middleware), in development too, so a page
+# that would break under it breaks early. Pages, the admin and Swagger UI load only this site's
+# own scripts and styles (no inline script); images may be data: URIs (Swagger UI's icons).
+# Empty turns the header off; the -REPORT_ONLY variant is for trying a stricter policy.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+CONTENT_SECURITY_POLICY_REPORT_ONLY = os.environ.get("CONTENT_SECURITY_POLICY_REPORT_ONLY", "")
 
 # --- E-mail -----------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:pass@mail.example.org:587/?tls=True or console://
@@ -174,7 +200,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "commitments.api.schema.TrackerAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Commitments Tracker API",
@@ -283,6 +309,12 @@ REST_FRAMEWORK.update({
     "DEFAULT_RENDERER_CLASSES": ["commitments.api.renderers.ORJSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["commitments.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.ListPagination",
+    # DRF's parsers, plus: too-deep JSON is a 400, and no body string may hold NUL or another control character.
+    "DEFAULT_PARSER_CLASSES": [
+        "commitments.api.parsers.SafeJSONParser",
+        "commitments.api.parsers.SafeFormParser",
+        "commitments.api.parsers.SafeMultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 })
@@ -292,6 +324,7 @@ SPECTACULAR_SETTINGS.update({
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "commitments.api.schema.document_error_responses"],
 })
 # CORS for browser dashboards on other origins (django-cors-headers): off unless
 # CORS_ALLOWED_ORIGINS lists them (comma-separated, e.g. "https://dash.example.org").

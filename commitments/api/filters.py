@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from commitments.ids import id_parse
 from commitments.models import (
     Claim,
     Commitment,
@@ -23,6 +24,13 @@ from commitments.models import (
 )
 from commitments.parties import bound_party_q, responsible_party_q, statement_bound_parties
 from commitments.selectors import has_evidence_filter
+
+
+def id_or_slug_q(path: str, value: str) -> Q:
+    """Match `<path>` (the row itself when "") by id when `value` can be one (ASCII digits in range), else by slug."""
+    prefix = f"{path}__" if path else ""
+    pk = id_parse(value)
+    return Q(**{f"{prefix}id": pk}) if pk is not None else Q(**{f"{prefix}slug": value})
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -48,7 +56,7 @@ def _by_id_or_slug(path: str, *, many: bool):
     """A filter method matching `<path>` by numeric id or by slug."""
 
     def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
-        queryset = queryset.filter(**{f"{path}__{'id' if value.isdigit() else 'slug'}": value})
+        queryset = queryset.filter(id_or_slug_q(path, value))
         return queryset.distinct() if many else queryset  # a many-to-many join can repeat rows
 
     return method
@@ -70,7 +78,7 @@ def _party_method(relation: str, path: str):
     """A filter method for `bound_party` or `responsible_party` (commitments.parties owns both rules)."""
 
     def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
-        party_ids = list(Party.objects.filter(**{"pk" if value.isdigit() else "slug": value}).values_list("pk", flat=True))
+        party_ids = list(Party.objects.filter(id_or_slug_q("", value)).values_list("pk", flat=True))
         if relation == "bound":
             condition = bound_party_q(parties=party_ids, statement_path=path)
         else:
@@ -197,8 +205,7 @@ class EvidenceFilter(df.FilterSet):
         ]
 
     def filter_statement(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        key = "id" if value.isdigit() else "slug"
-        linked = Q(**{f"commitments__statement__{key}": value}) | Q(**{f"claims__statement__{key}": value})
+        linked = id_or_slug_q("commitments__statement", value) | id_or_slug_q("claims__statement", value)
         return queryset.filter(pk__in=Evidence.objects.filter(linked).values("pk"))
 
 
@@ -213,7 +220,7 @@ class PartyFilter(df.FilterSet):
         fields = ["statement", "kind"]
 
     def filter_statement(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        statement = Statement.objects.filter(**{"pk" if value.isdigit() else "slug": value}).first()
+        statement = Statement.objects.filter(id_or_slug_q("", value)).first()
         return queryset.filter(pk__in=statement_bound_parties(statement=statement).values("pk")) if statement else queryset.none()
 
 

@@ -6,9 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import orjson
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.functional import Promise
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from commitments.text import xml_clean
 
 
 def _default(value):
@@ -33,6 +35,18 @@ class JSONLDRenderer(ORJSONRenderer):
     format = "jsonld"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """Text for a CSV cell, neutralised as OWASP recommends: a leading quote makes a would-be formula plain text.
+
+    The one place every CSV cell passes through. Numbers are not text and stay as they are (-1 is a score).
+    """
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -40,7 +54,9 @@ def _cell(value) -> str:
         return "; ".join(_cell(item.get("slug") or item.get("id") if isinstance(item, dict) else item) for item in value)
     if isinstance(value, datetime):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, bool | int | float | Decimal):
+        return str(value)
+    return csv_text(str(value))
 
 
 def _flatten(row: dict, prefix: str = "") -> dict:
@@ -118,6 +134,24 @@ class PagedAtom1Feed(Atom1Feed):
                 handler.addQuickElement("link", "", {"rel": rel, "href": self.feed[rel]})
 
 
+class TextSummaryAtomFeed(PagedAtom1Feed):
+    """Atom with `<summary type="text">`: Django writes type="html", and our summaries are plain text, not markup."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+def _xml_safe(value):
+    """Strings without the characters XML cannot carry (rows stored before the input rule may hold them)."""
+    if isinstance(value, str):
+        return xml_clean(value)
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
 class AtomRenderer(BaseRenderer):
     """Renders {"title", "link", "description", "items": [...]} as an Atom 1.0 feed."""
 
@@ -129,9 +163,9 @@ class AtomRenderer(BaseRenderer):
         if not isinstance(data, dict) or "items" not in data:  # an error: say it plainly
             return orjson.dumps(data, default=_default)
         pages = {rel: data.get(rel) for rel in PagedAtom1Feed.PAGE_RELS}
-        feed = PagedAtom1Feed(
+        feed: SyndicationFeed = TextSummaryAtomFeed(
             title=data["title"], link=data["link"], description=data["description"], feed_url=data["feed_url"], language="en", **pages,
         )
         for item in data["items"]:
-            feed.add_item(**item)
+            feed.add_item(**{key: _xml_safe(value) for key, value in item.items()})
         return feed.writeString("utf-8").encode()

@@ -14,6 +14,7 @@ from rest_framework.fields import DateTimeField
 from rest_framework.settings import ISO_8601, api_settings
 
 from commitments import selectors
+from commitments.api.fields import HttpUrlField, IdRelatedField
 from commitments.api.link_health import LinkHealthListSerializer, LinkHealthMixin
 from commitments.models import (
     Claim,
@@ -307,7 +308,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_translation_only(self, claim: Claim) -> bool:
         return translation_only(self.get_renderings(claim))
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_claimreview(self, claim: Claim) -> str | None:
         if claim.verdict == Verdict.NOT_CHECKED:
             return None
@@ -408,7 +409,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class NewEvidenceSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000)
+    url = HttpUrlField(max_length=2000)
     title = serializers.CharField(max_length=500)
     publisher = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     published_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -420,7 +421,7 @@ class NewEvidenceSerializer(serializers.Serializer):
 
 
 class _WithEvidence(serializers.Serializer):
-    evidence = serializers.PrimaryKeyRelatedField(
+    evidence = IdRelatedField(
         many=True, queryset=Evidence.objects.all(), required=False, default=list, help_text="Ids of existing evidence to attach."
     )
     new_evidence = NewEvidenceSerializer(many=True, required=False, default=list, help_text="Evidence to create and attach.")
@@ -438,7 +439,7 @@ class VerdictInputSerializer(_WithEvidence):
 
 
 class AssessmentInputSerializer(_WithEvidence):
-    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all())
+    commitment = IdRelatedField(queryset=Commitment.objects.all())
     party = serializers.SlugRelatedField(slug_field="slug", queryset=Party.objects.all())
     score = serializers.ChoiceField(choices=Score.choices)
     assessed_on = serializers.DateField()
@@ -446,14 +447,14 @@ class AssessmentInputSerializer(_WithEvidence):
 
 
 class EvidenceInputSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000)
+    url = HttpUrlField(max_length=2000)
     title = serializers.CharField(max_length=500)
     publisher = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     published_on = serializers.DateField(required=False, allow_null=True, default=None)
     excerpt = serializers.CharField(required=False, default="", allow_blank=True)
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.SUPPORTS)
-    commitments = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False, default=list)
-    claims = serializers.PrimaryKeyRelatedField(many=True, queryset=Claim.objects.all(), required=False, default=list)
+    commitments = IdRelatedField(many=True, queryset=Commitment.objects.all(), required=False, default=list)
+    claims = IdRelatedField(many=True, queryset=Claim.objects.all(), required=False, default=list)
 
 
 class RenderingInputSerializer(serializers.Serializer):
@@ -470,7 +471,7 @@ class RenderingInputSerializer(serializers.Serializer):
 
 
 class CommitmentLinkInputSerializer(serializers.Serializer):
-    to_commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all(), help_text="The earlier commitment's id.")
+    to_commitment = IdRelatedField(queryset=Commitment.objects.all(), help_text="The earlier commitment's id.")
     kind = serializers.ChoiceField(choices=LinkKind.choices)
     rationale = serializers.CharField()
     source = SlugRelatedField(slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True, default=None)

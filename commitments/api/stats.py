@@ -85,14 +85,20 @@ class StatsView(_CommitmentAggregate):
         return Response(selectors.commitment_stats(commitments=self.commitments()))
 
 
+DATE_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+
+
 def _date_param(request, name: str, default: date) -> date:
     raw = request.query_params.get(name)
     if not raw:
         return default
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError as exc:
         raise ValidationError({name: "Use a date as YYYY-MM-DD."}) from exc
+    if not DATE_RANGE[0] <= day <= DATE_RANGE[1]:  # weeks are counted back and forward from it: stay far from date's limits
+        raise ValidationError({name: f"Give a date between {DATE_RANGE[0]} and {DATE_RANGE[1]}."})
+    return day
 
 
 class StatusOverTimeView(_CommitmentAggregate):

@@ -21,7 +21,8 @@ from commitments.models import Claim, Commitment, CommitmentLink, Evidence, Part
 
 LIST_RENDERERS = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 FORMAT = OpenApiParameter(
-    "format", str, enum=["json", "csv", "api"], description="`csv` exports every matching row (same filters, no pages); `api` is the browsable page."
+    "format", str, enum=["json", "csv"],
+    description="`csv` exports every matching row (same filters, no pages). (`api`, the browsable page for people, is not part of the API.)",
 )
 
 

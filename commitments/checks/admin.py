@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.html import format_html
 
 from commitments.admin_base import ReadOnlyAdmin, badge
+from commitments.http_urls import link_html
 from commitments.models.checks import Health, MonitoredUrl, QuoteMatch, UrlCheck, UrlSnapshot
 
 HEALTH_COLOURS = {
@@ -63,7 +63,7 @@ class MonitoredUrlAdmin(ReadOnlyAdmin):
 
     @admin.display(description="URL", ordering="url")
     def link(self, obj: MonitoredUrl) -> str:
-        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.url, obj.url[:90])
+        return link_html(obj.url, obj.url[:90])
 
     @admin.display(description="health", ordering="health")
     def health_badge(self, obj: MonitoredUrl) -> str:

@@ -154,7 +154,7 @@ def retry_after_parse(value: str | None, *, now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "¹".isdigit() is true too
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -179,7 +179,7 @@ def _error_kind(error: Exception) -> str:
 async def _body_read(response: httpx.Response, max_bytes: int) -> bytes | None:
     """The body, or None when it is over the cap (stops reading at the cap)."""
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         return None
     chunks, size = [], 0
     async for chunk in response.aiter_raw():
@@ -302,6 +302,8 @@ async def fetch(
         result.error_kind, result.error = _error_kind(error), str(error) or type(error).__name__
     except (ssl.SSLError, OSError) as error:
         result.error_kind, result.error = "connection_error", str(error)
+    except (httpx.InvalidURL, UnicodeError, ValueError) as error:  # e.g. a host httpx cannot IDNA-encode
+        result.error_kind, result.error = "refused", f"not a valid URL: {error}"
     if result.error_kind and result.error_kind != "too_large":
         result.body = b""
     return result

@@ -139,9 +139,14 @@ class FetchLoop:
             fetched = Fetched(url=target.url, final_url=target.url, error_kind="connection_error", error=f"{type(error).__name__}: {error}")
         if fetched.postponed is not None:
             return Result(target, postponed=fetched.postponed)
-        analysis = await self._loop.run_in_executor(
-            self._judge_pool, lambda: judge.fetch_analyse(fetched, quotes=target.quotes, threshold=self.threshold),
-        )
+        try:
+            analysis = await self._loop.run_in_executor(
+                self._judge_pool, lambda: judge.fetch_analyse(fetched, quotes=target.quotes, threshold=self.threshold),
+            )
+        except Exception as error:  # noqa: BLE001 - as above: judging one page must not cost the others their check
+            log.exception("judging %s failed", target.url)
+            failed = Fetched(url=target.url, final_url=target.url, error_kind="connection_error", error=f"{type(error).__name__}: {error}")
+            analysis = judge.fetch_analyse(failed, quotes=target.quotes, threshold=self.threshold)
         return Result(target, analysis=analysis)
 
 

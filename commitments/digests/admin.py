@@ -18,6 +18,10 @@ from .delivery import digest_headers, digest_render, filter_names
 from .periods import period_before, period_parse
 from .subscriptions import unsubscribe_url
 
+# An e-mail's HTML part styles itself inline and may show remote images; it runs no script
+# and may only be framed by the admin's preview page.
+PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'; sandbox"
+
 
 class SubscriberStateFilter(admin.SimpleListFilter):
     title = "state"
@@ -63,14 +67,16 @@ class SubscriberAdmin(AuditedAdmin):
 
     def get_urls(self):
         preview = path("<int:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="commitments_subscriber_preview")
-        return [preview, *super().get_urls()]
+        html = path("<int:object_id>/preview/html/", self.admin_site.admin_view(self.preview_html_view),
+                    name="commitments_subscriber_preview_html")
+        return [preview, html, *super().get_urls()]
 
-    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """The digest this subscriber gets (or got) for ?week=YYYY-Www; the last full week by default."""
+    def _preview(self, request: HttpRequest, object_id: int) -> tuple:
+        """(subscriber, period, error, content, rendered, unsubscribe link) for ?week=YYYY-Www; the last full week by default."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         subscriber = get_object_or_404(self.get_queryset(request), pk=object_id)
-        week, error, rendered, content = request.GET.get("week", "").strip(), "", None, None
+        week, error = request.GET.get("week", "").strip(), ""
         try:
             period = period_parse(week) if week else period_before(now=timezone.now())
         except ValueError as invalid:
@@ -79,6 +85,19 @@ class SubscriberAdmin(AuditedAdmin):
         content = digest_content(changes=changes, digest_filter=subscriber_filter(subscriber))
         link = unsubscribe_url(subscriber_id=subscriber.pk)
         rendered = digest_render(content=content, unsubscribe=link, filter_names=filter_names(subscriber))
+        return subscriber, period, error, content, rendered, link
+
+    def preview_html_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The HTML part alone, for the preview's sandboxed frame, under its own policy: its inline styles, no script."""
+        rendered = self._preview(request, object_id)[4]
+        response = HttpResponse(rendered.html)
+        response["Content-Security-Policy"] = PREVIEW_POLICY
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The digest this subscriber gets (or got) for ?week=YYYY-Www; the last full week by default."""
+        subscriber, period, error, content, rendered, link = self._preview(request, object_id)
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "title": f"Digest preview: {subscriber.email}",
             "subscriber": subscriber, "period": period, "error": error, "rendered": rendered, "content": content,

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -125,6 +126,10 @@ class SubscriptionCreateView(APIView):
     authentication_classes: list = []  # anonymous by design: no session, so no CSRF dance for API clients
     serializer_class = SubscriptionSerializer
 
+    @extend_schema(request=SubscriptionSerializer, responses={
+        202: inline_serializer("SubscriptionAccepted", {"detail": serializers.CharField()}),
+        503: OpenApiResponse(description="The confirmation e-mail could not be sent: try again later."),
+    })
     def post(self, request: Request) -> Response:
         serializer = SubscriptionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from commitments.api.fields import HttpUrlField
 from commitments.models import Party, Statement
 
 from .drafts import Draft, DraftQuote, DraftSet, DraftSource
@@ -32,7 +33,7 @@ class CanAddStatements(BasePermission):
 
 class IntakeRequestSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, trim_whitespace=False, max_length=2_000_000)
-    url = serializers.URLField(required=False)
+    url = HttpUrlField(required=False)
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("text")) == bool(attrs.get("url")):
@@ -68,7 +69,7 @@ class SourceSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500)
     publisher = serializers.CharField(max_length=200)
     full_text = serializers.CharField(trim_whitespace=False)
-    url = serializers.URLField(required=False, allow_blank=True, default="")
+    url = HttpUrlField(required=False, allow_blank=True, default="")
     published_on = serializers.DateField(required=False, allow_null=True)
     language = serializers.CharField(required=False, max_length=10, default="en")
     is_translation = serializers.BooleanField(required=False, default=False)

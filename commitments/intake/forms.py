@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 
 from commitments.models import Party, Statement
+from commitments.models.fields import HttpUrlFormField
 
 from .drafts import Draft, DraftQuote, DraftSet, DraftSource
 
@@ -25,7 +26,7 @@ LANGUAGES = [("en", "English"), ("zh", "Chinese"), ("ru", "Russian"), ("fr", "Fr
 class SourceForm(forms.Form):
     text = NewlineCharField(label="Text", required=False, widget=forms.Textarea(attrs={"rows": 14, "cols": 100}), strip=False,
                            help_text="Paste the statement as published, or leave empty and give its URL.")
-    url = forms.URLField(label="URL", required=False, assume_scheme="https", max_length=2000,
+    url = HttpUrlFormField(label="URL", required=False, max_length=2000,
                          help_text="Fetched through the source checker's guarded fetcher (public addresses only).")
     title = forms.CharField(max_length=500)
     publisher = forms.CharField(max_length=200)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from commitments.ids import id_parse
 from commitments.models import Statement
 
 from . import forms as intake_forms
@@ -100,7 +101,7 @@ def _bound_forms(request: HttpRequest) -> dict:
     sets = []
     for n in range(min(count, 50)):
         statement_ids = request.POST.getlist(f"set-{n}-candidate")
-        candidates = list(Statement.objects.filter(pk__in=[i for i in statement_ids if i.isdigit()]))
+        candidates = list(Statement.objects.filter(pk__in=[pk for pk in map(id_parse, statement_ids) if pk is not None]))
         sets.append({
             "form": intake_forms.SetForm(request.POST, prefix=f"set-{n}", candidates=candidates),
             "points": intake_forms.PointFormSet(request.POST, prefix=f"set-{n}-points"),

@@ -6,11 +6,14 @@ one row (recording a status, attaching evidence) live in `commitments.services`.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from commitments.text import is_verbatim
+from commitments.http_urls import validate_http_url  # noqa: F401 - named by migration 0001
+from commitments.text import is_verbatim, text_refusal
+
+from .fields import HttpUrlField
 
 
 class Status(models.TextChoices):
@@ -67,6 +70,31 @@ class Score(models.IntegerChoices):
     FULL = 1, "+1: full compliance"
 
 
+class PlainTextModel(models.Model):
+    """Every text field refuses characters that XML (the feed) and PostgreSQL (NUL) cannot carry.
+
+    In `clean_fields`, so the admin's forms, the services' `full_clean` and intake all apply it.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if field.name in errors or (exclude and field.name in exclude) or not isinstance(value, str):
+                continue
+            if message := text_refusal(value):
+                errors[field.name] = [message]
+        if errors:
+            raise ValidationError(errors)
+
+
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove a history row."""
 
@@ -114,7 +142,7 @@ class ReviewedQuerySet(AppendOnlyQuerySet):
         )
 
 
-class AppendOnlyModel(models.Model):
+class AppendOnlyModel(PlainTextModel):
     """A history row: inserted once, never updated or deleted.
 
     Enforced here for the ORM and by a PostgreSQL trigger for everything else
@@ -173,7 +201,7 @@ class ReviewedHistoryModel(AppendOnlyModel):
         return self.review_state == ReviewState.PUBLISHED
 
 
-class TimestampedModel(models.Model):
+class TimestampedModel(PlainTextModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -181,11 +209,7 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
-def validate_http_url(value: str) -> None:
-    URLValidator(schemes=["http", "https"])(value)
-
-
-class Party(models.Model):
+class Party(PlainTextModel):
     """A country or an organisation that announces or owes a commitment."""
 
     class Kind(models.TextChoices):
@@ -207,7 +231,7 @@ class Party(models.Model):
         return self.name
 
 
-class Theme(models.Model):
+class Theme(PlainTextModel):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100, unique=True)
 
@@ -230,10 +254,7 @@ class Source(TimestampedModel):
         default=False, help_text="This text is a translation of an original in another language."
     )
     original_language = models.CharField(max_length=10, blank=True)
-    url = models.URLField(
-        max_length=2000, blank=True, validators=[validate_http_url],
-        help_text="Blank where the address is not known. Never guess one.",
-    )
+    url = HttpUrlField(max_length=2000, blank=True, help_text="Blank where the address is not known. Never guess one.")
     full_text = models.TextField(blank=True, help_text="The text as we hold it; quotes must appear in it.")
 
     class Meta:
@@ -407,7 +428,7 @@ class Claim(QuotedModel):
 class Evidence(TimestampedModel):
     """A document that supports, contradicts or gives context to an assessment."""
 
-    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    url = HttpUrlField(max_length=2000)
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)

@@ -8,11 +8,12 @@
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from commitments.checks import scheduling, selectors, services
-from commitments.checks.security import networks_parse, url_refusal
+from commitments.http_urls import http_url_normalise
 from commitments.models.checks import MonitoredUrl
 
 
@@ -45,9 +46,12 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(checks)} URLs checked.")
 
     def _one(self, url: str, now) -> None:
-        # Only the URL's syntax here: addresses are checked by the fetcher, which records a refusal.
-        if url_refusal(url, allowed=networks_parse(settings.TRACKER_CHECK_ALLOWED_NETWORKS)).startswith("not a valid URL"):
-            raise CommandError(f"{url!r} is not a valid URL.")
+        # The rule every stored URL follows, before anything is saved; addresses are checked by
+        # the fetcher, which records a refusal.
+        try:
+            url = http_url_normalise(url)
+        except ValidationError as error:
+            raise CommandError(f"{url!r} is not a valid URL: {' '.join(error.messages)}") from error
         row = services.monitored_url_ensure(url=url, now=now)
         checks = services.check_batch_run(ids=[row.id], claim=None, now=now)
         health = selectors.latest_checks(urls=[url])[url]
