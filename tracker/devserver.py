@@ -15,6 +15,14 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def site_url(host: str, port: str) -> str:
+    """Links in e-mails and feeds point at the address served here, unless SITE_URL says otherwise."""
+    if os.environ.get("SITE_URL"):
+        return os.environ["SITE_URL"]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a wildcard bind is reached on loopback
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -23,7 +31,7 @@ def main() -> int:
 
     # Turn SIGTERM into a normal exit so the worker below is stopped with the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "SITE_URL": site_url(args.host, args.port)}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--concurrency", "1",
          "--loglevel", "INFO", "--pool", "solo"],

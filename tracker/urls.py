@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from commitments.dashboard import dashboard
 from commitments.views import healthz
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
+    # The public site: /, /statements/<slug>/[<number>/], /parties/<slug>/, /claims/<id>/, /changes/, /search/
+    path("", include("commitments.site.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     # Weekly digests: /subscribe/, /subscribe/confirm/<token>/, /unsubscribe/<token>/, /api/v1/subscriptions/

@@ -6,9 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 
 import orjson
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import Promise
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from commitments.feeds import atom
 
 
 def _default(value):
@@ -99,7 +100,4 @@ class AtomRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if not isinstance(data, dict) or "items" not in data:  # an error: say it plainly
             return orjson.dumps(data, default=_default)
-        feed = Atom1Feed(title=data["title"], link=data["link"], description=data["description"], feed_url=data["feed_url"], language="en")
-        for item in data["items"]:
-            feed.add_item(**item)
-        return feed.writeString("utf-8").encode()
+        return atom(data)

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Q
 
+from commitments import permalinks
 from commitments.text import is_verbatim
 
 
@@ -135,6 +136,9 @@ class Party(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return permalinks.party_path(slug=self.slug)
+
 
 class Theme(models.Model):
     slug = models.SlugField(unique=True)
@@ -220,6 +224,9 @@ class Statement(TimestampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return permalinks.statement_path(slug=self.slug)
+
 
 class Commitment(QuotedModel):
     """One numbered point of a statement, or a deliverable named under a point."""
@@ -258,12 +265,14 @@ class Commitment(QuotedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        """Needs `statement` (and `parent` for a deliverable) loaded: select_related them in lists."""
+        return permalinks.commitment_path(statement_slug=self.statement.slug, number=self.number)
+
     @property
     def number(self) -> str:
         """"3" for a point, "3.2" for a deliverable."""
-        if self.parent_id is None:
-            return str(self.ordinal)
-        return f"{self.parent.ordinal}.{self.ordinal}"
+        return permalinks.commitment_number(ordinal=self.ordinal, parent_ordinal=self.parent.ordinal if self.parent_id else None)
 
     @property
     def is_deliverable(self) -> bool:
@@ -298,6 +307,9 @@ class Claim(QuotedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return permalinks.claim_path(pk=self.pk)
 
 
 class Evidence(TimestampedModel):

@@ -1,0 +1,371 @@
+"""What the public pages read, on top of the core selectors.
+
+Only what is published shows, and nothing staff-only: an author appears as a role
+("Editor"), never by name or e-mail address. Every function here runs a fixed number of
+queries whatever the data's size (tests/test_site_queries.py pins each page).
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import Group
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from commitments import selectors
+from commitments.checks.selectors import UrlHealth, latest_checks
+from commitments.models import (
+    Claim,
+    Commitment,
+    Evidence,
+    Party,
+    PartyAssessment,
+    Source,
+    Statement,
+    Status,
+    StatusUpdate,
+    Theme,
+    VerdictUpdate,
+)
+
+WEEKS_SHOWN = 26
+RECENT_CHANGES = 8
+PARTY_ASSESSMENTS_SHOWN = 50
+PARTY_CLAIMS_SHOWN = 100
+
+# --- What is published ---------------------------------------------------------------------
+
+
+def shown_status_updates() -> QuerySet[StatusUpdate]:
+    return StatusUpdate.objects.all()
+
+
+def shown_verdicts() -> QuerySet[VerdictUpdate]:
+    return VerdictUpdate.objects.all()
+
+
+def shown_assessments() -> QuerySet[PartyAssessment]:
+    return PartyAssessment.objects.all()
+
+
+# --- Authors, as a role --------------------------------------------------------------------
+
+ROLE_BY_GROUP = {"Editors": "Editor", "Viewers": "Reviewer"}
+
+
+def author_role(user) -> str:
+    """What a reader learns about who recorded a row: a role, not a person."""
+    if user.is_superuser:
+        return "Administrator"
+    for group in user.groups.all():
+        if group.name in ROLE_BY_GROUP:
+            return ROLE_BY_GROUP[group.name]
+    return "Staff"
+
+
+def _with_authors(queryset: QuerySet) -> QuerySet:
+    """The author's superuser flag and groups, nothing else of the account."""
+    return queryset.select_related("author").only(*_own_fields(queryset.model), "author__id", "author__is_superuser").prefetch_related(
+        Prefetch("author__groups", queryset=Group.objects.only("id", "name"))
+    )
+
+
+def _own_fields(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of a status or verdict history, as a reader sees it."""
+
+    pk: int
+    value: str
+    label: str
+    effective_on: date | None
+    recorded_at: object
+    rationale: str
+    role: str
+    evidence: list[Evidence]
+
+
+def _evidence_prefetch() -> Prefetch:
+    return Prefetch("evidence", queryset=Evidence.objects.only("id", "url", "title", "publisher", "published_on", "stance").order_by("id"))
+
+
+def status_timeline(*, commitment: Commitment) -> list[HistoryEntry]:
+    """The commitment's published status changes, newest first (three queries)."""
+    updates = _with_authors(shown_status_updates().filter(commitment=commitment)).prefetch_related(_evidence_prefetch())
+    return [
+        HistoryEntry(pk=u.pk, value=u.status, label=u.get_status_display(), effective_on=u.effective_on, recorded_at=u.recorded_at,
+                     rationale=u.rationale, role=author_role(u.author), evidence=list(u.evidence.all()))
+        for u in updates
+    ]
+
+
+def verdict_timeline(*, claim: Claim) -> list[HistoryEntry]:
+    """The claim's published verdicts, newest first (three queries)."""
+    updates = _with_authors(shown_verdicts().filter(claim=claim)).prefetch_related(_evidence_prefetch())
+    return [
+        HistoryEntry(pk=u.pk, value=u.verdict, label=u.get_verdict_display(), effective_on=None, recorded_at=u.recorded_at,
+                     rationale=u.rationale, role=author_role(u.author), evidence=list(u.evidence.all()))
+        for u in updates
+    ]
+
+
+# --- Sources: the quote inside its paragraph, and link health -------------------------------
+
+CONTEXT_CHARS = 600  # at most this much of a long paragraph on either side of the quote
+
+
+@dataclass(frozen=True)
+class QuoteInContext:
+    source: Source
+    before: str
+    quote: str
+    after: str
+    found: bool
+
+
+def _quote_pattern(quote: str) -> re.Pattern | None:
+    words = quote.split()
+    return re.compile(r"\s+".join(map(re.escape, words))) if words else None
+
+
+def quote_in_context(*, quote: str, source: Source) -> QuoteInContext:
+    """The paragraph of `source` that holds `quote` (whitespace may differ), split around it."""
+    pattern = _quote_pattern(quote)
+    match = pattern.search(source.full_text) if pattern and source.full_text else None
+    if match is None:
+        return QuoteInContext(source=source, before="", quote=quote, after="", found=False)
+    text = source.full_text
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    end = len(text) if end == -1 else end
+    before, after = text[start:match.start()], text[match.end():end]
+    if len(before) > CONTEXT_CHARS:
+        before = "… " + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + " …"
+    return QuoteInContext(source=source, before=before, quote=match.group(0), after=after, found=True)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A piece of evidence or a source, with the latest check of its URL (None until checked)."""
+
+    item: object
+    health: UrlHealth | None
+
+
+def with_health(items: list) -> list[Linked]:
+    """One query for all their URLs."""
+    checks = latest_checks(urls=[item.url for item in items if item.url])
+    return [Linked(item=item, health=checks.get(item.url)) for item in items]
+
+
+# --- Overview --------------------------------------------------------------------------------
+
+
+def overview(*, today: date) -> dict:
+    """Counts by status per statement, the weekly series, the compliance matrix, the latest changes."""
+    everything = Commitment.objects.all()
+    return {
+        "stats": selectors.commitment_stats(commitments=everything),
+        "weeks": selectors.status_over_time_cached(
+            commitments=everything, start=today - timedelta(weeks=WEEKS_SHOWN - 1), end=today, key="site:all"
+        ),
+        "compliance": selectors.compliance_matrix_cached(commitments=everything, key="site:all"),
+        "recent": list(status_changes()[:RECENT_CHANGES]),
+    }
+
+
+def statement_slugs(*, ids) -> dict[int, str]:
+    return dict(Statement.objects.filter(pk__in=list(ids)).values_list("id", "slug"))
+
+
+# --- Statements and commitments -------------------------------------------------------------
+
+
+def statement_detail(*, slug: str) -> Statement:
+    """The statement with its announcing party, bound parties and sources (three queries)."""
+    return (
+        Statement.objects.select_related("announcing_party")
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.order_by("name")),
+            Prefetch("sources", queryset=Source.objects.order_by("is_translation", "id")),
+        )
+        .get(slug=slug)
+    )
+
+
+def statement_points(*, statement: Statement) -> list[Commitment]:
+    """Its points in order, each with `.items` (its deliverables in order): one query."""
+    rows = list(Commitment.objects.filter(statement=statement).select_related("source").order_by("ordinal", "id"))
+    points = sorted((c for c in rows if c.parent_id is None), key=lambda c: c.ordinal)
+    by_id = {c.pk: c for c in points}
+    for point in points:
+        point.statement, point.items = statement, []
+    for item in rows:
+        if item.parent_id is not None and item.parent_id in by_id:
+            item.statement, item.parent = statement, by_id[item.parent_id]
+            by_id[item.parent_id].items.append(item)
+    return points
+
+
+def statement_claims(*, statement: Statement) -> list[Claim]:
+    return list(Claim.objects.filter(statement=statement).order_by("id"))
+
+
+def statement_compliance(*, statement: Statement) -> dict:
+    return selectors.compliance_matrix_cached(commitments=Commitment.objects.filter(statement=statement), key=f"site:statement:{statement.pk}")
+
+
+def commitment_by_number(*, slug: str, number: str) -> Commitment:
+    """The point "3" or the deliverable "3.1" of a statement; Commitment.DoesNotExist if there is none."""
+    base = Commitment.objects.select_related("statement", "statement__announcing_party", "parent", "source").prefetch_related(
+        Prefetch("parties", queryset=Party.objects.order_by("name")), Prefetch("themes", queryset=Theme.objects.order_by("name")),
+    )
+    point, _, item = number.partition(".")
+    if item:
+        return base.get(statement__slug=slug, parent__parent__isnull=True, parent__ordinal=int(point), ordinal=int(item))
+    return base.get(statement__slug=slug, parent__isnull=True, ordinal=int(point))
+
+
+def commitment_deliverables(*, commitment: Commitment) -> list[Commitment]:
+    items = list(Commitment.objects.filter(parent=commitment).order_by("ordinal", "id"))
+    for item in items:
+        item.statement, item.parent = commitment.statement, commitment
+    return items
+
+
+def commitment_evidence(*, commitment: Commitment) -> list[Linked]:
+    """All its evidence, newest first, with the health of each URL (two queries)."""
+    return with_health(list(commitment.evidence.order_by("-published_on", "-created_at", "-id")))
+
+
+@dataclass(frozen=True)
+class PartyScore:
+    party: Party
+    latest: PartyAssessment
+    history: list[PartyAssessment]
+
+
+def commitment_assessments(*, commitment: Commitment) -> list[PartyScore]:
+    """Per party: its latest score and the earlier ones (two queries)."""
+    rows = list(shown_assessments().filter(commitment=commitment).select_related("party").prefetch_related(_evidence_prefetch()))
+    by_party: dict[int, list[PartyAssessment]] = {}
+    for row in rows:  # newest first: the model's ordering
+        by_party.setdefault(row.party_id, []).append(row)
+    scores = [PartyScore(party=found[0].party, latest=found[0], history=found[1:]) for found in by_party.values()]
+    return sorted(scores, key=lambda s: s.party.name)
+
+
+def related_statements(*, commitment: Commitment) -> list[dict]:
+    """Earlier and later statements on the same subject: none until the data records such links."""
+    return []
+
+
+# --- Parties -----------------------------------------------------------------------------------
+
+
+def _bound_to(party: Party) -> Q:
+    """Commitments a party is bound by: its statement binds the party, or the party is responsible for it."""
+    binds = Statement.parties.through.objects.filter(statement_id=OuterRef("statement_id"), party_id=party.pk)
+    responsible = Commitment.parties.through.objects.filter(commitment_id=OuterRef("pk"), party_id=party.pk)
+    return Q(Exists(binds)) | Q(Exists(responsible))
+
+
+def party_scorecard(*, party: Party) -> dict:
+    """Its commitments by status (overall and per statement), its compliance average, its newest scores, its claims."""
+    counts = list(Commitment.objects.filter(_bound_to(party)).order_by().values_list("statement_id", "status").annotate(n=Count("pk")))
+    by_statement: dict[int, Counter] = {}
+    for statement_id, status, n in counts:
+        by_statement.setdefault(statement_id, Counter())[status] = n
+    statements = list(Statement.objects.filter(pk__in=by_statement).order_by("announced_on", "id").only("id", "slug", "title", "announced_on"))
+    latest = selectors.latest_assessments(commitments=Commitment.objects.all()).filter(party=party)
+    average = PartyAssessment.objects.filter(pk__in=latest.values("pk")).aggregate(mean=Avg("score"), n=Count("pk"))
+    newest = (
+        PartyAssessment.objects.filter(pk__in=latest.values("pk")).select_related("commitment__statement", "commitment__parent")
+        .order_by("-assessed_on", "-recorded_at", "-id")[:PARTY_ASSESSMENTS_SHOWN]
+    )
+    return {
+        "by_status": sum(by_statement.values(), Counter()),
+        "statements": [(statement, by_statement[statement.pk]) for statement in statements],
+        "assessed": average["n"], "average": average["mean"], "average_percent": selectors.score_percent(average["mean"]),
+        "assessments": list(newest),
+        "claims": party_claims(party=party),
+    }
+
+
+def party_claims(*, party: Party) -> list[Claim]:
+    own = Claim.parties.through.objects.filter(claim_id=OuterRef("pk"), party_id=party.pk)
+    via_statement = Statement.parties.through.objects.filter(statement_id=OuterRef("statement_id"), party_id=party.pk)
+    return list(Claim.objects.filter(Q(Exists(own)) | Q(Exists(via_statement))).order_by("id")[:PARTY_CLAIMS_SHOWN])
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+def claim_detail(*, pk: int) -> Claim:
+    return Claim.objects.select_related("source", "statement").prefetch_related(
+        Prefetch("parties", queryset=Party.objects.order_by("name")), Prefetch("themes", queryset=Theme.objects.order_by("name")),
+    ).get(pk=pk)
+
+
+def claim_evidence(*, claim: Claim) -> list[Linked]:
+    return with_health(list(claim.evidence.order_by("-published_on", "-created_at", "-id")))
+
+
+# --- Changes -----------------------------------------------------------------------------------
+
+
+def status_changes() -> QuerySet[StatusUpdate]:
+    """Published status changes, newest recorded first, with what their links need."""
+    return shown_status_updates().select_related("commitment__statement", "commitment__parent").order_by("-recorded_at", "-id")
+
+
+@dataclass(frozen=True)
+class ChangeFilters:
+    week_start: date | None = None
+    statement: str = ""
+    party: str = ""
+    theme: str = ""
+    statuses: tuple[str, ...] = ()
+
+
+def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
+    changes = status_changes()
+    if filters.week_start:
+        changes = changes.filter(recorded_at__date__gte=filters.week_start, recorded_at__date__lt=filters.week_start + timedelta(days=7))
+    if filters.statement:
+        changes = changes.filter(commitment__statement__slug=filters.statement)
+    if filters.party:
+        changes = changes.filter(commitment__in=Commitment.objects.filter(_bound_to_slug(filters.party)))
+    if filters.theme:
+        changes = changes.filter(commitment__in=Commitment.objects.filter(Q(themes__slug=filters.theme) | Q(parent__themes__slug=filters.theme)))
+    if filters.statuses:
+        changes = changes.filter(status__in=filters.statuses)
+    return changes
+
+
+def _bound_to_slug(slug: str) -> Q:
+    binds = Statement.parties.through.objects.filter(statement_id=OuterRef("statement_id"), party__slug=slug)
+    responsible = Commitment.parties.through.objects.filter(commitment_id=OuterRef("pk"), party__slug=slug)
+    return Q(Exists(binds)) | Q(Exists(responsible))
+
+
+def changes_page(*, filters: ChangeFilters, page: int, size: int) -> tuple[list[StatusUpdate], bool]:
+    """One page of changes, and whether there is another (no COUNT over the whole history)."""
+    rows = list(changes_filtered(filters=filters).prefetch_related(_evidence_prefetch())[(page - 1) * size: page * size + 1])
+    return rows[:size], len(rows) > size
+
+
+def filter_choices() -> dict:
+    """What the filter forms offer (three queries)."""
+    return {
+        "statements": list(Statement.objects.order_by("announced_on", "id").values_list("slug", "title")),
+        "parties": list(Party.objects.order_by("name").values_list("slug", "name")),
+        "themes": list(Theme.objects.order_by("name").values_list("slug", "name")),
+        "statuses": list(Status.choices),
+    }
