@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 from rest_framework.settings import ISO_8601, api_settings
 
-from commitments import selectors
+from commitments import permalinks, selectors
 from commitments.api.link_health import LinkHealthListSerializer, LinkHealthMixin
 from commitments.models import (
     Claim,
@@ -70,6 +70,7 @@ class CommitmentSerializer(serializers.Serializer):
     """
 
     id = serializers.IntegerField(read_only=True)
+    url = serializers.URLField(read_only=True, help_text="Its public page.")
     number = serializers.CharField(read_only=True, help_text='"3" for a point, "3.2" for a deliverable.')
     ordinal = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
@@ -90,7 +91,7 @@ class CommitmentSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, c: Commitment) -> dict:
-        return commitment_representations([selectors.commitment_row(c)])[0]
+        return commitment_representations([selectors.commitment_row(c)], request=self.context.get("request"))[0]
 
 
 def iso_formatter(tz) -> Callable[[datetime | None], str | None]:
@@ -107,18 +108,21 @@ def iso_formatter(tz) -> Callable[[datetime | None], str | None]:
     return iso
 
 
-def commitment_representations(rows: list[dict]) -> list[dict]:
-    """Commitments as the API shows them, from selectors.commitment_rows() (labels and time zone looked up once)."""
+def commitment_representations(rows: list[dict], *, request=None) -> list[dict]:
+    """Commitments as the API shows them, from selectors.commitment_rows() (labels, time zone and host looked up once)."""
     labels = {value: str(label) for value, label in Status.choices}
     iso = iso_formatter(timezone.get_current_timezone())
-    return [_commitment(row, labels, iso) for row in rows]
+    base = permalinks.site_base(request=request)
+    return [_commitment(row, labels, iso, base) for row in rows]
 
 
-def _commitment(row: dict, labels: dict[str, str], iso: Callable) -> dict:
+def _commitment(row: dict, labels: dict[str, str], iso: Callable, base: str) -> dict:
     latest = row["latest_evidence"]
+    number = permalinks.commitment_number(ordinal=row["ordinal"], parent_ordinal=row["parent_ordinal"] if row["parent"] else None)
     return {
         "id": row["id"],
-        "number": str(row["ordinal"]) if row["parent"] is None else f"{row['parent_ordinal']}.{row['ordinal']}",
+        "url": base + permalinks.commitment_path(statement_slug=row["statement_slug"], number=number),
+        "number": number,
         "ordinal": row["ordinal"],
         "title": row["title"],
         "quote": row["quote"],
@@ -139,7 +143,21 @@ def _commitment(row: dict, labels: dict[str, str], iso: Callable) -> dict:
     }
 
 
+class PublicUrlField(serializers.Field):
+    """The absolute address of the object's public page (its get_absolute_url)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, help_text="Its public page.", **kwargs)
+
+    def to_representation(self, obj) -> str:
+        return permalinks.absolute(obj.get_absolute_url(), request=self.context.get("request"))
+
+
+PublicUrlField = extend_schema_field(OpenApiTypes.URI)(PublicUrlField)
+
+
 class StatementSerializer(serializers.ModelSerializer):
+    url = PublicUrlField()
     announcing_party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -148,12 +166,13 @@ class StatementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Statement
         fields = [
-            "id", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "sources",
+            "id", "url", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "sources",
             "announced_count", "commitment_count", "announcement", "created_at", "updated_at",
         ]
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    url = PublicUrlField()
     parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     evidence_count = serializers.IntegerField(read_only=True)
@@ -162,7 +181,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "title", "quote", "statement", "source", "parties", "themes", "verdict", "verdict_rationale", "verdict_at",
+            "id", "url", "title", "quote", "statement", "source", "parties", "themes", "verdict", "verdict_rationale", "verdict_at",
             "evidence_count", "claimreview", "created_at", "updated_at",
         ]
 
@@ -170,7 +189,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_claimreview(self, claim: Claim) -> str | None:
         if claim.verdict == Verdict.NOT_CHECKED:
             return None
-        return f"{settings.SITE_URL}/api/v1/claims/{claim.pk}/claimreview.json"
+        return permalinks.absolute(reverse("api:claim-claimreview", kwargs={"pk": claim.pk}), request=self.context.get("request"))
 
 
 class EvidenceSerializer(LinkHealthMixin, serializers.ModelSerializer):
@@ -187,9 +206,11 @@ class EvidenceSerializer(LinkHealthMixin, serializers.ModelSerializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
+    url = PublicUrlField()
+
     class Meta:
         model = Party
-        fields = ["id", "slug", "name", "kind", "iso_code"]
+        fields = ["id", "url", "slug", "name", "kind", "iso_code"]
 
 
 class ThemeSerializer(serializers.ModelSerializer):

@@ -10,10 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import reverse
 
+from commitments import permalinks
 from commitments.checks.selectors import health_events
 from commitments.models import Claim, Commitment, Evidence, PartyAssessment, Score, Statement, Status, StatusUpdate, Verdict, VerdictUpdate
 
@@ -144,15 +143,8 @@ class WeekChanges:
 
 
 def site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def admin_url(model: str, pk: int) -> str:
-    return site_url(reverse(f"admin:commitments_{model}_change", args=[pk]))
-
-
-def admin_list_url(model: str) -> str:
-    return site_url(reverse(f"admin:commitments_{model}_changelist"))
+    """Absolute, for an e-mail: every link in a digest opens a public page (commitments.permalinks)."""
+    return permalinks.absolute(path)
 
 
 def source_health_events(*, start: datetime, end: datetime) -> list[dict]:
@@ -200,9 +192,12 @@ def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
     return grouped
 
 
+def _number(ordinal: int, parent_ordinal: int | None) -> str:
+    return permalinks.commitment_number(ordinal=ordinal, parent_ordinal=parent_ordinal)
+
+
 def _commitment_label(statement_title: str, parent_ordinal: int | None, ordinal: int, title: str) -> str:
-    number = f"{parent_ordinal}.{ordinal}" if parent_ordinal else str(ordinal)
-    return f"{statement_title}: {number}. {title}"
+    return f"{statement_title}: {_number(ordinal, parent_ordinal)}. {title}"
 
 
 def commitments_index() -> dict[int, CommitmentRow]:
@@ -212,9 +207,10 @@ def commitments_index() -> dict[int, CommitmentRow]:
     themes = _pairs(Commitment.themes.through.objects.values_list("commitment_id", "theme_id"))
     rows = Commitment.objects.order_by().values_list(
         "id", "statement_id", "parent_id", "parent__ordinal", "ordinal", "title", "statement__title", "status", "target_date", "created_at",
+        "statement__slug",
     )
     index = {}
-    for pk, statement_id, parent_id, parent_ordinal, ordinal, title, statement_title, status, target_date, created_at in rows:
+    for pk, statement_id, parent_id, parent_ordinal, ordinal, title, statement_title, status, target_date, created_at, slug in rows:
         scope = Scope(
             statement_id=statement_id,
             party_ids=frozenset(own_parties.get(pk, set()) | statement_parties.get(statement_id, set())),
@@ -222,7 +218,8 @@ def commitments_index() -> dict[int, CommitmentRow]:
             theme_ids=frozenset(themes.get(pk, set()) | themes.get(parent_id, set())),
         )
         index[pk] = CommitmentRow(
-            id=pk, label=_commitment_label(statement_title, parent_ordinal, ordinal, title), url=admin_url("commitment", pk),
+            id=pk, label=_commitment_label(statement_title, parent_ordinal, ordinal, title),
+            url=site_url(permalinks.commitment_path(statement_slug=slug, number=_number(ordinal, parent_ordinal))),
             scope=scope, status=status, target_date=target_date, created_at=created_at,
         )
     return index
@@ -249,7 +246,7 @@ def claims_index() -> dict[int, ClaimRow]:
             party_ids=frozenset(parties.get(pk, set()) | statement_parties.get(statement_id, set())),
             theme_ids=frozenset(themes.get(pk, set())),
         )
-        index[pk] = ClaimRow(id=pk, title=title, url=admin_url("claim", pk), scope=scope, created_at=created_at)
+        index[pk] = ClaimRow(id=pk, title=title, url=site_url(permalinks.claim_path(pk=pk)), scope=scope, created_at=created_at)
     return index
 
 
