@@ -1,0 +1,184 @@
+"""The public site, page by page, through Django's test client (the browser tests are in test_site_browser.py)."""
+
+import json
+import re
+from datetime import date
+
+import pytest
+from django.utils.html import escape
+
+from commitments.models import Claim, Commitment, Status
+from commitments.services import status_update_record
+from tests.site_support import CHINA_RUSSIA, SCO, point, site_history
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(seed, alice) -> dict:
+    return site_history(author=alice)
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_the_overview_shows_each_statement_s_progress_the_weeks_the_heat_map_and_the_latest_changes(client, history):
+    html = page(client, "/")
+    assert "68 commitments in 7 statements" in html
+    assert html.count('class="card"') == 7
+    assert 'aria-label="All commitments: 65 not yet rated, 1 not started, 1 partially fulfilled, 1 stalled' in html  # the bar, in words
+    assert "Share of commitments by status, week by week" in html and "<caption>Commitments in each status at the end of each week" in html
+    assert '<td class="score score-0">' in html and "Russia: -1: no compliance" in html  # numbers and words, not colour alone
+    assert history["vaccines"].get_absolute_url() in html  # the latest changes link to the pages
+    assert 'action="/subscribe/"' in html and 'action="/search/"' in html
+
+
+def test_a_statement_page_shows_its_points_in_order_with_quotes_status_and_deliverables(client, history):
+    html = page(client, f"/statements/{CHINA_RUSSIA}/")
+    assert "4 announced, 4 found" in html and "(they agree)" in html
+    titles = re.findall(r'<h3><a href="/statements/china-russia-four-areas-2020/(\d)/">', html)
+    assert titles == ["1", "2", "3", "4"]
+    assert f'href="{history["deliverable"].get_absolute_url()}"' in html
+    assert "Translation from zh" in html or "Original (" in html
+    assert history["claim"].get_absolute_url() in html
+
+
+def test_a_point_page_shows_the_quote_highlighted_inside_its_paragraph(client, history):
+    html = page(client, f"/statements/{SCO}/3/")
+    vaccines = history["vaccines"]
+    assert "<mark>" in html and escape(vaccines.title) in html
+    assert "Partially fulfilled" in html and "Part of the doses delivered." in html and "Doses delivered to SCO members" in html
+    assert 'href="/statements/sco-five-point-proposal-2021/3.1/"' in html  # its deliverable
+
+
+def test_a_quote_shows_the_rest_of_its_paragraph_around_it(client, seed):
+    first = point(CHINA_RUSSIA, 1)
+    paragraph_start = first.quote.split()[0]
+    html = page(client, first.get_absolute_url())
+    quoted = html[html.index("<mark>"):html.index("</mark>")]
+    assert paragraph_start in quoted
+
+
+def test_a_deliverable_has_its_own_page_under_its_point(client, history):
+    deliverable = history["deliverable"]
+    html = page(client, f"/statements/{CHINA_RUSSIA}/{deliverable.number}/")
+    assert deliverable.title in html and "Stalled" in html and "Talks paused." in html
+    assert f"Deliverable {deliverable.number} under point {deliverable.parent.ordinal}" in html
+
+
+def test_history_names_the_author_s_role_never_the_person(client, history, alice):
+    html = page(client, f"/statements/{SCO}/3/") + page(client, history["claim"].get_absolute_url())
+    assert "by Editor" in html
+    assert alice.email not in html and "alice" not in html
+
+
+def test_a_party_page_is_a_scorecard(client, history):
+    html = page(client, "/parties/russia/")
+    assert "Commitments it is bound by" in html and "0.0 %" in html  # its one score is -1
+    assert history["first"].get_absolute_url() in html
+    assert history["claim"].get_absolute_url() in html
+
+
+def test_the_claim_page_embeds_one_claimreview_whose_url_is_the_page(client, history):
+    claim = history["claim"]
+    html = page(client, claim.get_absolute_url())
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(blocks) == 1
+    review = json.loads(blocks[0])
+    assert review["@type"] == "ClaimReview" and review["url"] == f"http://testserver{claim.get_absolute_url()}"
+    assert review["reviewRating"]["alternateName"] == "Mostly accurate"
+    assert "Official figures give 88%." in html and "Resumption statistics" in html
+
+
+def test_an_unchecked_claim_has_no_claimreview(client, seed):
+    claim = Claim.objects.order_by("id").last()
+    assert "application/ld+json" not in page(client, claim.get_absolute_url())
+
+
+def test_json_ld_cannot_close_its_script_tag(client, history, alice):
+    from commitments.services import verdict_update_record
+
+    verdict_update_record(claim=history["claim"], verdict="false", rationale="</script><script>alert(1)</script>", author=alice)
+    html = page(client, history["claim"].get_absolute_url())
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
+    assert "<" not in block and json.loads(block)["reviewBody"] == "</script><script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("url", [
+    f"/statements/{SCO}/9/", f"/statements/{SCO}/3.9/", f"/statements/{SCO}/3.1.1/", "/statements/nope/", "/statements/nope/1/",
+    "/parties/nope/", "/claims/999999/",
+])
+def test_what_does_not_exist_is_a_404(client, seed, url):
+    page(client, url, status=404)
+
+
+def test_changes_filter_by_week_statement_party_theme_and_status(client, history):
+    everything = page(client, "/changes/")
+    assert everything.count('class="change-line"') == 4
+    assert page(client, f"/changes/?statement={SCO}").count('class="change-line"') == 2
+    assert page(client, "/changes/?status=stalled").count('class="change-line"') == 1
+    assert page(client, "/changes/?status=stalled&status=not_started").count('class="change-line"') == 2
+    week = date.today().isocalendar()
+    assert page(client, f"/changes/?week={week.year}-W{week.week:02d}").count('class="change-line"') == 4
+    assert page(client, "/changes/?week=2001-W01").count('class="change-line"') == 0
+    assert "Use An ISO week" in page(client, "/changes/?week=soon")  # an invalid filter says so and is left out
+    health = history["vaccines"].themes.first()
+    assert page(client, f"/changes/?theme={health.slug}").count('class="change-line"') >= 2
+    assert page(client, "/changes/?party=mongolia").count('class="change-line"') == 0
+    assert '<link rel="alternate" type="application/atom+xml"' in everything
+
+
+def test_the_changes_feed_is_atom_and_links_to_pages(client, history):
+    response = client.get(f"/changes/feed.atom?statement={SCO}")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert body.count("<entry>") == 2 and f'href="http://testserver{history["vaccines"].get_absolute_url()}"' in body
+
+
+def test_every_page_sends_validators_and_answers_304_until_something_changes(client, history, alice):
+    url = f"/statements/{SCO}/3/"
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    status_update_record(commitment=history["vaccines"], status=Status.FULFILLED, effective_on=date(2023, 1, 1), rationale="All delivered.",
+                         author=alice, evidence=list(history["vaccines"].evidence.all()))
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_pages_use_no_inline_style_or_script_that_a_strict_csp_would_block(client, history):
+    for url in ["/", f"/statements/{SCO}/", f"/statements/{SCO}/3/", "/parties/russia/", history["claim"].get_absolute_url(),
+                "/changes/", "/search/?q=vaccine"]:
+        html = page(client, url)
+        assert " style=" not in html and "<style" not in html, url
+        assert all(tag == '<script type="application/ld+json">' for tag in re.findall(r"<script[^>]*>", html)), url
+        assert "/admin/" not in html and re.findall(r'href="(/api/[^"]*)"', html) == ["/api/docs/"], url
+
+
+def test_only_public_fields_reach_the_pages(client, history, alice):
+    for url in ["/changes/", f"/statements/{SCO}/3/", history["claim"].get_absolute_url()]:
+        html = page(client, url)
+        assert alice.email not in html and alice.username not in html
+
+
+def test_a_commitment_s_themes_link_to_its_filtered_changes(client, history):
+    html = page(client, f"/statements/{SCO}/3/")
+    assert re.search(r'href="/changes/\?theme=[-a-z]+"', html)
+
+
+def test_subscribe_box_fills_in_the_address(client, seed):
+    assert 'value="reader@example.org"' in page(client, "/subscribe/?email=reader@example.org")
+
+
+def test_the_overview_of_an_empty_tracker_still_renders(client, db):
+    html = page(client, "/")
+    assert "0 commitments in 0 statements" in html and "No statements yet." in html
+
+
+def test_commitment_pages_need_no_statement_query_for_their_links(seed):
+    c = Commitment.objects.select_related("statement", "parent").filter(parent__isnull=False).first()
+    assert c.get_absolute_url() == f"/statements/{c.statement.slug}/{c.parent.ordinal}.{c.ordinal}/"
