@@ -135,12 +135,17 @@ KINDS = (
 )
 
 
-def search(*, q: str, filters: SearchFilters) -> list[Hit]:
-    """The best hits of every kind, best first. Four queries whatever the data's size."""
+def search(*, q: str, filters: SearchFilters, portable: bool | None = None) -> list[Hit]:
+    """The best hits of every kind, best first. Four queries whatever the data's size.
+
+    Full-text on PostgreSQL; the substring fallback elsewhere, or with `portable=True`.
+    """
     q = q.strip()
     if not q:
         return []
-    found = _search_postgres if connection.vendor == "postgresql" else _search_portable
+    if portable is None:
+        portable = connection.vendor != "postgresql"
+    found = _search_portable if portable else _search_postgres
     hits = [hit for rows, fields, shown, build in KINDS for hit in found(rows(filters), q, fields, shown, build)]
     return sorted(hits, key=lambda hit: -hit.rank)
 
@@ -149,7 +154,8 @@ def _search_postgres(rows: QuerySet, q: str, fields, shown: str, build) -> list[
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
     vector = SearchVector(*fields, config=CONFIG)
     headline = SearchHeadline(shown, query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, max_words=35, min_words=15)
-    ranked = rows.annotate(rank=SearchRank(vector, query), snippet=headline).filter(rank__gt=0).order_by("-rank", "pk")[:PER_KIND]
+    matching = rows.annotate(document=vector).filter(document=query)  # @@: only rows that hold the words
+    ranked = matching.annotate(rank=SearchRank(vector, query), snippet=headline).order_by("-rank", "pk")[:PER_KIND]
     return [build(row, _highlighted(row.snippet or ""), float(row.rank)) for row in ranked]
 
 
