@@ -87,13 +87,19 @@ class Chromium:
         self.send("Page.enable", session=session)
         self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
                   session=session)
-        self.send("Page.navigate", {"url": url}, session=session, wait_event="Page.loadEventFired")
-        return Page(self, session, target)
+        page = Page(self, session, target)
+        page.goto(url)
+        return page
 
 
 class Page:
     def __init__(self, browser: Chromium, session: str, target: str):
         self.browser, self.session, self.target = browser, session, target
+
+    def goto(self, url: str) -> int:
+        """Load `url` and return its HTTP status."""
+        self.browser.send("Page.navigate", {"url": url}, session=self.session, wait_event="Page.loadEventFired")
+        return self.evaluate("performance.getEntriesByType('navigation')[0].responseStatus")
 
     def evaluate(self, expression: str):
         result = self.browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=self.session)
