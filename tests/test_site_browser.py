@@ -4,6 +4,7 @@ a breadth-first crawl of every internal link from /, the claim's JSON-LD, and a 
 Set TRACKER_SCREENSHOTS=<folder> to save a full-page PNG of each page type at both widths.
 """
 
+import io
 import json
 import os
 import re
@@ -83,12 +84,12 @@ def test_every_page_type_works_at_phone_and_desktop_widths(seeded, live_server, 
                 assert found["h1"] == 1 and found["first"] == 1 and found["jumps"] == 0, (where, found)  # headings in order
                 assert found["landmarks"], where
                 assert found["styled"] == 0 and found["scripts"] == 0, where  # nothing a strict CSP would block
+                if shots:
+                    page.screenshot(os.path.join(shots, f"{name}-{label}.png"))
                 page.press_tab()  # keyboard: the first stop is the skip link, and focus is visible
                 assert page.evaluate("document.activeElement.className") == "skip", where
                 page.press_tab()
                 assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none", where
-                if shots:
-                    page.screenshot(os.path.join(shots, f"{name}-{label}.png"))
             finally:
                 page.close()
 
@@ -143,7 +144,7 @@ def test_the_claim_page_s_json_ld_parses_in_the_browser_and_names_the_page(seede
 def test_each_link_in_a_digest_opens_a_public_page(seeded, live_server, browser, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     week = date.today().isocalendar()
-    call_command("send_digests", "--to", "reader@example.org", "--week", f"{week.year}-W{week.week:02d}", stdout=open(os.devnull, "w"))
+    call_command("send_digests", "--to", "reader@example.org", "--week", f"{week.year}-W{week.week:02d}", stdout=io.StringIO())
     [message] = mail.outbox
     html = next(content for content, kind in message.alternatives if kind == "text/html")
     links = set(re.findall(r'href="([^"]+)"', html))

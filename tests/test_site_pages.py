@@ -182,3 +182,22 @@ def test_the_overview_of_an_empty_tracker_still_renders(client, db):
 def test_commitment_pages_need_no_statement_query_for_their_links(seed):
     c = Commitment.objects.select_related("statement", "parent").filter(parent__isnull=False).first()
     assert c.get_absolute_url() == f"/statements/{c.statement.slug}/{c.parent.ordinal}.{c.ordinal}/"
+
+
+def test_a_page_shows_the_health_of_its_source_and_evidence(client, history):
+    from django.utils import timezone
+
+    from commitments.models import MonitoredUrl
+
+    vaccines = history["vaccines"]
+    source = vaccines.source
+    source.url = "https://www.example.org/statement"
+    source.save()
+    now = timezone.now()
+    MonitoredUrl.objects.create(url=source.url, added_at=now, next_check_at=now, health="ok", last_checked_at=now, quote_match="fuzzy",
+                                quote_score=91.5)
+    MonitoredUrl.objects.create(url="https://news.example.org/doses", added_at=now, next_check_at=now, health="gone", last_checked_at=now,
+                                quote_match="missing")
+    html = page(client, vaccines.get_absolute_url())
+    assert "Live</span>" in html and "fuzzy match (92/100)" in html  # the quoted source
+    assert "Gone</span>" in html and "<strong>missing</strong>" in html  # the evidence

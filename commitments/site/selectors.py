@@ -125,6 +125,7 @@ class QuoteInContext:
     quote: str
     after: str
     found: bool
+    health: UrlHealth | None = None
 
 
 def _quote_pattern(quote: str) -> re.Pattern | None:
@@ -132,12 +133,12 @@ def _quote_pattern(quote: str) -> re.Pattern | None:
     return re.compile(r"\s+".join(map(re.escape, words))) if words else None
 
 
-def quote_in_context(*, quote: str, source: Source) -> QuoteInContext:
+def quote_in_context(*, quote: str, source: Source, health: UrlHealth | None = None) -> QuoteInContext:
     """The paragraph of `source` that holds `quote` (whitespace may differ), split around it."""
     pattern = _quote_pattern(quote)
     match = pattern.search(source.full_text) if pattern and source.full_text else None
     if match is None:
-        return QuoteInContext(source=source, before="", quote=quote, after="", found=False)
+        return QuoteInContext(source=source, before="", quote=quote, after="", found=False, health=health)
     text = source.full_text
     start = text.rfind("\n", 0, match.start()) + 1
     end = text.find("\n", match.end())
@@ -147,7 +148,7 @@ def quote_in_context(*, quote: str, source: Source) -> QuoteInContext:
         before = "… " + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
     if len(after) > CONTEXT_CHARS:
         after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + " …"
-    return QuoteInContext(source=source, before=before, quote=match.group(0), after=after, found=True)
+    return QuoteInContext(source=source, before=before, quote=match.group(0), after=after, found=True, health=health)
 
 
 @dataclass(frozen=True)
@@ -239,9 +240,15 @@ def commitment_deliverables(*, commitment: Commitment) -> list[Commitment]:
     return items
 
 
-def commitment_evidence(*, commitment: Commitment) -> list[Linked]:
-    """All its evidence, newest first, with the health of each URL (two queries)."""
-    return with_health(list(commitment.evidence.order_by("-published_on", "-created_at", "-id")))
+def evidence_and_sources(*, evidence: list[Evidence], sources: list[Source]) -> tuple[list[Linked], dict[int, UrlHealth | None]]:
+    """Evidence and quoted sources with the latest check of each URL, all in one query; sources' health by source id."""
+    linked = with_health([*evidence, *sources])
+    return linked[:len(evidence)], {item.item.pk: item.health for item in linked[len(evidence):]}
+
+
+def commitment_evidence(*, commitment: Commitment) -> list[Evidence]:
+    """All its evidence, newest first (one query)."""
+    return list(commitment.evidence.order_by("-published_on", "-created_at", "-id"))
 
 
 @dataclass(frozen=True)
@@ -313,8 +320,8 @@ def claim_detail(*, pk: int) -> Claim:
     ).get(pk=pk)
 
 
-def claim_evidence(*, claim: Claim) -> list[Linked]:
-    return with_health(list(claim.evidence.order_by("-published_on", "-created_at", "-id")))
+def claim_evidence(*, claim: Claim) -> list[Evidence]:
+    return list(claim.evidence.order_by("-published_on", "-created_at", "-id"))
 
 
 # --- Changes -----------------------------------------------------------------------------------

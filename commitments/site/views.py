@@ -87,11 +87,12 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def commitment(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     found = _or_404(site.commitment_by_number, slug=slug, number=number)
+    evidence, source_health = site.evidence_and_sources(evidence=site.commitment_evidence(commitment=found), sources=[found.source])
     return render(request, "site/commitment.html", {
         "commitment": found, "statement": found.statement,
-        "contexts": [site.quote_in_context(quote=found.quote, source=found.source)],
+        "contexts": [site.quote_in_context(quote=found.quote, source=found.source, health=source_health[found.source_id])],
         "timeline": site.status_timeline(commitment=found),
-        "evidence": site.commitment_evidence(commitment=found),
+        "evidence": evidence,
         "assessments": site.commitment_assessments(commitment=found),
         "deliverables": site.commitment_deliverables(commitment=found) if not found.parent_id else [],
         "related": site.related_statements(commitment=found),
@@ -112,9 +113,10 @@ def party(request: HttpRequest, slug: str) -> HttpResponse:
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     found = _or_404(site.claim_detail, pk=pk)
     review = claim_review(claim=found, request=request) if found.verdict != Verdict.NOT_CHECKED else None
+    evidence, source_health = site.evidence_and_sources(evidence=site.claim_evidence(claim=found), sources=[found.source])
     return render(request, "site/claim.html", {
-        "claim": found, "context": site.quote_in_context(quote=found.quote, source=found.source),
-        "timeline": site.verdict_timeline(claim=found), "evidence": site.claim_evidence(claim=found),
+        "claim": found, "context": site.quote_in_context(quote=found.quote, source=found.source, health=source_health[found.source_id]),
+        "timeline": site.verdict_timeline(claim=found), "evidence": evidence,
         "json_ld": _json_ld(review) if review else "",
     })
 
