@@ -5,13 +5,21 @@ build their links here, so a page's address is decided once. Paths come from the
 names (commitments/site/urls.py); absolute addresses add `site_base()`.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def statement_path(*, slug: str) -> str:
-    return reverse("site:statement", kwargs={"slug": slug})
+    return _statement_path(slug, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=4096)
+def _statement_path(slug: str, prefix: str, urlconf) -> str:
+    # Remembered: a statement page lists hundreds of commitments, each linking under it.
+    return reverse("site:statement", kwargs={"slug": slug}, urlconf=urlconf)
 
 
 def commitment_number(*, ordinal: int, parent_ordinal: int | None) -> str:
@@ -20,7 +28,8 @@ def commitment_number(*, ordinal: int, parent_ordinal: int | None) -> str:
 
 
 def commitment_path(*, statement_slug: str, number: str) -> str:
-    return reverse("site:commitment", kwargs={"slug": statement_slug, "number": number})
+    """Under its statement's page: /statements/<slug>/3/, /statements/<slug>/3.1/ (site:commitment)."""
+    return f"{statement_path(slug=statement_slug)}{number}/"
 
 
 def party_path(*, slug: str) -> str:

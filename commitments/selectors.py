@@ -315,21 +315,30 @@ def _status_counts(rows) -> dict:
     return table
 
 
+def statement_stats(*, commitments: QuerySet[Commitment]) -> dict:
+    """Counts of commitments in each status, overall and per statement (two queries)."""
+    base = Commitment.objects.filter(pk__in=commitments.order_by().values("pk")).order_by()
+    per_statement = _status_counts(base.values_list("statement_id", "status").annotate(n=Count("pk")))
+    overall = dict.fromkeys(Status.values, 0)
+    for counts in per_statement.values():  # every commitment belongs to a statement
+        for status, n in counts.items():
+            overall[status] += n
+    return {
+        "total": sum(overall.values()),
+        "by_status": overall,
+        "by_statement": _labelled(Statement.objects.filter(pk__in=per_statement).order_by("announced_on", "id"), per_statement),
+    }
+
+
 def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
     """Counts of commitments in each status: overall, per statement, per party, per theme."""
     ids = commitments.order_by().values("pk")
-    base = Commitment.objects.filter(pk__in=ids).order_by()
-    overall = dict.fromkeys(Status.values, 0)
-    overall.update(base.values_list("status").annotate(n=Count("pk")))
-    per_statement = _status_counts(base.values_list("statement_id", "status").annotate(n=Count("pk")))
     through_parties = Commitment.parties.through.objects.filter(commitment_id__in=ids).order_by()
     per_party = _status_counts(through_parties.values_list("party_id", "commitment__status").annotate(n=Count("pk")))
     through_themes = Commitment.themes.through.objects.filter(commitment_id__in=ids).order_by()
     per_theme = _status_counts(through_themes.values_list("theme_id", "commitment__status").annotate(n=Count("pk")))
     return {
-        "total": sum(overall.values()),
-        "by_status": overall,
-        "by_statement": _labelled(Statement.objects.filter(pk__in=per_statement).order_by("announced_on", "id"), per_statement),
+        **statement_stats(commitments=commitments),
         "by_party": _labelled(Party.objects.filter(pk__in=per_party), per_party),
         "by_theme": _labelled(Theme.objects.filter(pk__in=per_theme), per_theme),
     }
@@ -425,11 +434,12 @@ def score_percent(mean: float | None) -> float | None:
     return None if mean is None else round((mean + 1) / 2 * 100, 1)
 
 
-def latest_assessments(*, commitments: QuerySet[Commitment]) -> QuerySet[PartyAssessment]:
-    """The newest assessment of each (commitment, party) pair."""
+def latest_assessments(*, commitments: QuerySet[Commitment], party_id: int | None = None) -> QuerySet[PartyAssessment]:
+    """The newest assessment of each (commitment, party) pair; of one party's pairs with `party_id`."""
     newest_first = [F("assessed_on").desc(), F("recorded_at").desc(), F("id").desc()]
+    scope = PartyAssessment.objects.filter(party_id=party_id) if party_id is not None else PartyAssessment.objects.all()
     return (
-        PartyAssessment.objects.filter(commitment_id__in=commitments.order_by().values("pk"))
+        scope.filter(commitment_id__in=commitments.order_by().values("pk"))
         .annotate(rank=Window(RowNumber(), partition_by=[F("commitment_id"), F("party_id")], order_by=newest_first))
         .filter(rank=1)
     )

@@ -172,7 +172,7 @@ def overview(*, today: date) -> dict:
     """Counts by status per statement, the weekly series, the compliance matrix, the latest changes."""
     everything = Commitment.objects.all()
     return {
-        "stats": selectors.commitment_stats(commitments=everything),
+        "stats": selectors.statement_stats(commitments=everything),
         "weeks": selectors.status_over_time_cached(
             commitments=everything, start=today - timedelta(weeks=WEEKS_SHOWN - 1), end=today, key="site:all"
         ),
@@ -202,7 +202,7 @@ def statement_detail(*, slug: str) -> Statement:
 
 def statement_points(*, statement: Statement) -> list[Commitment]:
     """Its points in order, each with `.items` (its deliverables in order): one query."""
-    rows = list(Commitment.objects.filter(statement=statement).select_related("source").order_by("ordinal", "id"))
+    rows = list(Commitment.objects.filter(statement=statement).order_by("ordinal", "id"))
     points = sorted((c for c in rows if c.parent_id is None), key=lambda c: c.ordinal)
     by_id = {c.pk: c for c in points}
     for point in points:
@@ -277,10 +277,13 @@ def related_statements(*, commitment: Commitment) -> list[dict]:
 
 
 def _bound_to(party: Party) -> Q:
-    """Commitments a party is bound by: its statement binds the party, or the party is responsible for it."""
-    binds = Statement.parties.through.objects.filter(statement_id=OuterRef("statement_id"), party_id=party.pk)
-    responsible = Commitment.parties.through.objects.filter(commitment_id=OuterRef("pk"), party_id=party.pk)
-    return Q(Exists(binds)) | Q(Exists(responsible))
+    """Commitments a party is bound by: its statement binds the party, or the party is responsible for it.
+
+    Two IN (subquery) tests, which PostgreSQL hashes once, rather than correlated EXISTS per row.
+    """
+    binding = Statement.parties.through.objects.filter(party_id=party.pk).values("statement_id")
+    responsible = Commitment.parties.through.objects.filter(party_id=party.pk).values("commitment_id")
+    return Q(statement_id__in=binding) | Q(pk__in=responsible)
 
 
 def party_scorecard(*, party: Party) -> dict:
@@ -290,7 +293,7 @@ def party_scorecard(*, party: Party) -> dict:
     for statement_id, status, n in counts:
         by_statement.setdefault(statement_id, Counter())[status] = n
     statements = list(Statement.objects.filter(pk__in=by_statement).order_by("announced_on", "id").only("id", "slug", "title", "announced_on"))
-    latest = selectors.latest_assessments(commitments=Commitment.objects.all()).filter(party=party)
+    latest = selectors.latest_assessments(commitments=Commitment.objects.all(), party_id=party.pk)
     average = PartyAssessment.objects.filter(pk__in=latest.values("pk")).aggregate(mean=Avg("score"), n=Count("pk"))
     newest = (
         PartyAssessment.objects.filter(pk__in=latest.values("pk")).select_related("commitment__statement", "commitment__parent")
@@ -328,8 +331,12 @@ def claim_evidence(*, claim: Claim) -> list[Evidence]:
 
 
 def status_changes() -> QuerySet[StatusUpdate]:
-    """Published status changes, newest recorded first, with what their links need."""
-    return shown_status_updates().select_related("commitment__statement", "commitment__parent").order_by("-recorded_at", "-id")
+    """Published status changes, newest recorded first, with what their links need.
+
+    By id: the history is append-only and recorded_at is set on insert, so id order is the
+    order of recording, and the primary key's index serves any page without a sort.
+    """
+    return shown_status_updates().select_related("commitment__statement", "commitment__parent").order_by("-id")
 
 
 @dataclass(frozen=True)
@@ -357,9 +364,9 @@ def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
 
 
 def _bound_to_slug(slug: str) -> Q:
-    binds = Statement.parties.through.objects.filter(statement_id=OuterRef("statement_id"), party__slug=slug)
-    responsible = Commitment.parties.through.objects.filter(commitment_id=OuterRef("pk"), party__slug=slug)
-    return Q(Exists(binds)) | Q(Exists(responsible))
+    binding = Statement.parties.through.objects.filter(party__slug=slug).values("statement_id")
+    responsible = Commitment.parties.through.objects.filter(party__slug=slug).values("commitment_id")
+    return Q(statement_id__in=binding) | Q(pk__in=responsible)
 
 
 def changes_page(*, filters: ChangeFilters, page: int, size: int) -> tuple[list[StatusUpdate], bool]:

@@ -58,8 +58,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     slugs = {row["id"]: row["slug"] for row in stats["by_statement"]}
     return render(request, "site/overview.html", {
         "stats": stats,
-        "total_bar": charts.status_bar(stats["by_status"]),
-        "statements": [(row, charts.status_bar(row["by_status"])) for row in stats["by_statement"]],
+        "total_bar": charts.status_bar(stats["by_status"], name="All commitments"),
+        "statements": [(row, charts.status_bar(row["by_status"], name=row["name"])) for row in stats["by_statement"]],
         "weeks": charts.share_over_time(data["weeks"]),
         "heat": charts.heat_map(compliance, slugs=slugs, titles={row["id"]: row["name"] for row in stats["by_statement"]}, limit=HEAT_MAP_ROWS),
         "recent": data["recent"],
@@ -76,7 +76,7 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
         counts[c.status] = counts.get(c.status, 0) + 1
     compliance = site.statement_compliance(statement=found)
     return render(request, "site/statement.html", {
-        "statement": found, "points": points, "bar": charts.status_bar(counts),
+        "statement": found, "points": points, "bar": charts.status_bar(counts, name=found.title),
         "sources": list(found.sources.all()), "parties": list(found.parties.all()),
         "claims": site.statement_claims(statement=found),
         "heat": charts.heat_map(compliance, slugs={found.pk: found.slug}),
@@ -104,8 +104,8 @@ def party(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Party, slug=slug)
     card = site.party_scorecard(party=found)
     return render(request, "site/party.html", {
-        "party": found, "card": card, "bar": charts.status_bar(card["by_status"]),
-        "statements": [(statement, charts.status_bar(counts)) for statement, counts in card["statements"]],
+        "party": found, "card": card, "bar": charts.status_bar(card["by_status"], name=found.name),
+        "statements": [(statement, charts.status_bar(counts, name=statement.title)) for statement, counts in card["statements"]],
     })
 
 
