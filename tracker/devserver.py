@@ -23,6 +23,11 @@ def site_url(host: str, port: str) -> str:
     return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
 
 
+def child_env(host: str, port: str) -> dict[str, str]:
+    """The server's and the worker's environment: development mode, and links to this address."""
+    return {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "SITE_URL": site_url(host, port)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -31,7 +36,7 @@ def main() -> int:
 
     # Turn SIGTERM into a normal exit so the worker below is stopped with the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "SITE_URL": site_url(args.host, args.port)}
+    env = child_env(args.host, args.port)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--concurrency", "1",
          "--loglevel", "INFO", "--pool", "solo"],
