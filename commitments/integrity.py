@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from commitments.intervals import intervals_disagreeing
-from commitments.models import Claim, Commitment, Source, Statement, Status, StatusInterval, StatusUpdate
+from commitments.models import Claim, Commitment, Rendering, Source, Statement, Status, StatusInterval, StatusUpdate
 from commitments.models.domain import STATUSES_NEEDING_EVIDENCE
+from commitments.models.relations import rendering_verbatim_problem
 from commitments.text import is_verbatim
 
 
@@ -69,13 +70,27 @@ def numbering_violations() -> Iterator[Violation]:
         yield Violation("numbering", f"deliverable {deliverable.pk}", "belongs to a point of another statement")
 
 
-def quote_violations() -> Iterator[Violation]:
-    texts = dict(Source.objects.exclude(full_text="").values_list("pk", "full_text"))
+def rendering_violations() -> Iterator[Violation]:
+    """Every rendering verbatim at its offsets; every commitment and claim with one primary, copied onto its columns."""
+    texts = dict(Source.objects.values_list("pk", "full_text"))
+    rows = Rendering.objects.order_by("pk").values_list("pk", "commitment_id", "claim_id", "source_id", "text", "start", "end")
+    for pk, commitment_id, claim_id, source_id, text, start, end in rows.iterator():
+        problem = rendering_verbatim_problem(text=text, source_text=texts[source_id], start=start, end=end)
+        if problem:
+            owner = f"commitment {commitment_id}" if commitment_id else f"claim {claim_id}"
+            yield Violation("verbatim", f"{owner}, rendering {pk}", problem)
     for model in (Commitment, Claim):
-        rows = model.objects.filter(source_id__in=texts).values_list("pk", "title", "source_id", "quote")
-        for pk, title, source_id, quote in rows.iterator():
-            if not is_verbatim(quote, texts[source_id]):
-                yield Violation("verbatim", f"{model._meta.verbose_name} {pk} “{title}”", "quote is not verbatim from its source")
+        primary = Rendering.objects.filter(**{model._meta.model_name: OuterRef("pk")}, is_primary=True)
+        rows = model.objects.annotate(
+            p_source=Subquery(primary.values("source_id")[:1]), p_text=Subquery(primary.values("text")[:1])
+        ).filter(Q(p_source__isnull=True) | ~Q(p_source=F("source_id")) | ~Q(p_text=F("quote")))
+        for pk, title, p_source in rows.values_list("pk", "title", "p_source").iterator():
+            message = "has no primary rendering" if p_source is None else "its quote and source differ from its primary rendering"
+            yield Violation("verbatim", f"{model._meta.verbose_name} {pk} “{title}”", message)
+
+
+def quote_violations() -> Iterator[Violation]:
+    yield from rendering_violations()
     for statement in Statement.objects.exclude(announcement="").prefetch_related("sources"):
         if not any(is_verbatim(statement.announcement, s.full_text) for s in statement.sources.all() if s.full_text):
             yield Violation("verbatim", f"statement “{statement}”", "announcement is not verbatim from any of its sources")

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from commitments.models import Claim, Commitment, Evidence, Party, Source, Statement, Theme
+from commitments.renderings import claim_create, commitment_create
 
 _seq = itertools.count(1)
 
@@ -93,7 +94,7 @@ def make_statement(db, make_party, make_source):
         statement = Statement.objects.create(**fields)
         statement.sources.add(source)
         for ordinal in range(1, points + 1):
-            Commitment.objects.create(
+            commitment_create(
                 statement=statement, ordinal=ordinal, title=f"Point {ordinal}", source=source,
                 quote="China and Russia will strengthen cooperation in four areas.",
             )
@@ -109,7 +110,7 @@ def commitment(make_statement) -> Commitment:
 
 @pytest.fixture
 def claim(commitment) -> Claim:
-    return Claim.objects.create(
+    return claim_create(
         statement=commitment.statement, source=commitment.source, title="Resumption rate about 90%",
         quote="The resumption rate of cooperation projects has reached about 90%.",
     )

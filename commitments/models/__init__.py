@@ -5,6 +5,7 @@ from .digests import DigestDelivery, Subscriber  # weekly digests
 from .domain import (
     Claim,
     Commitment,
+    CountKind,
     Evidence,
     Party,
     PartyAssessment,
@@ -19,11 +20,19 @@ from .domain import (
     Verdict,
     VerdictUpdate,
 )
+from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
 
 __all__ = [
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
     "Claim",
     "Commitment",
+    "CommitmentLink",
+    "CountKind",
+    "LINK_INVERSE_LABELS",
+    "LinkKind",
+    "Membership",
+    "Rendering",
+    "StatementLink",
     "DigestDelivery",
     "Evidence",
     "Party",

@@ -181,13 +181,19 @@ class Source(TimestampedModel):
 
 
 class QuotedModel(TimestampedModel):
-    """Something quoted verbatim from a source."""
+    """Something quoted verbatim from a source.
+
+    It may be quoted in several sources (its renderings, `commitments.models.Rendering`);
+    `source` and `quote` are a copy of the primary rendering, kept by
+    `commitments.renderings.quoted_primary_sync` and nothing else, so that lists, search and
+    the source checks read one column instead of a join.
+    """
 
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="+",
-        help_text="The source the quote is copied from.",
+        help_text="The source of the primary rendering.",
     )
-    quote = models.TextField(help_text="Verbatim from the source's text.")
+    quote = models.TextField(help_text="The primary rendering, verbatim from the source's text.")
 
     class Meta:
         abstract = True
@@ -202,6 +208,17 @@ class QuotedModel(TimestampedModel):
             )
 
 
+class CountKind(models.TextChoices):
+    """Where a set's count comes from."""
+
+    # The source says the number: "cooperation in four areas".
+    ANNOUNCED = "announced", "Announced"
+    # The source only numbers the items (First ... Fifth): the tracker counted them.
+    INFERRED = "inferred", "Inferred from ordinals"
+    # The source lists the items without numbering them at all: the tracker numbered them in the source's order.
+    UNNUMBERED = "unnumbered", "Not numbered in the source"
+
+
 class Statement(TimestampedModel):
     """A numbered set of commitments: "cooperation in four areas", "five-point proposal"."""
 
@@ -214,7 +231,12 @@ class Statement(TimestampedModel):
     parties = models.ManyToManyField(Party, related_name="statements", help_text="The parties it binds.")
     sources = models.ManyToManyField(Source, related_name="statements")
     announced_count = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1)], help_text='The "four" in "four areas".'
+        validators=[MinValueValidator(1)], help_text='The "four" in "four areas", or the number of ordinals when inferred.'
+    )
+    count_kind = models.CharField(
+        max_length=10, choices=CountKind.choices, default=CountKind.ANNOUNCED,
+        help_text="Announced: the source states the number. Inferred: the source only numbers the points (First ... Fifth). "
+                  "Not numbered: the tracker numbered the items in the source's order.",
     )
     announcement = models.TextField(blank=True, help_text="The sentence that announces the set, verbatim.")
 
@@ -226,6 +248,11 @@ class Statement(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return permalinks.statement_path(slug=self.slug)
+
+    @property
+    def count_label(self) -> str:
+        """"4 (announced)" / "5 (inferred from ordinals)": how every page shows the count."""
+        return f"{self.announced_count} ({CountKind(self.count_kind).label.lower()})"
 
 
 class Commitment(QuotedModel):
