@@ -13,7 +13,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from commitments.models import Claim, Commitment, Evidence, Statement, Status
+from commitments.models import Claim, Commitment, Evidence, Party, Statement, Status
+from commitments.parties import bound_party_q, responsible_party_q
+
+from .selectors import party_scope
 
 CONFIG = "english"
 PER_KIND = 20
@@ -56,10 +59,8 @@ def _highlighted(text: str) -> SafeString:
 # --- Which rows each filter keeps ------------------------------------------------------------
 
 
-def _party_q(slug: str, *, statement_field: str, through, owner: str) -> Q:
-    binds = Statement.parties.through.objects.filter(statement_id=OuterRef(statement_field), party__slug=slug)
-    own = through.objects.filter(**{owner: OuterRef("pk")}, party__slug=slug)
-    return Q(Exists(binds)) | Q(Exists(own))
+def _party_ids(slug: str) -> list[int]:
+    return list(Party.objects.filter(slug=slug).values_list("pk", flat=True))
 
 
 def _commitments(filters: SearchFilters) -> QuerySet[Commitment]:
@@ -69,7 +70,7 @@ def _commitments(filters: SearchFilters) -> QuerySet[Commitment]:
     if filters.statement:
         rows = rows.filter(statement__slug=filters.statement)
     if filters.party:
-        rows = rows.filter(_party_q(filters.party, statement_field="statement_id", through=Commitment.parties.through, owner="commitment_id"))
+        rows = rows.filter(party_scope(slug=filters.party))
     if filters.theme:
         rows = rows.filter(pk__in=Commitment.objects.filter(Q(themes__slug=filters.theme) | Q(parent__themes__slug=filters.theme)).values("pk"))
     return rows
@@ -82,7 +83,8 @@ def _claims(filters: SearchFilters) -> QuerySet[Claim]:
     if filters.statement:
         rows = rows.filter(statement__slug=filters.statement)
     if filters.party:
-        rows = rows.filter(_party_q(filters.party, statement_field="statement_id", through=Claim.parties.through, owner="claim_id"))
+        ids = _party_ids(filters.party)
+        rows = rows.filter(Q(pk__in=Claim.objects.filter(responsible_party_q(parties=ids)).values("pk")) | bound_party_q(parties=ids))
     if filters.theme:
         rows = rows.filter(themes__slug=filters.theme)
     return rows
@@ -95,7 +97,7 @@ def _statements(filters: SearchFilters) -> QuerySet[Statement]:
     if filters.statement:
         rows = rows.filter(slug=filters.statement)
     if filters.party:
-        rows = rows.filter(Q(parties__slug=filters.party) | Q(announcing_party__slug=filters.party)).distinct()
+        rows = rows.filter(bound_party_q(parties=_party_ids(filters.party), statement_path="") | Q(announcing_party__slug=filters.party))
     return rows
 
 

@@ -5,16 +5,16 @@ Only what is published shows, and nothing staff-only: an author appears as a rol
 queries whatever the data's size (tests/test_site_queries.py pins each page).
 """
 
-import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
 from commitments import selectors
 from commitments.checks.selectors import UrlHealth, latest_checks
+from commitments.links import LinkView, commitment_links_of, statement_links_of
 from commitments.models import (
     Claim,
     Commitment,
@@ -28,6 +28,8 @@ from commitments.models import (
     Theme,
     VerdictUpdate,
 )
+from commitments.parties import bound_party_q, responsible_party_q, statement_bound_parties
+from commitments.text import quote_locate
 
 WEEKS_SHOWN = 26
 RECENT_CHANGES = 8
@@ -120,35 +122,56 @@ CONTEXT_CHARS = 600  # at most this much of a long paragraph on either side of t
 
 @dataclass(frozen=True)
 class QuoteInContext:
+    """One rendering of a quote, inside the paragraph of its source that holds it."""
+
     source: Source
     before: str
     quote: str
     after: str
     found: bool
+    language: str = ""
+    is_translation: bool = False
+    translator: str = ""
+    is_primary: bool = True
     health: UrlHealth | None = None
 
 
-def _quote_pattern(quote: str) -> re.Pattern | None:
-    words = quote.split()
-    return re.compile(r"\s+".join(map(re.escape, words))) if words else None
-
-
-def quote_in_context(*, quote: str, source: Source, health: UrlHealth | None = None) -> QuoteInContext:
-    """The paragraph of `source` that holds `quote` (whitespace may differ), split around it."""
-    pattern = _quote_pattern(quote)
-    match = pattern.search(source.full_text) if pattern and source.full_text else None
-    if match is None:
-        return QuoteInContext(source=source, before="", quote=quote, after="", found=False, health=health)
-    text = source.full_text
-    start = text.rfind("\n", 0, match.start()) + 1
-    end = text.find("\n", match.end())
-    end = len(text) if end == -1 else end
-    before, after = text[start:match.start()], text[match.end():end]
+def _paragraph_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """What precedes and follows [start:end] in its paragraph (lines), long paragraphs trimmed at a word."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    before, after = text[first:start], text[end:len(text) if last == -1 else last]
     if len(before) > CONTEXT_CHARS:
         before = "… " + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
     if len(after) > CONTEXT_CHARS:
         after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + " …"
-    return QuoteInContext(source=source, before=before, quote=match.group(0), after=after, found=True, health=health)
+    return before, after
+
+
+def quote_in_context(*, quote: str, source: Source, start: int | None = None, end: int | None = None, **rendering) -> QuoteInContext:
+    """The paragraph of `source` holding `quote`: at [start:end] when known, else where quote_locate finds it."""
+    text = source.full_text
+    span = (start, end) if start is not None and end is not None and text else (quote_locate(quote, text) if text else None)
+    if span is None:
+        return QuoteInContext(source=source, before="", quote=quote, after="", found=False, **rendering)
+    before, after = _paragraph_around(text, *span)
+    return QuoteInContext(source=source, before=before, quote=text[span[0]:span[1]], after=after, found=True, **rendering)
+
+
+def renderings_in_context(*, target: Commitment | Claim) -> list[QuoteInContext]:
+    """Every rendering of a point or claim (the primary first), each in its source's paragraph: one query."""
+    renderings = list(target.renderings.select_related("source"))
+    if not renderings:  # written before renderings existed, or by hand: the quote column holds it
+        return [quote_in_context(quote=target.quote, source=target.source)]
+    return [
+        quote_in_context(quote=r.text, source=r.source, start=r.start, end=r.end, language=r.language, is_translation=r.is_translation,
+                         translator=r.translator, is_primary=r.is_primary)
+        for r in renderings
+    ]
+
+
+def with_source_health(contexts: list[QuoteInContext], health: dict[int, UrlHealth | None]) -> list[QuoteInContext]:
+    return [replace(context, health=health.get(context.source.pk)) for context in contexts]
 
 
 @dataclass(frozen=True)
@@ -189,13 +212,10 @@ def statement_slugs(*, ids) -> dict[int, str]:
 
 
 def statement_detail(*, slug: str) -> Statement:
-    """The statement with its announcing party, bound parties and sources (three queries)."""
+    """The statement with its announcing party and sources (two queries)."""
     return (
         Statement.objects.select_related("announcing_party")
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.order_by("name")),
-            Prefetch("sources", queryset=Source.objects.order_by("is_translation", "id")),
-        )
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("is_translation", "id")))
         .get(slug=slug)
     )
 
@@ -268,22 +288,27 @@ def commitment_assessments(*, commitment: Commitment) -> list[PartyScore]:
     return sorted(scores, key=lambda s: s.party.name)
 
 
-def related_statements(*, commitment: Commitment) -> list[dict]:
-    """Earlier and later statements on the same subject: none until the data records such links."""
-    return []
+def commitment_links(*, commitment: Commitment) -> list[LinkView]:
+    """Typed links to earlier and later points, read from this end ("reaffirms", "reaffirmed by"): one query."""
+    return commitment_links_of(commitment=commitment)
+
+
+def statement_links(*, statement: Statement) -> list[LinkView]:
+    """Earlier and later statements on the same subject, from both ends: one query."""
+    return statement_links_of(statement=statement)
+
+
+def statement_parties(*, statement: Statement) -> list[Party]:
+    """The parties it binds, members of a bound organisation at its date included (bound_party): one query."""
+    return list(statement_bound_parties(statement=statement).order_by("name"))
 
 
 # --- Parties -----------------------------------------------------------------------------------
 
 
 def _bound_to(party: Party) -> Q:
-    """Commitments a party is bound by: its statement binds the party, or the party is responsible for it.
-
-    Two IN (subquery) tests, which PostgreSQL hashes once, rather than correlated EXISTS per row.
-    """
-    binding = Statement.parties.through.objects.filter(party_id=party.pk).values("statement_id")
-    responsible = Commitment.parties.through.objects.filter(party_id=party.pk).values("commitment_id")
-    return Q(statement_id__in=binding) | Q(pk__in=responsible)
+    """Commitments a party is bound by (bound_party: its statement binds the party, or an organisation it belonged to then)."""
+    return bound_party_q(parties=[party])
 
 
 def party_scorecard(*, party: Party) -> dict:
@@ -309,9 +334,9 @@ def party_scorecard(*, party: Party) -> dict:
 
 
 def party_claims(*, party: Party) -> list[Claim]:
-    own = Claim.parties.through.objects.filter(claim_id=OuterRef("pk"), party_id=party.pk)
-    via_statement = Statement.parties.through.objects.filter(statement_id=OuterRef("statement_id"), party_id=party.pk)
-    return list(Claim.objects.filter(Q(Exists(own)) | Q(Exists(via_statement))).order_by("id")[:PARTY_CLAIMS_SHOWN])
+    """Claims about the party (responsible_party) or made in a statement binding it (bound_party)."""
+    about = Claim.objects.filter(responsible_party_q(parties=[party])).values("pk")
+    return list(Claim.objects.filter(Q(pk__in=about) | bound_party_q(parties=[party])).order_by("id")[:PARTY_CLAIMS_SHOWN])
 
 
 # --- Claims ------------------------------------------------------------------------------------
@@ -355,7 +380,7 @@ def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
     if filters.statement:
         changes = changes.filter(commitment__statement__slug=filters.statement)
     if filters.party:
-        changes = changes.filter(commitment__in=Commitment.objects.filter(_bound_to_slug(filters.party)))
+        changes = changes.filter(commitment__in=Commitment.objects.filter(party_scope(slug=filters.party)).values("pk"))
     if filters.theme:
         changes = changes.filter(commitment__in=Commitment.objects.filter(Q(themes__slug=filters.theme) | Q(parent__themes__slug=filters.theme)))
     if filters.statuses:
@@ -363,10 +388,11 @@ def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
     return changes
 
 
-def _bound_to_slug(slug: str) -> Q:
-    binding = Statement.parties.through.objects.filter(party__slug=slug).values("statement_id")
-    responsible = Commitment.parties.through.objects.filter(party__slug=slug).values("commitment_id")
-    return Q(statement_id__in=binding) | Q(pk__in=responsible)
+def party_scope(*, slug: str) -> Q:
+    """Commitments a party answers for (responsible_party) or is bound by (bound_party): the party filter of the pages."""
+    ids = list(Party.objects.filter(slug=slug).values_list("pk", flat=True))
+    responsible = Commitment.objects.filter(responsible_party_q(parties=ids)).values("pk")
+    return Q(pk__in=responsible) | bound_party_q(parties=ids)
 
 
 def changes_page(*, filters: ChangeFilters, page: int, size: int) -> tuple[list[StatusUpdate], bool]:

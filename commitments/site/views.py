@@ -77,7 +77,8 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
     compliance = site.statement_compliance(statement=found)
     return render(request, "site/statement.html", {
         "statement": found, "points": points, "bar": charts.status_bar(counts, name=found.title),
-        "sources": list(found.sources.all()), "parties": list(found.parties.all()),
+        "sources": list(found.sources.all()), "parties": site.statement_parties(statement=found),
+        "links": site.statement_links(statement=found),
         "claims": site.statement_claims(statement=found),
         "heat": charts.heat_map(compliance, slugs={found.pk: found.slug}),
         "count_matches": len(points) == found.announced_count,
@@ -87,15 +88,15 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def commitment(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     found = _or_404(site.commitment_by_number, slug=slug, number=number)
-    evidence, source_health = site.evidence_and_sources(evidence=site.commitment_evidence(commitment=found), sources=[found.source])
+    contexts = site.renderings_in_context(target=found)
+    evidence, source_health = site.evidence_and_sources(evidence=site.commitment_evidence(commitment=found), sources=[c.source for c in contexts])
     return render(request, "site/commitment.html", {
-        "commitment": found, "statement": found.statement,
-        "contexts": [site.quote_in_context(quote=found.quote, source=found.source, health=source_health[found.source_id])],
+        "commitment": found, "statement": found.statement, "contexts": site.with_source_health(contexts, source_health),
         "timeline": site.status_timeline(commitment=found),
         "evidence": evidence,
         "assessments": site.commitment_assessments(commitment=found),
         "deliverables": site.commitment_deliverables(commitment=found) if not found.parent_id else [],
-        "related": site.related_statements(commitment=found),
+        "links": site.commitment_links(commitment=found),
     })
 
 
@@ -113,9 +114,10 @@ def party(request: HttpRequest, slug: str) -> HttpResponse:
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     found = _or_404(site.claim_detail, pk=pk)
     review = claim_review(claim=found, request=request) if found.verdict != Verdict.NOT_CHECKED else None
-    evidence, source_health = site.evidence_and_sources(evidence=site.claim_evidence(claim=found), sources=[found.source])
+    contexts = site.renderings_in_context(target=found)
+    evidence, source_health = site.evidence_and_sources(evidence=site.claim_evidence(claim=found), sources=[c.source for c in contexts])
     return render(request, "site/claim.html", {
-        "claim": found, "context": site.quote_in_context(quote=found.quote, source=found.source, health=source_health[found.source_id]),
+        "claim": found, "contexts": site.with_source_health(contexts, source_health),
         "timeline": site.verdict_timeline(claim=found), "evidence": evidence,
         "json_ld": _json_ld(review) if review else "",
     })
