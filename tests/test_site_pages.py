@@ -203,3 +203,41 @@ def test_a_page_shows_the_health_of_its_source_and_evidence(client, history):
     html = page(client, vaccines.get_absolute_url())
     assert "Live</span>" in html and "fuzzy match (92/100)" in html  # the quoted source
     assert "Gone</span>" in html and "<strong>missing</strong>" in html  # the evidence
+
+
+def test_a_point_worded_in_several_sources_shows_each_wording_in_its_paragraph(client, seed):
+    from django.db.models import Count
+
+    point_ = Commitment.objects.annotate(n=Count("renderings")).filter(n__gt=1).select_related("statement", "parent").first()
+    renderings = list(point_.renderings.select_related("source"))
+    html = page(client, point_.get_absolute_url())
+    assert html.count("<mark>") == len(renderings) and f"Worded in {len(renderings)} sources" in html
+    for rendering in renderings:
+        assert escape(rendering.source.title) in html
+        assert escape(rendering.source.full_text[rendering.start:rendering.end]) in html
+
+
+def test_links_show_on_both_ends(client, seed):
+    from commitments.models import CommitmentLink, StatementLink
+
+    link = CommitmentLink.objects.select_related("from_commitment__statement", "from_commitment__parent", "to_commitment__statement",
+                                                 "to_commitment__parent").first()
+    later, earlier = page(client, link.from_commitment.get_absolute_url()), page(client, link.to_commitment.get_absolute_url())
+    assert f"<strong>{link.get_kind_display()}</strong>" in later and link.to_commitment.get_absolute_url() in later
+    assert f"<strong>{link.inverse_label}</strong>" in earlier and link.from_commitment.get_absolute_url() in earlier
+    statements = StatementLink.objects.select_related("from_statement", "to_statement").first()
+    assert f'href="{statements.to_statement.get_absolute_url()}"' in page(client, statements.from_statement.get_absolute_url())
+    assert f'href="{statements.from_statement.get_absolute_url()}"' in page(client, statements.to_statement.get_absolute_url())
+
+
+def test_a_member_of_an_organisation_is_bound_by_its_statements(client, seed):
+    from commitments.models import Membership
+    from commitments.parties import statement_bound_parties
+
+    membership = Membership.objects.select_related("organisation", "member").filter(organisation__statements__isnull=False).first()
+    statement = membership.organisation.statements.order_by("announced_on").first()
+    assert membership.member in statement_bound_parties(statement=statement)  # bound through the organisation, not named
+    assert not statement.parties.filter(pk=membership.member.pk).exists()
+    html = page(client, membership.member.get_absolute_url())
+    assert f'href="{statement.get_absolute_url()}"' in html
+    assert f'href="{membership.member.get_absolute_url()}"' in page(client, statement.get_absolute_url())  # "Parties bound"
