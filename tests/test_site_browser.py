@@ -45,7 +45,7 @@ def page_types(touched: dict) -> dict[str, str]:
     return {
         "overview": "/",
         "statement": f"/statements/{CHINA_RUSSIA}/",
-        "point": f"/statements/{SCO}/3/",
+        "point": touched["first"].get_absolute_url(),  # worded in four sources, assessed by two parties
         "deliverable": touched["deliverable"].get_absolute_url(),
         "party": "/parties/russia/",
         "claim": touched["claim"].get_absolute_url(),

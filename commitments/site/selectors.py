@@ -117,7 +117,7 @@ def verdict_timeline(*, claim: Claim) -> list[HistoryEntry]:
 
 # --- Sources: the quote inside its paragraph, and link health -------------------------------
 
-CONTEXT_CHARS = 600  # at most this much of a long paragraph on either side of the quote
+CONTEXT_CHARS = 300  # at most this much of a long paragraph on either side of the quote
 
 
 @dataclass(frozen=True)
