@@ -22,7 +22,7 @@ LISTS = {
     "/api/v1/themes/": 2,
     "/api/v1/sources/": 3,  # fingerprint, page, latest checks
     "/api/v1/assessments/": 3,  # fingerprint, page (+ party), evidence
-    "/api/v1/stats/": 7,  # by status, statement, party, theme; names of statements, parties, themes
+    "/api/v1/stats/": 6,  # by statement (the overall count is their sum), party, theme; names of statements, parties, themes
     # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
     "/api/v1/stats/compliance/": (5, 2),  # + latest assessments, parties, commitments
     "/api/v1/stats/status-over-time/": (3, 2),  # + one SQL statement
