@@ -29,6 +29,20 @@ from commitments.models import (
     Verdict,
     VerdictUpdate,
 )
+from commitments.parties import bound_party_q
+from commitments.relations_admin import (
+    ClaimNewRenderingInline,
+    ClaimRenderingInline,
+    CommitmentLinkInline,
+    CommitmentNewRenderingInline,
+    CommitmentRenderingInline,
+    IncomingCommitmentLinkInline,
+    IncomingStatementLinkInline,
+    MemberOfInline,
+    MembershipInline,
+    QuotedAdminMixin,
+    StatementLinkInline,
+)
 
 STATUS_COLOURS = {
     Status.NOT_YET_RATED: "#6b7280",
@@ -83,12 +97,28 @@ class KindFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BoundPartyFilter(admin.SimpleListFilter):
+    """Commitments whose statement binds the party (an organisation's members at its date included)."""
+
+    title = "bound party"
+    parameter_name = "bound_party"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), name) for pk, name in Party.objects.values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(bound_party_q(parties=[int(self.value())]))
+        return queryset
+
+
 @admin.register(Party)
 class PartyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "iso_code"]
     list_filter = ["kind"]
     search_fields = ["name", "iso_code"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline, MemberOfInline]
 
 
 @admin.register(Theme)
@@ -122,11 +152,15 @@ class PointInline(admin.TabularInline):
     model = Commitment
     fk_name = "statement"
     fields = ["ordinal", "title", "source", "quote", "status"]
-    readonly_fields = ["status"]
+    # The quote is the primary rendering's: it changes on the point's own page, through its renderings.
+    readonly_fields = ["source", "quote", "status"]
     extra = 0
     show_change_link = True
     verbose_name = "numbered point"
-    verbose_name_plural = "numbered points"
+    verbose_name_plural = "numbered points (add one from the commitments list: a point starts with its primary rendering)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(parent__isnull=True).select_related("source")
@@ -136,24 +170,31 @@ class DeliverableInline(admin.TabularInline):
     model = Commitment
     fk_name = "parent"
     fields = ["ordinal", "title", "source", "quote", "statement", "status"]
-    readonly_fields = ["status"]
+    readonly_fields = ["source", "quote", "status"]
     extra = 0
     show_change_link = True
     verbose_name = "deliverable"
-    verbose_name_plural = "deliverables"
+    verbose_name_plural = "deliverables (add one from the commitments list)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
-    list_display = ["title", "announced_by", "announced_on", "announced_count", "point_count", "numbering"]
-    list_filter = ["announcing_party", "parties", "announced_on"]
+    list_display = ["title", "announced_by", "announced_on", "count", "point_count", "numbering"]
+    list_filter = ["announcing_party", "parties", "count_kind", "announced_on"]
     search_fields = ["title", "meeting", "announcement"]
     filter_horizontal = ["parties", "sources"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [PointInline]
+    inlines = [PointInline, StatementLinkInline, IncomingStatementLinkInline]
 
     def get_queryset(self, request):
         return statements_with_numbering()
+
+    @admin.display(description="count", ordering="announced_count")
+    def count(self, obj: Statement) -> str:
+        return obj.count_label
 
     @admin.display(description="points", ordering="point_count")
     def point_count(self, obj: Statement) -> int:
@@ -234,26 +275,26 @@ class HistoryFormAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(HistoryFormAdmin):
+class CommitmentAdmin(QuotedAdminMixin, HistoryFormAdmin):
     history_model = StatusUpdate
     record_form_class = RecordStatusForm
     record_title = "Status change"
 
     list_display = ["number_display", "title", "statement", "status_badge", "party_list", "target_date", "updated_at"]
     list_display_links = ["number_display", "title"]
-    list_filter = ["statement", "status", "parties", "themes", HasTargetDateFilter, KindFilter]
+    list_filter = ["statement", "status", BoundPartyFilter, ("parties", admin.RelatedFieldListFilter), "themes", HasTargetDateFilter, KindFilter]
     list_select_related = ["statement", "parent"]
     search_fields = ["title", "quote"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["themes", "parties"]
     readonly_fields = ["status", "status_since", "created_at", "updated_at"]
-    inlines = [DeliverableInline]
+    inlines = [CommitmentRenderingInline, CommitmentNewRenderingInline, DeliverableInline, CommitmentLinkInline, IncomingCommitmentLinkInline]
     list_per_page = 100
     # Counting 10,000 rows twice per page is wasted work: show "Show all" without the total.
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["statement", "parent", "ordinal", "title", "source", "quote"]}),
-        ("Scope", {"fields": ["themes", "parties", "target_date"]}),
+        ("Scope", {"fields": ["themes", "parties", "target_date"], "description": "Parties: the parties responsible for this point."}),
         ("Current status (from the history below)", {"fields": ["status", "status_since", "created_at", "updated_at"]}),
     ]
 
@@ -288,7 +329,7 @@ class CommitmentAdmin(HistoryFormAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(HistoryFormAdmin):
+class ClaimAdmin(QuotedAdminMixin, HistoryFormAdmin):
     history_model = VerdictUpdate
     record_form_class = RecordVerdictForm
     record_title = "Verdict"
@@ -299,6 +340,7 @@ class ClaimAdmin(HistoryFormAdmin):
     search_fields = ["title", "quote"]
     filter_horizontal = ["themes", "parties"]
     readonly_fields = ["verdict", "verdict_rationale", "verdict_at", "created_at", "updated_at"]
+    inlines = [ClaimRenderingInline, ClaimNewRenderingInline]
 
     @admin.display(description="verdict", ordering="verdict")
     def verdict_badge(self, obj: Claim) -> str:
@@ -409,3 +451,4 @@ admin.site.site_title = "Commitments Tracker"
 admin.site.index_title = "Staff workspace"
 from commitments.checks import admin as _checks_admin  # noqa: E402,F401
 from commitments.digests import admin as _digests_admin  # noqa: E402,F401
+from commitments.intake import admin as _intake_admin  # noqa: E402,F401

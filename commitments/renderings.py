@@ -117,13 +117,16 @@ def renderings_at(*, source: Source, start: int, end: int) -> QuerySet[Rendering
     return Rendering.objects.filter(source=source, start__lt=end, end__gt=start).select_related("commitment", "claim")
 
 
-def _quoted_create(model: type[Model], *, source: Source, quote: str, parties: Iterable[Party], themes: Iterable[Theme], **fields) -> Quoted:
+def _quoted_create(
+    model: type[Model], *, source: Source, quote: str, parties: Iterable[Party], themes: Iterable[Theme],
+    start: int | None = None, end: int | None = None, **fields,
+) -> Quoted:
     obj = model(source=source, quote=quote, **fields)
     obj.full_clean()
     obj.save()
     obj.parties.set(parties)
     obj.themes.set(themes)
-    rendering_add(target=obj, source=source, text=quote, is_primary=True)
+    rendering_add(target=obj, source=source, text=quote, start=start, end=end, is_primary=True)
     obj.refresh_from_db()
     return obj
 
@@ -132,19 +135,21 @@ def _quoted_create(model: type[Model], *, source: Source, quote: str, parties: I
 def commitment_create(
     *, statement: Statement, ordinal: int, title: str, source: Source, quote: str, parent: Commitment | None = None,
     target_date: date | None = None, parties: Iterable[Party] = (), themes: Iterable[Theme] = (),
+    start: int | None = None, end: int | None = None,
 ) -> Commitment:
-    """A new point (or deliverable, with `parent`) with its primary rendering."""
+    """A new point (or deliverable, with `parent`) with its primary rendering (at `start`:`end` when known)."""
     return _quoted_create(Commitment, statement=statement, ordinal=ordinal, title=title, source=source, quote=quote,
-                          parent=parent, target_date=target_date, parties=parties, themes=themes)
+                          parent=parent, target_date=target_date, parties=parties, themes=themes, start=start, end=end)
 
 
 @transaction.atomic
 def claim_create(
     *, title: str, source: Source, quote: str, statement: Statement | None = None,
-    parties: Iterable[Party] = (), themes: Iterable[Theme] = (),
+    parties: Iterable[Party] = (), themes: Iterable[Theme] = (), start: int | None = None, end: int | None = None,
 ) -> Claim:
-    """A new claim with its primary rendering."""
-    return _quoted_create(Claim, statement=statement, title=title, source=source, quote=quote, parties=parties, themes=themes)
+    """A new claim with its primary rendering (at `start`:`end` when known)."""
+    return _quoted_create(Claim, statement=statement, title=title, source=source, quote=quote, parties=parties, themes=themes,
+                          start=start, end=end)
 
 
 def renderings_from_quotes(*, commitment_model, claim_model, rendering_model, source_model) -> int:

@@ -16,17 +16,27 @@ from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Pref
 from django.db.models.functions import Coalesce, RowNumber
 
 from commitments.models import (
+    LINK_INVERSE_LABELS,
     Claim,
     Commitment,
+    CommitmentLink,
     Evidence,
+    LinkKind,
     Party,
     PartyAssessment,
+    Rendering,
     Source,
     Statement,
+    StatementLink,
     Status,
     StatusUpdate,
     Theme,
     VerdictUpdate,
+)
+from commitments.parties import bound_parties_by_statement
+
+RENDERING_FIELDS = (
+    "id", "claim_id", "commitment_id", "source_id", "source__title", "text", "start", "end", "language", "is_translation", "translator", "is_primary",
 )
 
 # How long a cached aggregate may live at most (it is also replaced as soon as the data changes).
@@ -120,12 +130,57 @@ def commitment_rows(*, ids: list[int], portable: bool | None = None) -> list[dic
         found = {}
         for start in range(0, len(ids), PORTABLE_CHUNK):
             chunk = list(commitment_list().filter(pk__in=ids[start:start + PORTABLE_CHUNK]))
-            found.update((c.pk, commitment_row(c)) for c in commitments_count_evidence(commitments=chunk))
+            found.update((c.pk, _commitment_row(c)) for c in commitments_count_evidence(commitments=chunk))
     else:
         with connection.cursor() as cursor:
             cursor.execute(_COMMITMENT_ROWS_SQL, [list(ids)])
             found = {r[0]: _row_from_sql(r) for r in cursor.fetchall()}
-    return [found[pk] for pk in ids if pk in found]
+    return commitment_rows_complete(rows=[found[pk] for pk in ids if pk in found])
+
+
+def commitment_rows_complete(*, rows: list[dict]) -> list[dict]:
+    """Add each row's renderings and links (two queries for the page)."""
+    ids = [row["id"] for row in rows]
+    renderings, links = renderings_by_owner(owner="commitment", ids=ids), commitment_links_by_id(ids=ids)
+    for row in rows:
+        row["renderings"], row["links"] = renderings.get(row["id"], []), links.get(row["id"], [])
+    return rows
+
+
+_RENDERING_KEYS = ("id", "source", "source_title", "text", "start", "end", "language", "is_translation", "translator", "is_primary")
+
+
+def renderings_by_owner(*, owner: str, ids: list[int]) -> dict[int, list[dict]]:
+    """{commitment (or claim) id: its renderings as dicts, primary first}. One query."""
+    rows = Rendering.objects.filter(**{f"{owner}_id__in": ids}).order_by(f"{owner}_id", *Rendering._meta.ordering)
+    found: dict[int, list[dict]] = defaultdict(list)
+    for values in rows.values_list(f"{owner}_id", "id", "source_id", "source__title", "text", "start", "end", "language",
+                                   "is_translation", "translator", "is_primary"):
+        found[values[0]].append(dict(zip(_RENDERING_KEYS, values[1:], strict=True)))
+    return found
+
+
+def commitment_links_by_id(*, ids: list[int]) -> dict[int, list[dict]]:
+    """{commitment id: its links, from both ends ("reaffirms" / "reaffirmed by")}. One query."""
+    links = CommitmentLink.objects.filter(Q(from_commitment_id__in=ids) | Q(to_commitment_id__in=ids)).select_related(
+        "from_commitment__statement", "from_commitment__parent", "to_commitment__statement", "to_commitment__parent"
+    )
+    wanted, found = set(ids), defaultdict(list)
+    for link in links:
+        for seen_from, other, outgoing in ((link.from_commitment, link.to_commitment, True), (link.to_commitment, link.from_commitment, False)):
+            if seen_from.pk in wanted:
+                found[seen_from.pk].append(_link_dict(link, other, outgoing=outgoing))
+    return found
+
+
+def _link_dict(link: CommitmentLink, other: Commitment, *, outgoing: bool) -> dict:
+    return {
+        "kind": link.kind, "direction": "out" if outgoing else "in",
+        "label": LinkKind(link.kind).label if outgoing else LINK_INVERSE_LABELS[LinkKind(link.kind)],
+        "commitment": other.pk, "number": other.number, "title": other.title,
+        "statement": {"id": other.statement_id, "slug": other.statement.slug, "title": other.statement.title},
+        "rationale": link.rationale, "source": link.source_id,
+    }
 
 
 def _row_from_sql(r: tuple) -> dict:
@@ -136,6 +191,10 @@ def _row_from_sql(r: tuple) -> dict:
 
 def commitment_row(c: Commitment) -> dict:
     """The same dict as commitment_rows() from a commitment_list() instance with `evidence_count` set."""
+    return commitment_rows_complete(rows=[_commitment_row(c)])[0]
+
+
+def _commitment_row(c: Commitment) -> dict:
     e = c.latest_evidence[0] if c.latest_evidence else None
     return {
         "id": c.pk, "ordinal": c.ordinal, "title": c.title, "quote": c.quote, "statement_id": c.statement_id,
@@ -151,17 +210,28 @@ def commitment_row(c: Commitment) -> dict:
 def statement_list() -> QuerySet[Statement]:
     return (
         Statement.objects.select_related("announcing_party")
-        .prefetch_related(Prefetch("parties", queryset=Party.objects.only("id", "slug")), Prefetch("sources", queryset=Source.objects.only("id")))
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.only("id", "slug")), Prefetch("sources", queryset=Source.objects.only("id")),
+            Prefetch("links_out", queryset=StatementLink.objects.select_related("to_statement")),
+            Prefetch("links_in", queryset=StatementLink.objects.select_related("from_statement")),
+        )
         .annotate(
             commitment_count=Count("commitments", filter=Q(commitments__parent__isnull=True), distinct=True),
         )
     )
 
 
+def bound_party_slugs() -> dict[int, list[str]]:
+    """{statement id: slugs of the parties it binds, members included}, sorted. Three queries."""
+    slugs = dict(Party.objects.values_list("pk", "slug"))
+    return {pk: sorted(slugs[p] for p in ids) for pk, ids in bound_parties_by_statement().items()}
+
+
 def claim_list() -> QuerySet[Claim]:
     return (
         Claim.objects.select_related("statement", "source")
         .prefetch_related(
+            Prefetch("renderings", queryset=Rendering.objects.select_related("source").only(*RENDERING_FIELDS)),
             Prefetch("parties", queryset=Party.objects.only("id", "slug")),
             Prefetch("themes", queryset=Theme.objects.only("id", "slug")),
         )
@@ -315,14 +385,20 @@ def _status_counts(rows) -> dict:
     return table
 
 
-def statement_stats(*, commitments: QuerySet[Commitment]) -> dict:
-    """Counts of commitments in each status, overall and per statement (two queries)."""
+def _statement_counts(commitments: QuerySet[Commitment]) -> tuple[dict, dict]:
+    """(overall, per statement) counts by status, in one query: every commitment belongs to a statement."""
     base = Commitment.objects.filter(pk__in=commitments.order_by().values("pk")).order_by()
     per_statement = _status_counts(base.values_list("statement_id", "status").annotate(n=Count("pk")))
     overall = dict.fromkeys(Status.values, 0)
-    for counts in per_statement.values():  # every commitment belongs to a statement
+    for counts in per_statement.values():
         for status, n in counts.items():
             overall[status] += n
+    return overall, per_statement
+
+
+def statement_stats(*, commitments: QuerySet[Commitment]) -> dict:
+    """Counts of commitments in each status, overall and per statement (two queries)."""
+    overall, per_statement = _statement_counts(commitments)
     return {
         "total": sum(overall.values()),
         "by_status": overall,
@@ -331,17 +407,33 @@ def statement_stats(*, commitments: QuerySet[Commitment]) -> dict:
 
 
 def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
-    """Counts of commitments in each status: overall, per statement, per party, per theme."""
+    """Counts of commitments in each status: overall, per statement, per bound and per responsible party, per theme."""
     ids = commitments.order_by().values("pk")
+    overall, per_statement = _statement_counts(commitments)
     through_parties = Commitment.parties.through.objects.filter(commitment_id__in=ids).order_by()
-    per_party = _status_counts(through_parties.values_list("party_id", "commitment__status").annotate(n=Count("pk")))
+    per_responsible = _status_counts(through_parties.values_list("party_id", "commitment__status").annotate(n=Count("pk")))
+    per_bound = _bound_party_counts(per_statement)
     through_themes = Commitment.themes.through.objects.filter(commitment_id__in=ids).order_by()
     per_theme = _status_counts(through_themes.values_list("theme_id", "commitment__status").annotate(n=Count("pk")))
     return {
-        **statement_stats(commitments=commitments),
-        "by_party": _labelled(Party.objects.filter(pk__in=per_party), per_party),
+        "total": sum(overall.values()),
+        "by_status": overall,
+        "by_statement": _labelled(Statement.objects.filter(pk__in=per_statement).order_by("announced_on", "id"), per_statement),
+        "by_bound_party": (by_bound := _labelled(Party.objects.filter(pk__in=per_bound), per_bound)),
+        "by_party": by_bound,  # the old name, kept for existing clients: it means bound party, as the `party` filter does
+        "by_responsible_party": _labelled(Party.objects.filter(pk__in=per_responsible), per_responsible),
         "by_theme": _labelled(Theme.objects.filter(pk__in=per_theme), per_theme),
     }
+
+
+def _bound_party_counts(per_statement: dict) -> dict:
+    """{party: {status: n}} summed over the statements binding each party (commitments.parties owns who that is)."""
+    table: dict = defaultdict(lambda: dict.fromkeys(Status.values, 0))
+    for statement_id, party_ids in bound_parties_by_statement().items():
+        for party_id in party_ids if statement_id in per_statement else ():
+            for status, n in per_statement[statement_id].items():
+                table[party_id][status] += n
+    return table
 
 
 def _labelled(objects: QuerySet, table: dict) -> list[dict]:

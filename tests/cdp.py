@@ -1,7 +1,8 @@
-"""Headless Chromium driven over the DevTools protocol on a pipe (--remote-debugging-pipe): no extra library.
+"""Drive headless Chromium over the DevTools protocol on a pipe (--remote-debugging-pipe): no extra library.
 
-Enough for page tests: open a URL at a given window width, evaluate an expression in the page,
-press Tab, take a full-page PNG screenshot.
+Chromium reads commands from its fd 3 and writes replies and events to fd 4, each a JSON
+message ending in a NUL byte. Enough of the protocol to log in, type, click and look, and to
+check a page's layout at a given width (the public site's tests).
 """
 
 import base64
@@ -11,114 +12,121 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 
 from tests.browser import CHROMIUM_FLAGS, chromium
 
 
-class Chromium:
-    """One browser process; `with Chromium() as browser: page = browser.open(url, width=375)`."""
-
-    def __init__(self, *, timeout: float = 60):
-        self.timeout = timeout
-        self._next_id = 0
-
-    def __enter__(self) -> "Chromium":
-        self.profile = tempfile.mkdtemp()
+class Browser:
+    def __init__(self, *, width: int = 1280, height: int = 1800) -> None:
+        self.profile = tempfile.mkdtemp(prefix="intake-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
 
-        def wire():  # Chromium reads commands on fd 3 and writes answers on fd 4.
-            # dup first: a pipe end may already be fd 3 or 4, and dup2 onto itself would keep it close-on-exec.
-            commands, answers = os.dup(to_chrome_r), os.dup(from_chrome_w)
-            os.dup2(commands, 3)
-            os.dup2(answers, 4)
+        def wire() -> None:
+            os.dup2(to_chrome_r, 3)
+            os.dup2(from_chrome_w, 4)
 
         self.process = subprocess.Popen(
-            [chromium(), *CHROMIUM_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}", "--hide-scrollbars", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            close_fds=False, preexec_fn=wire,  # only dup2 before exec; closing fds would close 3 and 4 too
+            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe",
+             f"--window-size={width},{height}", "about:blank"],
+            preexec_fn=wire, pass_fds=(3, 4), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # noqa: PLW1509
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
-        self._buffer = b""
-        return self
+        self._buffer, self._next_id, self.events = b"", 0, []
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.page("Page.enable")
+        self.page("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
 
-    def __exit__(self, *exc) -> None:
-        with contextlib.suppress(OSError):  # it may be gone already
-            self.send("Browser.close")
-        try:
+    def close(self) -> None:
+        with contextlib.suppress(OSError, RuntimeError, TimeoutError):
+            self.call("Browser.close")
+        if self.process.poll() is None:
             self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
         os.close(self._to_chrome)
         os.close(self._from_chrome)
         shutil.rmtree(self.profile, ignore_errors=True)
 
-    def _read_message(self) -> dict:
-        while b"\0" not in self._buffer:
-            chunk = os.read(self._from_chrome, 1 << 16)
-            if not chunk:
-                raise OSError("Chromium closed the DevTools pipe")
-            self._buffer += chunk
-        raw, _, self._buffer = self._buffer.partition(b"\0")
-        return json.loads(raw)
-
-    def send(self, method: str, params: dict | None = None, *, session: str | None = None, wait_event: str | None = None) -> dict:
-        """Send a command and return its result; with `wait_event`, also wait for that event afterwards."""
+    def call(self, method: str, session: str | None = None, timeout: float = 30, **params) -> dict:
         self._next_id += 1
-        message = {"id": self._next_id, "method": method, "params": params or {}}
+        message = {"id": self._next_id, "method": method, "params": params}
         if session:
             message["sessionId"] = session
         os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
-        result, seen_event = None, wait_event is None
-        while result is None or not seen_event:
-            reply = self._read_message()
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read(deadline)
             if reply.get("id") == self._next_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
-                result = reply["result"]
-            elif wait_event and reply.get("method") == wait_event and reply.get("sessionId") == session:
-                seen_event = True
-        return result
+                return reply.get("result", {})
+            self.events.append(reply)
 
-    def open(self, url: str, *, width: int, height: int = 900) -> "Page":
-        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        self.send("Page.enable", session=session)
-        self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
-                  session=session)
-        page = Page(self, session, target)
-        page.goto(url)
-        return page
+    def page(self, method: str, **params) -> dict:
+        return self.call(method, session=self.session, **params)
 
+    def _read(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            if time.monotonic() > deadline:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self._from_chrome, 65536)
+            if not chunk:
+                raise RuntimeError("Chromium closed the pipe")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
 
-class Page:
-    def __init__(self, browser: Chromium, session: str, target: str):
-        self.browser, self.session, self.target = browser, session, target
+    def wait_for_load(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if any(e.get("method") == "Page.loadEventFired" for e in self.events):
+                self.events.clear()
+                return
+            self.events.append(self._read(deadline))
 
-    def goto(self, url: str) -> int:
-        """Load `url` and return its HTTP status."""
-        self.browser.send("Page.navigate", {"url": url}, session=self.session, wait_event="Page.loadEventFired")
-        return self.evaluate("performance.getEntriesByType('navigation')[0].responseStatus")
+    def go(self, url: str) -> None:
+        self.events.clear()
+        self.page("Page.navigate", url=url)
+        self.wait_for_load()
 
-    def evaluate(self, expression: str):
-        result = self.browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=self.session)
+    def js(self, expression: str):
+        result = self.page("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in result:
-            raise RuntimeError(result["exceptionDetails"])
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
+
+    def type_into(self, selector: str, text: str) -> None:
+        """Focus a field, select what it holds, and type (insert) the text as a user pasting would."""
+        self.js(f"(() => {{ const el = document.querySelector({json.dumps(selector)}); el.focus(); el.select(); }})()")
+        self.page("Input.insertText", text=text)
+
+    def click_and_wait(self, selector: str) -> None:
+        self.events.clear()
+        self.js(f"document.querySelector({json.dumps(selector)}).click()")
+        self.wait_for_load()
+
+    def set_cookie(self, *, name: str, value: str, url: str) -> None:
+        self.page("Network.setCookie", name=name, value=value, url=url)
+
+    def screenshot(self, path: str, *, full_page: bool = False) -> None:
+        params = {"format": "png", "captureBeyondViewport": full_page}
+        if full_page:  # the whole document, however long, at its layout width
+            size = self.page("Page.getLayoutMetrics")["cssContentSize"]
+            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+        data = self.page("Page.captureScreenshot", **params)["data"]
+        with open(path, "wb") as out:
+            out.write(base64.b64decode(data))
+
+    def resize(self, *, width: int, height: int = 900) -> None:
+        """Lay pages out at this window width (a phone below 600 px)."""
+        self.page("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=width < 600)
+
+    def status(self) -> int:
+        """The HTTP status of the page last loaded."""
+        return self.js("performance.getEntriesByType('navigation')[0].responseStatus")
 
     def press_tab(self) -> None:
         for kind in ("rawKeyDown", "keyUp"):
-            self.browser.send("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9},
-                              session=self.session)
-
-    def screenshot(self, path: str) -> None:
-        """The whole page, however long, at its layout width."""
-        size = self.browser.send("Page.getLayoutMetrics", session=self.session)["cssContentSize"]
-        clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
-        shot = self.browser.send("Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True}, session=self.session)
-        with open(path, "wb") as out:
-            out.write(base64.b64decode(shot["data"]))
-
-    def close(self) -> None:
-        self.browser.send("Target.closeTarget", {"targetId": self.target})
+            self.page("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab", windowsVirtualKeyCode=9)

@@ -8,6 +8,7 @@ same routes are served on every port. Every request is logged.
 import asyncio
 import textwrap
 import threading
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ class Request:
     path: str
     headers: dict[str, str]
     port: int
+    at: float = field(default_factory=time.monotonic)  # when the request head had arrived
 
 
 @dataclass
@@ -43,6 +45,8 @@ class LocalOrigins:
         self.ports: list[int] = []
         self.routes: dict[str, Handler] = {}
         self.log: list[Request] = []
+        self.open: dict[int, int] = {}  # requests being answered, per port
+        self.max_open: dict[int, int] = {}
         self.loop = asyncio.new_event_loop()
         self._servers: list[asyncio.base_events.Server] = []
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -85,6 +89,11 @@ class LocalOrigins:
     def hits(self, path: str) -> int:
         return sum(1 for r in self.log if r.path == path)
 
+    def min_gap(self, origin: int, prefix: str = "/") -> float:
+        """The shortest time between two requests arriving at this origin (inf with fewer than two)."""
+        times = sorted(r.at for r in self.log if r.port == self.ports[origin] and r.path.startswith(prefix))
+        return min((b - a for a, b in zip(times, times[1:], strict=False)), default=float("inf"))
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -93,11 +102,16 @@ class LocalOrigins:
             headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
             request = Request(method, path, headers, writer.get_extra_info("sockname")[1])
             self.log.append(request)
-            handler = self.routes.get(path.split("?")[0])
-            response = await handler(request) if handler else Response(404, "no such page")
-            if response.delay:
-                await asyncio.sleep(response.delay)
-            await self._write(writer, response)
+            self.open[request.port] = self.open.get(request.port, 0) + 1
+            self.max_open[request.port] = max(self.max_open.get(request.port, 0), self.open[request.port])
+            try:
+                handler = self.routes.get(path.split("?")[0])
+                response = await handler(request) if handler else Response(404, "no such page")
+                if response.delay:
+                    await asyncio.sleep(response.delay)
+                await self._write(writer, response)
+            finally:
+                self.open[request.port] -= 1
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:

@@ -27,7 +27,9 @@ def test_the_feed_lists_status_changes_newest_first_and_filters(api, make_statem
     record_status(a2, alice, Status.IN_PROGRESS, date(2021, 2, 1), rationale="Budget passed.")
     assert _entries(api.get("/api/v1/feeds/status-changes.atom")) == ["G7 2021 2: In progress", "G7 2021 1: Not started"]
     assert _entries(api.get("/api/v1/feeds/status-changes.atom?status=not_started")) == ["G7 2021 1: Not started"]
-    assert _entries(api.get("/api/v1/feeds/status-changes.atom?party=canada")) == ["G7 2021 2: In progress"]
+    assert _entries(api.get("/api/v1/feeds/status-changes.atom?responsible_party=canada")) == ["G7 2021 2: In progress"]
+    statement.parties.add(canada)
+    assert _entries(api.get("/api/v1/feeds/status-changes.atom?bound_party=canada")) == ["G7 2021 2: In progress", "G7 2021 1: Not started"]
     assert _entries(api.get("/api/v1/feeds/status-changes.atom?statement=other")) == []
     body = api.get("/api/v1/feeds/status-changes.atom").content.decode()
     assert "Budget passed." in body and f"<link href=\"http://testserver{a2.get_absolute_url()}\"" in body  # the public page

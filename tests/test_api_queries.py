@@ -14,15 +14,16 @@ pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtu
 
 # Queries per request: the ETag aggregate (which also gives the count), the page, one per prefetch.
 LISTS = {
-    "/api/v1/commitments/": 3,  # fingerprint, the page's keys, its rows (one statement on PostgreSQL)
-    "/api/v1/statements/": 4,  # fingerprint, page, parties, sources
-    "/api/v1/claims/": 4,  # fingerprint, page, parties, themes
+    "/api/v1/commitments/": 5,  # fingerprint, the page's keys, its rows (one statement on PostgreSQL), renderings, links
+    "/api/v1/statements/": 9,  # fingerprint, page, parties, sources, links out, links in; bound parties: direct, members, slugs
+    "/api/v1/claims/": 5,  # fingerprint, page, renderings, parties, themes
     "/api/v1/evidence/": 5,  # fingerprint, page, commitments, claims, latest checks
     "/api/v1/parties/": 2,  # count, page (ETag from content)
     "/api/v1/themes/": 2,
     "/api/v1/sources/": 3,  # fingerprint, page, latest checks
     "/api/v1/assessments/": 3,  # fingerprint, page (+ party), evidence
-    "/api/v1/stats/": 6,  # by statement (the overall count is their sum), party, theme; names of statements, parties, themes
+    # by statement (the overall count is their sum), responsible party, theme; bound parties (2); names of statements, parties (2), themes
+    "/api/v1/stats/": 9,
     # Cached aggregates: the version stamp (2 queries), then on a miss the computation; a repeat is a hit.
     "/api/v1/stats/compliance/": (5, 2),  # + latest assessments, parties, commitments
     "/api/v1/stats/status-over-time/": (3, 2),  # + one SQL statement
@@ -34,6 +35,7 @@ def build(n: int, make_statement, make_party, make_evidence, theme, alice) -> No
     statement = make_statement(points=n)
     statement.sources.update(url="https://news.example.org/source")  # so sources ask for their latest check
     party = make_party()
+    statement.parties.add(party)  # so the bound-party counts have something to count
     for commitment in statement.commitments.all():
         commitment.parties.add(party)
         commitment.themes.add(theme)

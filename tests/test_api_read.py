@@ -23,6 +23,7 @@ def two_statements(make_statement, make_party, theme, make_evidence, alice):
     a1.parties.add(canada, japan)
     a2.parties.add(japan)
     a1.themes.add(theme)
+    b.parties.add(canada)  # statement B binds Canada; A binds nobody named here
     a2.target_date, a3.target_date = date(2022, 1, 1), date(2025, 1, 1)
     a2.save()
     a3.save()
@@ -52,8 +53,11 @@ def test_it_lists_commitments_with_what_a_dashboard_shows(api, two_statements, m
     ("status=in_progress", ["a2"]),
     ("status=in_progress&status=not_yet_rated&statement=g7-2021&level=points", ["a1", "a2", "a3"]),
     ("statement=g7-2022", ["b1", "b2"]),
-    ("party=japan", ["a1", "a2"]),
-    ("party=canada", ["a1"]),
+    ("responsible_party=japan", ["a1", "a2"]),
+    ("responsible_party=canada", ["a1"]),
+    ("bound_party=canada", ["b1", "b2"]),
+    ("party=canada", ["b1", "b2"]),  # the old name means bound_party
+    ("bound_party=japan", []),
     ("theme=health", ["a1"]),
     ("has_evidence=true", ["a3"]),
     ("target_before=2023-01-01", ["a2"]),
@@ -68,7 +72,7 @@ def test_it_filters_commitments(api, two_statements, query, expected):
 
 def test_it_filters_by_id_as_well_as_slug(api, two_statements):
     japan = two_statements["japan"]
-    assert ids(api.get(f"/api/v1/commitments/?party={japan.pk}")) == ids(api.get("/api/v1/commitments/?party=japan"))
+    assert ids(api.get(f"/api/v1/commitments/?responsible_party={japan.pk}")) == ids(api.get("/api/v1/commitments/?responsible_party=japan"))
 
 
 def test_it_refuses_an_unknown_status(api, two_statements):

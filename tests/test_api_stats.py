@@ -67,7 +67,11 @@ def test_stats_count_by_status_statement_party_and_theme(api, history):
     stats = api.get("/api/v1/stats/").json()
     assert stats["total"] == 2 and stats["by_status"]["in_progress"] == 2 and stats["by_status"]["stalled"] == 0
     assert [(s["slug"], s["by_status"]["in_progress"]) for s in stats["by_statement"]] == [("s2020", 2)]
-    assert sorted((p["slug"], p["total"]) for p in stats["by_party"]) == [("canada", 2), ("japan", 2)]
+    assert sorted((p["slug"], p["total"]) for p in stats["by_responsible_party"]) == [("canada", 2), ("japan", 2)]
+    assert stats["by_bound_party"] == [] and stats["by_party"] == []  # the statement binds nobody yet
+    history["statement"].parties.add(history["japan"])
+    stats = api.get("/api/v1/stats/").json()
+    assert [(p["slug"], p["total"]) for p in stats["by_bound_party"]] == [("japan", 2)] and stats["by_party"] == stats["by_bound_party"]
     assert [(t["slug"], t["total"]) for t in stats["by_theme"]] == [("health", 1)]
     assert api.get("/api/v1/stats/?status=stalled").json()["total"] == 0
 

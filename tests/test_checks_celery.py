@@ -1,4 +1,8 @@
-"""End to end: a real Celery worker with beat, on the real Redis broker, checks the linked URLs."""
+"""End to end: real Celery workers (prefork, concurrency 2, with beat) on a real Redis broker check the linked URLs.
+
+Politeness is measured where it matters, at the origin: the local servers log when each
+request arrives and how many are open at once.
+"""
 # ruff: noqa: F811  (fixtures imported from tests.checks_helpers)
 
 import os
@@ -6,23 +10,25 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from redis import Redis
 
 from commitments.models.checks import MonitoredUrl, UrlCheck
-from tests.checks_helpers import origins  # noqa: F401
+from tests.checks_helpers import origins, redis_server  # noqa: F401
 from tests.checks_server import Response, html
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _broker_empty() -> None:
-    redis = Redis.from_url(settings.REDIS_URL)
-    assert redis.connection_pool.connection_kwargs.get("db", 0) != 0, "never flush Redis db 0: use your own REDIS_URL db"
+def _broker_empty(url: str) -> None:
+    redis = Redis.from_url(url)
+    assert url.endswith("/0") or redis.connection_pool.connection_kwargs.get("db", 0) != 0, "never flush the shared Redis db 0"
     redis.flushdb()
     redis.close()
 
@@ -32,39 +38,133 @@ def _database_url() -> str:
     return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"  # the test database
 
 
+class Worker:
+    """`celery worker --pool prefork --concurrency 2 --beat`, as docker-compose.yml runs it (beat embedded)."""
+
+    def __init__(self, tmp_path: Path, name: str, **env: str) -> None:
+        self.log = tmp_path / f"worker-{name}.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool", "prefork", "--concurrency", "2", "--beat",
+             "--schedule", str(tmp_path / f"beat-{name}"), "--loglevel", "INFO", "--hostname", f"checks-{name}-{os.getpid()}@%h",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=BASE_DIR, env={**os.environ, **env, "DATABASE_URL": _database_url(), "DEBUG": "0", "TRACKER_VAR_DIR": str(tmp_path),
+                               "TRACKER_CHECK_ALLOWED_NETWORKS": "127.0.0.0/8"},
+            stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+    def wait_for(self, condition, *, seconds: float) -> float:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert self.process.poll() is None, self.output()[-3000:]
+            assert time.monotonic() < deadline, self.output()[-3000:]
+            time.sleep(0.1)
+        return time.monotonic()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self) -> None:
+        """kill -9 of the whole worker: the main process and its pool processes, as a crash."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+
+def _checked() -> int:
+    return UrlCheck.objects.values("monitored_url").distinct().count()
+
+
+def _urls(origins, make_evidence, *, prefix: str, per_origin: int, delay: float) -> list[str]:
+    urls = []
+    for origin in range(3):
+        for n in range(per_origin):
+            path = f"/{prefix}-{origin}-{n}"
+            origins.route(path, Response(200, html(f"<p>Page {n} says the quote.</p>"), delay=delay))
+            urls.append(origins.url(path, origin=origin))
+            make_evidence(url=urls[-1], excerpt="says the quote")
+    origins.max_open.clear()
+    return urls
+
+
+def _assert_each_checked_once(urls: list[str], output: str) -> None:
+    assert set(MonitoredUrl.objects.values_list("url", flat=True)) == set(urls), output[-3000:]
+    per_url = Counter(dict(UrlCheck.objects.values_list("monitored_url__url").annotate(n=Count("id"))))
+    assert set(per_url) == set(urls) and set(per_url.values()) == {1}, (per_url, output[-3000:])
+
+
+def _assert_polite(origins, *, prefix: str, gap: float) -> None:
+    for origin in range(3):
+        assert origins.min_gap(origin, f"/{prefix}-") >= gap
+        assert origins.max_open.get(origins.ports[origin], 0) <= 2
+
+
 @pytest.mark.django_db(transaction=True)
-def test_it_runs_the_dispatcher_and_batches_in_a_real_worker(origins, make_evidence, make_source, tmp_path):
-    urls = [origins.url(f"/celery-{n}", origin=n % 3) for n in range(6)]
-    for n, url in enumerate(urls):
-        origins.route(f"/celery-{n}", Response(200, html(f"<p>Page {n} says the quote.</p>")))
-        make_evidence(url=url, excerpt="says the quote")
+def test_it_runs_the_dispatcher_and_runs_in_a_real_worker(origins, make_evidence, make_source, tmp_path):
+    urls = _urls(origins, make_evidence, prefix="celery", per_origin=6, delay=0.05)
     make_source(url=urls[0])
-    _broker_empty()
-    env = {
-        **os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, "DEBUG": "0",
-        "TRACKER_CHECK_ALLOWED_NETWORKS": "127.0.0.0/8", "TRACKER_CHECK_DISPATCH_EVERY": "1", "TRACKER_CHECK_HOST_RATE": "20",
-        "TRACKER_CHECK_BATCH_SIZE": "2", "TRACKER_VAR_DIR": str(tmp_path),
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--pool", "solo", "--loglevel", "INFO",
-         "--schedule", str(tmp_path / "beat-schedule"), "--hostname", f"checks-e2e-{os.getpid()}@%h"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    _broker_empty(settings.REDIS_URL)
+    worker = Worker(tmp_path, "e2e", REDIS_URL=settings.REDIS_URL, TRACKER_CHECK_DISPATCH_EVERY="1", TRACKER_CHECK_HOST_RATE="10")
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and UrlCheck.objects.values("monitored_url").distinct().count() < len(urls):
-            assert worker.poll() is None, worker.stdout.read()
-            time.sleep(0.5)
+        worker.wait_for(lambda: _checked() >= len(urls), seconds=60)
+        time.sleep(1.5)  # another dispatch or two: nothing is checked twice
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            output = worker.communicate(timeout=20)[0]
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output = worker.communicate()[0]
-    checked = {row.url: row for row in MonitoredUrl.objects.all()}
-    assert set(checked) == set(urls), output[-3000:]
-    assert all(row.health == "ok" and row.quote_match == "exact" and row.last_checked_at for row in checked.values()), output[-3000:]
-    # Each URL once: the beat ticks every second, but a claimed URL is not due again until it is checked and rescheduled.
-    assert UrlCheck.objects.count() == len(urls)
-    assert "commitments.tasks.checks.check_batch" in output
+        worker.stop()
+    output = worker.output()
+    _assert_each_checked_once(urls, output)
+    rows = MonitoredUrl.objects.all()
+    assert all(row.health == "ok" and row.quote_match == "exact" and row.claim is None for row in rows), output[-3000:]
+    _assert_polite(origins, prefix="celery", gap=0.1)
+    assert "commitments.tasks.checks.check_run" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_checking_politely_while_redis_is_down_and_each_url_once(origins, make_evidence, redis_server, tmp_path):
+    """Redis (broker and politeness store) dies mid-run and comes back: nothing lost, nothing doubled, never impolite."""
+    urls = _urls(origins, make_evidence, prefix="outage", per_origin=12, delay=0.1)
+    worker = Worker(tmp_path, "outage", REDIS_URL=redis_server.url, TRACKER_CHECK_DISPATCH_EVERY="2", TRACKER_CHECK_HOST_RATE="4",
+                    TRACKER_CHECK_REDIS_CALM="1")
+    try:
+        worker.wait_for(lambda: _checked() >= 3, seconds=60)
+        redis_server.stop()
+        time.sleep(3)
+        assert _checked() > 3, "the run kept checking while Redis was away"
+        redis_server.start()
+        restarted = time.monotonic()
+        finished = worker.wait_for(lambda: _checked() >= len(urls), seconds=60)
+        time.sleep(2.5)  # another dispatch after the restart: nothing is checked twice
+    finally:
+        worker.stop()
+    output = worker.output()
+    assert finished - restarted <= 2 * 2, "every URL checked within two dispatch cycles of Redis coming back"
+    _assert_each_checked_once(urls, output)
+    assert "politeness store unreachable" in output
+    _assert_polite(origins, prefix="outage", gap=0.25)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_checks_what_a_killed_worker_held_once_its_lease_ends(origins, make_evidence, tmp_path):
+    urls = _urls(origins, make_evidence, prefix="killed", per_origin=8, delay=0.1)
+    _broker_empty(settings.REDIS_URL)
+    short = {"REDIS_URL": settings.REDIS_URL, "TRACKER_CHECK_DISPATCH_EVERY": "1", "TRACKER_CHECK_HOST_RATE": "2",
+             "TRACKER_CHECK_RUN_TIME_LIMIT": "12", "TRACKER_CHECK_LEASE": "14", "TRACKER_CHECK_TOTAL_TIMEOUT": "3", "TRACKER_CHECK_MAX_WAIT": "2"}
+    first = Worker(tmp_path, "first", **short)
+    try:
+        first.wait_for(lambda: _checked() >= 2, seconds=60)
+    finally:
+        first.kill()
+    held = MonitoredUrl.objects.filter(claim__isnull=False).count()
+    assert held, "the killed run held claimed URLs"
+    second = Worker(tmp_path, "second", **short)
+    try:
+        second.wait_for(lambda: _checked() >= len(urls), seconds=14 + 30)
+    finally:
+        second.stop()
+    _assert_each_checked_once(urls, first.output() + second.output())
+    assert not MonitoredUrl.objects.filter(claim__isnull=False).exists()

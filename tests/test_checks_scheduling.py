@@ -62,13 +62,14 @@ def test_it_skips_rows_another_dispatcher_has_locked(make_evidence):
     assert sorted(ids) == sorted(MonitoredUrl.objects.order_by("id").values_list("id", flat=True)[2:])
 
 
-def test_it_records_a_redelivered_batch_only_once(origins, loopback_allowed, make_evidence):
+def test_it_records_a_claimed_url_only_once(origins, loopback_allowed, make_evidence):
     origins.route("/once", Response(200, html("<p>Hello.</p>")))
     make_evidence(url=origins.url("/once"))
-    claim, batches = services.checks_dispatch(now=T0)
-    assert batches and len(batches[0]) == 1
-    assert len(services.check_batch_run(ids=batches[0], claim=claim, now=T0)) == 1
-    assert services.check_batch_run(ids=batches[0], claim=claim, now=T0) == []  # redelivery after the ack was lost
+    services.monitored_urls_sync(now=T0)
+    claim, ids = scheduling.due_claim(now=T0, limit=10, lease=900)
+    assert len(ids) == 1
+    assert len(services.check_batch_run(ids=ids, claim=str(claim), now=T0)) == 1
+    assert services.check_batch_run(ids=ids, claim=str(claim), now=T0) == []  # the claim is spent
     assert UrlCheck.objects.count() == 1 and origins.hits("/once") == 1
     row = MonitoredUrl.objects.get()
     assert row.claim is None and row.next_check_at > T0 + timedelta(hours=20)
@@ -113,7 +114,7 @@ def test_it_checks_the_due_urls_by_hand(origins, loopback_allowed, make_evidence
     origins.route("/due", Response(200, html("<p>Due.</p>")))
     make_evidence(url=origins.url("/due"))
     call_command("check_sources", "--due")
-    assert "1 URLs checked." in capsys.readouterr().out
+    assert "1 URLs checked, 0 postponed" in capsys.readouterr().out
     assert UrlCheck.objects.get().outcome == "ok"
 
 
@@ -131,3 +132,62 @@ def test_the_admin_lists_health_with_filters(admin_client, origins, loopback_all
         assert admin_client.get("/admin/commitments/urlcheck/").status_code == 200
     row = MonitoredUrl.objects.first()
     assert admin_client.get(f"/admin/commitments/monitoredurl/{row.pk}/change/").status_code == 200
+
+
+def test_it_claims_round_robin_over_origins_a_few_each(make_evidence, db):
+    for host in ("a", "b", "c"):
+        for n in range(4):
+            make_evidence(url=f"https://{host}.example/{n}")
+    services.monitored_urls_sync(now=T0)
+    _, ids = scheduling.due_claim(now=T0, limit=5, lease=60, per_origin=2, busy=["c.example"])
+    urls = list(MonitoredUrl.objects.filter(id__in=ids).values_list("url", flat=True))
+    assert sorted(scheduling.claim_origin(url) for url in urls) == ["a.example", "a.example", "b.example", "b.example"]
+    _, first_round = scheduling.due_claim(now=T0, limit=3, lease=60, per_origin=2)
+    assert sorted(scheduling.claim_origin(url) for url in MonitoredUrl.objects.filter(id__in=first_round).values_list("url", flat=True)) == [
+        "a.example", "b.example", "c.example"]  # every origin's oldest first
+
+
+def test_the_dispatcher_reclaims_lapsed_claims_at_once_and_counts_free_run_slots(make_evidence, db, settings):
+    make_evidence(url="https://a.example/1")
+    services.monitored_urls_sync(now=T0)
+    scheduling.due_claim(now=T0, limit=10, lease=60)
+    assert services.checks_dispatch(now=T0 + timedelta(seconds=30)) == (0, 0)  # held, not due
+    runs, reclaimed = services.checks_dispatch(now=T0 + timedelta(seconds=61))
+    assert (runs, reclaimed) == (settings.TRACKER_CHECK_RUNNERS, 1)
+    assert MonitoredUrl.objects.get().claim is None
+    slot = scheduling.run_slot_take(slots=settings.TRACKER_CHECK_RUNNERS)
+    try:
+        assert scheduling.runs_active() == 1
+        assert services.checks_dispatch(now=T0 + timedelta(seconds=62))[0] == settings.TRACKER_CHECK_RUNNERS - 1
+    finally:
+        scheduling.run_slot_release(slot=slot)
+
+
+def test_the_claim_lease_outlives_a_run_by_a_margin_only(settings):
+    from commitments.tasks.checks import check_run
+
+    assert check_run.time_limit == settings.TRACKER_CHECK_RUN_TIME_LIMIT
+    assert settings.TRACKER_CHECK_RUN_TIME_LIMIT < settings.TRACKER_CHECK_LEASE <= settings.TRACKER_CHECK_RUN_TIME_LIMIT + 60
+    assert settings.TRACKER_CHECK_LEASE < 900  # the old fixed lease
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert max(settings.CELERY_TASK_TIME_LIMIT, settings.TRACKER_CHECK_RUN_TIME_LIMIT) < visibility <= 3600 / 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_gives_back_what_a_retry_after_keeps_it_from_and_records_the_rest(origins, loopback_allowed, make_evidence):
+    loopback_allowed.TRACKER_CHECK_HOST_RATE = 2.0
+    origins.route("/rl-0", Response(429, "slow down", {"retry-after": "120"}))
+    for n in (1, 2):
+        origins.route(f"/rl-{n}", Response(200, html("<p>Fine.</p>")))
+    for n in range(3):
+        make_evidence(url=origins.url(f"/rl-{n}", origin=1))
+    origins.route("/rl-other", Response(200, html("<p>Other origin.</p>")))
+    make_evidence(url=origins.url("/rl-other", origin=2))
+    services.monitored_urls_sync(now=T0)
+    plan = services.RunPlan(seconds=1, lease=60, per_origin=5, claim_limit=50, claim_every=0.2, max_wait=5)
+    report = services.checks_run(clock=lambda: T0, plan=plan)
+    assert (report.checked, report.postponed) == (2, 2)
+    assert set(UrlCheck.objects.values_list("monitored_url__url", flat=True)) == {origins.url("/rl-0", origin=1), origins.url("/rl-other", origin=2)}
+    postponed = MonitoredUrl.objects.filter(url__in=[origins.url(f"/rl-{n}", origin=1) for n in (1, 2)])
+    assert all(row.claim is None and row.next_check_at > T0 + timedelta(seconds=100) for row in postponed)
+    assert origins.hits("/rl-1") == origins.hits("/rl-2") == 0

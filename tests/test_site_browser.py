@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.management import call_command
 
-from tests.cdp import Chromium
+from tests.cdp import Browser
 from tests.site_support import CHINA_RUSSIA, SCO, site_history
 
 WIDTHS = {"phone": 375, "desktop": 1280}
@@ -36,8 +36,9 @@ def seeded(transactional_db, live_server, settings) -> dict:
 
 @pytest.fixture(scope="module")
 def browser():
-    with Chromium() as chromium:
-        yield chromium
+    chromium = Browser()
+    yield chromium
+    chromium.close()
 
 
 def page_types(touched: dict) -> dict[str, str]:
@@ -75,70 +76,63 @@ def test_every_page_type_works_at_phone_and_desktop_widths(seeded, live_server, 
     shots = os.environ.get("TRACKER_SCREENSHOTS")
     for name, path in page_types(seeded).items():
         for label, width in WIDTHS.items():
-            page = browser.open(live_server.url + path, width=width)
-            try:
-                assert page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus") == 200, path
-                found = page.evaluate(LAYOUT_CHECKS)
-                where = f"{name} at {width} px"
-                assert found["overflow"] <= 0 and found["outside"] == [], (where, found)  # no sideways scrolling, legend included
-                assert found["h1"] == 1 and found["first"] == 1 and found["jumps"] == 0, (where, found)  # headings in order
-                assert found["landmarks"], where
-                assert found["styled"] == 0 and found["scripts"] == 0, where  # nothing a strict CSP would block
-                if shots:
-                    page.screenshot(os.path.join(shots, f"{name}-{label}.png"))
-                page.press_tab()  # keyboard: the first stop is the skip link, and focus is visible
-                assert page.evaluate("document.activeElement.className") == "skip", where
-                page.press_tab()
-                assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none", where
-            finally:
-                page.close()
+            browser.resize(width=width)
+            browser.go(live_server.url + path)
+            assert browser.status() == 200, path
+            found = browser.js(LAYOUT_CHECKS)
+            where = f"{name} at {width} px"
+            assert found["overflow"] <= 0 and found["outside"] == [], (where, found)  # no sideways scrolling, legend included
+            assert found["h1"] == 1 and found["first"] == 1 and found["jumps"] == 0, (where, found)  # headings in order
+            assert found["landmarks"], where
+            assert found["styled"] == 0 and found["scripts"] == 0, where  # nothing a strict CSP would block
+            if shots:
+                browser.screenshot(os.path.join(shots, f"{name}-{label}.png"), full_page=True)
+            browser.press_tab()  # keyboard: the first stop is the skip link, and focus is visible
+            assert browser.js("document.activeElement.className") == "skip", where
+            browser.press_tab()
+            assert browser.js("getComputedStyle(document.activeElement).outlineStyle") != "none", where
 
 
-def internal_links(page) -> list[str]:
-    return page.evaluate("Array.from(document.querySelectorAll('a[href], link[href]'), a => a.href)")
+def internal_links(browser) -> list[str]:
+    return browser.js("Array.from(document.querySelectorAll('a[href], link[href]'), a => a.href)")
 
 
 def test_every_link_from_the_overview_leads_to_a_working_public_page(seeded, live_server, browser):
     origin = urlparse(live_server.url).netloc
     queue, seen, broken, forbidden = deque(["/"]), {"/"}, [], []
-    page = browser.open("about:blank", width=1280)
-    try:
-        while queue:
-            path = queue.popleft()
-            status = page.goto(live_server.url + path)
-            if status >= 400:
-                broken.append((path, status))
+    browser.resize(width=1280)
+    while queue:
+        path = queue.popleft()
+        browser.go(live_server.url + path)
+        status = browser.status()
+        if status >= 400:
+            broken.append((path, status))
+            continue
+        if path.startswith(("/changes/feed.atom", "/static/")):
+            continue
+        for link in internal_links(browser):
+            url = urlparse(urldefrag(link)[0])
+            if url.netloc != origin:
                 continue
-            if path.startswith(("/changes/feed.atom", "/static/")):
+            target = url.path + (f"?{url.query}" if url.query else "")
+            if url.path.startswith(("/admin/", "/api/")):
+                if url.path not in ALLOWED_API_LINKS:
+                    forbidden.append((path, target))
                 continue
-            for link in internal_links(page):
-                url = urlparse(urldefrag(link)[0])
-                if url.netloc != origin:
-                    continue
-                target = url.path + (f"?{url.query}" if url.query else "")
-                if url.path.startswith(("/admin/", "/api/")):
-                    if url.path not in ALLOWED_API_LINKS:
-                        forbidden.append((path, target))
-                    continue
-                if target not in seen:
-                    seen.add(target)
-                    queue.append(target)
-    finally:
-        page.close()
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
     assert broken == [] and forbidden == []
     kinds = {re.sub(r"^/(statements/[^/]+|claims)/[0-9.]+/$", r"/\1/N/", p.split("?")[0]) for p in seen}
     assert {"/", "/changes/", "/search/", f"/statements/{SCO}/", f"/statements/{SCO}/N/", "/claims/N/", "/parties/russia/"} <= kinds
-    assert len(seen) > 100  # 7 statements, 68 points and deliverables, 25 claims, parties...
+    assert len(seen) > 100  # every statement, point, deliverable, claim and party of the seed
 
 
 def test_the_claim_page_s_json_ld_parses_in_the_browser_and_names_the_page(seeded, live_server, browser):
-    page = browser.open(live_server.url + seeded["claim"].get_absolute_url(), width=1280)
-    try:
-        review = json.loads(page.evaluate("document.querySelector('script[type=\"application/ld+json\"]').textContent"))
-        assert review["url"] == page.evaluate("location.href")
-        assert review["@type"] == "ClaimReview" and review["claimReviewed"] == seeded["claim"].quote
-    finally:
-        page.close()
+    browser.go(live_server.url + seeded["claim"].get_absolute_url())
+    review = json.loads(browser.js("document.querySelector('script[type=\"application/ld+json\"]').textContent"))
+    assert review["url"] == browser.js("location.href")
+    assert review["@type"] == "ClaimReview" and review["claimReviewed"] == seeded["claim"].quote
 
 
 def test_each_link_in_a_digest_opens_a_public_page(seeded, live_server, browser, settings):
@@ -151,10 +145,8 @@ def test_each_link_in_a_digest_opens_a_public_page(seeded, live_server, browser,
     ours = sorted(link.replace("&amp;", "&") for link in links if link.startswith(live_server.url))
     assert any("/statements/" in link for link in ours) and any("/claims/" in link for link in ours)
     assert not [link for link in links if "/admin/" in link or "/api/" in link]
-    page = browser.open("about:blank", width=375)
-    try:
-        for link in ours:
-            assert page.goto(link) == 200, link
-            assert page.evaluate("!!document.querySelector('main, h1')"), link
-    finally:
-        page.close()
+    browser.resize(width=375)
+    for link in ours:
+        browser.go(link)
+        assert browser.status() == 200, link
+        assert browser.js("!!document.querySelector('main, h1')"), link

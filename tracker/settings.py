@@ -149,9 +149,11 @@ else:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Longer than the longest task's hard time limit, so acks_late tasks are
-    # re-delivered only when a worker really died.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An acks_late task whose worker died (kill -9) is re-delivered after this. Longer than
+    # the longest hard time limit (so a running task is never delivered twice) plus a margin,
+    # and no longer: lost work comes back within minutes. Source-check runs ack early (their
+    # state is in the database), so they never wait for it. See "Scheduled jobs" in the README.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 0)}
 else:
     _broker_dir = VAR_DIR / "celery-broker"
     for _folder in ("out", "processed"):
@@ -190,6 +192,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # One line per fetched URL is noise (the checks are in the database) and costs a busy run CPU.
+    "loggers": {"httpx": {"level": os.environ.get("HTTPX_LOG_LEVEL", "WARNING")}},
 }
 
 # --- Source checks ----------------------------------------------------------------
@@ -198,7 +202,7 @@ LOGGING = {
 # Networks the fetcher may reach although they are not public (comma-separated CIDRs).
 # Empty by default: loopback, private, link-local... are all refused. Tests allow 127.0.0.0/8.
 TRACKER_CHECK_ALLOWED_NETWORKS = envlist("TRACKER_CHECK_ALLOWED_NETWORKS")
-TRACKER_CHECK_CONCURRENCY = envint("TRACKER_CHECK_CONCURRENCY", 100)  # requests in flight per batch
+TRACKER_CHECK_CONCURRENCY = envint("TRACKER_CHECK_CONCURRENCY", 200)  # requests on the wire per run
 TRACKER_CHECK_HOST_RATE = float(os.environ.get("TRACKER_CHECK_HOST_RATE", "1.0"))  # requests a second per host
 TRACKER_CHECK_HOST_IN_FLIGHT = envint("TRACKER_CHECK_HOST_IN_FLIGHT", 2)  # per host, across all workers
 TRACKER_CHECK_CONNECT_TIMEOUT = float(os.environ.get("TRACKER_CHECK_CONNECT_TIMEOUT", "10"))
@@ -214,13 +218,26 @@ TRACKER_CHECK_GONE_FAILURES = envint("TRACKER_CHECK_GONE_FAILURES", 3)  # as the
 TRACKER_CHECK_GONE_DAYS = envint("TRACKER_CHECK_GONE_DAYS", 3)  # 3 failures, 3 days apart, before "gone"
 TRACKER_CHECK_CHANGE_CONFIRMATIONS = envint("TRACKER_CHECK_CHANGE_CONFIRMATIONS", 2)  # same new text seen N times
 TRACKER_CHECK_FUZZY_THRESHOLD = float(os.environ.get("TRACKER_CHECK_FUZZY_THRESHOLD", "85"))  # 0-100
-TRACKER_CHECK_BATCH_SIZE = envint("TRACKER_CHECK_BATCH_SIZE", 50)  # URLs per Celery task
-TRACKER_CHECK_DISPATCH_LIMIT = envint("TRACKER_CHECK_DISPATCH_LIMIT", 5000)  # URLs claimed per dispatcher run
 TRACKER_CHECK_DISPATCH_EVERY = float(os.environ.get("TRACKER_CHECK_DISPATCH_EVERY", "60"))  # seconds
-TRACKER_CHECK_LEASE = envint("TRACKER_CHECK_LEASE", 900)  # a claimed URL is due again after this if never checked
+# Runs: long-lived tasks that keep claiming due URLs, a few per origin, while any origin has budget.
+TRACKER_CHECK_RUNNERS = envint("TRACKER_CHECK_RUNNERS", 2)  # runs at once, across all workers (the worker concurrency)
+TRACKER_CHECK_RUN_SECONDS = envint("TRACKER_CHECK_RUN_SECONDS", max(1, int(TRACKER_CHECK_DISPATCH_EVERY) - 10))  # claiming
+TRACKER_CHECK_CLAIM_AHEAD = float(os.environ.get("TRACKER_CHECK_CLAIM_AHEAD", "5"))  # seconds of an origin's budget held
+TRACKER_CHECK_CLAIM_LIMIT = envint("TRACKER_CHECK_CLAIM_LIMIT", 500)  # URLs per claim query
+TRACKER_CHECK_MAX_WAIT = float(os.environ.get("TRACKER_CHECK_MAX_WAIT", "10"))  # longer Retry-After: give URLs back
+# A run stops claiming after RUN_SECONDS and finishes what it holds (a few seconds per origin,
+# a request's timeout, redirects); it is killed at this limit, and a claim lapses a margin after.
+TRACKER_CHECK_RUN_TIME_LIMIT = envint(
+    "TRACKER_CHECK_RUN_TIME_LIMIT", TRACKER_CHECK_RUN_SECONDS + 2 * int(TRACKER_CHECK_TOTAL_TIMEOUT) + 30,
+)
+TRACKER_CHECK_LEASE = envint("TRACKER_CHECK_LEASE", TRACKER_CHECK_RUN_TIME_LIMIT + 30)
+TRACKER_CHECK_HOST_GAP_MARGIN_MS = envint("TRACKER_CHECK_HOST_GAP_MARGIN_MS", 10)  # added to 1/rate (see politeness.Turn)
+TRACKER_CHECK_REDIS_CALM = float(os.environ.get("TRACKER_CHECK_REDIS_CALM", "2"))  # pause after Redis comes back
 TRACKER_CHECK_USER_AGENT = os.environ.get(
     "TRACKER_CHECK_USER_AGENT", f"CommitmentsTracker-LinkCheck/1.0 (+{SITE_URL}/; checks cited sources)"
 )
+if REDIS_URL and not CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = max(CELERY_TASK_TIME_LIMIT, TRACKER_CHECK_RUN_TIME_LIMIT) + 60
 CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
     "task": "commitments.tasks.checks.checks_dispatch",
     "schedule": TRACKER_CHECK_DISPATCH_EVERY,

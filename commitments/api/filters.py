@@ -6,7 +6,21 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 
-from commitments.models import Claim, Commitment, Evidence, Party, PartyAssessment, Source, Stance, Statement, Status, StatusUpdate, Verdict
+from commitments.models import (
+    Claim,
+    Commitment,
+    CountKind,
+    Evidence,
+    Party,
+    PartyAssessment,
+    Source,
+    Stance,
+    Statement,
+    Status,
+    StatusUpdate,
+    Verdict,
+)
+from commitments.parties import bound_party_q, responsible_party_q, statement_bound_parties
 from commitments.selectors import has_evidence_filter
 
 
@@ -22,6 +36,34 @@ def _by_id_or_slug(path: str, *, many: bool):
 
 def id_or_slug(path: str, what: str, *, many: bool = False) -> df.CharFilter:
     return df.CharFilter(method=_by_id_or_slug(path, many=many), help_text=f"The {what}'s id or slug, e.g. `1` or `g7-2021`.")
+
+
+BOUND_HELP = (
+    "A party bound by the statement, by id or slug (e.g. `kazakhstan`): among the statement's parties, or a member, on the "
+    "statement's date, of an organisation among them (the SCO binds its member states)."
+)
+RESPONSIBLE_HELP = "A party responsible for the point (a claim: a party it is about), by id or slug; no expansion to members."
+PARTY_ALIAS_HELP = "Same as `bound_party` (kept for existing clients)."
+
+
+def _party_method(relation: str, path: str):
+    """A filter method for `bound_party` or `responsible_party` (commitments.parties owns both rules)."""
+
+    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        party_ids = list(Party.objects.filter(**{"pk" if value.isdigit() else "slug": value}).values_list("pk", flat=True))
+        if relation == "bound":
+            return queryset.filter(bound_party_q(parties=party_ids, statement_path=path))
+        return queryset.filter(pk__in=queryset.model.objects.filter(responsible_party_q(parties=party_ids, path=path)).values("pk"))
+
+    return method
+
+
+def bound_party_filter(path: str = "statement__", help_text: str = BOUND_HELP) -> df.CharFilter:
+    return df.CharFilter(method=_party_method("bound", path), help_text=help_text)
+
+
+def responsible_party_filter(path: str = "") -> df.CharFilter:
+    return df.CharFilter(method=_party_method("responsible", path), help_text=RESPONSIBLE_HELP)
 
 
 class UpdatedSinceFilter(df.IsoDateTimeFilter):
@@ -44,7 +86,9 @@ UPDATED_SINCE = (
 
 class CommitmentFilter(df.FilterSet):
     statement = id_or_slug("statement", "statement")
-    party = id_or_slug("parties", "responsible party", many=True)
+    bound_party = bound_party_filter()
+    responsible_party = responsible_party_filter()
+    party = bound_party_filter(help_text=PARTY_ALIAS_HELP)
     theme = id_or_slug("themes", "theme", many=True)
     status = df.MultipleChoiceFilter(
         choices=Status.choices, help_text="Current status; repeat for several, e.g. `status=in_progress&status=stalled`."
@@ -61,7 +105,10 @@ class CommitmentFilter(df.FilterSet):
 
     class Meta:
         model = Commitment
-        fields = ["statement", "party", "theme", "status", "level", "parent", "updated_since", "has_evidence", "target_before", "target_after"]
+        fields = [
+            "statement", "bound_party", "responsible_party", "party", "theme", "status", "level", "parent", "updated_since", "has_evidence",
+            "target_before", "target_after",
+        ]
 
     def filter_level(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(parent__isnull=value == "points")
@@ -72,7 +119,9 @@ class CommitmentFilter(df.FilterSet):
 
 
 class StatementFilter(df.FilterSet):
-    party = id_or_slug("parties", "bound party", many=True)
+    bound_party = bound_party_filter(path="")
+    party = bound_party_filter(path="", help_text=PARTY_ALIAS_HELP)
+    count_kind = df.ChoiceFilter(choices=CountKind.choices, help_text="`announced`, `inferred` or `unnumbered`.")
     announcing_party = id_or_slug("announcing_party", "announcing party")
     theme = id_or_slug("commitments__themes", "theme", many=True)
     updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
@@ -81,21 +130,23 @@ class StatementFilter(df.FilterSet):
 
     class Meta:
         model = Statement
-        fields = ["party", "announcing_party", "theme", "updated_since", "announced_after", "announced_before"]
+        fields = ["bound_party", "party", "count_kind", "announcing_party", "theme", "updated_since", "announced_after", "announced_before"]
 
 
 class ClaimFilter(df.FilterSet):
     statement = id_or_slug("statement", "statement")
-    party = id_or_slug("parties", "party", many=True)
+    bound_party = bound_party_filter()
+    responsible_party = responsible_party_filter()
+    party = bound_party_filter(help_text=PARTY_ALIAS_HELP)
     theme = id_or_slug("themes", "theme", many=True)
-    source = id_or_slug("source", "source")
+    source = id_or_slug("renderings__source", "source of any of its renderings", many=True)
     verdict = df.MultipleChoiceFilter(choices=Verdict.choices, help_text="Current verdict; repeat for several.")
     updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     has_evidence = df.BooleanFilter(method="filter_has_evidence", help_text="`true`: with at least one piece of evidence; `false`: none.")
 
     class Meta:
         model = Claim
-        fields = ["statement", "party", "theme", "source", "verdict", "updated_since", "has_evidence"]
+        fields = ["statement", "bound_party", "responsible_party", "party", "theme", "source", "verdict", "updated_since", "has_evidence"]
 
     def filter_has_evidence(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         exists = has_evidence_filter(model=Claim)
@@ -106,7 +157,9 @@ class EvidenceFilter(df.FilterSet):
     commitment = df.NumberFilter(field_name="commitments__id", distinct=True, help_text="Evidence linked to this commitment (its id).")
     claim = df.NumberFilter(field_name="claims__id", distinct=True, help_text="Evidence linked to this claim (its id).")
     statement = df.CharFilter(method="filter_statement", help_text="Evidence on any commitment or claim of this statement (id or slug).")
-    party = id_or_slug("commitments__parties", "party responsible for a linked commitment", many=True)
+    bound_party = bound_party_filter(path="commitments__statement__", help_text="A party bound by the statement of a linked commitment.")
+    responsible_party = responsible_party_filter(path="commitments__")
+    party = bound_party_filter(path="commitments__statement__", help_text=PARTY_ALIAS_HELP)
     theme = id_or_slug("commitments__themes", "theme of a linked commitment", many=True)
     stance = df.ChoiceFilter(choices=Stance.choices, help_text="Supports, contradicts or gives context.")
     updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
@@ -115,7 +168,10 @@ class EvidenceFilter(df.FilterSet):
 
     class Meta:
         model = Evidence
-        fields = ["commitment", "claim", "statement", "party", "theme", "stance", "updated_since", "published_after", "published_before"]
+        fields = [
+            "commitment", "claim", "statement", "bound_party", "responsible_party", "party", "theme", "stance", "updated_since",
+            "published_after", "published_before",
+        ]
 
     def filter_statement(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         key = "id" if value.isdigit() else "slug"
@@ -124,12 +180,18 @@ class EvidenceFilter(df.FilterSet):
 
 
 class PartyFilter(df.FilterSet):
-    statement = id_or_slug("statements", "statement binding the party", many=True)
+    statement = df.CharFilter(
+        method="filter_statement", help_text="Parties bound by this statement (id or slug), members of its organisations at its date included."
+    )
     kind = df.ChoiceFilter(choices=Party.Kind.choices, help_text="Country or organisation.")
 
     class Meta:
         model = Party
         fields = ["statement", "kind"]
+
+    def filter_statement(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        statement = Statement.objects.filter(**{"pk" if value.isdigit() else "slug": value}).first()
+        return queryset.filter(pk__in=statement_bound_parties(statement=statement).values("pk")) if statement else queryset.none()
 
 
 class SourceFilter(df.FilterSet):
@@ -145,7 +207,7 @@ class SourceFilter(df.FilterSet):
 class AssessmentFilter(df.FilterSet):
     commitment = df.NumberFilter(field_name="commitment_id", help_text="Assessments of this commitment (its id).")
     statement = id_or_slug("commitment__statement", "statement")
-    party = id_or_slug("party", "party")
+    party = id_or_slug("party", "assessed party")
     theme = id_or_slug("commitment__themes", "theme", many=True)
     score = df.ChoiceFilter(choices=[(-1, "-1"), (0, "0"), (1, "1")], help_text="-1, 0 or 1.")
     updated_since = UpdatedSinceFilter(
@@ -161,10 +223,12 @@ class AssessmentFilter(df.FilterSet):
 
 class StatusChangeFilter(df.FilterSet):
     statement = id_or_slug("commitment__statement", "statement")
-    party = id_or_slug("commitment__parties", "party", many=True)
+    bound_party = bound_party_filter(path="commitment__statement__")
+    responsible_party = responsible_party_filter(path="commitment__")
+    party = bound_party_filter(path="commitment__statement__", help_text=PARTY_ALIAS_HELP)
     theme = id_or_slug("commitment__themes", "theme", many=True)
     status = df.MultipleChoiceFilter(choices=Status.choices, help_text="The new status; repeat for several.")
 
     class Meta:
         model = StatusUpdate
-        fields = ["statement", "party", "theme", "status"]
+        fields = ["statement", "bound_party", "responsible_party", "party", "theme", "status"]

@@ -16,6 +16,7 @@ from commitments.api.link_health import LinkHealthListSerializer, LinkHealthMixi
 from commitments.models import (
     Claim,
     Commitment,
+    CountKind,
     Evidence,
     Party,
     PartyAssessment,
@@ -61,6 +62,46 @@ class EvidenceBriefSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
 
 
+class RenderingSerializer(serializers.Serializer):
+    """One verbatim wording in one source: `text` stands at [start:end] of the source's full text."""
+
+    id = serializers.IntegerField()
+    source = serializers.IntegerField(help_text="The source's id.")
+    source_title = serializers.CharField()
+    text = serializers.CharField(help_text="Verbatim from the source (only whitespace may differ).")
+    start = serializers.IntegerField(allow_null=True, help_text="Character offset in the source's full text; null when we hold no text.")
+    end = serializers.IntegerField(allow_null=True)
+    language = serializers.CharField()
+    is_translation = serializers.BooleanField()
+    translator = serializers.CharField()
+    is_primary = serializers.BooleanField(help_text="Exactly one rendering is primary; `quote` and `source` repeat it.")
+
+
+def rendering_dict(r) -> dict:
+    """A prefetched Rendering as RenderingSerializer shows it."""
+    return {
+        "id": r.pk, "source": r.source_id, "source_title": r.source.title, "text": r.text, "start": r.start, "end": r.end,
+        "language": r.language, "is_translation": r.is_translation, "translator": r.translator, "is_primary": r.is_primary,
+    }
+
+
+def translation_only(renderings: list[dict]) -> bool:
+    """Known only through translations: no rendering is in an original text."""
+    return bool(renderings) and all(r["is_translation"] for r in renderings)
+
+
+class CommitmentLinkSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="reaffirms, supersedes, implements, reports_progress_on or contradicts (read from `out`).")
+    direction = serializers.ChoiceField(choices=["out", "in"], help_text="`out`: this commitment is the link's subject; `in`: the other one is.")
+    label = serializers.CharField(help_text='As read from this commitment: "reaffirms" or "reaffirmed by".')
+    commitment = serializers.IntegerField(help_text="The other commitment's id.")
+    number = serializers.CharField()
+    title = serializers.CharField()
+    statement = StatementBriefSerializer()
+    rationale = serializers.CharField()
+    source = serializers.IntegerField(allow_null=True, help_text="The source supporting the link.")
+
+
 class CommitmentSerializer(serializers.Serializer):
     """A commitment with everything a dashboard shows.
 
@@ -74,16 +115,19 @@ class CommitmentSerializer(serializers.Serializer):
     number = serializers.CharField(read_only=True, help_text='"3" for a point, "3.2" for a deliverable.')
     ordinal = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
-    quote = serializers.CharField(read_only=True, help_text="Verbatim from the source.")
+    quote = serializers.CharField(read_only=True, help_text="The primary rendering, verbatim from its source.")
     statement = StatementBriefSerializer(read_only=True)
-    source = serializers.IntegerField(read_only=True, help_text="The source's id.")
+    source = serializers.IntegerField(read_only=True, help_text="The primary rendering's source id.")
+    renderings = RenderingSerializer(many=True, read_only=True, help_text="Every wording of it in every source, primary first.")
+    translation_only = serializers.BooleanField(read_only=True, help_text="Every rendering is a translation.")
+    links = CommitmentLinkSerializer(many=True, read_only=True, help_text="Typed links to other commitments, from both ends.")
     parent = serializers.IntegerField(read_only=True, allow_null=True, help_text="For a deliverable: its point's id.")
     deliverables = serializers.ListField(child=serializers.IntegerField(), read_only=True, help_text="Ids of this point's deliverables.")
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
     status_label = serializers.CharField(read_only=True)
     status_since = serializers.DateField(read_only=True, allow_null=True)
     target_date = serializers.DateField(read_only=True, allow_null=True)
-    parties = SlugList(read_only=True, help_text="Slugs of the responsible parties.")
+    parties = SlugList(read_only=True, help_text="Slugs of the responsible parties (the `responsible_party` relation).")
     themes = SlugList(read_only=True, help_text="Slugs of its themes.")
     evidence_count = serializers.IntegerField(read_only=True)
     latest_evidence = EvidenceBriefSerializer(read_only=True, allow_null=True)
@@ -128,6 +172,9 @@ def _commitment(row: dict, labels: dict[str, str], iso: Callable, base: str) -> 
         "quote": row["quote"],
         "statement": {"id": row["statement_id"], "slug": row["statement_slug"], "title": row["statement_title"]},
         "source": row["source"],
+        "renderings": row["renderings"],
+        "translation_only": translation_only(row["renderings"]),
+        "links": row["links"],
         "parent": row["parent"],
         "deliverables": row["deliverables"],
         "status": row["status"],
@@ -156,24 +203,66 @@ class PublicUrlField(serializers.Field):
 PublicUrlField = extend_schema_field(OpenApiTypes.URI)(PublicUrlField)
 
 
+class StatementLinkSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    direction = serializers.ChoiceField(choices=["out", "in"])
+    label = serializers.CharField(help_text='As read from this statement: "reaffirms" or "reaffirmed by".')
+    statement = StatementBriefSerializer(help_text="The statement at the other end.")
+    rationale = serializers.CharField()
+    source = serializers.IntegerField(allow_null=True)
+
+
+def _statement_link(link, other: Statement, *, outgoing: bool) -> dict:
+    return {
+        "kind": link.kind, "direction": "out" if outgoing else "in", "label": link.get_kind_display() if outgoing else link.inverse_label,
+        "statement": {"id": other.pk, "slug": other.slug, "title": other.title}, "rationale": link.rationale, "source": link.source_id,
+    }
+
+
 class StatementSerializer(serializers.ModelSerializer):
     url = PublicUrlField()
     announcing_party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="The parties named as bound.")
+    bound_parties = serializers.SerializerMethodField(
+        help_text="Every party it binds: `parties` plus the members, at its date, of organisations among them."
+    )
     sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     commitment_count = serializers.IntegerField(read_only=True, help_text="Numbered points recorded (deliverables not counted).")
+    count_kind = serializers.ChoiceField(
+        choices=CountKind.choices, read_only=True,
+        help_text=(
+            "`announced`: the source states the count; `inferred`: counted from ordinals (First ... Fifth); "
+            "`unnumbered`: the tracker numbered the items."
+        ),
+    )
+    count_label = serializers.CharField(read_only=True, help_text='"4 (announced)", "5 (inferred from ordinals)".')
+    links = serializers.SerializerMethodField()
 
     class Meta:
         model = Statement
         fields = [
-            "id", "url", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "sources",
-            "announced_count", "commitment_count", "announcement", "created_at", "updated_at",
+            "id", "url", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "bound_parties", "sources",
+            "announced_count", "count_kind", "count_label", "commitment_count", "announcement", "links", "created_at", "updated_at",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_bound_parties(self, statement: Statement) -> list[str]:
+        if "bound_slugs" not in self.context:  # once per page: {statement id: slugs}
+            self.context["bound_slugs"] = selectors.bound_party_slugs()
+        return self.context["bound_slugs"].get(statement.pk, [])
+
+    @extend_schema_field(StatementLinkSerializer(many=True))
+    def get_links(self, statement: Statement) -> list[dict]:
+        return [_statement_link(link, link.to_statement, outgoing=True) for link in statement.links_out.all()] + [
+            _statement_link(link, link.from_statement, outgoing=False) for link in statement.links_in.all()
         ]
 
 
 class ClaimSerializer(serializers.ModelSerializer):
     url = PublicUrlField()
-    parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="The parties it is about (`responsible_party`).")
+    renderings = serializers.SerializerMethodField(help_text="Every wording of it in every source, primary first.")
+    translation_only = serializers.SerializerMethodField(help_text="Every rendering is a translation.")
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     evidence_count = serializers.IntegerField(read_only=True)
     claimreview = serializers.SerializerMethodField(help_text="ClaimReview JSON-LD address, once the claim has a verdict.")
@@ -181,9 +270,18 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "url", "title", "quote", "statement", "source", "parties", "themes", "verdict", "verdict_rationale", "verdict_at",
-            "evidence_count", "claimreview", "created_at", "updated_at",
+            "id", "url", "title", "quote", "statement", "source", "renderings", "translation_only", "parties", "themes", "verdict",
+            "verdict_rationale",
+            "verdict_at", "evidence_count", "claimreview", "created_at", "updated_at",
         ]
+
+    @extend_schema_field(RenderingSerializer(many=True))
+    def get_renderings(self, claim: Claim) -> list[dict]:
+        return [rendering_dict(r) for r in claim.renderings.all()]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_translation_only(self, claim: Claim) -> bool:
+        return translation_only(self.get_renderings(claim))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_claimreview(self, claim: Claim) -> str | None:

@@ -35,7 +35,9 @@ class StatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     by_status = ByStatusSerializer()
     by_statement = StatusGroupSerializer(many=True)
-    by_party = StatusGroupSerializer(many=True)
+    by_bound_party = StatusGroupSerializer(many=True, help_text="Per party bound by the commitment's statement (members included).")
+    by_responsible_party = StatusGroupSerializer(many=True, help_text="Per party responsible for the commitment.")
+    by_party = StatusGroupSerializer(many=True, help_text="Same as `by_bound_party` (the old name).")
     by_theme = StatusGroupSerializer(many=True)
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from commitments.api import exports, stats, views
+from commitments.intake import api as intake
 
 router = DefaultRouter()
 router.register("statements", views.StatementViewSet, basename="statement")
@@ -20,5 +21,7 @@ urlpatterns = [
     path("stats/compliance/", stats.ComplianceView.as_view(), name="stats-compliance"),
     path("feeds/status-changes.atom", exports.StatusChangeFeed.as_view(), name="feed-status-changes"),
     path("claims/<int:pk>/claimreview.json", exports.ClaimReviewView.as_view(), name="claim-claimreview"),
+    path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
+    path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
     *router.urls,
 ]

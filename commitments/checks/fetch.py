@@ -18,12 +18,12 @@ import httpcore
 import httpx
 from django.conf import settings
 
-from .politeness import Politeness, host_slot
+from .politeness import Politeness, Postponed, host_slot
 from .security import Refused, address_refusal, addresses_check, networks_parse, url_refusal
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
-MAX_IN_BATCH_DEFER = 60.0
+MAX_RETRY_AFTER = 6 * 3600.0  # a longer Retry-After is taken as this
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class Fetched:
     error: str = ""
     retry_after: float | None = None
     conditional: bool = False  # sent with If-None-Match / If-Modified-Since
+    postponed: float | None = None  # not fetched: the origin asked for this many seconds' pause
 
     @property
     def content_type(self) -> str:
@@ -203,9 +204,20 @@ def _decompress_capped(body: bytes, encoding: str, max_bytes: int) -> bytes | No
     return None if len(out) > max_bytes else out
 
 
-async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetched, max_bytes: int) -> str | None:
+def _send_hooks(turn):
+    """An httpcore trace hook: the politeness gate just before the request is written, the stamp just after."""
+    async def trace(event: str, info: dict) -> None:
+        if event == "http11.send_request_headers.started":
+            await turn.before_send()
+        elif event == "http11.send_request_headers.complete":
+            await turn.after_send()
+    return trace
+
+
+async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetched, max_bytes: int, *, turn=None) -> str | None:
     """One request. Returns the next URL for a redirect, None when done."""
-    async with client.stream("GET", url, headers=headers) as response:
+    extensions = {"trace": _send_hooks(turn)} if turn else {}
+    async with client.stream("GET", url, headers=headers, extensions=extensions) as response:
         result.status = response.status_code
         result.final_url = url
         result.headers = {k.lower(): v for k, v in response.headers.items()}
@@ -222,32 +234,40 @@ async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetch
     return None
 
 
-async def _hop_timed(client, url, *, politeness, config, validators, result, gate) -> str | None:
-    """One hop inside the host's politeness slot; only network time counts against the total timeout."""
+async def _hop_timed(client, url, *, politeness, config, validators, result, gate, max_wait) -> str | None:
+    """One hop inside the host's politeness slot; only network time counts against the total timeout.
+
+    The origin's send gate is passed on the open connection just before the request is
+    written, and the gap counted again from the moment it was written, so two requests never
+    reach the origin closer than the gap, however late either left.
+    """
     host = origin_key(url)
-    async with host_slot(politeness, host), (gate or contextlib.nullcontext()):
+    async with host_slot(politeness, host, max_wait=max_wait) as turn, (gate or contextlib.nullcontext()):
         started = time.monotonic()
         try:
             async with asyncio.timeout(max(0.001, config.total_timeout - result.elapsed_ms / 1000)):
-                return await _hop(client, url, validators, result, config.max_bytes)
+                return await _hop(client, url, validators, result, config.max_bytes, turn=turn)
         finally:
             result.elapsed_ms += int((time.monotonic() - started) * 1000)
 
 
-async def _follow(client, url, *, politeness, config, validators, result, gate) -> None:
+async def _follow(client, url, *, politeness, config, validators, result, gate, max_wait) -> None:
     seen = {url}
     for _ in range(config.max_redirects + 1):
         reason = url_refusal(url, allowed=config.allowed)
         if reason:
             result.error_kind, result.error, result.final_url = "refused", reason, url
             return
-        next_url = await _hop_timed(client, url, politeness=politeness, config=config, validators=validators, result=result, gate=gate)
+        next_url = await _hop_timed(
+            client, url, politeness=politeness, config=config, validators=validators, result=result, gate=gate, max_wait=max_wait,
+        )
         if result.status in (429, 503):
             result.retry_after = retry_after_parse(result.headers.get("retry-after"), now=time.time())
             if result.retry_after:
-                # Other URLs of this host in this batch wait at most a minute; this URL's
-                # next check is pushed past the full Retry-After by the scheduler.
-                await politeness.defer(origin_key(url), min(result.retry_after, MAX_IN_BATCH_DEFER))
+                # Every worker keeps away from this origin; a run postpones (gives back) the
+                # URLs it holds for it rather than wait, and the scheduler pushes this URL's
+                # next check past the Retry-After.
+                await politeness.defer(origin_key(url), min(result.retry_after, MAX_RETRY_AFTER))
         if next_url is None:
             return
         if next_url in seen:
@@ -260,16 +280,22 @@ async def _follow(client, url, *, politeness, config, validators, result, gate) 
 
 async def fetch(
     client: httpx.AsyncClient, url: str, *, politeness: Politeness, config: FetchConfig, validators: dict | None = None,
-    gate: asyncio.Semaphore | None = None,
+    gate: asyncio.Semaphore | None = None, max_wait: float | None = None,
 ) -> Fetched:
     """Fetch `url` following redirects one hop at a time. Never raises for network trouble.
 
     Waiting for a host's politeness slot does not count against the timeouts, and `gate`
-    (the batch's global concurrency cap) is held only while a request is on the wire.
+    (the batch's global concurrency cap) is held only while a request is on the wire. When
+    the origin's turn is more than `max_wait` seconds away (a Retry-After), nothing is fetched
+    and `postponed` says how long to stay away.
     """
     result = Fetched(url=url, conditional=bool(validators))
     try:
-        await _follow(client, url, politeness=politeness, config=config, validators=validators or {}, result=result, gate=gate)
+        await _follow(
+            client, url, politeness=politeness, config=config, validators=validators or {}, result=result, gate=gate, max_wait=max_wait,
+        )
+    except Postponed as postponed:
+        result.postponed = postponed.seconds
     except TimeoutError:
         result.error_kind, result.error = "timeout", f"no complete answer within {config.total_timeout:g} s"
     except httpx.HTTPError as error:

@@ -1,142 +1,335 @@
-"""Per-host politeness: a minimum gap between requests and a cap on requests in flight.
+"""Per-origin politeness: a minimum gap between requests and a cap on requests in flight.
 
-The state lives in Redis so the limits hold across every worker and batch; without
-REDIS_URL (development) it lives in this process. Both give the same answer: either
-a slot now (wait 0) or how long to wait before asking again.
+The state lives in Redis so the limits hold across every worker; Lua scripts make each
+step atomic and use Redis' clock, so workers with skewed clocks agree. Each request:
+
+1. `acquire`: waits until the origin's next-allowed time has passed and fewer than
+   `in_flight` of its requests are open, then takes a place (next-allowed = now + gap).
+2. `stamp`: once the request's bytes are written, next-allowed = max(next, now + gap).
+   The origin sees the gap between *sent* requests, not between granted slots: a request
+   delayed after its grant (a busy event loop, a slow connect) pushes the next one back.
+3. `release`: gives the in-flight place back. Places are members of a sorted set scored by
+   expiry, so a place left by a dead worker lapses on its own and no counter drifts.
+
+When Redis cannot be reached, each process falls back to a stricter local limiter (the gap
+times the most processes that may fetch at once, and its share of the in-flight cap): slower,
+never impolite. When Redis answers again the process writes back what it did meanwhile
+(its open places and its last send per origin) and asks every process to pause for a short
+calm period, long enough for the others to notice Redis is back and write theirs.
 """
 
 import asyncio
-import threading
+import itertools
+import logging
+import os
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-# KEYS: next-allowed time (ms), in-flight count. ARGV: gap ms, max in flight, expiry ms.
-# Uses Redis' clock so workers on machines with skewed clocks agree.
-_ACQUIRE = """
+log = logging.getLogger(__name__)
+
+_NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local next_at = tonumber(redis.call('GET', KEYS[1]) or '0')
-local in_flight = tonumber(redis.call('GET', KEYS[2]) or '0')
-if in_flight >= tonumber(ARGV[2]) then
-  return 50
-end
-if now < next_at then
-  return next_at - now
-end
-redis.call('SET', KEYS[1], now + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
-redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
+"""
+# Keys per origin: `next` (the next reservation), `sent` (no request may be sent before it),
+# `inflight` (a sorted set of open places, scored by expiry); and one global `calm` (no request
+# at all before it). Times are Redis' own, in ms.
+_CALM = """
+local calm = tonumber(redis.call('GET', KEYS[4]) or '0')
+if now < calm then return calm - now end
+"""
+# ARGV: gap ms, max in flight, hold ms, token, lead ms. Returns 0 when a place is taken, else ms to wait.
+# A place is granted `lead` before the origin's turn, so connecting overlaps the wait.
+_ACQUIRE = _NOW + _CALM + """
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[2]) then return 25 end
+local turn = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('GET', KEYS[2]) or '0'))
+if now < turn - tonumber(ARGV[5]) then return turn - tonumber(ARGV[5]) - now end
+redis.call('SET', KEYS[1], math.max(turn, now) + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[4])
+redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]))
 return 0
 """
-_RELEASE = """
-local n = redis.call('DECR', KEYS[1])
-if n <= 0 then redis.call('DEL', KEYS[1]) end
-return n
+# Just before the request is written. ARGV: gap ms. Returns 0 (go, and nobody else for a gap) or ms to wait.
+_GATE = _NOW + _CALM + """
+local sent = tonumber(redis.call('GET', KEYS[2]) or '0')
+if now < sent then return sent - now end
+redis.call('SET', KEYS[2], now + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+return 0
 """
-_DEFER = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+# ARGV: ms from now before anything may be sent (after a send: the gap; Retry-After). Never earlier.
+_PUSH = _NOW + """
 local until_at = now + tonumber(ARGV[1])
-local next_at = tonumber(redis.call('GET', KEYS[1]) or '0')
-if until_at > next_at then
-  redis.call('SET', KEYS[1], until_at, 'PX', tonumber(ARGV[1]) + 60000)
+for i = 1, #KEYS do
+  if until_at > tonumber(redis.call('GET', KEYS[i]) or '0') then
+    redis.call('SET', KEYS[i], until_at, 'PX', tonumber(ARGV[1]) + 60000)
+  end
 end
 return until_at
+"""
+_RELEASE = "return redis.call('ZREM', KEYS[1], ARGV[1])"
+# ARGV: ms before the next send, hold ms, calm ms, tokens...
+_RESTORE = _NOW + """
+local until_at = now + tonumber(ARGV[1])
+for i = 1, 2 do
+  if until_at > tonumber(redis.call('GET', KEYS[i]) or '0') then
+    redis.call('SET', KEYS[i], until_at, 'PX', tonumber(ARGV[1]) + 60000)
+  end
+end
+for i = 4, #ARGV do redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[i]) end
+if #ARGV >= 4 then redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[2])) end
+if now + tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[4]) or '0') then
+  redis.call('SET', KEYS[4], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
+end
+return 0
 """
 
 
 @dataclass(frozen=True)
 class Limits:
-    rate: float  # requests a second per host
-    in_flight: int  # requests at once per host
-    hold_seconds: float  # an in-flight count left by a dead worker expires after this
+    rate: float  # requests a second per origin
+    in_flight: int  # requests at once per origin
+    hold_seconds: float  # an in-flight place left by a dead worker lapses after this
+    processes: int = 2  # the most processes that may fetch at once (the degraded limiter divides by it)
+    margin_ms: int = 0  # added to the gap; a request written within it of passing the gate needs no stamp
+    calm_seconds: float = 2.0  # pause for everyone after a process comes back from degraded mode
+    probe_seconds: float = 0.5  # how often a degraded process tries Redis again
 
     @property
     def gap_ms(self) -> int:
-        return int(1000 / self.rate) if self.rate > 0 else 0
+        return (int(1000 / self.rate) if self.rate > 0 else 0) + self.margin_ms
+
+    @property
+    def lead_ms(self) -> int:
+        """A place is granted this long before the origin's turn: connecting overlaps the wait."""
+        return min(250, self.gap_ms // 5)
+
+    @property
+    def degraded_gap(self) -> float:
+        return self.gap_ms * max(1, self.processes) / 1000
+
+    @property
+    def degraded_in_flight(self) -> int:
+        return max(1, self.in_flight // max(1, self.processes))
 
 
-class LocalPoliteness:
-    """In-process state, for development without Redis and for the command line."""
+class Postponed(Exception):
+    """The origin asked us (Retry-After) to stay away longer than a run should wait."""
 
-    _lock = threading.Lock()
-    _next: dict[str, float] = {}
-    _in_flight: dict[str, int] = {}
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the origin asked for a pause of {seconds:.0f} s")
+        self.seconds = seconds
+
+
+class _Local:
+    """This process's own view: its open places and send floors per origin; the limiter without Redis."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
+        self.open: dict[str, set[str]] = {}
+        self.next_at: dict[str, float] = {}  # no send before this (monotonic): sends, Retry-After
+        self.floor = 0.0  # no degraded send before this (other processes may have just sent anywhere)
 
-    async def try_acquire(self, host: str) -> float:
-        with self._lock:
-            now = time.monotonic()
-            if self._in_flight.get(host, 0) >= self.limits.in_flight:
-                return 0.05
-            wait = self._next.get(host, 0.0) - now
-            if wait > 0:
-                return wait
-            self._next[host] = now + self.limits.gap_ms / 1000
-            self._in_flight[host] = self._in_flight.get(host, 0) + 1
-            return 0.0
+    def place_wait(self, host: str, *, limit: int) -> float:
+        return 0.025 if len(self.open.get(host, ())) >= limit else 0.0
 
-    async def release(self, host: str) -> None:
-        with self._lock:
-            self._in_flight[host] = max(0, self._in_flight.get(host, 0) - 1)
+    def send_wait(self, host: str, now: float) -> float:
+        return max(self.floor, self.next_at.get(host, 0.0)) - now
 
-    async def defer(self, host: str, seconds: float) -> None:
-        with self._lock:
-            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
+    def take(self, host: str, token: str) -> None:
+        self.open.setdefault(host, set()).add(token)
 
-    async def close(self) -> None:
-        return None
+    def push(self, host: str, until: float) -> None:
+        self.next_at[host] = max(self.next_at.get(host, 0.0), until)
+
+    def done(self, host: str, token: str) -> None:
+        places = self.open.get(host)
+        if places is not None:
+            places.discard(token)
+            if not places:
+                del self.open[host]
 
 
-class RedisPoliteness:
-    """Shared state in Redis, updated atomically by Lua scripts."""
+class Politeness:
+    """Shared limits in Redis (`redis_url`), degrading to a stricter local limiter when it is away.
+
+    Without a Redis URL (development) the local limiter is all there is, at the normal rate.
+    One instance per event loop; its methods are coroutines.
+    """
 
     prefix = "tracker:checks:host:"
+    calm_key = "tracker:checks:calm"
 
-    def __init__(self, limits: Limits, redis_url: str) -> None:
-        from redis.asyncio import BlockingConnectionPool, Redis
+    def __init__(self, limits: Limits, redis_url: str = "") -> None:
+        self.limits, self.local = limits, _Local(limits)
+        self.redis = None
+        self.degraded_since: float | None = None
+        self._probed = 0.0
+        self._tokens = (f"{os.getpid()}:{id(self)}:{n}" for n in itertools.count())
+        if redis_url:
+            from redis.asyncio import BlockingConnectionPool, Redis
 
-        self.limits = limits
-        # A batch has hundreds of coroutines asking at once: they queue for a few connections, not fail.
-        self.redis = Redis(connection_pool=BlockingConnectionPool.from_url(redis_url, max_connections=20, timeout=30))
-        self._acquire = self.redis.register_script(_ACQUIRE)
-        self._release = self.redis.register_script(_RELEASE)
-        self._defer = self.redis.register_script(_DEFER)
+            # Short timeouts: an unreachable Redis must switch us to the local limiter quickly.
+            pool = BlockingConnectionPool.from_url(
+                redis_url, max_connections=50, timeout=10, socket_timeout=2, socket_connect_timeout=1,
+            )
+            self.redis = Redis(connection_pool=pool)
+            self._scripts = {name: self.redis.register_script(body) for name, body in (
+                ("acquire", _ACQUIRE), ("gate", _GATE), ("push", _PUSH), ("release", _RELEASE), ("restore", _RESTORE))}
+
+    @property
+    def degraded(self) -> bool:
+        return self.degraded_since is not None
+
+    @property
+    def _gap(self) -> float:
+        """The gap the local limiter keeps: stricter when standing in for an absent Redis."""
+        return self.limits.degraded_gap if self.redis is not None else self.limits.gap_ms / 1000
 
     def _keys(self, host: str) -> list[str]:
-        return [f"{self.prefix}{host}:next", f"{self.prefix}{host}:inflight"]
+        return [f"{self.prefix}{host}:next", f"{self.prefix}{host}:sent", f"{self.prefix}{host}:inflight", self.calm_key]
 
-    async def try_acquire(self, host: str) -> float:
-        hold_ms = int(self.limits.hold_seconds * 1000)
-        wait_ms = await self._acquire(keys=self._keys(host), args=[self.limits.gap_ms, self.limits.in_flight, hold_ms])
-        return int(wait_ms) / 1000
+    async def _call(self, name: str, keys: list[str], args: list) -> int | None:
+        """Run a script; None (and degraded mode) when Redis cannot be reached."""
+        from redis.exceptions import ConnectionError, TimeoutError
 
-    async def release(self, host: str) -> None:
-        await self._release(keys=self._keys(host)[1:])
+        if self.redis is None or (self.degraded and not await self._recover()):
+            return None
+        try:
+            return int(await self._scripts[name](keys=keys, args=args))
+        except (ConnectionError, TimeoutError, OSError) as error:
+            self._degrade(error)
+            return None
+
+    def _degrade(self, error: Exception) -> None:
+        if not self.degraded:
+            now = time.monotonic()
+            log.warning("politeness store unreachable (%s): local limits, %.1f s apart per origin", error, self.limits.degraded_gap)
+            self.degraded_since = self._probed = now
+            self.local.floor = now + self.limits.degraded_gap
+
+    async def _recover(self) -> bool:
+        """Try Redis again (at most every `probe_seconds`); on success write back what we did meanwhile."""
+        from redis.exceptions import ConnectionError, TimeoutError
+
+        now = time.monotonic()
+        if now - self._probed < self.limits.probe_seconds:
+            return False
+        self._probed = now
+        try:
+            # Connections opened before the outage are dead (a restarted Redis closed them):
+            # drop them all, or each would fail once and send us back into degraded mode.
+            await self.redis.connection_pool.disconnect()
+            await self._restore(now)
+        except (ConnectionError, TimeoutError, OSError):
+            return False
+        log.warning("politeness store back after %.1f s", now - (self.degraded_since or now))
+        self.degraded_since = None
+        return True
+
+    async def _restore(self, now: float) -> None:
+        hold_ms, calm_ms = int(self.limits.hold_seconds * 1000), int(self.limits.calm_seconds * 1000)
+        for host in (set(self.local.open) | set(self.local.next_at)) or {"-"}:
+            ahead_ms = max(0, int((self.local.next_at.get(host, 0.0) - now) * 1000))
+            await self._scripts["restore"](keys=self._keys(host), args=[ahead_ms, hold_ms, calm_ms, *self.local.open.get(host, ())])
+
+    async def try_acquire(self, host: str, token: str) -> float:
+        """0 when an in-flight place is taken for `token`, else the seconds to wait before asking again."""
+        args = [self.limits.gap_ms, self.limits.in_flight, int(self.limits.hold_seconds * 1000), token, self.limits.lead_ms]
+        wait_ms = await self._call("acquire", self._keys(host), args)
+        if wait_ms is None:  # no Redis, or Redis away: the local limiter decides
+            limit = self.limits.degraded_in_flight if self.redis is not None else self.limits.in_flight
+            wait = self.local.place_wait(host, limit=limit)
+        else:
+            wait = wait_ms / 1000
+        if wait <= 0:
+            self.local.take(host, token)
+        return max(0.0, wait)
+
+    async def send_wait(self, host: str) -> float:
+        """Just before writing a request: 0 to go (and the origin's next send is a gap away), else the wait."""
+        wait_ms = await self._call("gate", self._keys(host), [self.limits.gap_ms])
+        now = time.monotonic()
+        if wait_ms is None:
+            wait = self.local.send_wait(host, now)
+            if wait > 0:
+                return min(wait, self.limits.probe_seconds) if self.redis is not None else wait
+        elif wait_ms > 0:
+            return wait_ms / 1000
+        self.local.push(host, now + (self._gap if wait_ms is None else self.limits.gap_ms / 1000))
+        return 0.0
+
+    async def sent(self, host: str, *, stamp: bool = True) -> None:
+        """The request has been written: with `stamp`, the next one to this origin waits a full gap from now."""
+        self.local.push(host, time.monotonic() + (self._gap if self.degraded or self.redis is None else self.limits.gap_ms / 1000))
+        if stamp:
+            await self._call("push", self._keys(host)[:2], [self.limits.gap_ms])
+
+    async def release(self, host: str, token: str) -> None:
+        self.local.done(host, token)
+        await self._call("release", self._keys(host)[2:3], [token])
 
     async def defer(self, host: str, seconds: float) -> None:
-        await self._defer(keys=self._keys(host)[:1], args=[int(seconds * 1000)])
+        """Retry-After: no request to this origin for `seconds`, from any worker."""
+        self.local.push(host, time.monotonic() + seconds)
+        await self._call("push", self._keys(host)[:2], [int(seconds * 1000)])
+
+    def token(self) -> str:
+        return next(self._tokens)
 
     async def close(self) -> None:
-        await self.redis.aclose()
-
-
-Politeness = LocalPoliteness | RedisPoliteness
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def politeness_for(*, limits: Limits, redis_url: str) -> Politeness:
-    return RedisPoliteness(limits, redis_url) if redis_url else LocalPoliteness(limits)
+    return Politeness(limits, redis_url)
+
+
+class Turn:
+    """One request's turn at an origin: the in-flight place is held; `before_send` waits for
+    the send gate, `after_send` runs once the request is written.
+
+    The gate sets the origin's next send to (gate time + gap + margin). A request written
+    within `margin` of asking the gate therefore needs nothing more; one written later
+    (a busy event loop) stamps its real send time, pushing the next send a full gap past it.
+    """
+
+    def __init__(self, politeness: Politeness, host: str, max_wait: float | None) -> None:
+        self.politeness, self.host, self.max_wait = politeness, host, max_wait
+        self.asked = 0.0
+
+    async def before_send(self) -> None:
+        while True:
+            self.asked = time.monotonic()
+            wait = await self.politeness.send_wait(self.host)
+            if wait <= 0:
+                return
+            if self.max_wait is not None and wait > self.max_wait:
+                raise Postponed(wait)
+            await asyncio.sleep(wait)
+
+    async def after_send(self) -> None:
+        late = time.monotonic() - self.asked > self.politeness.limits.margin_ms / 1000
+        await self.politeness.sent(self.host, stamp=late)
 
 
 @asynccontextmanager
-async def host_slot(politeness: Politeness, host: str):
-    """Wait for this host's turn, hold one of its in-flight places, give it back."""
-    while (wait := await politeness.try_acquire(host)) > 0:
+async def host_slot(politeness: Politeness, host: str, *, max_wait: float | None = None):
+    """Wait for one of this origin's in-flight places and hold it; yields the request's Turn.
+
+    Raises Postponed when the origin's turn is further away than `max_wait` (a Retry-After).
+    """
+    token = politeness.token()
+    while (wait := await politeness.try_acquire(host, token)) > 0:
+        if max_wait is not None and wait > max_wait:
+            raise Postponed(wait)
         await asyncio.sleep(wait)
     try:
-        yield
+        yield Turn(politeness, host, max_wait)
     finally:
-        await politeness.release(host)
+        await politeness.release(host, token)
+
+
+__all__ = ["Limits", "Politeness", "Postponed", "Turn", "host_slot", "politeness_for"]

@@ -1,24 +1,30 @@
-"""Functions that write: syncing the monitored URLs, dispatching, and running a batch.
+"""Functions that write: syncing the monitored URLs, dispatching, runs and recording.
 
-A batch is: load the claimed rows (sync), fetch and analyse them concurrently
-(async, no database), then record each result (sync, one transaction per URL).
+A run claims due URLs a few per origin at a time (sync), hands them to the fetch loop
+(async, in a helper thread, no database), and records each result as it arrives (sync,
+a group per transaction), claiming more while any origin has budget.
 """
 
-import asyncio
-import queue
-import threading
-from collections import defaultdict, deque
+import logging
+import math
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from commitments.models.checks import Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot
 
 from . import judge, scheduling, selectors
-from .fetch import FetchConfig, client_create, fetch, fetch_config_from_settings, origin_key
-from .politeness import Limits, politeness_for
+from .fetch import fetch_config_from_settings
+from .pipeline import FetchLoop, Target, results_take
+from .politeness import Limits
+
+log = logging.getLogger(__name__)
 
 # Every MonitoredUrl field a check may change.
 ROW_FIELDS = [
@@ -56,19 +62,17 @@ def monitored_url_ensure(*, url: str, now: datetime) -> MonitoredUrl:
     return row
 
 
-def checks_dispatch(*, now: datetime) -> tuple[str, list[list[int]]]:
-    """Sync, claim the due URLs and split them into batches (the task fans them out)."""
+def checks_dispatch(*, now: datetime) -> tuple[int, int]:
+    """Sync, reclaim lapsed claims, and say how many runs to start: (runs, reclaimed).
+
+    As many runs as free run slots when anything is due; a run already going keeps
+    pulling what becomes due, so no URL waits for a fixed batch to finish.
+    """
     monitored_urls_sync(now=now)
-    claim, ids = scheduling.due_claim(now=now, limit=settings.TRACKER_CHECK_DISPATCH_LIMIT, lease=settings.TRACKER_CHECK_LEASE)
-    return str(claim), scheduling.batches(ids, settings.TRACKER_CHECK_BATCH_SIZE)
-
-
-@dataclass(frozen=True)
-class Target:
-    id: int
-    url: str
-    quotes: list[str]
-    validators: dict
+    reclaimed = scheduling.expired_claims_reclaim(now=now)
+    if not MonitoredUrl.objects.filter(linked=True, next_check_at__lte=now).exists():
+        return 0, reclaimed
+    return max(0, settings.TRACKER_CHECK_RUNNERS - scheduling.runs_active()), reclaimed
 
 
 def _validators(row: MonitoredUrl) -> dict:
@@ -92,87 +96,159 @@ def targets_load(*, ids: list[int], claim: str | None) -> list[Target]:
     return [Target(row.id, row.url, quotes.get(row.url, []), _validators(row)) for row in rows]
 
 
-async def _host_worker(queue: deque, *, client, politeness, config, gate, threshold, deliver) -> None:
-    while queue:
-        target = queue.popleft()
-        fetched = await fetch(client, target.url, politeness=politeness, config=config, validators=target.validators, gate=gate)
-        # Extraction and matching are CPU work: off the event loop, so other fetches keep moving.
-        deliver(target, await asyncio.to_thread(judge.fetch_analyse, fetched, quotes=target.quotes, threshold=threshold))
-
-
-async def targets_fetch(targets: list[Target], *, config: FetchConfig, limits: Limits, redis_url: str, threshold: float, deliver) -> None:
-    """Fetch and analyse every target, handing each result to `deliver(target, analysis)` as soon as it is ready.
-
-    Per host (origin), at most `limits.in_flight` workers; globally, `config.concurrency` requests on the wire.
-    """
-    by_host: dict[str, deque] = defaultdict(deque)
-    for target in targets:
-        by_host[origin_key(target.url)].append(target)
-    politeness, gate = politeness_for(limits=limits, redis_url=redis_url), asyncio.Semaphore(config.concurrency)
-    try:
-        async with client_create(config) as client, asyncio.TaskGroup() as group:  # one failure (e.g. Redis down) cancels the rest
-            for queue in by_host.values():
-                for _ in range(min(limits.in_flight, len(queue))):
-                    group.create_task(_host_worker(
-                        queue, client=client, politeness=politeness, config=config, gate=gate, threshold=threshold, deliver=deliver,
-                    ))
-    finally:
-        await politeness.close()
-
-
 def limits_from_settings() -> Limits:
     return Limits(
         rate=settings.TRACKER_CHECK_HOST_RATE, in_flight=settings.TRACKER_CHECK_HOST_IN_FLIGHT,
-        hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + 30,
+        hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + settings.TRACKER_CHECK_MAX_WAIT + 5, processes=settings.TRACKER_CHECK_RUNNERS,
+        margin_ms=settings.TRACKER_CHECK_HOST_GAP_MARGIN_MS, calm_seconds=settings.TRACKER_CHECK_REDIS_CALM,
     )
 
 
-def check_batch_run(*, ids: list[int], claim: str | None, now: datetime) -> list[UrlCheck]:
-    """Check the given URLs (those still held by `claim`, when given) and record each result.
+def fetch_loop_start(*, max_wait: float | None) -> FetchLoop:
+    return FetchLoop(
+        config=fetch_config_from_settings(), limits=limits_from_settings(), redis_url=settings.REDIS_URL,
+        threshold=settings.TRACKER_CHECK_FUZZY_THRESHOLD, max_wait=max_wait,
+    ).start()
 
-    The fetching runs on an event loop in a helper thread with no database access;
-    this thread records the results as they arrive (a group at a time when they come
-    faster than one), so writes overlap the fetching and a batch stopped half-way
-    keeps what it already recorded.
+
+def check_batch_run(*, ids: list[int], claim: str | None, now: datetime) -> list[UrlCheck]:
+    """Check the given URLs now (those still held by `claim`, when given) and record each result.
+
+    The command line's path (`check_sources --url/--all`): it waits for any Retry-After.
     """
     targets = targets_load(ids=ids, claim=claim)
     if not targets:
         return []
-    results: queue.Queue = queue.Queue()
-    fetcher = threading.Thread(target=_fetch_thread, args=(targets, results), daemon=True, name="source-checks-fetch")
-    fetcher.start()
+    loop = fetch_loop_start(max_wait=None)
+    loop.add(targets)
+    loop.close()
     recorded, remaining = [], len(targets)
-    while remaining:
-        group = _group_take(results, limit=min(remaining, RECORD_GROUP))
-        remaining -= len(group)
-        recorded += checks_record(items=[(target.id, analysis) for target, analysis in group], claim=claim, now=now)
-    fetcher.join()
+    try:
+        while remaining:
+            group = results_take(loop.results, limit=min(remaining, RECORD_GROUP), timeout=None)
+            remaining -= len(group)
+            recorded += checks_record(items=[(r.target.id, r.analysis) for r in group], claim=claim, now=now)
+    finally:
+        loop.stop()
     return recorded
 
 
-def _group_take(results: queue.Queue, *, limit: int) -> list:
-    group = [results.get()]
-    while len(group) < limit:
-        try:
-            group.append(results.get_nowait())
-        except queue.Empty:
-            break
-    for target, error in group:
-        if target is None:
-            raise error  # the fetch thread failed: an infrastructure error, retried by the task
-    return group
+@dataclass(frozen=True)
+class RunPlan:
+    seconds: float  # claim new work for this long, then finish what is held
+    lease: int  # a claimed URL is due again after this (longer than the run can live)
+    per_origin: int  # URLs of one origin held at once: a few seconds of its budget
+    claim_limit: int  # URLs claimed per query
+    claim_every: float  # seconds between claim queries while the last one was not full
+    max_wait: float  # an origin's turn further away than this (Retry-After): give its URLs back
 
 
-def _fetch_thread(targets: list[Target], results: queue.Queue) -> None:
+def run_plan_from_settings() -> RunPlan:
+    per_origin = max(settings.TRACKER_CHECK_HOST_IN_FLIGHT, math.ceil(settings.TRACKER_CHECK_HOST_RATE * settings.TRACKER_CHECK_CLAIM_AHEAD))
+    return RunPlan(
+        seconds=settings.TRACKER_CHECK_RUN_SECONDS, lease=settings.TRACKER_CHECK_LEASE, per_origin=per_origin,
+        claim_limit=settings.TRACKER_CHECK_CLAIM_LIMIT, claim_every=0.5, max_wait=settings.TRACKER_CHECK_MAX_WAIT,
+    )
+
+
+@dataclass
+class RunReport:
+    checked: int = 0
+    postponed: int = 0
+    slot: int | None = None
+
+
+def checks_run(*, clock: Callable[[], datetime], plan: RunPlan) -> RunReport:
+    """One long-lived run: keep claiming due URLs, a few per origin, while any origin has budget.
+
+    Takes a run slot first (at most TRACKER_CHECK_RUNNERS runs at once, across all workers);
+    without one it returns at once. Results are recorded as they arrive, so a run stopped
+    half-way keeps what it did, and what it still holds is given back when it ends.
+    """
+    slot = scheduling.run_slot_take(slots=settings.TRACKER_CHECK_RUNNERS)
+    if slot is None:
+        return RunReport()
     try:
-        asyncio.run(
-            targets_fetch(targets, config=fetch_config_from_settings(), limits=limits_from_settings(), redis_url=settings.REDIS_URL,
-                          threshold=settings.TRACKER_CHECK_FUZZY_THRESHOLD, deliver=lambda t, a: results.put((t, a)))
-        )
-    except BaseExceptionGroup as group:  # from the TaskGroup: hand the first cause on
-        results.put((None, group.exceptions[0]))
-    except Exception as error:  # noqa: BLE001 - handed to the recording thread, which raises it
-        results.put((None, error))
+        return _run(clock=clock, plan=plan, report=RunReport(slot=slot))
+    finally:
+        scheduling.run_slot_release(slot=slot)
+
+
+def _run(*, clock: Callable[[], datetime], plan: RunPlan, report: RunReport) -> RunReport:
+    claim, held = uuid.uuid4(), _Held()
+    loop = fetch_loop_start(max_wait=plan.max_wait)
+    deadline, last_claim, full = time.monotonic() + plan.seconds, 0.0, True
+    try:
+        while True:
+            claiming = time.monotonic() < deadline
+            if claiming and (full or time.monotonic() - last_claim >= plan.claim_every):
+                last_claim, got = time.monotonic(), _claim_more(claim=claim, held=held, loop=loop, plan=plan, now=clock())
+                full = got >= plan.claim_limit
+                if not got and not held.ids:
+                    break  # nothing due and nothing in hand: the next dispatch starts a new run
+            elif not claiming and not held.ids:
+                break
+            _record_ready(loop=loop, held=held, claim=claim, clock=clock, report=report, timeout=0.05 if full else plan.claim_every)
+    finally:
+        loop.stop()
+        _give_back(claim=claim, held=held, now=clock())
+    return report
+
+
+class _Held:
+    """What a run has claimed and not yet recorded: ids, and how many per origin."""
+
+    def __init__(self) -> None:
+        self.ids: dict[int, str] = {}
+        self.per_origin: Counter[str] = Counter()
+
+    def add(self, target: Target) -> None:
+        origin = scheduling.claim_origin(target.url)
+        self.ids[target.id] = origin
+        self.per_origin[origin] += 1
+
+    def done(self, pk: int) -> None:
+        origin = self.ids.pop(pk)
+        self.per_origin[origin] -= 1
+        if not self.per_origin[origin]:
+            del self.per_origin[origin]
+
+    def busy(self, limit: int) -> list[str]:
+        return [origin for origin, count in self.per_origin.items() if count >= limit]
+
+
+def _claim_more(*, claim: uuid.UUID, held: _Held, loop: FetchLoop, plan: RunPlan, now: datetime) -> int:
+    _, ids = scheduling.due_claim(
+        now=now, limit=plan.claim_limit, lease=plan.lease, per_origin=plan.per_origin, busy=held.busy(plan.per_origin), claim=claim,
+    )
+    targets = targets_load(ids=ids, claim=str(claim))
+    for target in targets:
+        held.add(target)
+    loop.add(targets)
+    return len(ids)
+
+
+def _record_ready(*, loop: FetchLoop, held: _Held, claim: uuid.UUID, clock, report: RunReport, timeout: float) -> None:
+    group = results_take(loop.results, limit=RECORD_GROUP, timeout=timeout)
+    if not group:
+        return
+    now = clock()
+    checked = [(r.target.id, r.analysis) for r in group if r.analysis is not None]
+    postponed = {r.target.id: r.postponed for r in group if r.postponed is not None}
+    report.checked += len(checks_record(items=checked, claim=str(claim), now=now))
+    report.postponed += scheduling.claims_release(claim=claim, delays=postponed, now=now)
+    for result in group:
+        held.done(result.target.id)
+
+
+def _give_back(*, claim: uuid.UUID, held: _Held, now: datetime) -> None:
+    """A run that ends early (time limit, error) makes what it still holds due again at once."""
+    if not held.ids:
+        return
+    try:
+        scheduling.claims_release(claim=claim, delays=dict.fromkeys(held.ids, 0.0), now=now)
+    except DatabaseError:
+        log.warning("could not give back %d claimed URLs: they come back when their lease ends", len(held.ids))
 
 
 def _rules() -> judge.Rules:
@@ -204,9 +280,21 @@ def checks_record(*, items: list[tuple[int, judge.Analysis]], claim: str | None,
     for snapshot in snapshots:
         snapshot.url_check_id = snapshot.url_check.pk
     UrlSnapshot.objects.bulk_create(snapshots)
-    for row in updated:  # bulk_update's CASE expressions cost more Python time than these small UPDATEs
-        row.save(update_fields=ROW_FIELDS)
+    _rows_save(updated)
     return checks
+
+
+def _rows_save(rows: list[MonitoredUrl]) -> None:
+    """One parameterised UPDATE per row, sent together (psycopg pipelines executemany): bulk_update's
+    CASE expressions and save()'s per-row machinery both cost a busy run more CPU than the write."""
+    if not rows:
+        return
+    fields = [MonitoredUrl._meta.get_field(name) for name in ROW_FIELDS]
+    quote = connection.ops.quote_name
+    sql = f"UPDATE {quote(MonitoredUrl._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} WHERE id = %s"  # noqa: S608
+    params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _check_build(row: MonitoredUrl, *, analysis: judge.Analysis, verdict: judge.Verdict, claim: str | None, now: datetime) -> UrlCheck:
@@ -257,4 +345,4 @@ def _snapshot_build(row: MonitoredUrl, *, check: UrlCheck, analysis: judge.Analy
     )
 
 
-__all__ = ["check_batch_run", "checks_record", "checks_dispatch", "monitored_url_ensure", "monitored_urls_sync"]
+__all__ = ["check_batch_run", "checks_dispatch", "checks_record", "checks_run", "monitored_url_ensure", "monitored_urls_sync"]

@@ -39,13 +39,13 @@ class SubscriberAdmin(admin.ModelAdmin):
     list_display = ["email", "state", "filters", "created_at", "confirmed_at", "unsubscribed_at", "preview"]
     list_filter = [SubscriberStateFilter, "parties", "themes", "statements"]
     search_fields = ["email"]
-    filter_horizontal = ["statements", "parties", "themes"]
+    filter_horizontal = ["statements", "parties", "responsible_parties", "themes"]
     readonly_fields = ["created_at", "confirmed_at"]
-    fields = ["email", "statements", "parties", "themes", "created_at", "confirmed_at", "unsubscribed_at"]
+    fields = ["email", "statements", "parties", "responsible_parties", "themes", "created_at", "confirmed_at", "unsubscribed_at"]
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("statements", "parties", "themes")
+        return super().get_queryset(request).prefetch_related("statements", "parties", "responsible_parties", "themes")
 
     @admin.display(description="state")
     def state(self, obj: Subscriber) -> str:

@@ -22,6 +22,8 @@ SECTIONS = (
     ("new_claims", "New claims", False),
     ("verdicts", "Verdicts given", False),
     ("assessments", "Party assessments", False),
+    ("links", "New links between statements", False),
+    ("renderings", "New renderings of existing points", False),
     ("source_health", "Source health", False),
 )
 
@@ -55,6 +57,7 @@ class DigestContent:
     sections: tuple[Section, ...]
     upcoming: Section
     tally: tuple[TallyRow, ...]
+    followed: int = 0  # commitments within the filter at the period's end (the API's count for the same filter)
 
     @property
     def is_empty(self) -> bool:
@@ -75,6 +78,7 @@ def subscriber_filter(subscriber: Subscriber) -> Filter:
     return Filter(
         statement_ids=frozenset(item.pk for item in subscriber.statements.all()),
         party_ids=frozenset(item.pk for item in subscriber.parties.all()),
+        responsible_party_ids=frozenset(item.pk for item in subscriber.responsible_parties.all()),
         theme_ids=frozenset(item.pk for item in subscriber.themes.all()),
     )
 
@@ -112,8 +116,12 @@ def _section(*, changes: WeekChanges, key: str, title: str, items: list[Item], o
     )
 
 
+def _followed(*, changes: WeekChanges, digest_filter: Filter) -> list:
+    return [row for row in changes.commitments if digest_filter.matches_scope(row.scope)] if not digest_filter.is_empty else changes.commitments
+
+
 def _tally(*, changes: WeekChanges, digest_filter: Filter) -> tuple[TallyRow, ...]:
-    rows = [row for row in changes.commitments if digest_filter.matches_scope(row.scope)] if not digest_filter.is_empty else changes.commitments
+    rows = _followed(changes=changes, digest_filter=digest_filter)
     now = Counter(row.status_after for row in rows if row.status_after)
     before = Counter(row.status_before for row in rows if row.status_before)
     return tuple(TallyRow(label=status.label, now=now[status], before=before[status]) for status in Status if now[status] or before[status])
@@ -138,6 +146,7 @@ def digest_content(*, changes: WeekChanges, digest_filter: Filter) -> DigestCont
             changes=changes, key="upcoming", title="Target dates in the next 30 days", items=keep(changes.upcoming), on_changes_page=False,
         ),
         tally=_tally(changes=changes, digest_filter=digest_filter),
+        followed=sum(1 for row in _followed(changes=changes, digest_filter=digest_filter) if row.status_after),
     )
     changes._filtered[digest_filter] = content
     return content

@@ -14,7 +14,21 @@ from django.db.models import Prefetch
 
 from commitments import permalinks
 from commitments.checks.selectors import health_events
-from commitments.models import Claim, Commitment, Evidence, PartyAssessment, Score, Statement, Status, StatusUpdate, Verdict, VerdictUpdate
+from commitments.models import (
+    Claim,
+    Commitment,
+    CommitmentLink,
+    Evidence,
+    PartyAssessment,
+    Rendering,
+    Score,
+    StatementLink,
+    Status,
+    StatusUpdate,
+    Verdict,
+    VerdictUpdate,
+)
+from commitments.parties import bound_parties_by_statement
 
 from .periods import Period
 
@@ -25,29 +39,39 @@ HEALTH_KINDS = {"gone": "Gone", "moved": "Moved", "changed": "Changed", "quote_m
 
 @dataclass(frozen=True)
 class Scope:
-    """What one commitment or claim concerns, for matching subscriber filters."""
+    """What one commitment or claim concerns, for matching subscriber filters.
+
+    `party_ids` is the bound_party relation, `responsible_party_ids` the responsible_party one
+    (both from commitments.parties, as in the API filters of the same names).
+    """
 
     statement_id: int | None
     party_ids: frozenset[int]
     theme_ids: frozenset[int]
+    responsible_party_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
 class Filter:
-    """A subscriber's filters. Empty means everything. Kinds combine with AND, values within a kind with OR."""
+    """A subscriber's filters. Empty means everything. Kinds combine with AND, values within a kind with OR.
+
+    `party_ids` are bound parties (the API's `bound_party`), `responsible_party_ids` responsible ones.
+    """
 
     statement_ids: frozenset[int] = frozenset()
     party_ids: frozenset[int] = frozenset()
     theme_ids: frozenset[int] = frozenset()
+    responsible_party_ids: frozenset[int] = frozenset()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.statement_ids or self.party_ids or self.theme_ids)
+        return not (self.statement_ids or self.party_ids or self.theme_ids or self.responsible_party_ids)
 
     def matches_scope(self, scope: Scope) -> bool:
         return (
             (not self.statement_ids or scope.statement_id in self.statement_ids)
             and (not self.party_ids or not self.party_ids.isdisjoint(scope.party_ids))
+            and (not self.responsible_party_ids or not self.responsible_party_ids.isdisjoint(scope.responsible_party_ids))
             and (not self.theme_ids or not self.theme_ids.isdisjoint(scope.theme_ids))
         )
 
@@ -133,6 +157,8 @@ class WeekChanges:
     new_claims: list[Item]
     verdicts: list[Item]
     assessments: list[Item]
+    links: list[Item]
+    renderings: list[Item]
     source_health: list[Item]
     upcoming: list[Item]
     commitments: list[CommitmentRow]
@@ -201,8 +227,8 @@ def _commitment_label(statement_title: str, parent_ordinal: int | None, ordinal:
 
 
 def commitments_index() -> dict[int, CommitmentRow]:
-    """5 queries: every commitment with its label, status and scope (statement parties count for it)."""
-    statement_parties = _pairs(Statement.parties.through.objects.values_list("statement_id", "party_id"))
+    """6 queries: every commitment with its label, status and scope (bound parties: its statement's; responsible: its own)."""
+    bound = bound_parties_by_statement()
     own_parties = _pairs(Commitment.parties.through.objects.values_list("commitment_id", "party_id"))
     themes = _pairs(Commitment.themes.through.objects.values_list("commitment_id", "theme_id"))
     rows = Commitment.objects.order_by().values_list(
@@ -213,7 +239,8 @@ def commitments_index() -> dict[int, CommitmentRow]:
     for pk, statement_id, parent_id, parent_ordinal, ordinal, title, statement_title, status, target_date, created_at, slug in rows:
         scope = Scope(
             statement_id=statement_id,
-            party_ids=frozenset(own_parties.get(pk, set()) | statement_parties.get(statement_id, set())),
+            party_ids=bound.get(statement_id, frozenset()),
+            responsible_party_ids=frozenset(own_parties.get(pk, set())),
             # A deliverable is about its point's themes too.
             theme_ids=frozenset(themes.get(pk, set()) | themes.get(parent_id, set())),
         )
@@ -235,15 +262,16 @@ class ClaimRow:
 
 
 def claims_index() -> dict[int, ClaimRow]:
-    """4 queries: every claim with its scope (its statement's parties count for it)."""
-    statement_parties = _pairs(Statement.parties.through.objects.values_list("statement_id", "party_id"))
+    """5 queries: every claim with its scope (bound parties: its statement's; responsible: the parties it is about)."""
+    bound = bound_parties_by_statement()
     parties = _pairs(Claim.parties.through.objects.values_list("claim_id", "party_id"))
     themes = _pairs(Claim.themes.through.objects.values_list("claim_id", "theme_id"))
     index = {}
     for pk, statement_id, title, created_at in Claim.objects.order_by().values_list("id", "statement_id", "title", "created_at"):
         scope = Scope(
             statement_id=statement_id,
-            party_ids=frozenset(parties.get(pk, set()) | statement_parties.get(statement_id, set())),
+            party_ids=bound.get(statement_id, frozenset()),
+            responsible_party_ids=frozenset(parties.get(pk, set())),
             theme_ids=frozenset(themes.get(pk, set())),
         )
         index[pk] = ClaimRow(id=pk, title=title, url=site_url(permalinks.claim_path(pk=pk)), scope=scope, created_at=created_at)
@@ -373,6 +401,36 @@ def _assessments(*, period: Period, commitments: dict[int, CommitmentRow]) -> li
     return items
 
 
+def _links(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
+    """2 queries: links recorded in the period ("this week: ... reaffirms point 2 of ..."), between points and statements."""
+    in_period = {"created_at__gte": period.start, "created_at__lt": period.end}
+    items = []
+    for link in CommitmentLink.objects.filter(**in_period).order_by("created_at", "id"):
+        subject, other = commitments[link.from_commitment_id], commitments[link.to_commitment_id]
+        items.append(Item(scopes=(subject.scope, other.scope), title=f"{subject.label} {link.get_kind_display()} {other.label}",
+                          url=subject.url, at=link.created_at, detail=link.rationale, links=(Link(title=other.label, url=other.url),)))
+    for link in StatementLink.objects.filter(**in_period).select_related("from_statement", "to_statement").order_by("created_at", "id"):
+        scopes = tuple(row.scope for row in commitments.values() if row.scope.statement_id in (link.from_statement_id, link.to_statement_id))
+        items.append(Item(scopes=scopes, title=f"{link.from_statement.title} {link.get_kind_display()} {link.to_statement.title}",
+                          url=site_url(link.from_statement.get_absolute_url()), at=link.created_at, detail=link.rationale,
+                          links=(Link(title=link.to_statement.title, url=site_url(link.to_statement.get_absolute_url())),)))
+    return items
+
+
+def _renderings(*, period: Period, commitments: dict[int, CommitmentRow], claims: dict[int, ClaimRow]) -> list[Item]:
+    """1 query: renderings added in the period to points and claims that existed before it (new ones are news already)."""
+    added = Rendering.objects.filter(created_at__gte=period.start, created_at__lt=period.end).select_related("source").order_by("created_at", "id")
+    items = []
+    for rendering in added:
+        row = commitments[rendering.commitment_id] if rendering.commitment_id else claims[rendering.claim_id]
+        if row.created_at >= period.start:
+            continue
+        translated = " (translation)" if rendering.is_translation else ""
+        items.append(Item(scopes=(row.scope,), title=getattr(row, "label", None) or row.title, url=row.url, at=rendering.created_at,
+                          new=f"in {rendering.source.title}{translated}", detail=rendering.text))
+    return items
+
+
 def _upcoming(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
     first, last = period.end.date(), period.end.date() + timedelta(days=UPCOMING_DAYS)
     due = [row for row in commitments.values() if row.target_date and first <= row.target_date <= last and row.status not in FINAL_STATUSES]
@@ -407,6 +465,8 @@ def week_changes_load(*, period: Period, health_events: list[dict] | None = None
         new_claims=_new_items(claims.values(), period=period, title="title"),
         verdicts=_verdicts(period=period, claims=claims),
         assessments=_assessments(period=period, commitments=commitments),
+        links=_links(period=period, commitments=commitments),
+        renderings=_renderings(period=period, commitments=commitments, claims=claims),
         source_health=_health_items(events=health_events, commitments=commitments, claims=claims),
         upcoming=_upcoming(period=period, commitments=commitments),
         commitments=list(commitments.values()),

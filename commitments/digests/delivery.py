@@ -67,7 +67,7 @@ def _subscribers(ids: list[int]) -> list[Subscriber]:
     """4 queries: the batch's active subscribers with their filters."""
     return list(
         Subscriber.objects.filter(pk__in=ids, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
-        .prefetch_related("statements", "parties", "themes").order_by("pk")
+        .prefetch_related("statements", "parties", "responsible_parties", "themes").order_by("pk")
     )
 
 

@@ -43,8 +43,11 @@ def subscriber_from_token(*, token: str) -> Subscriber:
         raise InvalidToken from error
 
 
-def _confirm_token(*, email: str, statements: Iterable[Statement], parties: Iterable[Party], themes: Iterable[Theme]) -> str:
+def _confirm_token(
+    *, email: str, statements: Iterable[Statement], parties: Iterable[Party], themes: Iterable[Theme], responsible_parties: Iterable[Party]
+) -> str:
     payload = {"e": email, "s": sorted(s.pk for s in statements), "p": sorted(p.pk for p in parties), "t": sorted(t.pk for t in themes)}
+    payload["r"] = sorted(p.pk for p in responsible_parties)
     return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
 
 
@@ -60,19 +63,22 @@ def _subscriber_get_or_create(*, email: str) -> Subscriber:
 
 
 def subscription_request(
-    *, email: str, statements: Iterable[Statement] = (), parties: Iterable[Party] = (), themes: Iterable[Theme] = ()
+    *, email: str, statements: Iterable[Statement] = (), parties: Iterable[Party] = (), themes: Iterable[Theme] = (),
+    responsible_parties: Iterable[Party] = (),
 ) -> None:
     """Start double opt-in: record the address (unconfirmed if new) and send the confirmation e-mail.
+
+    `parties` are bound parties (commitments.parties.bound_party_q), `responsible_parties` responsible ones.
 
     Raises the backend's SMTP errors, so the caller can tell the person to try again.
     """
     email = email.strip()
-    statements, parties, themes = list(statements), list(parties), list(themes)
+    statements, parties, themes, responsible = list(statements), list(parties), list(themes), list(responsible_parties)
     _subscriber_get_or_create(email=email)
-    token = _confirm_token(email=email, statements=statements, parties=parties, themes=themes)
+    token = _confirm_token(email=email, statements=statements, parties=parties, themes=themes, responsible_parties=responsible)
     context = {
         "confirm_url": site_url(reverse("digests:confirm", args=[token])),
-        "filter_names": ", ".join(item.name if hasattr(item, "name") else item.title for item in [*statements, *parties, *themes]),
+        "filter_names": ", ".join(item.name if hasattr(item, "name") else item.title for item in [*statements, *parties, *responsible, *themes]),
         "site_url": site_url(""),
     }
     email_send(name="confirm-subscription", context=context, to=email)
@@ -96,6 +102,7 @@ def subscription_confirm(*, token: str, now: datetime) -> Subscriber:
     subscriber.statements.set(Statement.objects.filter(pk__in=payload["s"]))
     subscriber.parties.set(Party.objects.filter(pk__in=payload["p"]))
     subscriber.themes.set(Theme.objects.filter(pk__in=payload["t"]))
+    subscriber.responsible_parties.set(Party.objects.filter(pk__in=payload.get("r", [])))  # links sent before it had none
     if subscriber.confirmed_at is None or subscriber.unsubscribed_at is not None:
         subscriber.confirmed_at = now
     subscriber.unsubscribed_at = None

@@ -32,14 +32,21 @@ SEND_FAILED = "We could not send the confirmation e-mail just now. Please try ag
 class SubscribeForm(forms.Form):
     email = forms.EmailField(max_length=254)
     statements = forms.ModelMultipleChoiceField(Statement.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
-    parties = forms.ModelMultipleChoiceField(Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    parties = forms.ModelMultipleChoiceField(
+        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Bound parties",
+        help_text="Statements binding the party (an organisation's members included).",
+    )
+    responsible_parties = forms.ModelMultipleChoiceField(
+        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, help_text="Points the party is responsible for."
+    )
     themes = forms.ModelMultipleChoiceField(Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
 
 
 def _request_subscription(data: dict) -> bool:
     try:
         subscription_request(
-            email=data["email"], statements=data.get("statements") or (), parties=data.get("parties") or (), themes=data.get("themes") or (),
+            email=data["email"], statements=data.get("statements") or (), themes=data.get("themes") or (),
+            parties=[*(data.get("parties") or ()), *(data.get("bound_parties") or ())], responsible_parties=data.get("responsible_parties") or (),
         )
     except (smtplib.SMTPException, OSError):
         logger.exception("Could not send a subscription confirmation")
@@ -98,7 +105,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 class SubscriptionSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     statements = serializers.SlugRelatedField(slug_field="slug", queryset=Statement.objects.all(), many=True, required=False)
-    parties = serializers.SlugRelatedField(slug_field="slug", queryset=Party.objects.all(), many=True, required=False)
+    bound_parties = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Party.objects.all(), many=True, required=False,
+        help_text="Parties bound by the statement (an organisation's members included): the API's `bound_party`.",
+    )
+    responsible_parties = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Party.objects.all(), many=True, required=False, help_text="Parties responsible for the point.",
+    )
+    parties = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Party.objects.all(), many=True, required=False, help_text="Same as `bound_parties` (the old name).",
+    )
     themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
 
 

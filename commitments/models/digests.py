@@ -14,7 +14,9 @@ from .domain import Party, Statement, Theme
 class Subscriber(models.Model):
     email = models.EmailField(max_length=254)
     statements = models.ManyToManyField(Statement, related_name="subscribers", blank=True)
-    parties = models.ManyToManyField(Party, related_name="subscribers", blank=True)
+    # The bound_party relation (commitments.parties): parties the statement binds, organisations' members included.
+    parties = models.ManyToManyField(Party, related_name="subscribers", blank=True, verbose_name="bound parties")
+    responsible_parties = models.ManyToManyField(Party, related_name="subscribers_responsible", blank=True)
     themes = models.ManyToManyField(Theme, related_name="subscribers", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True, help_text="Set when the signed link was followed.")

@@ -1,41 +1,32 @@
 """Thin Celery tasks for the source checks: take ids, call a service.
 
-Both are safe to run twice (the claim makes a redelivered batch skip what it already
-recorded), so they ack late: a worker killed mid-batch loses no check.
+Beat sends `checks_dispatch` every minute; it starts `check_run`s for the free run slots.
+Both ack early: their state is in the database (a claimed URL's lease), so a lost message
+or a killed worker costs nothing that the next dispatch does not pick up, and no message
+waits for the broker's visibility timeout. A run failing on the database is not retried
+either: the dispatcher reclaims its URLs as soon as their lease ends.
 """
 
 from celery import shared_task
-from django.db import OperationalError, transaction
+from django.conf import settings
 from django.utils import timezone
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from commitments.checks import services
 
-TRANSIENT = (OperationalError, RedisConnectionError, RedisTimeoutError)
-COMMON = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT,
-    "retry_backoff": 5,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
-
-@shared_task(soft_time_limit=50, time_limit=60, **COMMON)
+@shared_task(soft_time_limit=50, time_limit=60)
 def checks_dispatch() -> int:
-    """Every minute (beat): claim the due URLs and fan them out in batches."""
-    claim, batches = services.checks_dispatch(now=timezone.now())
-    for ids in batches:
-        transaction.on_commit(lambda ids=ids: check_batch.delay(ids, claim))
-    return sum(len(ids) for ids in batches)
+    """Every minute (beat): sync, reclaim lapsed claims, start runs for the free slots."""
+    runs, _ = services.checks_dispatch(now=timezone.now())
+    for _ in range(runs):
+        # A run that waited in the queue past the next dispatch is stale: that one starts fresh runs.
+        check_run.apply_async(expires=settings.TRACKER_CHECK_DISPATCH_EVERY)
+    return runs
 
 
-@shared_task(soft_time_limit=240, time_limit=300, **COMMON)
-def check_batch(ids: list[int], claim: str) -> int:
-    return len(services.check_batch_run(ids=ids, claim=claim, now=timezone.now()))
+@shared_task(soft_time_limit=settings.TRACKER_CHECK_RUN_TIME_LIMIT - 10, time_limit=settings.TRACKER_CHECK_RUN_TIME_LIMIT)
+def check_run() -> int:
+    return services.checks_run(clock=timezone.now, plan=services.run_plan_from_settings()).checked
 
 
-__all__ = ["check_batch", "checks_dispatch"]
+__all__ = ["check_run", "checks_dispatch"]

@@ -1,6 +1,6 @@
 """Check linked sources by hand, with the same code the Celery tasks run.
 
-    manage.py check_sources --due          claim and check what is due now
+    manage.py check_sources --due          one run: claim and check what is due, as the worker does
     manage.py check_sources --all          check every linked URL now
     manage.py check_sources --url URL      check one URL (added if new), print JSON
 """
@@ -31,13 +31,15 @@ class Command(BaseCommand):
             return self._one(options["url"], now)
         services.monitored_urls_sync(now=now)
         if options["due"]:
-            claim, ids = scheduling.due_claim(now=now, limit=settings.TRACKER_CHECK_DISPATCH_LIMIT, lease=settings.TRACKER_CHECK_LEASE)
-            claim = str(claim)
-        else:
-            claim, ids = None, list(MonitoredUrl.objects.filter(linked=True).values_list("id", flat=True))
+            report = services.checks_run(clock=timezone.now, plan=services.run_plan_from_settings())
+            if report.slot is None:
+                raise CommandError(f"all {settings.TRACKER_CHECK_RUNNERS} run slots are taken: runs are going already.")
+            self.stdout.write(f"{report.checked} URLs checked, {report.postponed} postponed (Retry-After).")
+            return
+        ids = list(MonitoredUrl.objects.filter(linked=True).values_list("id", flat=True))
         checks = []
         for batch in scheduling.batches(ids, 500):
-            checks += services.check_batch_run(ids=batch, claim=claim, now=now)
+            checks += services.check_batch_run(ids=batch, claim=None, now=now)
         for check in checks:
             self.stdout.write(f"{check.health:10} {check.outcome:18} {check.status or '-':>4} {check.monitored_url.url}")
         self.stdout.write(f"{len(checks)} URLs checked.")

@@ -1,0 +1,48 @@
+"""Extractor speed: 100 KB of official text through the rule-based extractor.
+
+Builds ~100 KB from the five seed texts (fixtures/sources.json) and the intake corpus, runs
+the extractor N times and prints the median and worst time. The target is < 200 ms.
+
+    .venv/bin/python bench/intake.py [--runs 21] [--kb 100]
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from commitments.intake.extract import extract  # noqa: E402
+
+
+def corpus_text(kb: int) -> str:
+    texts = [o["fields"]["full_text"] for o in json.loads((ROOT / "fixtures" / "sources.json").read_text())]
+    texts += [p.read_text().split("# ---\n", 1)[1] for p in sorted((ROOT / "tests" / "data" / "intake").glob("*.txt"))]
+    text, target = "", kb * 1024
+    while len(text.encode()) < target:
+        text += "\n\n".join(texts) + "\n\n"
+    return text[:target]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--kb", type=int, default=100)
+    args = parser.parse_args()
+    text = corpus_text(args.kb)
+    timings, result = [], None
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        result = extract(text)
+        timings.append((time.perf_counter() - started) * 1000)
+    points = sum(len(s.points) for s in result.sets)
+    print(f"text: {len(text.encode()) / 1024:.0f} KB, {len(result.sets)} sets, {points} points, {len(result.claims)} claims")
+    print(f"extract: median {statistics.median(timings):.1f} ms, worst {max(timings):.1f} ms over {args.runs} runs (target < 200 ms)")
+
+
+if __name__ == "__main__":
+    main()

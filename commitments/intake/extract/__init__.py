@@ -1,0 +1,193 @@
+"""The rule-based extractor: numbered sets, their points (verbatim, with offsets), deliverables and claims.
+
+Pure and deterministic: text in, offsets out; no network, no database. Every quote in the
+result is `text[start:end]`.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from .announce import announcement_find, has_cue
+from .claims import claims_find
+from .counts import count_in, counts_in
+from .deliverables import deliverables_find
+from .enumerations import inline_enumeration, paragraph_list
+from .extents import indent_regime, point_spans
+from .layout import Layout, Span
+from .markers import Marker, markers_find
+from .runs import nesting_parent, runs_build
+
+__all__ = ["Extraction", "FoundPoint", "FoundSet", "Span", "extract"]
+
+
+@dataclass
+class FoundPoint:
+    ordinal: int
+    span: Span
+    deliverables: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class FoundSet:
+    announcement: Span | None
+    announced_count: int | None
+    points: list[FoundPoint]
+    kind: str  # markers, inline, paragraphs
+
+    @property
+    def count_inferred(self) -> bool:
+        return self.announced_count is None
+
+    def complete_in(self, text: str) -> bool:
+        """Found = announced; with no announced count, complete unless the text stops inside the last point."""
+        if self.announced_count is not None:
+            return len(self.points) == self.announced_count
+        last = self.points[-1].span
+        return not (last.end >= len(text.rstrip()) and text.rstrip()[-1:] not in ".!?。\"'”’)")
+
+
+@dataclass
+class Extraction:
+    text: str
+    sets: list[FoundSet]
+    claims: list[Span]
+
+    def quote(self, span: Span | None) -> str:
+        return self.text[span.start:span.end] if span else ""
+
+    def as_json(self) -> dict:
+        return {
+            "sets": [self._set_json(s) for s in self.sets],
+            "claims": [{"quote": self.quote(c), "start": c.start, "end": c.end} for c in self.claims],
+            "text_sha256": hashlib.sha256(self.text.encode()).hexdigest(),
+        }
+
+    def _set_json(self, found: FoundSet) -> dict:
+        return {
+            "announced_count": found.announced_count,
+            "count_inferred": found.count_inferred,
+            "announcement": self.quote(found.announcement),
+            "points": [
+                {
+                    "ordinal": p.ordinal, "quote": self.quote(p.span), "start": p.span.start, "end": p.span.end,
+                    "deliverables": [
+                        {"ordinal": n, "quote": self.quote(d), "start": d.start, "end": d.end} for n, d in enumerate(p.deliverables, 1)
+                    ],
+                }
+                for p in found.points
+            ],
+            "complete": found.complete_in(self.text),
+        }
+
+
+def extract(text: str) -> Extraction:
+    layout = Layout(text)
+    markers = markers_find(layout)
+    sets = _marker_sets(layout, markers)
+    sets.extend(_unmarked_sets(layout, sets))
+    sets.sort(key=lambda s: s.points[0].span.start)
+    announcements = [s.announcement for s in sets if s.announcement]
+    return Extraction(text, sets, claims_find(layout, exclude=announcements))
+
+
+def _marker_sets(layout: Layout, markers: list[Marker]) -> list[FoundSet]:
+    runs = runs_build(markers, layout)
+    heads = {i: announcement_find(run[0], layout, floor=0) for i, run in enumerate(runs)}
+    introduced = [i for i, run in enumerate(runs) if _introduced(layout, run, heads[i])]
+    # A list inside a point of an introduced list is that point's deliverables, introduced or not.
+    nested = {i: nesting_parent(run, [runs[j] for j in introduced], layout) for i, run in enumerate(runs)}
+    nested = {i: (introduced[p[0]], p[1]) if p else None for i, p in nested.items()}
+    top = [i for i in introduced if nested[i] is None]
+    heads.update({i: announcement_find(runs[i][0], layout, floor=_floor(runs, top, i)) for i in top})
+    regime = indent_regime(markers, layout)
+    qa_starts = sorted(m.start for m in markers if m.qa)
+    found = {}
+    for position, i in enumerate(top):
+        bound = _bound(layout, runs, top, heads, position, qa_starts)
+        found[i] = _marker_set(layout, runs[i], heads[i], bound=bound, regime=regime, single=len(top) == 1)
+    _attach_nested(layout, runs, nested, found)
+    return [found[i] for i in top if found[i].points]
+
+
+def _introduced(layout: Layout, run: list[Marker], head) -> bool:
+    """Ordinal words stand on their own; numbers, letters and bullets need a count or a lead-in that introduces them."""
+    if run[0].family == "word" or head[1] is not None or has_cue(layout, head[0]):
+        return True
+    return _title_count(layout, run[0].start) is not None
+
+
+def _floor(runs, top, i) -> int:
+    earlier = [runs[j][-1].content for j in top if runs[j][0].start < runs[i][0].start]
+    return max(earlier, default=0)
+
+
+def _bound(layout: Layout, runs, accepted, heads, position: int, qa_starts: list[int]) -> int:
+    """The last point of a set stops before the next set's announcement or first marker, and before a numbered question."""
+    last = runs[accepted[position]][-1].start
+    limits = [len(layout.text)] + [q for q in qa_starts if q > last]
+    if position + 1 < len(accepted):
+        nxt = accepted[position + 1]
+        head = heads[nxt][0]
+        limits.append(head.start if head and head.start > last else runs[nxt][0].start)
+    return min(limits)
+
+
+def _marker_set(layout: Layout, run: list[Marker], head, *, bound: int, regime: bool, single: bool) -> FoundSet:
+    announcement, count = head
+    announced = count.value if count else _headline_count(layout, single=single, found=len(run), before=run[0].start)
+    if announced is not None and run[-1].ordinal is None and len(run) - 1 == announced:
+        run = run[:-1]  # "Finally, ..." after the announced number of points is the speaker moving on
+    stops = frozenset(m.start for m in run)
+    spans = point_spans(run, layout, bound=bound, indent_regime=regime, stops=stops)
+    points = [FoundPoint(n, span, deliverables_find(layout, span)) for n, span in enumerate(spans, 1)]
+    return FoundSet(announcement, announced, points, "markers")
+
+
+def _headline_count(layout: Layout, *, single: bool, found: int, before: int) -> int | None:
+    """A count in a title above the set ("... cooperation in four areas") when the body's announcement states none."""
+    count = _title_count(layout, before)
+    if count and (single or count.value == found):
+        return count.value
+    return None
+
+
+def _title_count(layout: Layout, before: int):
+    for title in layout.titles_before(before):
+        count = count_in(layout.text, title.start, title.end)
+        if count:
+            return count
+    return None
+
+
+def _attach_nested(layout: Layout, runs, nested, found: dict[int, FoundSet]) -> None:
+    """A list inside a point gives that point's deliverables, and the point covers the whole list."""
+    for i, parent in nested.items():
+        if parent is None or parent[0] not in found:
+            continue
+        outer, point_index = found[parent[0]], parent[1]
+        if point_index >= len(outer.points):
+            continue
+        point = outer.points[point_index]
+        inner = point_spans(runs[i], layout, bound=len(layout.text), indent_regime=False, stops=frozenset())
+        point.deliverables = [Span(s.start, min(s.end, max(point.span.end, s.end))) for s in inner]
+        if point_index == len(outer.points) - 1 and inner[-1].end > point.span.end:
+            point.span = Span(point.span.start, inner[-1].end)
+
+
+def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
+    """Counts whose sentence lists the items inline, or ends a paragraph with ':' before one point per paragraph."""
+    used = [s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points]
+    taken = {layout.blocks[layout.block_index(p.span.start)].start for s in existing for p in s.points}
+    found = []
+    for sentence in layout.sentences:
+        counts = counts_in(layout.text, sentence.start, sentence.end)
+        if not counts or any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
+            continue
+        for count in counts:
+            listed = inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
+            if listed:
+                head, items = listed
+                points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
+                found.append(FoundSet(head, count.value, points, "inline" if items[0].start < head.end else "paragraphs"))
+                break
+    return found

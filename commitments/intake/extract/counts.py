@@ -1,0 +1,61 @@
+"""Announced counts: "four areas", "a five-point proposal", "the 4 priorities", "two 'no's"."""
+
+import re
+from dataclasses import dataclass
+
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}
+# What a numbered set of commitments is called. Plural forms; "consensus" is both.
+NOUNS = (
+    "areas|points|proposals|suggestions|priorities|measures|steps|consensus|consensuses|principles|commitments|"
+    "initiatives|aspects|respects|fields|pillars|tasks|goals|objectives|results|outcomes|agreements|actions|pledges|"
+    "ideas|recommendations|directions|fronts|dimensions|elements|tracks|approaches|things|items|musts|proposition|"
+    "propositions|deliverables|targets|guidelines|principles|opinions|requests|demands|expectations|hopes|insistences|"
+    "understandings|commonalities|efforts|lines|sectors|components|parts|areas of cooperation|key areas"
+)
+SINGULAR_AFTER_POINT = (
+    "paper|position|document|peace plan|proposal|plan|initiative|consensus|agenda|programme|program|strategy|vision|"
+    "approach|roadmap|statement|declaration|"
+    "framework"
+)
+# Words that may stand between the number and the noun ("eight major steps"); anything else breaks the phrase.
+_GAP_STOP_WORDS = (
+    "will would shall should are is was were have has had to or of in on with for by at that which who "
+    "countries sides parties nations leaders ministers states years months days weeks"
+)
+_GAP_STOP = frozenset(_GAP_STOP_WORDS.split())
+_NUMBER = r"(?P<num>" + "|".join(NUMBER_WORDS) + r"|\d{1,2})"
+_PHRASE = re.compile(
+    rf"\b{_NUMBER}(?:(?P<hyph>-(?:point|pronged|part|item|fold|plank))\s+(?P<single>{SINGULAR_AFTER_POINT}|(?:{NOUNS}))"
+    rf"|\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,3}}?)[\"“'‘]?(?P<noun>(?:{NOUNS})\b[\"”'’]?|[A-Za-z]+[\"”'’]s\b))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    start: int
+    end: int
+
+
+def counts_in(text: str, start: int, end: int) -> list[Count]:
+    """Every announced-count phrase between `start` and `end`."""
+    found = []
+    for match in _PHRASE.finditer(text, start, end):
+        if match.group("gap") and any(word.lower() in _GAP_STOP for word in match.group("gap").split()):
+            continue
+        raw = match.group("num").lower()
+        value = NUMBER_WORDS.get(raw) or int(raw)
+        if value >= 2:
+            found.append(Count(value, match.start(), match.end()))
+    return found
+
+
+def count_in(text: str, start: int, end: int) -> Count | None:
+    """The last count phrase in the span (the one nearest the list that follows)."""
+    found = counts_in(text, start, end)
+    return found[-1] if found else None

@@ -1,0 +1,75 @@
+"""Sets without markers: "in four areas: supporting ..., setting ... and safeguarding ...", and one point per paragraph."""
+
+import re
+
+from .counts import Count, counts_in
+from .layout import Layout, Span
+
+_LEAD = re.compile(r"[^.;:]{0,60}?(?::|,?\s+namely,?|,?\s+including|,?\s+i\.e\.,?)\s+")
+_GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=[a-z]+ing\b)")
+_COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+)?")
+_HEADING_END = ".!?。\"'”’):;,"
+
+
+def inline_enumeration(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """The items listed after the count in the same sentence, or None when the sentence lists nothing."""
+    lead = _LEAD.match(layout.text, count.end, sentence.end)
+    if lead is None:
+        return None
+    start, end = lead.end(), _strip_end(layout.text, lead.end(), sentence.end)
+    items = _split(layout.text, start, end)
+    return (sentence, items) if len(items) >= 2 else None
+
+
+def paragraph_list(layout: Layout, count: Count, sentence: Span, *, taken: set[int]) -> tuple[Span, list[Span]] | None:
+    """"... the following three points:" at the end of a paragraph, then one point per paragraph."""
+    block_index = layout.block_index(sentence.start)
+    block = layout.blocks[block_index]
+    if sentence.end < block.end or layout.text[block.end - 1] != ":":
+        return None
+    items = []
+    for following in layout.blocks[block_index + 1:block_index + 1 + count.value]:
+        line = layout.text[following.start:following.end]
+        if following.start in taken or (len(line) < 60 and line[-1] not in _HEADING_END) or counts_in(layout.text, following.start, following.end):
+            break
+        items.append(Span(following.start, following.end))
+    return (sentence, items) if len(items) >= 2 else None
+
+
+def _split(text: str, start: int, end: int) -> list[Span]:
+    segment = text[start:end]
+    if ";" in segment:
+        pieces = [m.span() for m in re.finditer(r"[^;]+", segment)]
+        return [_trimmed(text, start + a, start + b) for a, b in pieces]
+    first_word = re.match(r"[A-Za-z]+", segment)
+    if first_word and first_word.group().endswith("ing"):
+        pattern = _GERUND_BOUNDARY
+    elif first_word and len(re.findall(rf"\b{first_word.group()}\b", segment)) > 2:
+        # "must abide by ..., must stabilize ..., and must promote ...": each item opens with the same word
+        pattern = re.compile(rf"(?:,\s+(?:and\s+)?|\s+and\s+)(?={first_word.group()}\b)")
+    else:
+        pattern = _COMMA_BOUNDARY
+    boundaries = [m.span() for m in pattern.finditer(segment)]
+    final_and = segment.rfind(" and ")
+    if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0):
+        boundaries.append((final_and, final_and + 5))  # "A, B and C": the last item follows a bare "and"
+    spans, cursor = [], 0
+    for left, right in boundaries:
+        spans.append(_trimmed(text, start + cursor, start + left))
+        cursor = right
+    spans.append(_trimmed(text, start + cursor, end))
+    return [s for s in spans if s.end > s.start]
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    while start < end and text[start] in " \t\n":
+        start += 1
+    if text[start:start + 4].lower() == "and ":
+        start += 4
+    return Span(start, _strip_end(text, start, end))
+
+
+def _strip_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".;,"):
+        end -= 1
+    return end

@@ -1,0 +1,110 @@
+"""Where each point ends: at the next marker, or, for the last one, where the list's prose stops."""
+
+import re
+
+from .layout import Layout, Span
+from .markers import Marker
+
+_REPORTING = re.compile(r"\b(said|says|added|noted|stressed|told|pointed out|according to|emphasi[sz]ed|underlined|concluded)\b")
+_ATTRIBUTION = re.compile(
+    r"^(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,4}(?:also\s+)?(?:said|added|noted|stressed|told|pointed out|emphasi[sz]ed)\b"
+    r"|^(?:In the interview|In their statements|In his remarks|In her remarks|During the talks|At the meeting)\b"
+)
+_TERMINAL = ".!?。！？\"'”’)"
+# ", Wang said." closing a point is the reporter's, not the speaker's.
+_TRAILING_ATTRIBUTION = re.compile(r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$")
+
+
+def point_spans(run: list[Marker], layout: Layout, *, bound: int, indent_regime: bool, stops: frozenset[int]) -> list[Span]:
+    """The span of each point: marker (or its words) to the next marker; the last by the rules of `last_point_end`."""
+    spans = [Span(m.quote_start, _separator_strip(layout.text, m.quote_start, nxt.start)) for m, nxt in zip(run, run[1:], strict=False)]
+    end = last_point_end(run, spans, layout, bound=bound, indent_regime=indent_regime, stops=stops)
+    spans.append(Span(run[-1].quote_start, end))
+    return [_without_attribution(layout.text, span) for span in spans]
+
+
+def _without_attribution(text: str, span: Span) -> Span:
+    found = _TRAILING_ATTRIBUTION.search(text, max(span.start, span.end - 60), span.end)
+    return Span(span.start, found.start()) if found and found.start() > span.start else span
+
+
+def last_point_end(run, spans, layout: Layout, *, bound: int, indent_regime: bool, stops: frozenset[int]) -> int:
+    last = run[-1]
+    same_block = all(layout.block_index(m.start) == layout.block_index(last.start) for m in run)
+    if not last.at_block_start or same_block:
+        return _sentence_level_end(last, spans, layout, bound)
+    return _block_level_end(last, spans, layout, bound=bound, indent_regime=indent_regime, stops=stops)
+
+
+def _sentence_level_end(last: Marker, spans: list[Span], layout: Layout, bound: int) -> int:
+    """An inline list: as many sentences as the longest earlier point, stopping where the reporter speaks again."""
+    cap = max((_sentences_in(layout, s) for s in spans), default=1)
+    block = layout.blocks[layout.block_index(last.start)]
+    first = layout.sentence_index(last.start)
+    end = layout.sentences[first].end
+    for sentence in layout.sentences[first + 1:first + cap]:
+        if sentence.start >= min(block.end, bound) or _REPORTING.search(layout.text, sentence.start, sentence.end):
+            break
+        end = sentence.end
+    return min(end, block.end, max(bound, last.content + 1))
+
+
+def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_regime: bool, stops: frozenset[int]) -> int:
+    """A list of paragraphs: the marker's block, then the paragraphs that continue it."""
+    index = layout.block_index(last.start)
+    end = layout.blocks[index].end
+    extra = max((_blocks_in(layout, s) for s in spans), default=1) - 1
+    for block in layout.blocks[index + 1:]:
+        if block.start >= bound or block.start in stops or _not_continuation(layout.text, block):
+            break
+        if indent_regime:
+            if block.indent > 0:
+                break
+        elif extra <= 0:
+            break
+        extra -= 1
+        end = block.end
+    return min(end, bound) if bound > last.content else end
+
+
+def _not_continuation(text: str, block) -> bool:
+    line = text[block.start:block.end]
+    heading = len(line) < 80 and line[-1] not in _TERMINAL + ":;,"
+    return heading or bool(_ATTRIBUTION.match(line))
+
+
+def _sentences_in(layout: Layout, span: Span) -> int:
+    return max(1, layout.sentence_index(max(span.start, span.end - 1)) - layout.sentence_index(span.start) + 1)
+
+
+def _blocks_in(layout: Layout, span: Span) -> int:
+    return layout.block_index(max(span.start, span.end - 1)) - layout.block_index(span.start) + 1
+
+
+def _separator_strip(text: str, start: int, end: int) -> int:
+    """Up to the next marker, without the "; and " that joins two points of an inline list."""
+    end = _rstrip(text, start, end)
+    for tail in (" and", " or", ";", ","):
+        if text.endswith(tail, start, end):
+            end = _rstrip(text, start, end - len(tail))
+    return end if text[end - 1:end] not in ";," else _rstrip(text, start, end - 1)
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def indent_regime(markers: list[Marker], layout: Layout) -> bool:
+    """Does indentation mark paragraphs here? (Some pages indent each paragraph's first line and break lines inside it.)"""
+    starts = {m.start for m in markers}
+    for marker in markers:
+        if not marker.at_block_start:
+            continue
+        index = layout.block_index(marker.start)
+        block = layout.blocks[index]
+        following = layout.blocks[index + 1] if index + 1 < len(layout.blocks) else None
+        if block.indent > 0 and following is not None and following.indent == 0 and following.start not in starts:
+            return True
+    return False

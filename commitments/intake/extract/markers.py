@@ -1,0 +1,159 @@
+"""Point markers: "First,", "The second is", "3.", "(4)", "iv)", "(b)", "②", bullets.
+
+A marker is found at the start of a block (any style) or after a sentence break, a colon
+or a semicolon (the word styles and the bracketed ones, which read the same inline).
+"""
+
+import re
+from dataclasses import dataclass
+
+from .layout import Layout
+
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}
+CARDINAL_LEADS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+FINAL_WORDS = frozenset({"last", "lastly", "finally", "final"})
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12}
+# Families ranked from the outermost list level to the innermost, for nesting.
+RANK = {"word": 0, "ROMAN": 1, "digit": 2, "ALPHA": 3, "alpha": 4, "roman": 5, "circled": 6, "bullet": 7}
+TYPOGRAPHIC = frozenset(RANK) - {"word"}
+
+_ORD = "|".join(ORDINAL_WORDS)
+_WORD_MARKER = re.compile(
+    rf"(?:(?P<adv>(?:{_ORD})ly|first\s+of\s+all|first\s+and\s+foremost|last\s+but\s+not\s+least|lastly|finally)\b[,:]?"
+    rf"|(?P<bare>{_ORD}|last)\s*[,:—–]"
+    rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
+    rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b))",
+    re.IGNORECASE,
+)
+_TYPO_MARKER = re.compile(
+    r"(?:\((?P<pdigit>\d{1,2})\)|(?P<digit>\d{1,2})\s?[.)、](?!\d)"
+    r"|\((?P<palpha>[a-z])\)|(?P<alpha>[a-z])[.)]"
+    r"|\((?P<proman>[ivx]{1,4})\)|(?P<roman>[ivx]{1,4})[.)]"
+    r"|(?P<ROMAN>[IVX]{1,4})[.)]|\((?P<pALPHA>[A-Z])\)|(?P<ALPHA>[A-Z])[.)]"
+    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$)"
+)
+_INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
+_BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓\-–—*](?=\s)")
+_QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a)\s*[:：]", re.IGNORECASE)
+# Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
+_INLINE_START = re.compile(r"(?:[.!?;:。；：]|[.!?][\"'”’])\s+(?:(?:and|or)\s+)?(?=\S)")
+
+
+@dataclass(frozen=True)
+class Marker:
+    family: str
+    ordinal: int | None  # None: a bullet, or "Finally"/"Last" (the next number of its run)
+    start: int  # where the marker begins
+    content: int  # where the point's words begin
+    at_block_start: bool
+    qa: bool = False  # a press conference's numbered question: never a point
+
+    @property
+    def quote_start(self) -> int:
+        """Word markers are part of the sentence ("The first is to ..."); numbers and bullets are layout."""
+        return self.start if self.family == "word" else self.content
+
+
+def markers_find(layout: Layout) -> list[Marker]:
+    text, found = layout.text, []
+    for block in layout.blocks:
+        found.extend(_block_start_markers(text, block.start, block.end))
+        found.extend(_inline_markers(text, block.start, block.end))
+    unique = {(m.family, m.start, m.ordinal): m for m in found}
+    return sorted(unique.values(), key=lambda m: (m.start, m.family))
+
+
+def _block_start_markers(text: str, start: int, end: int) -> list[Marker]:
+    word = _word_marker(text, start, end, at_block_start=True)
+    if word:
+        return [word]
+    match = _TYPO_MARKER.match(text, start, end)
+    if match:
+        return _typo_markers(text, match, end, at_block_start=True)
+    bullet = _BULLET.match(text, start, end)
+    if bullet:
+        content = _skip(text, bullet.end(), end)
+        return [Marker("bullet", None, start, content, True, _is_qa(text, content, end))]
+    return []
+
+
+def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
+    """Word and bracketed markers after a sentence break, a colon or a semicolon inside the block."""
+    found = []
+    for match in _INLINE_START.finditer(text, start, end):
+        at = match.end()
+        word = _word_marker(text, at, end, at_block_start=False)
+        if word:
+            found.append(word)
+        elif _INLINE_TYPO.match(text, at, end):
+            found.extend(_typo_markers(text, _TYPO_MARKER.match(text, at, end), end, at_block_start=False))
+    return found
+
+
+def _word_marker(text: str, at: int, end: int, *, at_block_start: bool) -> Marker | None:
+    opening = _skip(text, at, end, chars="\"“'‘")
+    match = _WORD_MARKER.match(text, opening, end)
+    if not match or not (text[opening].isupper()):
+        return None
+    ordinal = _word_ordinal(match)
+    content = _skip(text, match.end(), end)
+    return Marker("word", ordinal, at, content, at_block_start, _is_qa(text, content, end))
+
+
+def _word_ordinal(match: re.Match) -> int | None:
+    word = (match.group("adv") or match.group("bare") or match.group("the") or match.group("card") or "").lower()
+    word = word.removesuffix("ly") if word.endswith("ly") and word[:-2] in ORDINAL_WORDS else word
+    if word.startswith("first"):
+        return 1
+    if word in ORDINAL_WORDS:
+        return ORDINAL_WORDS[word]
+    if word in CARDINAL_LEADS:
+        return CARDINAL_LEADS[word]
+    return None  # last, lastly, finally, last but not least
+
+
+def _typo_markers(text: str, match: re.Match | None, end: int, *, at_block_start: bool) -> list[Marker]:
+    if match is None:
+        return []
+    content = _skip(text, match.end(), end)
+    if content >= end:
+        return []
+    qa = _is_qa(text, content, end)
+    found = []
+    for name, value in match.groupdict().items():
+        if value is None:
+            continue
+        for family, ordinal in _typo_ordinals(name.removeprefix("p") if name != "proman" else "roman", value):
+            found.append(Marker(family, ordinal, match.start(), content, at_block_start, qa))
+    return found
+
+
+def _typo_ordinals(kind: str, value: str) -> list[tuple[str, int]]:
+    if kind == "digit":
+        return [("digit", int(value))] if 0 < int(value) <= 50 else []
+    if kind == "circled":
+        code = ord(value)
+        base = 0x2460 if code <= 0x2473 else 0x2474 if code <= 0x2487 else 0x2776
+        return [("circled", code - base + 1)]
+    if kind == "roman":
+        options = [("roman", ROMAN[value])] if value in ROMAN else []
+        return options + ([("alpha", ord(value) - 96)] if len(value) == 1 else [])
+    if kind == "ROMAN":
+        options = [("ROMAN", ROMAN[value.lower()])] if value.lower() in ROMAN else []
+        return options + ([("ALPHA", ord(value) - 64)] if len(value) == 1 else [])
+    if kind == "ALPHA":
+        return [("ALPHA", ord(value) - 64)] + ([("ROMAN", ROMAN[value.lower()])] if value.lower() in ROMAN else [])
+    return [("alpha", ord(value) - 96)] + ([("roman", ROMAN[value])] if value in ROMAN else [])
+
+
+def _is_qa(text: str, content: int, end: int) -> bool:
+    return bool(_QA.match(text, content, min(end, content + 20)))
+
+
+def _skip(text: str, offset: int, limit: int, chars: str = " \t\u3000") -> int:
+    while offset < limit and (text[offset] in chars or (chars == " \t\u3000" and text[offset].isspace())):
+        offset += 1
+    return offset

@@ -1,0 +1,110 @@
+"""The admin's intake forms: start (a text or a URL and what the source is), then review each set."""
+
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
+
+from commitments.models import Party, Statement
+
+from .drafts import Draft, DraftQuote, DraftSet, DraftSource
+
+
+def newlines(value: str) -> str:
+    """Browsers submit textareas with CRLF line ends; the text and its quotes are kept with LF, as pasted."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class NewlineCharField(forms.CharField):
+    def to_python(self, value):
+        return newlines(super().to_python(value))
+
+
+LANGUAGES = [("en", "English"), ("zh", "Chinese"), ("ru", "Russian"), ("fr", "French"), ("es", "Spanish"), ("ar", "Arabic")]
+
+
+class SourceForm(forms.Form):
+    text = NewlineCharField(label="Text", required=False, widget=forms.Textarea(attrs={"rows": 14, "cols": 100}), strip=False,
+                           help_text="Paste the statement as published, or leave empty and give its URL.")
+    url = forms.URLField(label="URL", required=False, assume_scheme="https", max_length=2000,
+                         help_text="Fetched through the source checker's guarded fetcher (public addresses only).")
+    title = forms.CharField(max_length=500)
+    publisher = forms.CharField(max_length=200)
+    published_on = forms.DateField(required=False, widget=AdminDateWidget)
+    language = forms.ChoiceField(choices=LANGUAGES, initial="en")
+    is_translation = forms.BooleanField(required=False, label="This text is a translation")
+    original_language = forms.ChoiceField(choices=[("", "—"), *LANGUAGES], required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("text", "").strip() and not data.get("url"):
+            raise ValidationError("Paste a text or give a URL.")
+        if data.get("is_translation") and not data.get("original_language"):
+            self.add_error("original_language", "A translation needs its original language.")
+        return data
+
+    def draft_source(self, full_text: str) -> DraftSource:
+        data = self.cleaned_data
+        return DraftSource(title=data["title"], publisher=data["publisher"], full_text=full_text, url=data.get("url") or "",
+                           published_on=data.get("published_on"), language=data["language"],
+                           is_translation=data["is_translation"], original_language=data.get("original_language") or "")
+
+
+class SetForm(forms.Form):
+    include = forms.BooleanField(required=False, initial=True, label="Save this set")
+    attach_to = forms.ModelChoiceField(Statement.objects.none(), required=False, label="Or attach to the recorded statement",
+                                       help_text="This text is another rendering of that set: its source is added to it.")
+    title = forms.CharField(max_length=300, required=False)
+    announced_by = forms.CharField(max_length=200, required=False)
+    announcing_party = forms.ModelChoiceField(Party.objects.all(), required=False)
+    announced_on = forms.DateField(required=False, widget=AdminDateWidget)
+    meeting = forms.CharField(max_length=300, required=False)
+    announcement = NewlineCharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 90}))
+    announced_count = forms.IntegerField(required=False, min_value=1, help_text="Empty when the text states no number (counted, shown as inferred).")
+
+    def __init__(self, *args, candidates=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attach_to"].queryset = Statement.objects.filter(pk__in=[c.pk for c in candidates])
+
+
+class QuoteForm(forms.Form):
+    quote = NewlineCharField(strip=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
+    start = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(max_length=300, required=False)
+
+
+class PointForm(QuoteForm):
+    deliverables = NewlineCharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}),
+                                   help_text="One deliverable a line, each verbatim from the text.")
+
+    def draft_quote(self) -> DraftQuote:
+        data = self.cleaned_data
+        lines = [line.strip() for line in data.get("deliverables", "").splitlines() if line.strip()]
+        return DraftQuote(data["quote"], data.get("start"), data.get("end"), data.get("title", ""), [DraftQuote(x) for x in lines])
+
+
+PointFormSet = forms.formset_factory(PointForm, extra=1, can_delete=True)
+ClaimFormSet = forms.formset_factory(QuoteForm, extra=0, can_delete=True)
+
+
+def kept(formset) -> list[forms.Form]:
+    """The formset's forms the analyst kept (not deleted, not an untouched empty extra)."""
+    return [f for f in formset.forms if f.cleaned_data.get("quote") and not f.cleaned_data.get("DELETE")]
+
+
+def draft_set(form: SetForm, points: list[PointForm]) -> DraftSet:
+    data = form.cleaned_data
+    return DraftSet(
+        title=data.get("title", ""), announced_by=data.get("announced_by", ""), announcing_party=data.get("announcing_party"),
+        announced_on=data.get("announced_on"), announcement=data.get("announcement", ""), announced_count=data.get("announced_count"),
+        points=[p.draft_quote() for p in points], meeting=data.get("meeting", ""), attach_to=data.get("attach_to"),
+    )
+
+
+def claim_quote(form: QuoteForm) -> DraftQuote:
+    data = form.cleaned_data
+    return DraftQuote(data["quote"], data.get("start"), data.get("end"), data.get("title", ""))
+
+
+def draft_build(source: DraftSource, sets: list[DraftSet], claims: list[DraftQuote]) -> Draft:
+    return Draft(source=source, sets=sets, claims=claims)

@@ -1,0 +1,159 @@
+"""The intake's one write: a reviewed draft becomes a Source, its Statements with numbered
+Commitments and deliverables, and its Claims, in one transaction. Nothing is half-saved: any
+error raises ValidationError with a message per field and the transaction rolls back.
+
+Points and claims are created through `commitments.renderings` (each gets its primary rendering
+at the offsets the extractor found); a set that renders a recorded statement (`attach_to`) adds
+one rendering to each of its points instead of a new statement.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from commitments.integrity import numbering_problem
+from commitments.models import Claim, Commitment, CountKind, Source, Statement
+from commitments.renderings import claim_create, commitment_create, rendering_add
+from commitments.text import is_verbatim, is_verbatim_at
+
+from .drafts import Draft, DraftQuote, DraftSet, DraftSource
+
+
+@dataclass
+class IntakeSaved:
+    source: Source
+    statements: list[Statement]
+    claims: list[Claim]
+
+
+def quote_verbatim(*, quote: str, text: str, start: int | None = None, end: int | None = None) -> bool:
+    """The quote stands at the given offsets, or anywhere in the text (only whitespace may differ)."""
+    return is_verbatim_at(quote, text, start=start, end=end) or is_verbatim(quote, text)
+
+
+def draft_errors(draft: Draft) -> dict[str, list[str]]:
+    """Every problem in the draft, keyed by where it is (`sets.0.points.2.quote`); empty when it can be saved."""
+    errors: dict[str, list[str]] = {}
+    text = draft.source.full_text
+    if not text.strip():
+        errors["source.full_text"] = ["The source's text is empty."]
+    for n, item in enumerate(draft.sets):
+        _set_errors(errors, f"sets.{n}", item, text)
+    for n, claim in enumerate(draft.claims):
+        _quote_errors(errors, f"claims.{n}", claim, text)
+    return errors
+
+
+def _set_errors(errors: dict, key: str, item: DraftSet, text: str) -> None:
+    if not item.points:
+        errors[f"{key}.points"] = ["A set needs at least one point."]
+    problem = numbering_problem(count=len(item.points), low=1, high=len(item.points), announced=item.announced_count)
+    if problem:
+        errors[f"{key}.announced_count"] = [f"The set {problem}: add or drop points, or correct the count."]
+    if item.announcement and not quote_verbatim(quote=item.announcement, text=text):
+        errors[f"{key}.announcement"] = ["The announcement is not verbatim from the source's text."]
+    if item.attach_to is None:
+        for name in ("title", "announced_by"):
+            if not getattr(item, name).strip():
+                errors[f"{key}.{name}"] = ["This field is required."]
+        for name in ("announcing_party", "announced_on"):
+            if getattr(item, name) is None:
+                errors[f"{key}.{name}"] = ["This field is required."]
+    elif item.attach_to.commitments.filter(parent__isnull=True).count() != len(item.points):
+        errors[f"{key}.attach_to"] = [f"“{item.attach_to}” has a different number of points: it cannot take these as renderings."]
+    for n, point in enumerate(item.points):
+        _quote_errors(errors, f"{key}.points.{n}", point, text)
+        for m, deliverable in enumerate(point.deliverables):
+            _quote_errors(errors, f"{key}.points.{n}.deliverables.{m}", deliverable, text)
+
+
+def _quote_errors(errors: dict, key: str, item: DraftQuote, text: str) -> None:
+    if not item.quote.strip():
+        errors[f"{key}.quote"] = ["The quote is empty."]
+    elif not quote_verbatim(quote=item.quote, text=text, start=item.start, end=item.end):
+        errors[f"{key}.quote"] = ["This quote is not verbatim from the source's text: copy it exactly (only whitespace may differ)."]
+    if len(item.title) > 300:
+        errors[f"{key}.title"] = ["At most 300 characters."]
+
+
+@transaction.atomic
+def intake_save(*, draft: Draft) -> IntakeSaved:
+    """Validate the whole draft, then write it; any failure (here or in the database) writes nothing."""
+    errors = draft_errors(draft)
+    if errors:
+        raise ValidationError(errors)
+    source = source_from_draft(draft.source)
+    statements = [_set_save(item, source) for item in draft.sets]
+    claims = [_claim_save(claim, source, statements) for claim in draft.claims]
+    return IntakeSaved(source, statements, claims)
+
+
+def _unique_slug(model, base: str) -> str:
+    base = (slugify(base)[:40] or "intake").strip("-")
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def source_from_draft(data: DraftSource) -> Source:
+    source = Source(
+        slug=data.slug or _unique_slug(Source, data.title), title=data.title, publisher=data.publisher, url=data.url,
+        published_on=data.published_on, language=data.language, is_translation=data.is_translation,
+        original_language=data.original_language, full_text=data.full_text,
+    )
+    source.full_clean()
+    source.save()
+    return source
+
+
+def _set_save(item: DraftSet, source: Source) -> Statement:
+    if item.attach_to is not None:
+        return _renderings_attach(item, source)
+    statement = Statement(
+        slug=item.slug or _unique_slug(Statement, item.title), title=item.title, announced_by=item.announced_by,
+        announcing_party=item.announcing_party, announced_on=item.announced_on, meeting=item.meeting,
+        announced_count=item.announced_count or len(item.points), announcement=item.announcement,
+        count_kind=CountKind.ANNOUNCED if item.announced_count else CountKind.INFERRED,
+    )
+    statement.full_clean()
+    statement.save()
+    statement.sources.add(source)
+    statement.parties.set(item.parties or [item.announcing_party])
+    for ordinal, point in enumerate(item.points, 1):
+        parent = _commitment_save(statement, point, source, ordinal=ordinal, parent=None)
+        for number, deliverable in enumerate(point.deliverables, 1):
+            _commitment_save(statement, deliverable, source, ordinal=number, parent=parent)
+    return statement
+
+
+def _offsets(item: DraftQuote, text: str) -> dict:
+    """The extractor's offsets when the (possibly edited) quote still stands there; else let the rendering find it."""
+    if is_verbatim_at(item.quote, text, start=item.start, end=item.end):
+        return {"start": item.start, "end": item.end}
+    return {}
+
+
+def _commitment_save(statement: Statement, item: DraftQuote, source: Source, *, ordinal: int, parent: Commitment | None) -> Commitment:
+    return commitment_create(
+        statement=statement, parent=parent, ordinal=ordinal, title=item.title or item.quote[:120], source=source, quote=item.quote,
+        parties=statement.parties.all(), **_offsets(item, source.full_text),
+    )
+
+
+def _renderings_attach(item: DraftSet, source: Source) -> Statement:
+    """Another rendering of a recorded set: each point's quote becomes one more rendering of the recorded point."""
+    statement = item.attach_to
+    statement.sources.add(source)
+    points = statement.commitments.filter(parent__isnull=True).order_by("ordinal")
+    for point, quote in zip(points, item.points, strict=True):
+        rendering_add(target=point, source=source, text=quote.quote, **_offsets(quote, source.full_text))
+    return statement
+
+
+def _claim_save(item: DraftQuote, source: Source, statements: list[Statement]) -> Claim:
+    return claim_create(source=source, quote=item.quote, title=item.title or item.quote[:120],
+                        statement=statements[0] if len(statements) == 1 else None, **_offsets(item, source.full_text))

@@ -1,0 +1,107 @@
+# ruff: noqa: F811  (fixtures imported from tests.intake_support)
+"""The admin's "Add statement from text" page, through Django's test client."""
+
+import html as html_lib
+import re
+from pathlib import Path
+
+import pytest
+
+from commitments.models import Claim, Commitment, Source, Statement
+from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+URL = "/admin/commitments/statement/intake/"
+
+
+def _counts() -> tuple[int, ...]:
+    return Source.objects.count(), Statement.objects.count(), Commitment.objects.count(), Claim.objects.count()
+
+
+def _form_data(html: str) -> dict:
+    """What a browser would submit from the review page, unchanged (inputs, textareas, selected options)."""
+    data = {}
+    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', html):
+        data[name] = value
+    for attrs, value in re.findall(r"<textarea([^>]*)>(.*?)</textarea>", html, re.S):
+        name = re.search(r'name="([^"]+)"', attrs).group(1)
+        data[name] = _unescape(value.removeprefix("\n"))
+    for name in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]*checked', html):
+        data[name] = "on"
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        data[name] = chosen.group(1) if chosen else ""
+    data.pop("save", None)
+    return {k: _unescape(v) for k, v in data.items()}
+
+
+def _unescape(value: str) -> str:
+    return html_lib.unescape(value)
+
+
+def _review(client, make_party) -> tuple[str, dict]:
+    make_party(name="China", slug="china")
+    response = client.post(URL, {"text": seed_text(CENTRAL_ASIA), "title": "China + Central Asia", "publisher": "China News",
+                                 "language": "en", "extract": "1"})
+    assert response.status_code == 200
+    return response.content.decode(), _form_data(response.content.decode())
+
+
+def test_the_statement_list_links_to_the_intake_page(client, admin_user):
+    client.force_login(admin_user)
+    assert URL in client.get("/admin/commitments/statement/").content.decode()
+
+
+def test_staff_without_the_permission_cannot_open_it(client, alice):
+    client.force_login(alice)
+    assert client.get(URL).status_code == 403
+
+
+def test_the_review_shows_each_set_its_count_and_its_points_highlighted(client, intake_staff, make_party):
+    client.force_login(intake_staff)
+    html, _ = _review(client, make_party)
+    assert "4 of 4 announced points" in html
+    assert html.count('<mark class="intake-point" id=') == 4
+    assert '<mark class="intake-announcement" id="set-1" title="Set 1: announcement">Wang Yi made four suggestions:</mark>' in html
+
+
+def test_a_fixed_point_is_accepted_and_saved(client, intake_staff, make_party):
+    client.force_login(intake_staff)
+    _, data = _review(client, make_party)
+    party = Statement._meta.get_field("announcing_party").related_model.objects.get(slug="china")
+    data.update({"set-0-announced_by": "Wang Yi", "set-0-announcing_party": str(party.pk), "set-0-announced_on": "2020-07-16",
+                 "set-0-points-1-quote": "Second, jointly promote economic recovery and be a mutually beneficial and win-win partner.",
+                 "save": "1"})
+    response = client.post(URL, data)
+    assert response.status_code == 302, re.findall(r"errornote.*|errorlist.*", response.content.decode())
+    statement = Statement.objects.get()
+    assert statement.commitments.get(ordinal=2, parent=None).quote.endswith("win-win partner.")
+
+
+def test_a_quote_not_in_the_text_shows_an_error_and_saves_nothing(client, intake_staff, make_party):
+    client.force_login(intake_staff)
+    _, data = _review(client, make_party)
+    party = Statement._meta.get_field("announcing_party").related_model.objects.get(slug="china")
+    data.update({"set-0-announced_by": "Wang Yi", "set-0-announcing_party": str(party.pk), "set-0-announced_on": "2020-07-16",
+                 "set-0-points-0-quote": "First, words the minister never said.", "save": "1"})
+    before = _counts()
+    response = client.post(URL, data)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode() and "not verbatim" in response.content.decode()
+    assert _counts() == before
+
+
+def test_a_set_short_of_its_count_is_flagged_in_red(client, intake_staff):
+    client.force_login(intake_staff)
+    text = (Path(__file__).parent / "data" / "intake" / "01-cica-four-points.txt").read_text().split("# ---\n", 1)[1]
+    response = client.post(URL, {"text": text, "title": "CICA", "publisher": "Consulate", "language": "en", "extract": "1"})
+    assert '<span class="intake-flag">found 3, announced 4</span>' in response.content.decode()
+
+
+def test_a_set_already_recorded_is_offered_for_attaching(client, intake_staff, seed):
+    client.force_login(intake_staff)
+    text = Source.objects.get(slug="xinhua-2020-09-16-wang-yi-interview").full_text
+    response = client.post(URL, {"text": text, "title": "Interview, another copy", "publisher": "Xinhua", "language": "en", "extract": "1"})
+    html = response.content.decode()
+    statement = Statement.objects.get(slug="anti-pandemic-four-measures-2020")
+    assert "Already recorded?" in html and f'<option value="{statement.pk}">' in html

@@ -1,0 +1,127 @@
+# ruff: noqa: F811  (fixtures imported from tests.checks_helpers and tests.intake_support)
+"""The intake API and command: extract from text or a URL (a real local server, HTML and PDF), save a draft."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.test import APIClient
+
+from commitments.intake.extract import extract
+from commitments.models import Claim, Commitment, Source, Statement
+from tests.api_support import client_for
+from tests.checks_helpers import loopback_allowed, origins  # noqa: F401
+from tests.checks_server import Response, html, minimal_pdf
+from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text  # noqa: F401
+
+pytest_plugins = ["tests.api_support"]
+pytestmark = pytest.mark.django_db
+
+READOUT = ("The two ministers agreed to strengthen cooperation in three areas. First, they will support public health. "
+           "Second, they will expand trade. Third, they will protect the environment. Trade grew by about 90% last year.")
+
+
+def _counts() -> tuple[int, ...]:
+    return Source.objects.count(), Statement.objects.count(), Commitment.objects.count(), Claim.objects.count()
+
+
+def test_staff_with_the_permission_extracts_a_pasted_text(intake_staff):
+    response = client_for(intake_staff).post("/api/v1/intake/", {"text": READOUT}, format="json")
+    assert response.status_code == 200, response.content
+    [found] = response.json()["sets"]
+    assert found["announced_count"] == 3 and found["complete"] and not found["count_inferred"]
+    assert [p["quote"] for p in found["points"]][1] == "Second, they will expand trade."
+    assert all(READOUT[p["start"]:p["end"]] == p["quote"] for p in found["points"])
+    assert response.json()["claims"][0]["quote"] == "Trade grew by about 90% last year."
+
+
+@pytest.mark.parametrize("who", ["anonymous", "alice", "bob", "charlie"])
+def test_intake_is_refused_without_the_permission_to_add_statements(who, alice, bob, charlie):
+    client = APIClient() if who == "anonymous" else client_for({"alice": alice, "bob": bob, "charlie": charlie}[who])
+    assert client.post("/api/v1/intake/", {"text": READOUT}, format="json").status_code in (401, 403)
+    assert client.post("/api/v1/intake/save/", {}, format="json").status_code in (401, 403)
+
+
+def test_text_and_url_together_or_neither_is_a_400(intake_staff):
+    client = client_for(intake_staff)
+    assert client.post("/api/v1/intake/", {}, format="json").status_code == 400
+    assert client.post("/api/v1/intake/", {"text": READOUT, "url": "https://example.org/"}, format="json").status_code == 400
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+def test_a_url_is_read_through_the_fetcher_html_and_pdf(intake_staff, origins):
+    origins.route("/intake/readout.html", Response(body=html(f"<h1>Readout</h1><p>{READOUT}</p>")))
+    origins.route("/intake/readout.pdf", Response(body=minimal_pdf(READOUT), headers={"content-type": "application/pdf"}))
+    client = client_for(intake_staff)
+    for path in ("/intake/readout.html", "/intake/readout.pdf"):
+        response = client.post("/api/v1/intake/", {"url": origins.url(path)}, format="json")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        [found] = body["sets"]
+        assert found["announced_count"] == 3 and len(found["points"]) == 3, (path, body["text"])
+        assert all(body["text"][p["start"]:p["end"]] == p["quote"] for p in found["points"])
+        assert "Menu Home About" not in body["text"]  # the page's navigation is not the statement
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "file:///etc/passwd"])
+def test_a_private_address_is_refused(intake_staff, url):
+    response = client_for(intake_staff).post("/api/v1/intake/", {"url": url}, format="json")
+    assert response.status_code == 400
+    assert "url" in response.json()
+
+
+def _draft_body(text: str, make_party) -> dict:
+    party = make_party(name="China", slug="china")
+    extraction = extract(text).as_json()
+    found = extraction["sets"][0]
+    return {
+        "source": {"title": "Readout", "publisher": "MFA", "full_text": text, "url": "https://www.example.org/r",
+                   "language": "en", "is_translation": False},
+        "sets": [{"title": "Three areas", "announced_by": "Wang Yi", "announcing_party": party.slug, "announced_on": "2020-09-16",
+                  "announcement": found["announcement"], "announced_count": found["announced_count"],
+                  "points": [{"quote": p["quote"], "start": p["start"], "end": p["end"]} for p in found["points"]]}],
+        "claims": [{"quote": c["quote"], "start": c["start"], "end": c["end"]} for c in extraction["claims"]],
+    }
+
+
+def test_an_edited_draft_is_saved_atomically(intake_staff, make_party):
+    body = _draft_body(READOUT, make_party)
+    body["sets"][0]["points"][1]["quote"] = "Second, they will expand trade."
+    response = client_for(intake_staff).post("/api/v1/intake/save/", body, format="json")
+    assert response.status_code == 201, response.content
+    statement = Statement.objects.get(pk=response.json()["statements"][0])
+    assert list(statement.commitments.order_by("ordinal").values_list("quote", flat=True))[1] == "Second, they will expand trade."
+    assert Claim.objects.filter(pk__in=response.json()["claims"]).count() == 1
+
+
+def test_a_bad_draft_is_a_400_with_field_messages_and_writes_nothing(intake_staff, make_party):
+    body = _draft_body(READOUT, make_party)
+    body["sets"][0]["points"][2]["quote"] = "Third, words nobody said."
+    body["sets"][0]["announced_by"] = ""
+    before = _counts()
+    response = client_for(intake_staff).post("/api/v1/intake/save/", body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) >= {"sets.0.points.2.quote", "sets.0.announced_by"}
+    assert _counts() == before
+
+
+def test_the_intake_endpoints_are_in_the_openapi_schema(api):
+    schema = api.get("/api/schema/?format=json").json()
+    assert {"/api/v1/intake/", "/api/v1/intake/save/"} <= set(schema["paths"])
+
+
+def test_the_command_prints_the_extraction_as_json(tmp_path, capsys):
+    path = tmp_path / "readout.txt"
+    path.write_text(seed_text(CENTRAL_ASIA))
+    call_command("extract_statements", str(path), "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"sets", "claims", "text_sha256"}
+    assert set(data["sets"][0]) == {"announced_count", "count_inferred", "announcement", "points", "complete"}
+    assert set(data["sets"][0]["points"][0]) == {"ordinal", "quote", "start", "end", "deliverables"}
+    assert data["sets"][0]["announcement"] == "Wang Yi made four suggestions:"
+
+
+def test_the_command_refuses_a_private_address():
+    with pytest.raises(CommandError, match="refused"):
+        call_command("extract_statements", "http://127.0.0.1:9/statement")
