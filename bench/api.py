@@ -68,8 +68,8 @@ def build(url: str) -> None:
              [(i, f"source-{i}", f"Source {i}", "Publisher", DAY0, "en", False, "", f"https://example.org/{i}", "", now, now)
               for i in range(1, STATEMENTS + 1)])
         copy(conn, "commitments_statement", ["id", "slug", "title", "announced_by", "announcing_party_id", "announced_on", "meeting",
-                                             "announced_count", "announcement", "created_at", "updated_at"],
-             [(i, f"statement-{i}", f"Statement {i}", "A leader", 1 + i % 7, DAY0 - timedelta(days=i), "", POINTS, "", now, now)
+                                             "announced_count", "count_kind", "announcement", "created_at", "updated_at"],
+             [(i, f"statement-{i}", f"Statement {i}", "A leader", 1 + i % 7, DAY0 - timedelta(days=i), "", POINTS, "announced", "", now, now)
               for i in range(1, STATEMENTS + 1)])
         copy(conn, "commitments_statement_parties", ["statement_id", "party_id"], [(s, p) for s in range(1, STATEMENTS + 1) for p in range(1, 8)])
         copy(conn, "commitments_statement_sources", ["statement_id", "source_id"], [(s, s) for s in range(1, STATEMENTS + 1)])
