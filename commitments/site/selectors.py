@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from commitments import selectors
 from commitments.checks.selectors import UrlHealth, latest_checks
@@ -318,16 +318,19 @@ def party_scorecard(*, party: Party) -> dict:
     for statement_id, status, n in counts:
         by_statement.setdefault(statement_id, Counter())[status] = n
     statements = list(Statement.objects.filter(pk__in=by_statement).order_by("announced_on", "id").only("id", "slug", "title", "announced_on"))
-    latest = selectors.latest_assessments(commitments=Commitment.objects.all(), party_id=party.pk)
-    average = PartyAssessment.objects.filter(pk__in=latest.values("pk")).aggregate(mean=Avg("score"), n=Count("pk"))
+    # Its latest score per commitment, read once: the average over all, and the newest shown in full.
+    latest = sorted(selectors.latest_assessments(commitments=Commitment.objects.all(), party_id=party.pk)
+                    .values_list("assessed_on", "recorded_at", "id", "score"), reverse=True)
+    mean = sum(row[3] for row in latest) / len(latest) if latest else None
+    shown = [row[2] for row in latest[:PARTY_ASSESSMENTS_SHOWN]]
     newest = (
-        PartyAssessment.objects.filter(pk__in=latest.values("pk")).select_related("commitment__statement", "commitment__parent")
-        .order_by("-assessed_on", "-recorded_at", "-id")[:PARTY_ASSESSMENTS_SHOWN]
+        PartyAssessment.objects.filter(pk__in=shown).select_related("commitment__statement", "commitment__parent")
+        .order_by("-assessed_on", "-recorded_at", "-id")
     )
     return {
         "by_status": sum(by_statement.values(), Counter()),
         "statements": [(statement, by_statement[statement.pk]) for statement in statements],
-        "assessed": average["n"], "average": average["mean"], "average_percent": selectors.score_percent(average["mean"]),
+        "assessed": len(latest), "average": mean, "average_percent": selectors.score_percent(mean),
         "assessments": list(newest),
         "claims": party_claims(party=party),
     }
