@@ -123,7 +123,8 @@ def seed(*, subscribers: int, changes: int, rng: random.Random) -> None:
         )
         StatusUpdate.objects.bulk_create(
             [
-                StatusUpdate(commitment=c, status=Status.IN_PROGRESS, effective_on=BEFORE.date(), rationale="Work started", author=author)
+                StatusUpdate(commitment=c, status=Status.IN_PROGRESS, effective_on=BEFORE.date(), rationale="Work started", author=author,
+                             review_state="published", published_at=BEFORE)
                 for c in commitments
             ]
         )
@@ -138,7 +139,7 @@ def seed(*, subscribers: int, changes: int, rng: random.Random) -> None:
                     status=s,
                     effective_on=DURING.date(),
                     rationale=f"Rationale for the change of {c.title}: " + "details " * 10,
-                    author=author,
+                    author=author, review_state="published", published_at=DURING,
                 )
                 for c, s in zip(changed, new_status, strict=True)
             ]
@@ -159,7 +160,9 @@ def seed(*, subscribers: int, changes: int, rng: random.Random) -> None:
             [Claim(statement=statements[n % 50], source=source, title=f"New claim {n}", quote=quote) for n in range(50)]
         )
         VerdictUpdate.objects.bulk_create(
-            [VerdictUpdate(claim=c, verdict=Verdict.MISLEADING, rationale="Figures differ", author=author) for c in claims[:50] + new_claims[:10]]
+            [VerdictUpdate(claim=c, verdict=Verdict.MISLEADING, rationale="Figures differ", author=author,
+                           review_state="published", published_at=DURING)
+             for c in claims[:50] + new_claims[:10]]
         )
         PartyAssessment.objects.bulk_create(
             [
@@ -169,7 +172,7 @@ def seed(*, subscribers: int, changes: int, rng: random.Random) -> None:
                     score=rng.choice([-1, 0, 1]),
                     assessed_on=DURING.date(),
                     rationale="Scored",
-                    author=author,
+                    author=author, review_state="published", published_at=DURING,  # as published by a reviewer that week
                 )
                 for c in changed[:50]
             ]

@@ -267,8 +267,11 @@ def deployed(*, env: dict, total: int, folder: Path) -> dict:
         peaks, cpu = worker.peak_rss_mb(), worker.cpu_seconds() - cpu
     finally:
         worker.stop()
-    errors = [line for line in worker.log.read_text().splitlines() if "ERROR" in line or "WARNING" in line or "Traceback" in line]
-    return {"elapsed": elapsed, "started": started, "checked": done, "rss": peaks, "cpu": cpu, "errors": errors[:5]}
+    lines = worker.log.read_text().splitlines()
+    errors = [line for line in lines if "ERROR" in line or "WARNING" in line]
+    traceback = next((lines[n:n + 30] for n, line in enumerate(lines) if line.startswith("Traceback")), [])
+    errors = errors[:5] + traceback
+    return {"elapsed": elapsed, "started": started, "checked": done, "rss": peaks, "cpu": cpu, "errors": errors}
 
 
 def in_process(*, total: int) -> dict:

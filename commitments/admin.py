@@ -13,7 +13,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from commitments import services
+from commitments.admin_base import AppendOnlyAdmin, AuditedAdmin, ReadOnlyAdmin, StaffAwareLoginForm, badge
 from commitments.forms import RecordStatusForm, RecordVerdictForm
+from commitments.history import ASSESSMENT_ORDER, NEWEST_FIRST
 from commitments.integrity import numbering_problem, statements_with_numbering
 from commitments.models import (
     Claim,
@@ -64,13 +66,6 @@ VERDICT_COLOURS = {
 }
 
 
-def badge(label: str, colour: str) -> str:
-    return format_html(
-        '<span style="background:{};color:#fff;padding:2px 8px;border-radius:10px;white-space:nowrap">{}</span>',
-        colour, label,
-    )
-
-
 class HasTargetDateFilter(admin.SimpleListFilter):
     title = "target date"
     parameter_name = "has_target_date"
@@ -113,7 +108,7 @@ class BoundPartyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(AuditedAdmin):
     list_display = ["name", "kind", "iso_code"]
     list_filter = ["kind"]
     search_fields = ["name", "iso_code"]
@@ -122,14 +117,14 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AuditedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(AuditedAdmin):
     list_display = ["title", "publisher", "published_on", "language", "is_translation", "has_text"]
     list_filter = ["publisher", "language", "is_translation"]
     search_fields = ["title", "publisher", "full_text"]
@@ -181,7 +176,7 @@ class DeliverableInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(AuditedAdmin):
     list_display = ["title", "announced_by", "announced_on", "count", "point_count", "numbering"]
     list_filter = ["announcing_party", "parties", "count_kind", "announced_on"]
     search_fields = ["title", "meeting", "announcement"]
@@ -208,7 +203,7 @@ class StatementAdmin(admin.ModelAdmin):
         return badge(problem, "#dc2626") if problem else badge("1..n complete", "#059669")
 
 
-class HistoryFormAdmin(admin.ModelAdmin):
+class HistoryFormAdmin(AuditedAdmin):
     """A change page that also records a history row (status or verdict) in one form.
 
     The history is shown below it, read-only, newest first. Recording needs the
@@ -236,15 +231,32 @@ class HistoryFormAdmin(admin.ModelAdmin):
     def history(self, obj):
         raise NotImplementedError
 
+    def record_initial(self, obj) -> dict:
+        return {}
+
     def record(self, request: HttpRequest, obj, form) -> None:
         raise NotImplementedError
+
+    def recorded_message(self) -> str:
+        if services.review_required():
+            return f"{self.record_title} proposed: it is published once a Reviewer approves it (Review queue)."
+        return f"{self.record_title} recorded and published."
+
+    def editorial_history(self, obj):
+        return {"title": f"{self.record_title} history", "rows": self.history(obj)}
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The record form's widgets (the evidence autocomplete: jQuery, select2) need their scripts on the page.
+        if context.get("record_form") is not None:
+            context["media"] = context["media"] + context["record_form"].media
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
             if self.can_record(request):
-                extra_context.setdefault("record_form", self.record_form_class(admin_site=self.admin_site))
+                extra_context.setdefault("record_form", self.record_form_class(initial=self.record_initial(obj), admin_site=self.admin_site))
             extra_context.update(
                 record_title=self.record_title,
                 record_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_record", args=[obj.pk]),
@@ -264,7 +276,7 @@ class HistoryFormAdmin(admin.ModelAdmin):
                 for field, messages_ in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, messages_)
             else:
-                messages.success(request, f"{self.record_title} recorded.")
+                messages.success(request, self.recorded_message())
                 change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
                 return HttpResponseRedirect(change_url)
         messages.error(request, "Nothing was recorded: please correct the errors below.")
@@ -314,11 +326,11 @@ class CommitmentAdmin(QuotedAdminMixin, HistoryFormAdmin):
         return ", ".join(party.name for party in obj.parties.all())
 
     def history(self, obj: Commitment):
-        return (
-            obj.status_updates.select_related("author")
-            .prefetch_related("evidence")
-            .order_by("-recorded_at", "-id")
-        )
+        # Staff see every row, proposed and rejected ones marked; readers elsewhere see published ones only.
+        return obj.status_updates.select_related("author", "reviewer").prefetch_related("evidence").order_by("-recorded_at", "-id")
+
+    def record_initial(self, obj: Commitment) -> dict:
+        return {"status": obj.status}  # the form starts from where the commitment stands
 
     def record(self, request, obj, form) -> None:
         services.status_update_record(
@@ -347,7 +359,10 @@ class ClaimAdmin(QuotedAdminMixin, HistoryFormAdmin):
         return badge(obj.get_verdict_display(), VERDICT_COLOURS[obj.verdict])
 
     def history(self, obj: Claim):
-        return obj.verdict_updates.select_related("author").prefetch_related("evidence")
+        return obj.verdict_updates.select_related("author", "reviewer").prefetch_related("evidence").order_by("-recorded_at", "-id")
+
+    def record_initial(self, obj: Claim) -> dict:
+        return {"verdict": obj.verdict}
 
     def record(self, request, obj, form) -> None:
         services.verdict_update_record(
@@ -357,7 +372,7 @@ class ClaimAdmin(QuotedAdminMixin, HistoryFormAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(AuditedAdmin):
     list_display = ["title", "publisher", "published_on", "stance", "link", "created_at"]
     list_filter = ["stance", "publisher", "published_on"]
     search_fields = ["title", "url", "excerpt", "publisher"]
@@ -374,29 +389,13 @@ class EvidenceAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
-    """History rows: listed and added, never changed or deleted."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(AppendOnlyAdmin):
-    """Rows written only by the service's own code paths: listed, never added by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(ReadOnlyAdmin):
     """Status updates are recorded from the commitment's page, through the service and its rules."""
 
-    list_display = ["commitment", "status", "effective_on", "author", "recorded_at", "evidence_count"]
-    list_filter = ["status", "effective_on", "commitment__statement"]
+    list_display = ["commitment", "status", "effective_on", "author", "recorded_at", "review_state", "evidence_count"]
+    ordering = NEWEST_FIRST
+    list_filter = ["review_state", "status", "effective_on", "commitment__statement"]
     list_select_related = ["commitment__parent", "author"]
     search_fields = ["commitment__title", "rationale"]
     date_hierarchy = "effective_on"
@@ -411,8 +410,9 @@ class StatusUpdateAdmin(ReadOnlyAdmin):
 
 @admin.register(PartyAssessment)
 class PartyAssessmentAdmin(AppendOnlyAdmin):
-    list_display = ["commitment", "party", "score", "assessed_on", "author", "recorded_at"]
-    list_filter = ["score", "party", "commitment__statement", "assessed_on"]
+    list_display = ["commitment", "party", "score", "assessed_on", "author", "recorded_at", "review_state"]
+    ordering = [f"-{field}" for field in ASSESSMENT_ORDER]
+    list_filter = ["review_state", "score", "party", "commitment__statement", "assessed_on"]
     list_select_related = ["commitment__parent", "party", "author"]
     search_fields = ["commitment__title", "rationale"]
     autocomplete_fields = ["commitment", "evidence"]
@@ -449,6 +449,6 @@ class PartyAssessmentAdmin(AppendOnlyAdmin):
 admin.site.site_header = "Commitments Tracker"
 admin.site.site_title = "Commitments Tracker"
 admin.site.index_title = "Staff workspace"
-from commitments.checks import admin as _checks_admin  # noqa: E402,F401
-from commitments.digests import admin as _digests_admin  # noqa: E402,F401
-from commitments.intake import admin as _intake_admin  # noqa: E402,F401
+admin.site.login_form = StaffAwareLoginForm
+# The index shows how many proposals wait for review (commitments.review).
+admin.site.index_template = "admin/commitments/index.html"

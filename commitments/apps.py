@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class CommitmentsConfig(AppConfig):
     name = "commitments"
     verbose_name = "Commitments and claims"
+
+    # Each capability's admin, registered after commitments/admin.py (which Django's admin
+    # autodiscovery imported already): they import the core admin, never the other way round.
+    CAPABILITY_ADMINS = ("commitments.checks.admin", "commitments.digests.admin", "commitments.intake.admin")
+
+    def ready(self) -> None:
+        from importlib import import_module
+
+        from commitments.audit import audit_register
+
+        audit_register()
+        for module in self.CAPABILITY_ADMINS:
+            import_module(module)

@@ -7,7 +7,7 @@ from commitments import permalinks
 from commitments.models import StatusUpdate
 
 FEED_TITLE = "Commitments: status changes"
-FEED_DESCRIPTION = "Every recorded change of a commitment's status."
+FEED_DESCRIPTION = "Every published change of a commitment's status."
 
 
 def status_change_item(*, update: StatusUpdate, request: HttpRequest | None = None) -> dict:
@@ -19,8 +19,8 @@ def status_change_item(*, update: StatusUpdate, request: HttpRequest | None = No
         "link": link,
         "unique_id": f"{link}#change-{update.pk}",
         "description": f"{commitment.title}: {update.get_status_display()} since {update.effective_on.isoformat()}. {update.rationale}".strip(),
-        "pubdate": update.recorded_at,
-        "updateddate": update.recorded_at,
+        "pubdate": update.published_at,  # when readers could first see it
+        "updateddate": update.published_at,
         "categories": [update.status],
     }
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 
+from commitments.history import NEWEST_FIRST, published_updates
 from commitments.intervals import intervals_disagreeing
 from commitments.models import Claim, Commitment, Rendering, Source, Statement, Status, StatusInterval, StatusUpdate
 from commitments.models.domain import STATUSES_NEEDING_EVIDENCE
@@ -103,7 +104,7 @@ def status_violations() -> Iterator[Violation]:
         yield Violation("status", f"commitment {update.commitment_id}", f"status update {update.pk} has no rationale")
     for update in updates.filter(status__in=STATUSES_NEEDING_EVIDENCE, n_evidence=0):
         yield Violation("status", f"commitment {update.commitment_id}", f"status update {update.pk} ({update.status}) has no evidence")
-    latest = StatusUpdate.objects.filter(commitment=OuterRef("pk")).order_by(*StatusUpdate._meta.ordering)
+    latest = published_updates().filter(commitment=OuterRef("pk")).order_by(*NEWEST_FIRST)
     stale = (
         Commitment.objects.annotate(latest=Subquery(latest.values("status")[:1]))
         .exclude(latest__isnull=True, status=Status.NOT_YET_RATED)

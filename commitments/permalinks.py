@@ -22,11 +22,6 @@ def _statement_path(slug: str, prefix: str, urlconf) -> str:
     return reverse("site:statement", kwargs={"slug": slug}, urlconf=urlconf)
 
 
-def commitment_number(*, ordinal: int, parent_ordinal: int | None) -> str:
-    """"3" for a point, "3.1" for the first deliverable under point 3."""
-    return str(ordinal) if parent_ordinal is None else f"{parent_ordinal}.{ordinal}"
-
-
 def commitment_path(*, statement_slug: str, number: str) -> str:
     """Under its statement's page: /statements/<slug>/3/, /statements/<slug>/3.1/ (site:commitment)."""
     return f"{statement_path(slug=statement_slug)}{number}/"

@@ -22,13 +22,17 @@ class RenderingsFormSet(BaseInlineFormSet):
     """Existing renderings: "make primary" and delete, through the services."""
 
     def save(self, commit=True):
+        # What the admin's change message reads.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
         for form in self.forms:
             if not form.instance.pk:
                 continue
             if self.can_delete and self._should_delete_form(form):
                 rendering_remove(rendering=form.instance)
+                self.deleted_objects.append(form.instance)
             elif form.cleaned_data.get("make_primary"):
                 rendering_make_primary(rendering=form.instance)
+                self.changed_objects.append((form.instance, ["is_primary"]))
         return []
 
 

@@ -107,7 +107,7 @@ def rendering_remove(*, rendering: Rendering) -> None:
 
 def quoted_primary_sync(*, target: Quoted) -> None:
     """Copy the primary rendering's source and text onto the commitment's (or claim's) columns."""
-    primary = target.renderings.select_related("source").get(is_primary=True)
+    primary = primary_rendering(target.renderings.select_related("source"))
     target.source, target.quote = primary.source, primary.text
     target.save(update_fields=["source", "quote", "updated_at"])
 

@@ -15,6 +15,15 @@ from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
+from commitments.history import (
+    ASSESSMENT_ORDER,
+    NEWEST_FIRST,
+    VERDICT_ORDER,
+    published_assessments,
+    published_evidence,
+    published_updates,
+    published_verdicts,
+)
 from commitments.models import (
     LINK_INVERSE_LABELS,
     Claim,
@@ -33,6 +42,7 @@ from commitments.models import (
     Theme,
     VerdictUpdate,
 )
+from commitments.models.domain import point_number
 from commitments.parties import bound_parties_by_statement
 
 RENDERING_FIELDS = (
@@ -240,7 +250,8 @@ def claim_list() -> QuerySet[Claim]:
 
 
 def evidence_list() -> QuerySet[Evidence]:
-    return Evidence.objects.prefetch_related(
+    """Public evidence (not evidence that only an unpublished proposal cites)."""
+    return published_evidence().prefetch_related(
         Prefetch("commitments", queryset=Commitment.objects.only("id")),
         Prefetch("claims", queryset=Claim.objects.only("id")),
     )
@@ -260,20 +271,32 @@ def source_list() -> QuerySet[Source]:
 
 
 def assessment_list() -> QuerySet[PartyAssessment]:
-    return PartyAssessment.objects.select_related("party").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+    """Published party assessments (the public history), newest first."""
+    return (
+        published_assessments().select_related("party").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+        .order_by(*(f"-{field}" for field in ASSESSMENT_ORDER))
+    )
 
 
 def status_history(*, commitment_id: int) -> QuerySet[StatusUpdate]:
-    return StatusUpdate.objects.filter(commitment_id=commitment_id).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+    """A commitment's published status history, newest first (commitments.history's order)."""
+    return (
+        published_updates().filter(commitment_id=commitment_id).order_by(*NEWEST_FIRST)
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+    )
 
 
 def verdict_history(*, claim_id: int) -> QuerySet[VerdictUpdate]:
-    return VerdictUpdate.objects.filter(claim_id=claim_id).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+    """A claim's published verdicts, newest first."""
+    return (
+        published_verdicts().filter(claim_id=claim_id).order_by(*(f"-{field}" for field in VERDICT_ORDER))
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+    )
 
 
 def status_changes() -> QuerySet[StatusUpdate]:
-    """Recorded status changes, newest first, for the Atom feed."""
-    return StatusUpdate.objects.select_related("commitment__statement", "commitment__parent").order_by("-recorded_at", "-id")
+    """Published status changes, the most recently published first, for the Atom feed."""
+    return published_updates().select_related("commitment__statement", "commitment__parent").order_by("-published_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -300,13 +323,14 @@ def queryset_fingerprint(*, queryset: QuerySet, field: str | None) -> Fingerprin
 def aggregate_version(*, commitments: QuerySet[Commitment], history) -> str:
     """A stamp that changes whenever an aggregate over these commitments could change.
 
-    History tables are append-only (ORM guard and database trigger), so their newest id is a
-    complete version; commitments and statements are stamped by count and newest updated_at.
+    History rows change only once, when published (ORM guard and database trigger), so the
+    count of published rows and the latest publication time are a complete version;
+    commitments and statements are stamped by count and newest updated_at.
     """
     chosen = Commitment.objects.filter(pk__in=commitments.order_by().values("pk")).order_by()
     mine = chosen.aggregate(n=Count("pk"), last=Max("updated_at"), announced=Max("statement__updated_at"))
-    newest = history.objects.order_by().aggregate(last=Max("id"))["last"]
-    return f"{mine['n']}|{mine['last']}|{mine['announced']}|{newest}"
+    newest = history.objects.published().order_by().aggregate(n=Count("pk"), last=Max("published_at"))
+    return f"{mine['n']}|{mine['last']}|{mine['announced']}|{newest['n']}|{newest['last']}"
 
 
 def cached_aggregate(*, name: str, key: str, version: str, compute):
@@ -337,7 +361,8 @@ def compliance_matrix_cached(*, commitments: QuerySet[Commitment], key: str) -> 
 
 
 # What any public page may show, and where it last changed: counts and newest timestamps of each
-# table, every one read from an index (updated_at, recorded_at and checked_at are indexed).
+# table, every one read from an index (updated_at, recorded_at, checked_at and published_at are
+# indexed). Publishing a proposal changes only its published_at, so that is counted too.
 _CONTENT_VERSION_SQL = """
 SELECT (SELECT COUNT(*) FROM commitments_commitment), (SELECT COUNT(*) FROM commitments_claim),
        (SELECT COUNT(*) FROM commitments_party), (SELECT COUNT(*) FROM commitments_theme),
@@ -347,7 +372,8 @@ SELECT (SELECT COUNT(*) FROM commitments_commitment), (SELECT COUNT(*) FROM comm
        (SELECT MAX(updated_at) FROM commitments_claim), (SELECT MAX(updated_at) FROM commitments_evidence),
        (SELECT MAX(updated_at) FROM commitments_source), (SELECT MAX(recorded_at) FROM commitments_statusupdate),
        (SELECT MAX(recorded_at) FROM commitments_verdictupdate), (SELECT MAX(recorded_at) FROM commitments_partyassessment),
-       (SELECT MAX(checked_at) FROM commitments_urlcheck)
+       (SELECT MAX(checked_at) FROM commitments_urlcheck), (SELECT MAX(published_at) FROM commitments_statusupdate),
+       (SELECT MAX(published_at) FROM commitments_verdictupdate), (SELECT MAX(published_at) FROM commitments_partyassessment)
 """
 
 
@@ -527,9 +553,9 @@ def score_percent(mean: float | None) -> float | None:
 
 
 def latest_assessments(*, commitments: QuerySet[Commitment], party_id: int | None = None) -> QuerySet[PartyAssessment]:
-    """The newest assessment of each (commitment, party) pair; of one party's pairs with `party_id`."""
-    newest_first = [F("assessed_on").desc(), F("recorded_at").desc(), F("id").desc()]
-    scope = PartyAssessment.objects.filter(party_id=party_id) if party_id is not None else PartyAssessment.objects.all()
+    """The newest published assessment of each (commitment, party) pair; of one party's pairs with `party_id`."""
+    newest_first = [F(field).desc() for field in ASSESSMENT_ORDER]
+    scope = published_assessments().filter(party_id=party_id) if party_id is not None else published_assessments()
     return (
         scope.filter(commitment_id__in=commitments.order_by().values("pk"))
         .annotate(rank=Window(RowNumber(), partition_by=[F("commitment_id"), F("party_id")], order_by=newest_first))
@@ -551,7 +577,8 @@ def compliance_matrix(*, commitments: QuerySet[Commitment]) -> dict:
         "parties": [_party_average(party, scores_by_party[party.pk]) for party in parties],
         "rows": [
             {
-                "commitment": pk, "statement": statement_id, "number": str(ordinal) if parent_id is None else f"{parent_ordinal}.{ordinal}",
+                "commitment": pk, "statement": statement_id,
+                "number": point_number(ordinal=ordinal, parent_ordinal=parent_ordinal if parent_id else None),
                 "title": title, "scores": {slugs[party_id]: cell for party_id, cell in rows[pk].items()},
             }
             for pk, statement_id, ordinal, title, parent_id, parent_ordinal in _assessed(commitments=commitments)
@@ -566,7 +593,7 @@ def _assessed(*, commitments: QuerySet[Commitment]) -> QuerySet:
     Filtered by subqueries rather than by the ids already in hand: thousands of literal
     parameters cost more to send than the database takes to find the rows again.
     """
-    assessed = Exists(PartyAssessment.objects.filter(commitment_id=OuterRef("pk")))
+    assessed = Exists(published_assessments().filter(commitment_id=OuterRef("pk")))
     return (
         Commitment.objects.filter(assessed, pk__in=commitments.order_by().values("pk"))
         .order_by("statement_id", "id")

@@ -2,24 +2,31 @@
 
 Each one validates first and writes inside one transaction, so bad input raises a
 ValidationError (with field messages) and leaves nothing half-written.
+
+Status updates, verdicts and party assessments are recorded as proposals. They reach
+readers when published: by a reviewer (commitments.review.services), or at once when
+TRACKER_REVIEW_REQUIRED is off. Either way `history_row_published` then applies what a
+published row implies (current status and intervals, the claim's verdict, evidence links).
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from commitments.intervals import HISTORY_ORDER, intervals_from_history
+from commitments.history import HISTORY_ORDER, VERDICT_ORDER, current_status, intervals_from_history
 from commitments.models import (
     Claim,
     Commitment,
     Evidence,
     Party,
     PartyAssessment,
+    ReviewState,
     Stance,
     Status,
     StatusInterval,
@@ -80,22 +87,75 @@ def _evidence_gather(
     return [*existing, *(evidence_create(data=item, created_by=author) for item in new)]
 
 
-def commitment_status_refresh(*, commitment: Commitment) -> None:
-    """Cache the latest effective status on the commitment and rewrite its status intervals.
+def review_required() -> bool:
+    """TRACKER_REVIEW_REQUIRED: whether a second person must publish what an editor records."""
+    return settings.TRACKER_REVIEW_REQUIRED
 
-    Both are derived from the history (which stays the truth). The caller holds the
-    commitment's row lock, so concurrent updates cannot interleave their rewrites.
+
+def _initial_review(*, now: datetime) -> dict:
+    """The review columns of a new row: proposed, or published at once when review is off.
+
+    Published without review leaves the reviewer empty: nobody reviewed it.
+    """
+    if review_required():
+        return {"review_state": ReviewState.PROPOSED}
+    return {"review_state": ReviewState.PUBLISHED, "published_at": now}
+
+
+def commitment_status_refresh(*, commitment: Commitment) -> None:
+    """Cache the current status on the commitment and rewrite its status intervals.
+
+    Both are derived from the published history (which stays the truth). The caller holds
+    the commitment's row lock, so concurrent updates cannot interleave their rewrites.
     """
     history = list(
-        StatusUpdate.objects.filter(commitment=commitment).order_by(*HISTORY_ORDER).values_list("status", "effective_on")
+        StatusUpdate.objects.published().filter(commitment=commitment).order_by(*HISTORY_ORDER).values_list("status", "effective_on")
     )
-    commitment.status, commitment.status_since = history[-1] if history else (Status.NOT_YET_RATED, None)
+    commitment.status, commitment.status_since = current_status(history)
     commitment.save(update_fields=["status", "status_since", "updated_at"])
     StatusInterval.objects.filter(commitment=commitment).delete()
     StatusInterval.objects.bulk_create(
         StatusInterval(commitment=commitment, status=status, start_on=start, end_on=end, is_first=n == 0)
         for n, (status, start, end) in enumerate(intervals_from_history(history))
     )
+
+
+def claim_verdict_refresh(*, claim: Claim) -> None:
+    """Cache the claim's current verdict: its latest recorded published verdict, or "not checked"."""
+    latest = VerdictUpdate.objects.published().filter(claim=claim).order_by(*(f"-{f}" for f in VERDICT_ORDER)).first()
+    if latest is None:
+        claim.verdict, claim.verdict_rationale, claim.verdict_at = Verdict.NOT_CHECKED, "", None
+    else:
+        claim.verdict, claim.verdict_rationale, claim.verdict_at = latest.verdict, latest.rationale, latest.published_at
+    claim.save(update_fields=["verdict", "verdict_rationale", "verdict_at", "updated_at"])
+
+
+def history_row_published(*, row: StatusUpdate | VerdictUpdate | PartyAssessment) -> None:
+    """What publishing a row implies: its evidence joins the commitment or claim, and the caches follow.
+
+    Called inside the transaction that published the row (at record time with review off,
+    or by commitments.review.services on approval).
+    """
+    evidence = list(row.evidence.all())
+    if isinstance(row, VerdictUpdate):
+        claim = Claim.objects.select_for_update().get(pk=row.claim_id)
+        claim.evidence.add(*evidence)
+        claim_verdict_refresh(claim=claim)
+        return
+    commitment = Commitment.objects.select_for_update().get(pk=row.commitment_id)
+    commitment.evidence.add(*evidence)
+    if isinstance(row, StatusUpdate):
+        commitment_status_refresh(commitment=commitment)
+    else:
+        # Dashboards sync on updated_at: a new score is a change of the commitment.
+        commitment.save(update_fields=["updated_at"])
+
+
+def _history_row_save(row, *, evidence: Iterable[Evidence], new_evidence: Sequence[NewEvidence], author: AbstractBaseUser) -> None:
+    row.save()
+    row.evidence.add(*_evidence_gather(existing=evidence, new=new_evidence, author=author))
+    if row.is_published:
+        history_row_published(row=row)
 
 
 @transaction.atomic
@@ -108,11 +168,12 @@ def status_update_record(
     author: AbstractBaseUser,
     evidence: Iterable[Evidence] = (),
     new_evidence: Sequence[NewEvidence] = (),
+    now: datetime | None = None,
 ) -> StatusUpdate:
-    """Append a status change to a commitment's history and refresh its current status.
+    """Propose a status change for a commitment (published at once when review is off).
 
-    An update with an earlier effective date than the latest one is kept in the
-    history but does not change the current status.
+    Once published, an update with an earlier effective date than the latest one is kept in
+    the history but does not change the current status.
     """
     evidence = list(evidence)
     errors = status_update_errors(
@@ -120,17 +181,12 @@ def status_update_record(
     )
     if errors:
         raise ValidationError(errors)
-    # Serialise concurrent updates of one commitment so the cached status cannot go stale.
-    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     update = StatusUpdate(
-        commitment=commitment, status=status, effective_on=effective_on, rationale=rationale, author=author
+        commitment=commitment, status=status, effective_on=effective_on, rationale=rationale, author=author,
+        **_initial_review(now=now or timezone.now()),
     )
-    update.full_clean()
-    update.save()
-    attached = _evidence_gather(existing=evidence, new=new_evidence, author=author)
-    update.evidence.add(*attached)
-    commitment.evidence.add(*attached)
-    commitment_status_refresh(commitment=commitment)
+    update.full_clean(validate_constraints=False)  # the only constraint is on the review columns, set here
+    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author)
     return update
 
 
@@ -143,22 +199,15 @@ def verdict_update_record(
     author: AbstractBaseUser,
     evidence: Iterable[Evidence] = (),
     new_evidence: Sequence[NewEvidence] = (),
-    now=None,
+    now: datetime | None = None,
 ) -> VerdictUpdate:
-    """Give a claim a verdict; the previous verdicts stay in its history."""
+    """Propose a verdict on a claim (published at once when review is off); earlier verdicts stay in its history."""
     errors = verdict_update_errors(verdict=verdict, rationale=rationale)
     if errors:
         raise ValidationError(errors)
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    update = VerdictUpdate(claim=claim, verdict=verdict, rationale=rationale, author=author)
-    update.full_clean()
-    update.save()
-    attached = _evidence_gather(existing=evidence, new=new_evidence, author=author)
-    update.evidence.add(*attached)
-    claim.evidence.add(*attached)
-    claim.verdict, claim.verdict_rationale = verdict, rationale
-    claim.verdict_at = now or timezone.now()
-    claim.save(update_fields=["verdict", "verdict_rationale", "verdict_at", "updated_at"])
+    update = VerdictUpdate(claim=claim, verdict=verdict, rationale=rationale, author=author, **_initial_review(now=now or timezone.now()))
+    update.full_clean(validate_constraints=False)  # the only constraint is on the review columns, set here
+    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author)
     return update
 
 
@@ -173,21 +222,17 @@ def assessment_record(
     author: AbstractBaseUser,
     evidence: Iterable[Evidence] = (),
     new_evidence: Sequence[NewEvidence] = (),
+    now: datetime | None = None,
 ) -> PartyAssessment:
-    """Score one party's compliance with one commitment (-1, 0, +1); history is kept."""
+    """Propose one party's compliance score on one commitment (-1, 0, +1); history is kept."""
     assessment = PartyAssessment(
         commitment=commitment, party=party, score=score, assessed_on=assessed_on,
-        rationale=rationale, author=author,
+        rationale=rationale, author=author, **_initial_review(now=now or timezone.now()),
     )
-    assessment.full_clean()
+    assessment.full_clean(validate_constraints=False)  # review columns are set here; the score range is a field validator too
     if not commitment.parties.filter(pk=party.pk).exists():
         raise ValidationError({"party": f"{party} is not a party responsible for this commitment."})
-    assessment.save()
-    attached = _evidence_gather(existing=evidence, new=new_evidence, author=author)
-    assessment.evidence.add(*attached)
-    commitment.evidence.add(*attached)
-    # Dashboards sync on updated_at: a new score is a change of the commitment.
-    commitment.save(update_fields=["updated_at"])
+    _history_row_save(assessment, evidence=evidence, new_evidence=new_evidence, author=author)
     return assessment
 
 

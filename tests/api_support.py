@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from commitments.services import status_update_record
+from tests.review_support import publish
 
 
 @pytest.fixture(autouse=True)
@@ -23,13 +24,14 @@ def api() -> APIClient:
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return client
 
 
 def record_status(commitment, author, status, effective_on: date, **kwargs):
+    """Record and publish a status change (proposed by `author`, published by the reviewer dave)."""
     kwargs.setdefault("rationale", f"Because {status}")
-    return status_update_record(commitment=commitment, status=status, effective_on=effective_on, author=author, **kwargs)
+    return publish(status_update_record(commitment=commitment, status=status, effective_on=effective_on, author=author, **kwargs))
 
 
 def results(response) -> list[dict]:

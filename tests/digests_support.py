@@ -14,6 +14,7 @@ from commitments import services
 from commitments.digests.delivery import week_changes_forget
 from commitments.models import Claim, Commitment, Status, Subscriber, Verdict
 from tests.digests_week import BEFORE, DURING
+from tests.review_support import publish
 from tests.smtp_server import smtp_server
 
 
@@ -95,18 +96,21 @@ def week(digest_settings, alice, make_party, make_statement, theme):
         c_ru.save()
         Commitment.objects.filter(pk=c_kz2.pk).update(target_date=date(2024, 3, 25))
         for commitment in (c_kz, c_ru):
-            services.status_update_record(commitment=commitment, status=Status.IN_PROGRESS, effective_on=BEFORE.date(),
-                                          rationale="Work started", author=alice)
+            publish(services.status_update_record(commitment=commitment, status=Status.IN_PROGRESS, effective_on=BEFORE.date(),
+                                                  rationale="Work started", author=alice))
+    # Everything below is proposed by alice and published by the reviewer dave during the week.
     with time_machine.travel(DURING, tick=False):
-        services.status_update_record(
+        publish(services.status_update_record(
             commitment=c_kz, status=Status.FULFILLED, effective_on=DURING.date(), rationale="Ratified by parliament", author=alice,
             new_evidence=[_evidence("https://news.example.org/kz-ratified", "Parliament ratifies the clinic deal")],
-        )
-        services.status_update_record(commitment=c_ru, status=Status.STALLED, effective_on=DURING.date(), rationale="Talks suspended", author=alice)
+        ))
+        publish(services.status_update_record(commitment=c_ru, status=Status.STALLED, effective_on=DURING.date(), rationale="Talks suspended",
+                                              author=alice))
         claim = Claim.objects.create(statement=st_ru, source=c_ru.source, title="Trade grew 90 percent",
                                      quote="The resumption rate of cooperation projects has reached about 90%.")
-        services.verdict_update_record(claim=claim, verdict=Verdict.FALSE, rationale="Customs figures show 12 percent", author=alice, now=DURING)
-        services.assessment_record(commitment=c_kz, party=kz, score=1, assessed_on=DURING.date(), rationale="Clinic opened in March", author=alice)
+        publish(services.verdict_update_record(claim=claim, verdict=Verdict.FALSE, rationale="Customs figures show 12 percent", author=alice))
+        publish(services.assessment_record(commitment=c_kz, party=kz, score=1, assessed_on=DURING.date(), rationale="Clinic opened in March",
+                                           author=alice))
         fresh = Commitment.objects.create(statement=st_ru, ordinal=3, title="Joint vaccine plant", source=c_ru.source,
                                           quote="China and Russia will strengthen cooperation in four areas.")
     return SimpleNamespace(kz=kz, ru=ru, theme=theme, st_kz=st_kz, st_ru=st_ru, c_kz=c_kz, c_kz2=c_kz2, c_ru=c_ru, claim=claim, fresh=fresh)

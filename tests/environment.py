@@ -17,4 +17,4 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_URL", "memory://")
 
 # Helper modules that hold fixtures and asserts; registered before any test module imports them.
-pytest.register_assert_rewrite("tests.api_support", "tests.digests_support", "tests.checks_helpers", "tests.digests_week")
+pytest.register_assert_rewrite("tests.api_support", "tests.review_support", "tests.digests_support", "tests.checks_helpers", "tests.digests_week")

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from commitments.models import Claim, Commitment, Evidence, PartyAssessment, Statement, Status, StatusUpdate, Verdict
+from commitments.models import Claim, Commitment, Evidence, PartyAssessment, ReviewState, Statement, Status, StatusUpdate, Verdict
+from tests.review_support import publish
 
 
 def record_url(commitment) -> str:
@@ -35,6 +36,9 @@ def test_it_lets_an_editor_record_a_status_with_new_and_existing_evidence(client
     update = StatusUpdate.objects.get(commitment=commitment)
     assert (update.status, update.author, update.rationale) == (Status.FULFILLED, alice, "Delivered in full.")
     assert {e.title for e in update.evidence.all()} == {"Ministry statement", "Delivery report"}
+    commitment.refresh_from_db()
+    assert (update.review_state, commitment.status) == (ReviewState.PROPOSED, Status.NOT_YET_RATED)  # until a reviewer publishes it
+    publish(update)
     commitment.refresh_from_db()
     assert commitment.status == Status.FULFILLED
 
@@ -110,9 +114,11 @@ def test_an_editor_gives_a_claim_a_verdict(client, alice, claim):
     response = client.post(url, {"verdict": Verdict.MOSTLY_ACCURATE, "rationale": "Ministry data says 88%.",
                                  "new_evidence_stance": "supports"})
     assert response.status_code == 302
+    proposal = claim.verdict_updates.get()
+    assert (proposal.author, proposal.review_state) == (alice, ReviewState.PROPOSED)
+    publish(proposal)
     claim.refresh_from_db()
     assert (claim.verdict, claim.verdict_rationale) == (Verdict.MOSTLY_ACCURATE, "Ministry data says 88%.")
-    assert claim.verdict_updates.get().author == alice
 
 
 def test_an_editor_scores_a_party_and_a_non_responsible_party_is_refused(client, alice, commitment, make_party):

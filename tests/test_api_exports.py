@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 from commitments.models import Status, Verdict
 from commitments.services import verdict_update_record
 from tests.api_support import record_status
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -44,7 +45,7 @@ def test_a_checked_claim_has_a_claimreview(api, claim, alice, settings):
     settings.TRACKER_API_ORGANISATION = "Policy Desk"
     claim.source.url = "https://www.example.org/statement"
     claim.source.save()
-    verdict_update_record(claim=claim, verdict=Verdict.MISLEADING, rationale="Counts restarted projects only.", author=alice)
+    publish(verdict_update_record(claim=claim, verdict=Verdict.MISLEADING, rationale="Counts restarted projects only.", author=alice))
     response = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
     review = response.json()
@@ -55,12 +56,12 @@ def test_a_checked_claim_has_a_claimreview(api, claim, alice, settings):
     assert review["itemReviewed"]["@type"] == "Claim"
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Wang Yi"}
     assert review["itemReviewed"]["appearance"]["url"] == "https://www.example.org/statement"
-    assert review["datePublished"] == claim.verdict_updates.get().recorded_at.date().isoformat()
+    assert review["datePublished"] == claim.verdict_updates.get().published_at.date().isoformat()
     assert review["url"] == f"http://testserver/claims/{claim.pk}/"  # the claim's public page
     assert api.get(f"/api/v1/claims/{claim.pk}/").json()["claimreview"].endswith(f"/api/v1/claims/{claim.pk}/claimreview.json")
 
 
 def test_an_unverifiable_claim_is_named_but_not_rated(api, claim, alice):
-    verdict_update_record(claim=claim, verdict=Verdict.UNVERIFIABLE, rationale="No data published.", author=alice)
+    publish(verdict_update_record(claim=claim, verdict=Verdict.UNVERIFIABLE, rationale="No data published.", author=alice))
     rating = api.get(f"/api/v1/claims/{claim.pk}/claimreview.json").json()["reviewRating"]
     assert rating["alternateName"] == "Unverifiable" and "ratingValue" not in rating

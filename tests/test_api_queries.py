@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from commitments.models import Claim, Commitment, Status
 from commitments.services import assessment_record, evidence_attach, verdict_update_record
 from tests.api_support import record_status
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -43,10 +44,11 @@ def build(n: int, make_statement, make_party, make_evidence, theme, alice) -> No
         evidence = make_evidence()
         evidence_attach(evidence=evidence, commitments=[commitment])
         record_status(commitment, alice, Status.IN_PROGRESS, date(2021, 1, 1), evidence=[evidence])
-        assessment_record(commitment=commitment, party=party, score=1, assessed_on=date(2021, 1, 1), rationale="r", author=alice, evidence=[evidence])
+        publish(assessment_record(commitment=commitment, party=party, score=1, assessed_on=date(2021, 1, 1), rationale="r", author=alice,
+                                  evidence=[evidence]))
         claim = Claim.objects.create(statement=statement, source=commitment.source, title="c", quote=commitment.quote)
         claim.parties.add(party)
-        verdict_update_record(claim=claim, verdict="false", rationale="r", author=alice)
+        publish(verdict_update_record(claim=claim, verdict="false", rationale="r", author=alice))
 
 
 def queries_for(client, url: str) -> int:

@@ -8,6 +8,7 @@ from commitments.models import Status
 from commitments.selectors import score_percent, week_end
 from commitments.services import assessment_record
 from tests.api_support import record_status
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -85,7 +86,7 @@ def test_the_compliance_matrix_uses_each_pairs_latest_score(api, history):
     a1, a2, canada, japan, alice = (history[k] for k in ("a1", "a2", "canada", "japan", "alice"))
 
     def score(commitment, party, value, day):
-        assessment_record(commitment=commitment, party=party, score=value, assessed_on=day, rationale="r", author=alice)
+        publish(assessment_record(commitment=commitment, party=party, score=value, assessed_on=day, rationale="r", author=alice))
 
     score(a1, canada, 1, date(2021, 6, 1))
     score(a1, canada, -1, date(2021, 1, 1))  # recorded later, but an older assessment
@@ -110,7 +111,7 @@ def test_cached_aggregates_change_as_soon_as_the_history_does(api, history):
     assert _nonzero(api.get(url).json()[0]) == {"in_progress": 1, "stalled": 1}
     matrix_url = "/api/v1/stats/compliance/"
     assert api.get(matrix_url).json()["rows"] == []
-    assessment_record(
+    publish(assessment_record(
         commitment=history["a1"], party=history["canada"], score=1, assessed_on=date(2021, 1, 1), rationale="r", author=history["alice"],
-    )
+    ))
     assert len(api.get(matrix_url).json()["rows"]) == 1

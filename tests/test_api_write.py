@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
 from tests.api_support import client_for
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -21,7 +22,11 @@ def test_an_editor_records_a_status_change_with_new_evidence(commitment, alice):
     body = {**GOOD_STATUS, "status": "fulfilled", "new_evidence": [{"url": "https://gov.example.org/done", "title": "Done"}]}
     response = client_for(alice).post(f"/api/v1/commitments/{commitment.pk}/history/", body, format="json")
     assert response.status_code == 201, response.content
-    assert response.json()["status"] == "fulfilled" and len(response.json()["evidence"]) == 1
+    proposal = response.json()
+    assert (proposal["status"], proposal["review_state"], proposal["published_at"], len(proposal["evidence"])) == ("fulfilled", "proposed", None, 1)
+    commitment.refresh_from_db()
+    assert commitment.status == Status.NOT_YET_RATED and not commitment.evidence.exists()  # nothing public before review
+    publish(StatusUpdate.objects.get(pk=proposal["id"]))
     commitment.refresh_from_db()
     assert commitment.status == Status.FULFILLED and commitment.evidence.get().title == "Done"
 
@@ -53,7 +58,9 @@ def test_an_editor_gives_a_verdict_scores_and_adds_evidence(commitment, claim, a
     party = make_party(slug="canada")
     commitment.parties.add(party)
     verdict = client.post(f"/api/v1/claims/{claim.pk}/verdicts/", {"verdict": "misleading", "rationale": "Restarts only."}, format="json")
-    assert verdict.status_code == 201 and client.get(f"/api/v1/claims/{claim.pk}/").json()["verdict"] == "misleading"
+    assert verdict.status_code == 201 and client.get(f"/api/v1/claims/{claim.pk}/").json()["verdict"] == "not_checked"
+    publish(VerdictUpdate.objects.get(pk=verdict.json()["id"]))
+    assert client.get(f"/api/v1/claims/{claim.pk}/").json()["verdict"] == "misleading"
     score = client.post("/api/v1/assessments/", {
         "commitment": commitment.pk, "party": "canada", "score": 0, "assessed_on": "2022-01-01", "rationale": "Half paid.",
     }, format="json")
@@ -121,10 +128,18 @@ def test_bad_evidence_input_is_a_400_and_writes_nothing(commitment, alice, chang
     assert counts() == (0, 0, 0, 0)
 
 
-def test_history_cannot_be_changed_through_the_api(commitment, alice):
+def test_history_cannot_be_changed_through_the_api(commitment, alice, make_party):
     client = client_for(alice)
     created = client.post(f"/api/v1/commitments/{commitment.pk}/history/", GOOD_STATUS, format="json")
     assert created.status_code == 201
-    assert client.put(f"/api/v1/commitments/{commitment.pk}/", {"status": "broken"}, format="json").status_code in (403, 405)
-    assert client.delete(f"/api/v1/assessments/{created.json()['id']}/").status_code in (403, 404, 405)
+    commitment.parties.add(party := make_party())
+    score = client.post("/api/v1/assessments/", {
+        "commitment": commitment.pk, "party": party.slug, "score": 1, "assessed_on": "2022-01-01", "rationale": "Paid.",
+    }, format="json")
+    publish(PartyAssessment.objects.get(pk=score.json()["id"]))
+    # Writing is allowed only for the actions that append (write_models): anything else is forbidden, even to an editor.
+    assert client.put(f"/api/v1/commitments/{commitment.pk}/", {"status": "broken"}, format="json").status_code == 403
+    assert client.get(f"/api/v1/assessments/{score.json()['id']}/").status_code == 200  # the row exists and is public
+    assert client.delete(f"/api/v1/assessments/{score.json()['id']}/").status_code == 403
     assert StatusUpdate.objects.get().effective_on == date(2021, 6, 1)
+    assert PartyAssessment.objects.get().score == 1

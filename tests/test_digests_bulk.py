@@ -7,7 +7,7 @@ import pytest
 from django.core.mail import get_connection
 
 from commitments.digests.changes import week_changes_load
-from commitments.digests.delivery import UNSUBSCRIBE_PLACEHOLDER, _subscribers, digest_message, digests_plan, digests_send_batch
+from commitments.digests.delivery import UNSUBSCRIBE_PLACEHOLDER, digest_message, digests_plan, digests_send_batch, subscribers_load
 from commitments.emails import RenderedEmail, SerialisedEmail, email_blueprint, email_copy, email_message
 from tests.digests_week import SEND_AT, WEEK, parts
 
@@ -31,7 +31,7 @@ def _boundaries_alike(raw: bytes) -> bytes:
 
 
 def _plan(subscriber):
-    [plan], _ = digests_plan(changes=week_changes_load(period=WEEK), subscribers=_subscribers([subscriber.pk]))
+    [plan], _ = digests_plan(changes=week_changes_load(period=WEEK), subscribers=subscribers_load([subscriber.pk]))
     return plan
 
 

@@ -149,3 +149,13 @@ def test_it_caps_confirmation_e_mails_to_one_address_and_requests_from_one_netwo
     assert refused.status_code == 429 and "Too many subscription requests" in refused.json()["detail"]
     assert len(smtp.messages) == 3
     assert not Subscriber.objects.filter(email="third@example.org").exists()
+
+
+def test_the_api_takes_bound_and_responsible_parties_by_their_names(week, smtp):
+    response = Client().post("/api/v1/subscriptions/", {"email": "both@example.org", "bound_parties": ["kazakhstan"],
+                             "responsible_parties": ["russia"]}, content_type="application/json")
+    assert response.status_code == 202
+    Client().post(confirm_link(smtp))
+    subscriber = Subscriber.objects.get(email="both@example.org")
+    assert [p.slug for p in subscriber.parties.all()] == ["kazakhstan"]
+    assert [p.slug for p in subscriber.responsible_parties.all()] == ["russia"]

@@ -12,6 +12,8 @@ from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text  # noqa: 
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/commitments/statement/intake/"
+# Session, user and permissions, then per set: the candidate statements (2) and the party and candidate choices (2).
+QUERIES_FOR_FIVE_SETS = 24
 
 
 def _counts() -> tuple[int, ...]:
@@ -105,3 +107,11 @@ def test_a_set_already_recorded_is_offered_for_attaching(client, intake_staff, s
     html = response.content.decode()
     statement = Statement.objects.get(slug="anti-pandemic-four-measures-2020")
     assert "Already recorded?" in html and f'<option value="{statement.pk}">' in html
+
+
+def test_the_review_costs_a_bounded_number_of_queries(client, intake_staff, seed, django_assert_max_num_queries):
+    client.force_login(intake_staff)
+    text = Source.objects.get(slug="xinhua-2020-09-16-wang-yi-interview").full_text  # five sets, each matched against the records
+    with django_assert_max_num_queries(QUERIES_FOR_FIVE_SETS):
+        response = client.post(URL, {"text": text, "title": "Interview", "publisher": "Xinhua", "language": "en", "extract": "1"})
+    assert response.status_code == 200

@@ -29,6 +29,7 @@ def _counts() -> tuple[int, ...]:
 def test_staff_with_the_permission_extracts_a_pasted_text(intake_staff):
     response = client_for(intake_staff).post("/api/v1/intake/", {"text": READOUT}, format="json")
     assert response.status_code == 200, response.content
+    assert set(response.json()) == {"sets", "claims", "text_sha256"}
     [found] = response.json()["sets"]
     assert found["announced_count"] == 3 and found["complete"] and not found["count_inferred"]
     assert [p["quote"] for p in found["points"]][1] == "Second, they will expand trade."

@@ -8,7 +8,8 @@ import pytest
 from django.utils.html import escape
 
 from commitments.models import Claim, Commitment, Statement, Status
-from commitments.services import status_update_record
+from commitments.services import NewEvidence, status_update_record
+from tests.review_support import publish
 from tests.site_support import CHINA_RUSSIA, SCO, point, site_history
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_an_unchecked_claim_has_no_claimreview(client, seed):
 def test_json_ld_cannot_close_its_script_tag(client, history, alice):
     from commitments.services import verdict_update_record
 
-    verdict_update_record(claim=history["claim"], verdict="false", rationale="</script><script>alert(1)</script>", author=alice)
+    publish(verdict_update_record(claim=history["claim"], verdict="false", rationale="</script><script>alert(1)</script>", author=alice))
     html = page(client, history["claim"].get_absolute_url())
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
     assert "<" not in block and json.loads(block)["reviewBody"] == "</script><script>alert(1)</script>"
@@ -146,8 +147,8 @@ def test_every_page_sends_validators_and_answers_304_until_something_changes(cli
     assert first["ETag"] and first["Last-Modified"]
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
-    status_update_record(commitment=history["vaccines"], status=Status.FULFILLED, effective_on=date(2023, 1, 1), rationale="All delivered.",
-                         author=alice, evidence=list(history["vaccines"].evidence.all()))
+    publish(status_update_record(commitment=history["vaccines"], status=Status.FULFILLED, effective_on=date(2023, 1, 1),
+                                 rationale="All delivered.", author=alice, evidence=list(history["vaccines"].evidence.all())))
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200 and again["ETag"] != first["ETag"]
 
@@ -241,3 +242,16 @@ def test_a_member_of_an_organisation_is_bound_by_its_statements(client, seed):
     html = page(client, membership.member.get_absolute_url())
     assert f'href="{statement.get_absolute_url()}"' in html
     assert f'href="{membership.member.get_absolute_url()}"' in page(client, statement.get_absolute_url())  # "Parties bound"
+
+
+def test_a_proposal_is_not_public_until_a_reviewer_publishes_it(client, history, alice):
+    vaccines = history["vaccines"]
+    before = page(client, vaccines.get_absolute_url())
+    proposal = status_update_record(commitment=vaccines, status=Status.BROKEN, effective_on=date(2023, 6, 1), rationale="Secret draft.",
+                                    author=alice, new_evidence=[NewEvidence(url="https://news.example.org/draft", title="Draft evidence")])
+    for url in (vaccines.get_absolute_url(), "/changes/", "/", "/changes/feed.atom", "/search/?q=draft"):
+        html = page(client, url)
+        assert "Secret draft." not in html and "Draft evidence" not in html, url
+    assert page(client, vaccines.get_absolute_url()) == before  # nothing about it shows, not even the current status
+    publish(proposal)
+    assert "Secret draft." in page(client, vaccines.get_absolute_url()) and "Secret draft." in page(client, "/changes/")

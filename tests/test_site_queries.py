@@ -8,6 +8,7 @@ from commitments.links import commitment_link, statement_link
 from commitments.models import LinkKind, Party, Status
 from commitments.renderings import claim_create, commitment_create, rendering_add
 from commitments.services import assessment_record, status_update_record, verdict_update_record
+from tests.review_support import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +32,12 @@ def build(make_statement, make_source, author, *, statements: int) -> dict:
             # A second wording in another source, and a link to the statement before.
             rendering_add(target=point, source=second_source, text="the two countries will support international anti-pandemic cooperation")
         for c in statement.commitments.all():
-            status_update_record(commitment=c, status=Status.IN_PROGRESS, effective_on=date(2021, 1, 1), rationale="Under way.", author=author,
-                                 new_evidence=[])
+            publish(status_update_record(commitment=c, status=Status.IN_PROGRESS, effective_on=date(2021, 1, 1), rationale="Under way.",
+                                         author=author))
             if c.parent_id is None:
                 for party in parties:
-                    assessment_record(commitment=c, party=party, score=1, assessed_on=date(2021, 2, 1), rationale="Done.", author=author)
+                    publish(assessment_record(commitment=c, party=party, score=1, assessed_on=date(2021, 2, 1), rationale="Done.",
+                                              author=author))
         if previous is not None:
             commitment_link(from_commitment=statement.commitments.get(parent=None, ordinal=1),
                             to_commitment=previous.commitments.get(parent=None, ordinal=1), kind=LinkKind.REAFFIRMS, rationale="Same words.")
@@ -44,7 +46,7 @@ def build(make_statement, make_source, author, *, statements: int) -> dict:
         claim = claim_create(statement=statement, source=statement.sources.first(), title="A claim",
                              quote="The resumption rate of cooperation projects has reached about 90%.")
         claim.parties.add(parties[0])
-        verdict_update_record(claim=claim, verdict="accurate", rationale="Checked.", author=author)
+        publish(verdict_update_record(claim=claim, verdict="accurate", rationale="Checked.", author=author))
     point = statement.commitments.get(parent=None, ordinal=2)
     return {
         "overview": "/", "statement": statement.get_absolute_url(), "point": point.get_absolute_url(),

@@ -298,3 +298,13 @@ SPECTACULAR_SETTINGS.update({
     "COMPONENT_SPLIT_REQUEST": True,
 })
 # --- end REST API -----------------------------------------------------------------
+# --- Editorial review and audit trail (issue 11) ------------------------------------
+# TRACKER_REVIEW_REQUIRED: status updates, verdicts and party assessments are proposed and
+# shown only once a Reviewer (never the proposer) publishes them. Off: a save publishes at
+# once, with no reviewer recorded.
+TRACKER_REVIEW_REQUIRED = envbool("TRACKER_REVIEW_REQUIRED", "True")
+INSTALLED_APPS += ["auditlog"]
+# After AuthenticationMiddleware: every write in a request is logged with its user, address and path kind.
+MIDDLEWARE += ["commitments.audit.AuditMiddleware"]
+AUDITLOG_STORE_JSON_CHANGES = True
+# --- end editorial review ---------------------------------------------------------

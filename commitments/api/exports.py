@@ -27,7 +27,7 @@ class StatusChangeFeed(generics.GenericAPIView):
 
     @extend_schema(
         filters=True, responses={(200, "application/atom+xml"): OpenApiResponse(OpenApiTypes.STR, description="An Atom 1.0 feed.")},
-        description=f"The {FEED_LENGTH} newest status changes, newest first.",
+        description=f"The {FEED_LENGTH} most recently published status changes, newest first.",
     )
     def get(self, request):
         updates = self.filter_queryset(selectors.status_changes())[:FEED_LENGTH]

@@ -211,7 +211,7 @@ class AssessmentFilter(df.FilterSet):
     theme = id_or_slug("commitment__themes", "theme", many=True)
     score = df.ChoiceFilter(choices=[(-1, "-1"), (0, "0"), (1, "1")], help_text="-1, 0 or 1.")
     updated_since = UpdatedSinceFilter(
-        field_name="recorded_at", lookup_expr="gte", help_text="Only assessments recorded at or after this ISO 8601 date-time."
+        field_name="published_at", lookup_expr="gte", help_text="Only assessments published at or after this ISO 8601 date-time."
     )
     assessed_after = df.DateFilter(field_name="assessed_on", lookup_expr="gte", help_text="Assessed on or after (YYYY-MM-DD).")
     assessed_before = df.DateFilter(field_name="assessed_on", lookup_expr="lte", help_text="Assessed on or before (YYYY-MM-DD).")

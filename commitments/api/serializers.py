@@ -18,6 +18,7 @@ from commitments.models import (
     Commitment,
     CountKind,
     Evidence,
+    LinkKind,
     Party,
     PartyAssessment,
     Score,
@@ -30,6 +31,7 @@ from commitments.models import (
     Verdict,
     VerdictUpdate,
 )
+from commitments.models.domain import point_number
 from commitments.services import NewEvidence
 
 _datetime = DateTimeField()
@@ -41,6 +43,15 @@ def _iso(value) -> str | None:
 
 def _day(value) -> str | None:
     return None if value is None else value.isoformat()
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """A related object by slug; a NUL character (which PostgreSQL refuses in any query) is "not found", not a 500."""
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data).replace("\x00", ""))
+        return super().to_internal_value(data)
 
 
 class SlugList(serializers.ListField):
@@ -162,7 +173,7 @@ def commitment_representations(rows: list[dict], *, request=None) -> list[dict]:
 
 def _commitment(row: dict, labels: dict[str, str], iso: Callable, base: str) -> dict:
     latest = row["latest_evidence"]
-    number = permalinks.commitment_number(ordinal=row["ordinal"], parent_ordinal=row["parent_ordinal"] if row["parent"] else None)
+    number = point_number(ordinal=row["ordinal"], parent_ordinal=row["parent_ordinal"] if row["parent"] is not None else None)
     return {
         "id": row["id"],
         "url": base + permalinks.commitment_path(statement_slug=row["statement_slug"], number=number),
@@ -332,7 +343,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatusUpdate
-        fields = ["id", "commitment", "status", "effective_on", "rationale", "evidence", "recorded_at"]
+        fields = ["id", "commitment", "status", "effective_on", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
 
 
 class VerdictUpdateSerializer(serializers.ModelSerializer):
@@ -340,7 +351,7 @@ class VerdictUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VerdictUpdate
-        fields = ["id", "claim", "verdict", "rationale", "evidence", "recorded_at"]
+        fields = ["id", "claim", "verdict", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -349,7 +360,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartyAssessment
-        fields = ["id", "commitment", "party", "score", "assessed_on", "rationale", "evidence", "recorded_at"]
+        fields = ["id", "commitment", "party", "score", "assessed_on", "rationale", "evidence", "recorded_at", "review_state", "published_at"]
 
 
 # --- Input ------------------------------------------------------------------------------
@@ -402,3 +413,23 @@ class EvidenceInputSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.SUPPORTS)
     commitments = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False, default=list)
     claims = serializers.PrimaryKeyRelatedField(many=True, queryset=Claim.objects.all(), required=False, default=list)
+
+
+class RenderingInputSerializer(serializers.Serializer):
+    """A new wording of a commitment or claim: see commitments.renderings.rendering_add."""
+
+    source = SlugRelatedField(slug_field="slug", queryset=Source.objects.all(), help_text="The source's slug.")
+    text = serializers.CharField(help_text="Verbatim from the source's full text (only whitespace may differ).")
+    start = serializers.IntegerField(required=False, min_value=0, help_text="Search from this offset (or the exact start, with `end`).")
+    end = serializers.IntegerField(required=False, min_value=1)
+    language = serializers.CharField(required=False, max_length=10, help_text="Default: the source's.")
+    is_translation = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Default: the source's.")
+    translator = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    is_primary = serializers.BooleanField(required=False, default=False)
+
+
+class CommitmentLinkInputSerializer(serializers.Serializer):
+    to_commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all(), help_text="The earlier commitment's id.")
+    kind = serializers.ChoiceField(choices=LinkKind.choices)
+    rationale = serializers.CharField()
+    source = SlugRelatedField(slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True, default=None)

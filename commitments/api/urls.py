@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from commitments.api import exports, stats, views
+from commitments.api import audit, exports, stats, views
 from commitments.intake import api as intake
 
 router = DefaultRouter()
@@ -21,6 +21,8 @@ urlpatterns = [
     path("stats/compliance/", stats.ComplianceView.as_view(), name="stats-compliance"),
     path("feeds/status-changes.atom", exports.StatusChangeFeed.as_view(), name="feed-status-changes"),
     path("claims/<int:pk>/claimreview.json", exports.ClaimReviewView.as_view(), name="claim-claimreview"),
+    path("audit/", audit.AuditListView.as_view(), name="audit"),
+    path("review/", include("commitments.review.api_urls")),
     path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
     path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
     *router.urls,

@@ -12,11 +12,11 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from commitments import selectors, services
+from commitments import links, renderings, selectors, services
 from commitments.api import filters, serializers
 from commitments.api.conditional import ConditionalMixin
 from commitments.api.renderers import CSVRenderer, ORJSONRenderer
-from commitments.models import Claim, Commitment, Evidence, PartyAssessment, StatusUpdate, VerdictUpdate
+from commitments.models import Claim, Commitment, CommitmentLink, Evidence, PartyAssessment, Rendering, StatusUpdate, VerdictUpdate
 
 LIST_RENDERERS = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 FORMAT = OpenApiParameter(
@@ -30,6 +30,18 @@ def service_call(call, **kwargs):
         return call(**kwargs)
     except DjangoValidationError as exc:
         raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
+
+
+RENDERINGS_DOC = extend_schema(
+    methods=["POST"], request=serializers.RenderingInputSerializer, responses={201: serializers.RenderingSerializer}, filters=False,
+    description="Add a rendering: the same point worded in another source (needs the permission to add renderings).",
+)
+
+
+def rendering_post(request, target) -> Response:
+    rendering = service_call(renderings.rendering_add, target=target, **_valid(serializers.RenderingInputSerializer, request))
+    rendering = Rendering.objects.select_related("source").get(pk=rendering.pk)
+    return Response(serializers.rendering_dict(rendering), status=status.HTTP_201_CREATED)
 
 
 class ReadViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
@@ -81,7 +93,7 @@ class CommitmentViewSet(ReadViewSet):
     filterset_class = filters.CommitmentFilter
     search_fields = ["title", "quote"]
     ordering_fields = ["id", "updated_at", "target_date", "status", "status_since", "ordinal"]
-    write_models = {"history": StatusUpdate}
+    write_models = {"history": StatusUpdate, "renderings": Rendering, "links": CommitmentLink}
 
     def get_serializer(self, *args, **kwargs):
         if args and isinstance(args[0], Commitment):
@@ -100,12 +112,15 @@ class CommitmentViewSet(ReadViewSet):
         return Response(data) if page is None else self.get_paginated_response(data)
 
     @extend_schema(
-        methods=["GET"], responses=serializers.StatusUpdateSerializer(many=True), description="The commitment's status history, newest first.",
+        methods=["GET"], responses=serializers.StatusUpdateSerializer(many=True),
+        description="The commitment's published status history, newest first.",
         filters=False,
     )
     @extend_schema(
         methods=["POST"], request=serializers.StatusUpdateInputSerializer, responses={201: serializers.StatusUpdateSerializer},
-        examples=[COMMITMENT_EXAMPLE], description="Record a status change (needs the permission to add status updates).", filters=False,
+        examples=[COMMITMENT_EXAMPLE], description="Propose a status change (needs the permission to add status updates); "
+        "it shows in the history once a reviewer publishes it.",
+        filters=False,
     )
     @action(detail=True, methods=["get", "post"], renderer_classes=[ORJSONRenderer, BrowsableAPIRenderer], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
@@ -115,6 +130,22 @@ class CommitmentViewSet(ReadViewSet):
         data = _valid(serializers.StatusUpdateInputSerializer, request)
         update = service_call(services.status_update_record, commitment=commitment, author=request.user, **data)
         return Response(serializers.StatusUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+    @RENDERINGS_DOC
+    @action(detail=True, methods=["post"], renderer_classes=[ORJSONRenderer], pagination_class=None, filter_backends=[])
+    def renderings(self, request, pk=None):
+        return rendering_post(request, get_object_or_404(Commitment.objects.all(), pk=pk))
+
+    @extend_schema(
+        methods=["POST"], request=serializers.CommitmentLinkInputSerializer, responses={201: serializers.CommitmentLinkSerializer},
+        filters=False, description="Link this (later) commitment to an earlier one: reaffirms, supersedes, implements, ...",
+    )
+    @action(detail=True, methods=["post"], renderer_classes=[ORJSONRenderer], pagination_class=None, filter_backends=[])
+    def links(self, request, pk=None):
+        commitment = get_object_or_404(Commitment.objects.all(), pk=pk)
+        service_call(links.commitment_link, from_commitment=commitment, **_valid(serializers.CommitmentLinkInputSerializer, request))
+        row = selectors.commitment_links_by_id(ids=[commitment.pk])[commitment.pk]
+        return Response(row, status=status.HTTP_201_CREATED)
 
 
 def _valid(serializer_class, request) -> dict:
@@ -132,7 +163,12 @@ class ClaimViewSet(ReadViewSet):
     filterset_class = filters.ClaimFilter
     search_fields = ["title", "quote"]
     ordering_fields = ["id", "updated_at", "verdict_at"]
-    write_models = {"verdicts": VerdictUpdate}
+    write_models = {"verdicts": VerdictUpdate, "renderings": Rendering}
+
+    @RENDERINGS_DOC
+    @action(detail=True, methods=["post"], renderer_classes=[ORJSONRenderer], pagination_class=None, filter_backends=[])
+    def renderings(self, request, pk=None):
+        return rendering_post(request, get_object_or_404(Claim.objects.all(), pk=pk))
 
     @extend_schema(
         methods=["GET"], responses=serializers.VerdictUpdateSerializer(many=True), description="The claim's verdicts, newest first.", filters=False,
@@ -142,7 +178,7 @@ class ClaimViewSet(ReadViewSet):
         examples=[OpenApiExample(
             "A verdict", request_only=True, value={"verdict": "misleading", "rationale": "The rate counts restarted projects only."},
         )],
-        description="Give the claim a verdict (needs the permission to add verdict updates).",
+        description="Propose a verdict (needs the permission to add verdict updates); it shows once a reviewer publishes it.",
     )
     @action(detail=True, methods=["get", "post"], renderer_classes=[ORJSONRenderer, BrowsableAPIRenderer], pagination_class=None, filter_backends=[])
     def verdicts(self, request, pk=None):
@@ -230,15 +266,18 @@ class SourceViewSet(ReadViewSet):
     ),
 )
 class AssessmentViewSet(mixins.CreateModelMixin, ReadViewSet):
-    """Party assessments on the G7 Research Group's scale (-1, 0, +1): the full history."""
+    """Party assessments on the G7 Research Group's scale (-1, 0, +1): the full published history.
+
+    A POST proposes one; it is listed here once a reviewer publishes it.
+    """
 
     queryset = selectors.assessment_list()
     serializer_class = serializers.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
     search_fields = ["rationale"]
-    ordering_fields = ["id", "assessed_on", "recorded_at"]
-    fingerprint_field = "recorded_at"
-    sync_ordering = ("recorded_at", "id")
+    ordering_fields = ["id", "assessed_on", "recorded_at", "published_at"]
+    fingerprint_field = "published_at"
+    sync_ordering = ("published_at", "id")
     write_models = {"create": PartyAssessment}
 
     def create(self, request, *args, **kwargs):

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 
-from commitments.admin import ReadOnlyAdmin, badge
+from commitments.admin_base import ReadOnlyAdmin, badge
 from commitments.models.checks import Health, MonitoredUrl, QuoteMatch, UrlCheck, UrlSnapshot
 
 HEALTH_COLOURS = {

@@ -160,6 +160,7 @@ class Politeness:
 
     prefix = "tracker:checks:host:"
     calm_key = "tracker:checks:calm"
+    connections = 32
 
     def __init__(self, limits: Limits, redis_url: str = "") -> None:
         self.limits, self.local = limits, _Local(limits)
@@ -167,14 +168,17 @@ class Politeness:
         self.degraded_since: float | None = None
         self._probed = 0.0
         self._tokens = (f"{os.getpid()}:{id(self)}:{n}" for n in itertools.count())
+        self._queues: dict[str, asyncio.Lock] = {}
         if redis_url:
             from redis.asyncio import BlockingConnectionPool, Redis
 
             # Short timeouts: an unreachable Redis must switch us to the local limiter quickly.
             pool = BlockingConnectionPool.from_url(
-                redis_url, max_connections=50, timeout=10, socket_timeout=2, socket_connect_timeout=1,
+                redis_url, max_connections=self.connections, timeout=None, socket_timeout=2, socket_connect_timeout=1,
             )
             self.redis = Redis(connection_pool=pool)
+            # Callers queue here, not in the pool: a busy pool is not an absent Redis.
+            self._calls = asyncio.Semaphore(self.connections)
             self._scripts = {name: self.redis.register_script(body) for name, body in (
                 ("acquire", _ACQUIRE), ("gate", _GATE), ("push", _PUSH), ("release", _RELEASE), ("restore", _RESTORE))}
 
@@ -197,7 +201,8 @@ class Politeness:
         if self.redis is None or (self.degraded and not await self._recover()):
             return None
         try:
-            return int(await self._scripts[name](keys=keys, args=args))
+            async with self._calls:
+                return int(await self._scripts[name](keys=keys, args=args))
         except (ConnectionError, TimeoutError, OSError) as error:
             self._degrade(error)
             return None
@@ -278,6 +283,12 @@ class Politeness:
     def token(self) -> str:
         return next(self._tokens)
 
+    def queue(self, host: str) -> asyncio.Lock:
+        lock = self._queues.get(host)
+        if lock is None:
+            lock = self._queues[host] = asyncio.Lock()
+        return lock
+
     async def close(self) -> None:
         if self.redis is not None:
             await self.redis.aclose()
@@ -322,10 +333,11 @@ async def host_slot(politeness: Politeness, host: str, *, max_wait: float | None
     Raises Postponed when the origin's turn is further away than `max_wait` (a Retry-After).
     """
     token = politeness.token()
-    while (wait := await politeness.try_acquire(host, token)) > 0:
-        if max_wait is not None and wait > max_wait:
-            raise Postponed(wait)
-        await asyncio.sleep(wait)
+    async with politeness.queue(host):  # one asker per origin in this process: fewer polls
+        while (wait := await politeness.try_acquire(host, token)) > 0:
+            if max_wait is not None and wait > max_wait:
+                raise Postponed(wait)
+            await asyncio.sleep(wait)
     try:
         yield Turn(politeness, host, max_wait)
     finally:

@@ -4,18 +4,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from commitments.models import Claim, Commitment, Evidence, Source
+from commitments.models import Claim, Commitment, Evidence, Rendering, Source
 from commitments.models.checks import Event, MonitoredUrl, UrlCheck
 
 
 def quotes_for_urls(*, urls: list[str]) -> dict[str, list[str]]:
     """The quotes to look for on each URL: an evidence's excerpt; the quotes of the
-    commitments and claims taken from a source at that URL. Three queries."""
+    commitments and claims taken from a source at that URL, and every rendering from one. Four queries."""
     found: dict[str, list[str]] = defaultdict(list)
     rows = [
         *Evidence.objects.filter(url__in=urls).exclude(excerpt="").values_list("url", "excerpt"),
         *Commitment.objects.filter(source__url__in=urls).values_list("source__url", "quote"),
         *Claim.objects.filter(source__url__in=urls).values_list("source__url", "quote"),
+        *Rendering.objects.filter(source__url__in=urls).values_list("source__url", "text"),
     ]
     for url, quote in rows:
         if quote.strip() and quote not in found[url]:

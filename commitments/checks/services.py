@@ -34,6 +34,7 @@ ROW_FIELDS = [
     "quotes_missing", "checks_since_full_get", "interval_seconds", "next_check_at", "claim",
 ]
 RECORD_GROUP = 100  # results written in one transaction when they arrive faster than one at a time
+HOLD_ROUNDS = 4  # a run holds at most this many claim queries' worth of URLs
 RECORDED_HEADERS = ("content-type", "content-length", "etag", "last-modified", "date", "server", "location", "cache-control")
 
 
@@ -190,8 +191,9 @@ def _run(*, clock: Callable[[], datetime], plan: RunPlan, report: RunReport) -> 
                 break
             _record_ready(loop=loop, held=held, claim=claim, clock=clock, report=report, timeout=0.05 if full else plan.claim_every)
     finally:
-        loop.stop()
+        # Give back first: after a soft time limit the hard one is a few seconds away.
         _give_back(claim=claim, held=held, now=clock())
+        loop.stop(timeout=2)
     return report
 
 
@@ -218,8 +220,14 @@ class _Held:
 
 
 def _claim_more(*, claim: uuid.UUID, held: _Held, loop: FetchLoop, plan: RunPlan, now: datetime) -> int:
+    """Claim more due URLs; holds at most `HOLD_ROUNDS` claim queries' worth, so a run that falls
+    behind (a slow machine) leaves the rest to other runs instead of sitting on it."""
+    room = plan.claim_limit * HOLD_ROUNDS - len(held.ids)
+    if room <= 0:
+        return 0
     _, ids = scheduling.due_claim(
-        now=now, limit=plan.claim_limit, lease=plan.lease, per_origin=plan.per_origin, busy=held.busy(plan.per_origin), claim=claim,
+        now=now, limit=min(room, plan.claim_limit), lease=plan.lease, per_origin=plan.per_origin,
+        busy=held.busy(plan.per_origin), claim=claim,
     )
     targets = targets_load(ids=ids, claim=str(claim))
     for target in targets:

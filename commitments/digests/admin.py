@@ -9,12 +9,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from commitments.admin import ReadOnlyAdmin
+from commitments.admin_base import AuditedAdmin, ReadOnlyAdmin
 from commitments.models import DigestDelivery, Subscriber
 
 from .build import digest_content, subscriber_filter
 from .changes import week_changes_load
-from .delivery import _filter_names, digest_headers, digest_render
+from .delivery import digest_headers, digest_render, filter_names
 from .periods import period_before, period_parse
 from .subscriptions import unsubscribe_url
 
@@ -35,7 +35,7 @@ class SubscriberStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(AuditedAdmin):
     list_display = ["email", "state", "filters", "created_at", "confirmed_at", "unsubscribed_at", "preview"]
     list_filter = [SubscriberStateFilter, "parties", "themes", "statements"]
     search_fields = ["email"]
@@ -55,7 +55,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.display(description="filters")
     def filters(self, obj: Subscriber) -> str:
-        return _filter_names(obj) or "everything"
+        return filter_names(obj) or "everything"
 
     @admin.display(description="digest")
     def preview(self, obj: Subscriber) -> str:
@@ -78,7 +78,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         changes = week_changes_load(period=period)
         content = digest_content(changes=changes, digest_filter=subscriber_filter(subscriber))
         link = unsubscribe_url(subscriber_id=subscriber.pk)
-        rendered = digest_render(content=content, unsubscribe=link, filter_names=_filter_names(subscriber))
+        rendered = digest_render(content=content, unsubscribe=link, filter_names=filter_names(subscriber))
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "title": f"Digest preview: {subscriber.email}",
             "subscriber": subscriber, "period": period, "error": error, "rendered": rendered, "content": content,

@@ -89,13 +89,12 @@ def item_fragments(*, changes: WeekChanges, item: Item, upcoming: bool = False) 
     Thousands of digests share the same few hundred items: rendering each item once and
     joining the pieces makes a digest cost one small template, not hundreds of loop turns.
     """
-    cached = changes._fragments.get(id(item))
-    if cached is None:
+    def render() -> tuple[str, str]:
         context = {"item": item, "upcoming": upcoming}
         text = get_template("emails/weekly-digest-item-body-text.html").render(context)
-        html = get_template("emails/weekly-digest-item-body-html.html").render(context)
-        cached = changes._fragments[id(item)] = (text, html)
-    return cached
+        return text, get_template("emails/weekly-digest-item-body-html.html").render(context)
+
+    return changes.memo("fragments", id(item), render)
 
 
 def _more_url(*, changes: WeekChanges, on_changes_page: bool) -> str:
@@ -129,27 +128,26 @@ def _tally(*, changes: WeekChanges, digest_filter: Filter) -> tuple[TallyRow, ..
 
 def digest_content(*, changes: WeekChanges, digest_filter: Filter) -> DigestContent:
     """The digest for one filter; computed once per distinct filter and cached on `changes`."""
-    cached = changes._filtered.get(digest_filter)
-    if cached is not None:
-        return cached
 
-    def keep(items: list[Item]) -> list[Item]:
-        return items if digest_filter.is_empty else [item for item in items if digest_filter.matches(item.scopes)]
+    def compute() -> DigestContent:
+        def keep(items: list[Item]) -> list[Item]:
+            return items if digest_filter.is_empty else [item for item in items if digest_filter.matches(item.scopes)]
 
-    content = DigestContent(
-        period=changes.period, filter=digest_filter,
-        sections=tuple(
-            _section(changes=changes, key=key, title=title, items=keep(getattr(changes, key)), on_changes_page=listed)
-            for key, title, listed in SECTIONS
-        ),
-        upcoming=_section(
-            changes=changes, key="upcoming", title="Target dates in the next 30 days", items=keep(changes.upcoming), on_changes_page=False,
-        ),
-        tally=_tally(changes=changes, digest_filter=digest_filter),
-        followed=sum(1 for row in _followed(changes=changes, digest_filter=digest_filter) if row.status_after),
-    )
-    changes._filtered[digest_filter] = content
-    return content
+        content = DigestContent(
+            period=changes.period, filter=digest_filter,
+            sections=tuple(
+                _section(changes=changes, key=key, title=title, items=keep(getattr(changes, key)), on_changes_page=listed)
+                for key, title, listed in SECTIONS
+            ),
+            upcoming=_section(
+                changes=changes, key="upcoming", title="Target dates in the next 30 days", items=keep(changes.upcoming), on_changes_page=False,
+            ),
+            tally=_tally(changes=changes, digest_filter=digest_filter),
+            followed=sum(1 for row in _followed(changes=changes, digest_filter=digest_filter) if row.status_after),
+        )
+        return content
+
+    return changes.memo("content", digest_filter, compute)
 
 
 def digest_context(*, content: DigestContent, unsubscribe_url: str, filter_names: str = "") -> dict:

@@ -14,20 +14,19 @@ from django.db.models import Prefetch
 
 from commitments import permalinks
 from commitments.checks.selectors import health_events
+from commitments.history import ASSESSMENT_ORDER, published_assessments, published_evidence, published_updates, published_verdicts, status_at
 from commitments.models import (
     Claim,
     Commitment,
     CommitmentLink,
     Evidence,
-    PartyAssessment,
     Rendering,
     Score,
     StatementLink,
     Status,
-    StatusUpdate,
     Verdict,
-    VerdictUpdate,
 )
+from commitments.models.domain import point_number
 from commitments.parties import bound_parties_by_statement
 
 from .periods import Period
@@ -163,9 +162,19 @@ class WeekChanges:
     upcoming: list[Item]
     commitments: list[CommitmentRow]
     # Per distinct subscriber filter: its DigestContent (build.py) and its rendered e-mail (delivery.py).
-    _filtered: dict = field(default_factory=lambda: LRUCache(FILTERS_CACHED), repr=False)
-    _digests: dict = field(default_factory=lambda: LRUCache(FILTERS_CACHED), repr=False)
-    _fragments: dict = field(default_factory=dict, repr=False)  # per item: as many as the week has
+    # What is derived from these changes, per batch run: each filter's DigestContent (build.py), its
+    # rendered e-mail (delivery.py), each item's rendered fragments (as many as the week has).
+    _memos: dict = field(default_factory=lambda: {
+        "content": LRUCache(FILTERS_CACHED), "digest": LRUCache(FILTERS_CACHED), "fragments": {},
+    }, repr=False)
+
+    def memo(self, kind: str, key, compute):
+        """`compute()` once per (kind, key) for these changes: "content" and "digest" by filter, "fragments" by item."""
+        store = self._memos[kind]
+        found = store.get(key)
+        if found is None:
+            found = store[key] = compute()
+        return found
 
 
 def site_url(path: str) -> str:
@@ -177,7 +186,8 @@ def source_health_events(*, start: datetime, end: datetime) -> list[dict]:
     """Source-check events of the period, as dicts: title, url, kind (gone/moved/changed/quote_missing), detail, at.
 
     `commitment_ids` / `claim_ids` name what quotes the source or cites the evidence at that
-    URL, so filtered subscribers see the events about what they follow. Six queries.
+    URL, so filtered subscribers see the events about what they follow (a point quoted from the
+    source in any rendering counts). Six queries.
     """
     events = health_events(start=start, end=end)
     source_ids = {pk for event in events for pk, _ in event.sources}
@@ -200,8 +210,10 @@ def source_health_events(*, start: datetime, end: datetime) -> list[dict]:
 
 
 def _quoting(model, source_ids: set[int]) -> dict[int, set[int]]:
-    """{source id: ids of the commitments (or claims) quoting it}."""
-    return _pairs((source_id, pk) for pk, source_id in model.objects.filter(source_id__in=source_ids).values_list("pk", "source_id"))
+    """{source id: ids of the commitments (or claims) quoting it, in any rendering}."""
+    owner = model._meta.model_name
+    renderings = Rendering.objects.filter(source_id__in=source_ids, **{f"{owner}__isnull": False}).values_list("source_id", f"{owner}_id")
+    return _pairs(renderings)
 
 
 def _union(index: dict[int, set[int]], owners: list[tuple[int, str]]) -> set[int]:
@@ -219,7 +231,7 @@ def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
 
 
 def _number(ordinal: int, parent_ordinal: int | None) -> str:
-    return permalinks.commitment_number(ordinal=ordinal, parent_ordinal=parent_ordinal)
+    return point_number(ordinal=ordinal, parent_ordinal=parent_ordinal)
 
 
 def _commitment_label(statement_title: str, parent_ordinal: int | None, ordinal: int, title: str) -> str:
@@ -279,25 +291,15 @@ def claims_index() -> dict[int, ClaimRow]:
 
 
 # --- Status history: old -> new, and the status at the period's start and end ---------------
-
-
-def _order_key(row: dict) -> tuple:
-    # StatusUpdate's ordering: the current status is the latest effective date, then the latest recorded.
-    return (row["effective_on"], row["recorded_at"], row["id"])
-
-
-def _status_at(history: list[dict], moment: datetime, *, before_id: int | None = None) -> str:
-    def known_then(row: dict) -> bool:
-        return row["recorded_at"] < moment or (before_id is not None and row["recorded_at"] == moment and row["id"] < before_id)
-
-    known = [row for row in history if known_then(row)]
-    return max(known, key=_order_key)["status"] if known else Status.NOT_YET_RATED
+# A change counts in the week it was published (a proposal is not news until a reviewer publishes it).
 
 
 def _histories(*, start: datetime) -> dict[int, list[dict]]:
-    """1 query: the whole status history of every commitment that changed since `start`."""
-    changed = StatusUpdate.objects.filter(recorded_at__gte=start).values("commitment_id")
-    rows = StatusUpdate.objects.filter(commitment_id__in=changed).order_by().values("id", "commitment_id", "status", "effective_on", "recorded_at")
+    """1 query: the whole published history of every commitment with a status published since `start`."""
+    changed = published_updates().filter(published_at__gte=start).values("commitment_id")
+    rows = published_updates().filter(commitment_id__in=changed).order_by().values(
+        "id", "commitment_id", "status", "effective_on", "recorded_at", "published_at"
+    )
     grouped: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         grouped[row["commitment_id"]].append(row)
@@ -308,9 +310,9 @@ def _tally_statuses(*, commitments: dict[int, CommitmentRow], histories: dict[in
     for row in commitments.values():
         history = histories.get(row.id)
         if row.created_at < period.end:
-            row.status_after = _status_at(history, period.end) if history else row.status
+            row.status_after = status_at(history, period.end) if history else row.status
         if row.created_at < period.start:
-            row.status_before = _status_at(history, period.start) if history else row.status
+            row.status_before = status_at(history, period.start) if history else row.status
 
 
 def _evidence_links(evidence: Iterable[Evidence]) -> tuple[Link, ...]:
@@ -318,15 +320,15 @@ def _evidence_links(evidence: Iterable[Evidence]) -> tuple[Link, ...]:
 
 
 def _status_changes(*, period: Period, commitments: dict[int, CommitmentRow], histories: dict[int, list[dict]]) -> list[Item]:
-    """2 queries: status updates recorded in the period, with their evidence."""
+    """2 queries: status updates published in the period, with their evidence."""
     updates = (
-        StatusUpdate.objects.filter(recorded_at__gte=period.start, recorded_at__lt=period.end)
-        .order_by("recorded_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+        published_updates().filter(published_at__gte=period.start, published_at__lt=period.end)
+        .order_by("published_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     )
     items = []
     for update in updates:
         row = commitments[update.commitment_id]
-        old = _status_at(histories.get(update.commitment_id, []), update.recorded_at, before_id=update.id)
+        old = status_at(histories.get(update.commitment_id, []), update.published_at, before_id=update.id)
         items.append(Item(
             scopes=(row.scope,), title=row.label, url=row.url, at=update.effective_on,
             old=Status(old).label, new=update.get_status_display(), detail=update.rationale, links=_evidence_links(update.evidence.all()),
@@ -340,7 +342,7 @@ def _evidence_items(*, period: Period, commitments: dict[int, CommitmentRow], cl
     on_commitments = _pairs(Evidence.commitments.through.objects.filter(**in_period).values_list("evidence_id", "commitment_id"))
     on_claims = _pairs(Evidence.claims.through.objects.filter(**in_period).values_list("evidence_id", "claim_id"))
     items = []
-    for evidence in Evidence.objects.filter(created_at__gte=period.start, created_at__lt=period.end).order_by("created_at", "id"):
+    for evidence in published_evidence().filter(created_at__gte=period.start, created_at__lt=period.end).order_by("created_at", "id"):
         about = [commitments[pk] for pk in sorted(on_commitments.get(evidence.pk, ()))]
         about += [claims[pk] for pk in sorted(on_claims.get(evidence.pk, ()))]
         items.append(Item(
@@ -357,34 +359,34 @@ def _new_items(rows: Iterable, *, period: Period, title: str = "label") -> list[
 
 
 def _verdicts(*, period: Period, claims: dict[int, ClaimRow]) -> list[Item]:
-    """2 queries: verdicts given in the period, with their evidence."""
+    """2 queries: verdicts published in the period, with their evidence."""
     updates = (
-        VerdictUpdate.objects.filter(recorded_at__gte=period.start, recorded_at__lt=period.end)
-        .order_by("recorded_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+        published_verdicts().filter(published_at__gte=period.start, published_at__lt=period.end)
+        .order_by("published_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     )
     return [
         Item(
             scopes=(claims[update.claim_id].scope,), title=claims[update.claim_id].title, url=claims[update.claim_id].url,
-            at=update.recorded_at, new=Verdict(update.verdict).label, detail=update.rationale, links=_evidence_links(update.evidence.all()),
+            at=update.published_at, new=Verdict(update.verdict).label, detail=update.rationale, links=_evidence_links(update.evidence.all()),
         )
         for update in updates
     ]
 
 
 def _previous_scores(*, period: Period, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
-    """1 query: each (commitment, party)'s latest score before the period."""
+    """1 query: each (commitment, party)'s latest score published before the period."""
     commitment_ids = {commitment_id for commitment_id, _ in pairs}
-    earlier = PartyAssessment.objects.filter(commitment_id__in=commitment_ids, recorded_at__lt=period.start).order_by(
-        "assessed_on", "recorded_at", "id"
+    earlier = published_assessments().filter(commitment_id__in=commitment_ids, published_at__lt=period.start).order_by(
+        *ASSESSMENT_ORDER
     ).values_list("commitment_id", "party_id", "score")
     return {(commitment_id, party_id): score for commitment_id, party_id, score in earlier}  # the last one wins
 
 
 def _assessments(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
-    """3 queries: party assessments recorded in the period, their evidence and the score before."""
+    """3 queries: party assessments published in the period, their evidence and the score before."""
     assessments = list(
-        PartyAssessment.objects.filter(recorded_at__gte=period.start, recorded_at__lt=period.end)
-        .select_related("party").order_by("recorded_at", "id")
+        published_assessments().filter(published_at__gte=period.start, published_at__lt=period.end)
+        .select_related("party").order_by("published_at", "id")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     )
     before = _previous_scores(period=period, pairs={(a.commitment_id, a.party_id) for a in assessments}) if assessments else {}

@@ -63,7 +63,7 @@ def chunked(ids: Iterable[int], size: int) -> Iterator[list[int]]:
         yield chunk
 
 
-def _subscribers(ids: list[int]) -> list[Subscriber]:
+def subscribers_load(ids: list[int]) -> list[Subscriber]:
     """4 queries: the batch's active subscribers with their filters."""
     return list(
         Subscriber.objects.filter(pk__in=ids, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
@@ -71,7 +71,8 @@ def _subscribers(ids: list[int]) -> list[Subscriber]:
     )
 
 
-def _filter_names(subscriber: Subscriber) -> str:
+def filter_names(subscriber: Subscriber) -> str:
+    """What a subscriber follows, for the digest's header and the admin list ('' for everything)."""
     names = [s.title for s in subscriber.statements.all()] + [p.name for p in subscriber.parties.all()]
     return ", ".join(names + [t.name for t in subscriber.themes.all()])
 
@@ -169,14 +170,15 @@ class _Plan:
 def _digest(*, changes: WeekChanges, subscriber: Subscriber) -> _Digest:
     """Cached on `changes` per filter, so the next batches of a run reuse it (see week_changes_shared)."""
     digest_filter = subscriber_filter(subscriber)
-    digest = changes._digests.get(digest_filter)
-    if digest is None:
+
+    def compute() -> _Digest:
         content = digest_content(changes=changes, digest_filter=digest_filter)
-        rendered = digest_render(content=content, unsubscribe=UNSUBSCRIBE_PLACEHOLDER, filter_names=_filter_names(subscriber))
+        rendered = digest_render(content=content, unsubscribe=UNSUBSCRIBE_PLACEHOLDER, filter_names=filter_names(subscriber))
         blueprint = email_blueprint(rendered=rendered, headers=digest_headers(unsubscribe=UNSUBSCRIBE_PLACEHOLDER),
                                     varying=("List-Unsubscribe",), body_slot=UNSUBSCRIBE_PLACEHOLDER)
-        digest = changes._digests[digest_filter] = _Digest(content=content, rendered=rendered, blueprint=blueprint)
-    return digest
+        return _Digest(content=content, rendered=rendered, blueprint=blueprint)
+
+    return changes.memo("digest", digest_filter, compute)
 
 
 def digests_plan(*, changes: WeekChanges, subscribers: list[Subscriber]) -> tuple[list[_Plan], list[int]]:
@@ -258,7 +260,7 @@ def digests_send_batch(*, period: Period, subscriber_ids: list[int], now: dateti
     record its outcome.
     """
     changes = changes or week_changes_shared(period=period, now=now)
-    plans, empty = digests_plan(changes=changes, subscribers=_subscribers(subscriber_ids))
+    plans, empty = digests_plan(changes=changes, subscribers=subscribers_load(subscriber_ids))
     result = BatchResult(empty=empty)
     claimed = deliveries_claim(subscriber_ids=[plan.subscriber.pk for plan in plans], period=period, now=now) if plans else {}
     result.skipped = [plan.subscriber.pk for plan in plans if plan.subscriber.pk not in claimed]

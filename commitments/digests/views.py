@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from commitments.api.serializers import SlugRelatedField
 from commitments.models import Party, Statement, Theme
 
 from .ratelimit import subscribe_refusal
@@ -104,18 +105,18 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 class SubscriptionSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    statements = serializers.SlugRelatedField(slug_field="slug", queryset=Statement.objects.all(), many=True, required=False)
-    bound_parties = serializers.SlugRelatedField(
+    statements = SlugRelatedField(slug_field="slug", queryset=Statement.objects.all(), many=True, required=False)
+    bound_parties = SlugRelatedField(
         slug_field="slug", queryset=Party.objects.all(), many=True, required=False,
         help_text="Parties bound by the statement (an organisation's members included): the API's `bound_party`.",
     )
-    responsible_parties = serializers.SlugRelatedField(
+    responsible_parties = SlugRelatedField(
         slug_field="slug", queryset=Party.objects.all(), many=True, required=False, help_text="Parties responsible for the point.",
     )
-    parties = serializers.SlugRelatedField(
+    parties = SlugRelatedField(
         slug_field="slug", queryset=Party.objects.all(), many=True, required=False, help_text="Same as `bound_parties` (the old name).",
     )
-    themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
+    themes = SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
 
 
 class SubscriptionCreateView(APIView):

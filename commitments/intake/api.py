@@ -127,11 +127,13 @@ class IntakeExtractView(APIView):
         serializer = IntakeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         text = serializer.validated_data.get("text")
-        if text is None:
-            try:
-                text = text_from_url(serializer.validated_data["url"])
-            except ReadError as error:
-                raise ValidationError({"url": [str(error)]}) from error
+        if text is not None:
+            return Response(extract(text).as_json())
+        try:
+            text = text_from_url(serializer.validated_data["url"])
+        except ReadError as error:
+            raise ValidationError({"url": [str(error)]}) from error
+        # The text read from the page is what the offsets index and what a saved draft must hold.
         return Response({**extract(text).as_json(), "text": text})
 
 

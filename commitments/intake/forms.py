@@ -84,7 +84,7 @@ class PointForm(QuoteForm):
 
 
 PointFormSet = forms.formset_factory(PointForm, extra=1, can_delete=True)
-ClaimFormSet = forms.formset_factory(QuoteForm, extra=0, can_delete=True)
+ClaimFormSet = forms.formset_factory(QuoteForm, extra=1, can_delete=True)
 
 
 def kept(formset) -> list[forms.Form]:

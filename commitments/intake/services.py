@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from commitments.audit import audit_source
 from commitments.integrity import numbering_problem
 from commitments.models import Claim, Commitment, CountKind, Source, Statement
 from commitments.renderings import claim_create, commitment_create, rendering_add
@@ -84,9 +85,10 @@ def intake_save(*, draft: Draft) -> IntakeSaved:
     errors = draft_errors(draft)
     if errors:
         raise ValidationError(errors)
-    source = source_from_draft(draft.source)
-    statements = [_set_save(item, source) for item in draft.sets]
-    claims = [_claim_save(claim, source, statements) for claim in draft.claims]
+    with audit_source("intake"):  # the audit trail says these rows came from the intake (by the request's user)
+        source = source_from_draft(draft.source)
+        statements = [_set_save(item, source) for item in draft.sets]
+        claims = [_claim_save(claim, source, statements) for claim in draft.claims]
     return IntakeSaved(source, statements, claims)
 
 

@@ -12,6 +12,7 @@ def backfill(apps, schema_editor):
         commitment_model=apps.get_model("commitments", "Commitment"),
         update_model=apps.get_model("commitments", "StatusUpdate"),
         interval_model=apps.get_model("commitments", "StatusInterval"),
+        published_only=False,  # review came later (0009): every row then was published
     )
 
 

@@ -3,12 +3,14 @@
 from .checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot  # source checks
 from .digests import DigestDelivery, Subscriber  # weekly digests
 from .domain import (
+    AppendOnlyError,
     Claim,
     Commitment,
     CountKind,
     Evidence,
     Party,
     PartyAssessment,
+    ReviewState,
     Score,
     Source,
     Stance,
@@ -24,6 +26,7 @@ from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership
 
 __all__ = [
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
+    "AppendOnlyError",
     "Claim",
     "Commitment",
     "CommitmentLink",
@@ -37,6 +40,7 @@ __all__ = [
     "Evidence",
     "Party",
     "PartyAssessment",
+    "ReviewState",
     "Score",
     "Source",
     "Stance",

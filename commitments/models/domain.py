@@ -72,12 +72,47 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove a history row."""
 
 
+class ReviewState(models.TextChoices):
+    """Where a status update, verdict or party assessment stands in the editorial review."""
+
+    PROPOSED = "proposed", "Proposed"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+
+
+# The only columns of a history row that may change after insert: the review, once.
+REVIEW_FIELDS = ("review_state", "reviewer", "reviewed_at", "review_comment", "published_at")
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError(f"{self.model.__name__} rows are history: they cannot be changed.")
 
     def delete(self):
         raise AppendOnlyError(f"{self.model.__name__} rows are history: they cannot be deleted.")
+
+
+class ReviewedQuerySet(AppendOnlyQuerySet):
+    def published(self):
+        """The rows every public reader sees (API, feed, digest, stats, intervals, pages)."""
+        return self.filter(review_state=ReviewState.PUBLISHED)
+
+    def proposed(self):
+        return self.filter(review_state=ReviewState.PROPOSED)
+
+    def review_decide(self, *, state: str, reviewer, at, comment: str = "") -> int:
+        """Record the review of proposals in this queryset, once: only rows still proposed change.
+
+        The one write the history allows (the database trigger enforces the same). Returns how
+        many rows changed, so a caller that finds 0 knows someone else decided first.
+        """
+        if state not in (ReviewState.PUBLISHED, ReviewState.REJECTED):
+            raise AppendOnlyError(f"A review publishes or rejects, not {state!r}.")
+        published_at = at if state == ReviewState.PUBLISHED else None
+        still_proposed = self.filter(review_state=ReviewState.PROPOSED)
+        return models.QuerySet.update(  # past this class's refusal, on purpose
+            still_proposed, review_state=state, reviewer=reviewer, reviewed_at=at, review_comment=comment, published_at=published_at,
+        )
 
 
 class AppendOnlyModel(models.Model):
@@ -101,6 +136,42 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(f"{type(self).__name__} rows are history: they cannot be deleted.")
+
+
+class ReviewedHistoryModel(AppendOnlyModel):
+    """An editorial history row: inserted as a proposal, reviewed once, its content never changed.
+
+    Only the review columns (REVIEW_FIELDS) change, once, from proposed to published or
+    rejected (`AppendOnlyQuerySet.review_decide`); the database trigger of migration 0009
+    enforces the same. Readers show published rows only: `Model.objects.published()`.
+    """
+
+    review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PROPOSED, db_index=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Who published or rejected it. Empty for rows published without review (TRACKER_REVIEW_REQUIRED off).",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When it became public: digests and feeds count it in this week.",
+    )
+
+    objects = ReviewedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_state=ReviewState.PUBLISHED, published_at__isnull=False)
+                | (~Q(review_state=ReviewState.PUBLISHED) & Q(published_at__isnull=True)),
+                name="%(class)s_published_at_iff_published",
+            ),
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.review_state == ReviewState.PUBLISHED
 
 
 class TimestampedModel(models.Model):
@@ -208,6 +279,14 @@ class QuotedModel(TimestampedModel):
             )
 
 
+def point_number(*, ordinal: int, parent_ordinal: int | None) -> str:
+    """A point's number as readers see it: "3" for a point, "3.2" for deliverable 2 of point 3.
+
+    The one place this is built: the model, the API rows, the compliance matrix and the digests call it.
+    """
+    return str(ordinal) if parent_ordinal is None else f"{parent_ordinal}.{ordinal}"
+
+
 class CountKind(models.TextChoices):
     """Where a set's count comes from."""
 
@@ -299,7 +378,7 @@ class Commitment(QuotedModel):
     @property
     def number(self) -> str:
         """"3" for a point, "3.2" for a deliverable."""
-        return permalinks.commitment_number(ordinal=self.ordinal, parent_ordinal=self.parent.ordinal if self.parent_id else None)
+        return point_number(ordinal=self.ordinal, parent_ordinal=None if self.parent_id is None else self.parent.ordinal)
 
     @property
     def is_deliverable(self) -> bool:
@@ -362,7 +441,7 @@ class Evidence(TimestampedModel):
         return self.title
 
 
-class StatusUpdate(AppendOnlyModel):
+class StatusUpdate(ReviewedHistoryModel):
     """One change of a commitment's status. The history is append-only."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="status_updates")
@@ -372,10 +451,10 @@ class StatusUpdate(AppendOnlyModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     evidence = models.ManyToManyField(Evidence, related_name="status_updates", blank=True)
 
-    class Meta:
-        # The current status is the first row in this order.
-        ordering = ["-effective_on", "-recorded_at", "-id"]
+    class Meta(ReviewedHistoryModel.Meta):
+        # No default ordering: the history order is one rule, owned by commitments.history.
         indexes = [models.Index(fields=["commitment", "-effective_on", "-recorded_at"])]
+        permissions = [("review_statusupdate", "Can publish or reject proposed status updates")]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} from {self.effective_on}"
@@ -411,7 +490,7 @@ class StatusInterval(models.Model):
         return f"{self.get_status_display()} from {self.start_on} to {self.end_on or 'now'}"
 
 
-class VerdictUpdate(AppendOnlyModel):
+class VerdictUpdate(ReviewedHistoryModel):
     """One verdict given on a claim. The history is append-only."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdict_updates")
@@ -420,14 +499,14 @@ class VerdictUpdate(AppendOnlyModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     evidence = models.ManyToManyField(Evidence, related_name="verdict_updates", blank=True)
 
-    class Meta:
-        ordering = ["-recorded_at", "-id"]
+    class Meta(ReviewedHistoryModel.Meta):
+        permissions = [("review_verdictupdate", "Can publish or reject proposed verdicts")]
 
     def __str__(self) -> str:
         return self.get_verdict_display()
 
 
-class PartyAssessment(AppendOnlyModel):
+class PartyAssessment(ReviewedHistoryModel):
     """How far one party complied with one commitment, on the G7 Research Group's scale."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="assessments")
@@ -440,12 +519,13 @@ class PartyAssessment(AppendOnlyModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     evidence = models.ManyToManyField(Evidence, related_name="assessments", blank=True)
 
-    class Meta:
-        ordering = ["-assessed_on", "-recorded_at", "-id"]
+    class Meta(ReviewedHistoryModel.Meta):
         indexes = [models.Index(fields=["commitment", "party", "-assessed_on", "-recorded_at"])]
         constraints = [
+            *ReviewedHistoryModel.Meta.constraints,
             models.CheckConstraint(condition=Q(score__gte=-1) & Q(score__lte=1), name="assessment_score_range"),
         ]
+        permissions = [("review_partyassessment", "Can publish or reject proposed party assessments")]
 
     def __str__(self) -> str:
         return f"{self.party} {self.score:+d} on {self.assessed_on}"

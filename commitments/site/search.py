@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from commitments.history import published_evidence
 from commitments.models import Claim, Commitment, Evidence, Party, Statement, Status
 from commitments.parties import bound_party_q, responsible_party_q
 
@@ -102,10 +103,11 @@ def _statements(filters: SearchFilters) -> QuerySet[Statement]:
 
 
 def _evidence(filters: SearchFilters) -> QuerySet[Evidence]:
+    public = published_evidence()  # not what only an unpublished proposal cites
     if not filters.any:
-        return Evidence.objects.all()
+        return public
     chosen = _commitments(filters).values("pk")
-    return Evidence.objects.filter(Exists(Evidence.commitments.through.objects.filter(evidence_id=OuterRef("pk"), commitment_id__in=chosen)))
+    return public.filter(Exists(Evidence.commitments.through.objects.filter(evidence_id=OuterRef("pk"), commitment_id__in=chosen)))
 
 
 # --- Turning rows into hits ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.contrib.auth.models import Group
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from commitments import selectors
+from commitments import history, selectors
 from commitments.checks.selectors import UrlHealth, latest_checks
 from commitments.links import LinkView, commitment_links_of, statement_links_of
 from commitments.models import (
@@ -26,9 +26,9 @@ from commitments.models import (
     Status,
     StatusUpdate,
     Theme,
-    VerdictUpdate,
 )
 from commitments.parties import bound_party_q, responsible_party_q, statement_bound_parties
+from commitments.roles import ROLES
 from commitments.text import quote_locate
 
 WEEKS_SHOWN = 26
@@ -39,31 +39,24 @@ PARTY_CLAIMS_SHOWN = 100
 # --- What is published ---------------------------------------------------------------------
 
 
-def shown_status_updates() -> QuerySet[StatusUpdate]:
-    return StatusUpdate.objects.all()
-
-
-def shown_verdicts() -> QuerySet[VerdictUpdate]:
-    return VerdictUpdate.objects.all()
-
-
-def shown_assessments() -> QuerySet[PartyAssessment]:
-    return PartyAssessment.objects.all()
+# The review's rule (commitments.history): readers see published rows only.
+shown_status_updates = history.published_updates
+shown_verdicts = history.published_verdicts
+shown_assessments = history.published_assessments
 
 
 # --- Authors, as a role --------------------------------------------------------------------
 
-ROLE_BY_GROUP = {"Editors": "Editor", "Viewers": "Reviewer"}
+# Group name -> the role a reader sees, strongest first (commitments.roles defines the groups).
+ROLE_BY_GROUP = {ROLES[role][0]: role.capitalize() for role in ("reviewer", "editor", "viewer")}
 
 
 def author_role(user) -> str:
     """What a reader learns about who recorded a row: a role, not a person."""
     if user.is_superuser:
         return "Administrator"
-    for group in user.groups.all():
-        if group.name in ROLE_BY_GROUP:
-            return ROLE_BY_GROUP[group.name]
-    return "Staff"
+    names = {group.name for group in user.groups.all()}
+    return next((role for group, role in ROLE_BY_GROUP.items() if group in names), "Staff")
 
 
 def _with_authors(queryset: QuerySet) -> QuerySet:
@@ -97,7 +90,7 @@ def _evidence_prefetch() -> Prefetch:
 
 def status_timeline(*, commitment: Commitment) -> list[HistoryEntry]:
     """The commitment's published status changes, newest first (three queries)."""
-    updates = _with_authors(shown_status_updates().filter(commitment=commitment)).prefetch_related(_evidence_prefetch())
+    updates = _with_authors(history.status_history(commitment_id=commitment.pk)).prefetch_related(_evidence_prefetch())
     return [
         HistoryEntry(pk=u.pk, value=u.status, label=u.get_status_display(), effective_on=u.effective_on, recorded_at=u.recorded_at,
                      rationale=u.rationale, role=author_role(u.author), evidence=list(u.evidence.all()))
@@ -359,12 +352,8 @@ def claim_evidence(*, claim: Claim) -> list[Evidence]:
 
 
 def status_changes() -> QuerySet[StatusUpdate]:
-    """Published status changes, newest recorded first, with what their links need.
-
-    By id: the history is append-only and recorded_at is set on insert, so id order is the
-    order of recording, and the primary key's index serves any page without a sort.
-    """
-    return shown_status_updates().select_related("commitment__statement", "commitment__parent").order_by("-id")
+    """Published status changes, the most recently published first, with what their links need (the feed's selector)."""
+    return selectors.status_changes()
 
 
 @dataclass(frozen=True)
@@ -378,8 +367,8 @@ class ChangeFilters:
 
 def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
     changes = status_changes()
-    if filters.week_start:
-        changes = changes.filter(recorded_at__date__gte=filters.week_start, recorded_at__date__lt=filters.week_start + timedelta(days=7))
+    if filters.week_start:  # the week it was published, as the digest counts it
+        changes = changes.filter(published_at__date__gte=filters.week_start, published_at__date__lt=filters.week_start + timedelta(days=7))
     if filters.statement:
         changes = changes.filter(commitment__statement__slug=filters.statement)
     if filters.party:

@@ -138,7 +138,8 @@ def _marker_set(layout: Layout, run: list[Marker], head, *, bound: int, regime: 
     if announced is not None and run[-1].ordinal is None and len(run) - 1 == announced:
         run = run[:-1]  # "Finally, ..." after the announced number of points is the speaker moving on
     stops = frozenset(m.start for m in run)
-    spans = point_spans(run, layout, bound=bound, indent_regime=regime, stops=stops)
+    # A marker with no words after it (a stray "2." before the next one) is no point.
+    spans = [span for span in point_spans(run, layout, bound=bound, indent_regime=regime, stops=stops) if span.end > span.start]
     points = [FoundPoint(n, span, deliverables_find(layout, span)) for n, span in enumerate(spans, 1)]
     return FoundSet(announcement, announced, points, "markers")
 
@@ -169,8 +170,8 @@ def _attach_nested(layout: Layout, runs, nested, found: dict[int, FoundSet]) -> 
             continue
         point = outer.points[point_index]
         inner = point_spans(runs[i], layout, bound=len(layout.text), indent_regime=False, stops=frozenset())
-        point.deliverables = [Span(s.start, min(s.end, max(point.span.end, s.end))) for s in inner]
-        if point_index == len(outer.points) - 1 and inner[-1].end > point.span.end:
+        point.deliverables = [s for s in inner if s.end > s.start]
+        if point.deliverables and point_index == len(outer.points) - 1 and inner[-1].end > point.span.end:
             point.span = Span(point.span.start, inner[-1].end)
 
 

@@ -40,7 +40,7 @@ def _split(text: str, start: int, end: int) -> list[Span]:
     segment = text[start:end]
     if ";" in segment:
         pieces = [m.span() for m in re.finditer(r"[^;]+", segment)]
-        return [_trimmed(text, start + a, start + b) for a, b in pieces]
+        return [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
     first_word = re.match(r"[A-Za-z]+", segment)
     if first_word and first_word.group().endswith("ing"):
         pattern = _GERUND_BOUNDARY

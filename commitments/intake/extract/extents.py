@@ -97,14 +97,17 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 
 def indent_regime(markers: list[Marker], layout: Layout) -> bool:
-    """Does indentation mark paragraphs here? (Some pages indent each paragraph's first line and break lines inside it.)"""
+    """Does indentation mark paragraphs here? Some pages indent each paragraph's first line and break
+    lines inside it: an indented point, then unindented lines, then the next point, indented again."""
     starts = {m.start for m in markers}
-    for marker in markers:
-        if not marker.at_block_start:
-            continue
+    for n, marker in enumerate(markers):
         index = layout.block_index(marker.start)
-        block = layout.blocks[index]
-        following = layout.blocks[index + 1] if index + 1 < len(layout.blocks) else None
-        if block.indent > 0 and following is not None and following.indent == 0 and following.start not in starts:
+        if not marker.at_block_start or layout.blocks[index].indent == 0 or index + 1 >= len(layout.blocks):
+            continue
+        following = layout.blocks[index + 1]
+        if following.indent > 0 or following.start in starts:
+            continue
+        nxt = next((m for m in markers[n + 1:] if m.family == marker.family and m.ordinal == (marker.ordinal or 0) + 1), None)
+        if nxt is not None and nxt.at_block_start and layout.blocks[layout.block_index(nxt.start)].indent > 0:
             return True
     return False

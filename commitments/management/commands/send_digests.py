@@ -14,12 +14,12 @@ from commitments.digests.build import digest_content
 from commitments.digests.changes import Filter, site_url, week_changes_load
 from commitments.digests.delivery import (
     BatchResult,
-    _subscribers,
     chunked,
     digest_render,
     digests_plan,
     digests_send_batch,
     subscribers_active,
+    subscribers_load,
 )
 from commitments.digests.periods import Period, period_before, period_parse
 from commitments.emails import email_message
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         result = BatchResult()
         for ids in chunked(subscribers_active(), settings.TRACKER_DIGEST_BATCH_SIZE):
             if dry_run:
-                plans, empty = digests_plan(changes=changes, subscribers=_subscribers(ids))
+                plans, empty = digests_plan(changes=changes, subscribers=subscribers_load(ids))
                 for plan in plans:
                     self.stdout.write(f"{plan.subscriber.email}: {plan.content.change_count} changes")
                 result.merge(BatchResult(sent=[plan.subscriber.pk for plan in plans], empty=empty))

@@ -1,0 +1,105 @@
+"""The status-history rules, in one place: what counts, in which order, and what it implies.
+
+Everything that reads a commitment's status history (the admin, the API, digests, feeds,
+pages, stats, intervals, the integrity check) calls these functions; none writes its own.
+
+Other capabilities call:
+
+- ``published_updates()``: the status updates the public may see (review published only);
+  likewise ``published_verdicts()``, ``published_assessments()`` and ``published_evidence()``.
+- ``status_history(commitment_id=...)``: one commitment's published history, newest first.
+- ``current_status(history)``: (status, since) from a history in HISTORY_ORDER.
+- ``status_at(history, moment)``: the status the public saw at a moment (by publication time).
+- ``intervals_from_history(history)``: the (status, from, to) spans the history implies.
+
+The rules: a commitment's current status is its published update with the latest effective
+date, then the latest recorded, then the highest id; before any, "not yet rated". A verdict's
+current value is the latest recorded published verdict; a party's score on a commitment is its
+latest published assessment by (assessed_on, recorded_at, id).
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
+
+# Oldest first. The last row in this order is the current one.
+HISTORY_ORDER = ("effective_on", "recorded_at", "id")
+NEWEST_FIRST = tuple(f"-{field}" for field in HISTORY_ORDER)
+VERDICT_ORDER = ("recorded_at", "id")
+ASSESSMENT_ORDER = ("assessed_on", "recorded_at", "id")
+
+Interval = tuple[str, date, date | None]
+
+
+def published_updates() -> QuerySet[StatusUpdate]:
+    """Status updates the public may see; every reader starts here."""
+    return StatusUpdate.objects.published()
+
+
+def published_verdicts() -> QuerySet[VerdictUpdate]:
+    return VerdictUpdate.objects.published()
+
+
+def published_assessments() -> QuerySet[PartyAssessment]:
+    return PartyAssessment.objects.published()
+
+
+def published_evidence() -> QuerySet[Evidence]:
+    """Evidence the public may see: linked to a commitment or claim, or cited by no history row at all.
+
+    Evidence created with a proposal is linked to its commitment or claim only when the proposal
+    is published (services.history_row_published); until then only the proposal cites it.
+    """
+    def linked(model, column: str) -> Exists:
+        return Exists(model.objects.filter(**{column: OuterRef("pk")}))
+
+    cited = (linked(StatusUpdate.evidence.through, "evidence_id") | linked(VerdictUpdate.evidence.through, "evidence_id")
+             | linked(PartyAssessment.evidence.through, "evidence_id"))
+    public = linked(Evidence.commitments.through, "evidence_id") | linked(Evidence.claims.through, "evidence_id")
+    return Evidence.objects.filter(public | ~cited)
+
+
+def status_history(*, commitment_id: int) -> QuerySet[StatusUpdate]:
+    """One commitment's published status history, newest first."""
+    return published_updates().filter(commitment_id=commitment_id).order_by(*NEWEST_FIRST)
+
+
+def history_key(row) -> tuple:
+    """HISTORY_ORDER as a sort key, for a StatusUpdate or a dict with the same keys."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    return tuple(get(field) for field in HISTORY_ORDER)
+
+
+def current_status(history: Sequence[tuple[str, date]]) -> tuple[str, date | None]:
+    """(status, since) from (status, effective_on) pairs in HISTORY_ORDER."""
+    return history[-1] if history else (Status.NOT_YET_RATED, None)
+
+
+def status_at(history: Iterable[dict], moment: datetime, *, before_id: int | None = None) -> str:
+    """The status the public saw at `moment`: the current status among the rows published before it.
+
+    Rows are dicts with id, status, effective_on, recorded_at and published_at. `before_id`
+    breaks a tie at exactly `moment`: rows with a smaller id count as published before.
+    """
+    def known_then(row: dict) -> bool:
+        at = row["published_at"]
+        return at is not None and (at < moment or (before_id is not None and at == moment and row["id"] < before_id))
+
+    known = [row for row in history if known_then(row)]
+    return max(known, key=history_key)["status"] if known else Status.NOT_YET_RATED
+
+
+def intervals_from_history(updates: Iterable[tuple[str, date]]) -> list[Interval]:
+    """(status, effective_on) pairs in HISTORY_ORDER -> the non-empty intervals they imply.
+
+    Each update lasts until the next one takes effect; an update superseded on its own
+    effective date (same day, recorded later) lasts no time and leaves no interval.
+    """
+    updates = list(updates)
+    if not updates:
+        return []
+    ends = [effective_on for _, effective_on in updates[1:]] + [None]
+    return [(status, start, end) for (status, start), end in zip(updates, ends, strict=True) if end is None or end > start]

@@ -1,0 +1,27 @@
+"""The three roles, as groups: Viewers read, Editors propose, Reviewers also publish.
+
+Migration 0009 created them; `roles_ensure` puts them back as defined here (create_editor
+calls it, so a database flushed by tests or restored without them still works).
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+CATALOGUE = ("party", "theme", "source", "statement", "commitment", "claim", "evidence")
+HISTORY = ("statusupdate", "verdictupdate", "partyassessment")
+EDITOR = {**{model: ("add", "change", "view") for model in CATALOGUE}, **{model: ("add", "view") for model in HISTORY}}
+REVIEWER = {model: (*actions, "review") if model in HISTORY else actions for model, actions in EDITOR.items()}
+VIEWER = {model: ("view",) for model in (*CATALOGUE, *HISTORY)}
+ROLES = {"viewer": ("Viewers", VIEWER), "editor": ("Editors", EDITOR), "reviewer": ("Reviewers", REVIEWER)}
+
+
+def role_group(role: str) -> Group:
+    """The group of a role ("viewer", "editor", "reviewer"), with exactly its permissions."""
+    name, table = ROLES[role]
+    codenames = [f"{action}_{model}" for model, actions in table.items() for action in actions]
+    group, _ = Group.objects.get_or_create(name=name)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames))
+    return group
+
+
+def roles_ensure() -> dict[str, Group]:
+    return {role: role_group(role) for role in ROLES}

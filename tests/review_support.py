@@ -1,0 +1,25 @@
+"""Publishing in tests: what an editor records is a proposal until a reviewer publishes it.
+
+Tests about something else (digests, API reads, the dashboard) record through the services
+as editors do, then publish explicitly with `publish`, as a reviewer would.
+"""
+
+from django.contrib.auth.models import User
+
+from commitments.review.services import proposal_approve
+from commitments.roles import role_group
+
+
+def reviewer_user(username: str = "dave") -> User:
+    """dave: a Reviewer (staff, in the Reviewers group)."""
+    user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org", "is_staff": True})
+    if created:
+        user.set_password("pw-for-tests-only")
+        user.save()
+        user.groups.add(role_group("reviewer"))  # also after a live_server test flushed the migration's groups
+    return user
+
+
+def publish(row, *, reviewer: User | None = None, now=None):
+    """Publish a proposal as a reviewer (dave unless told), as the review queue does."""
+    return proposal_approve(row=row, reviewer=reviewer or reviewer_user(), now=now)
