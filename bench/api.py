@@ -89,13 +89,15 @@ def build(url: str) -> None:
                 uid += 1
                 day += timedelta(days=rnd.randint(1, 70))
                 status = rnd.choice(STATUSES)
-                updates.append((uid, c[0], status, day, "Because.", author, now))
+                # Published (as a reviewer would), each at its own moment, newest last.
+                updates.append((uid, c[0], status, day, "Because.", author, now, "published", "", now - timedelta(seconds=10**6 - uid)))
                 latest[c[0]] = (status, day)
         copy(conn, "commitments_commitment", ["id", "statement_id", "parent_id", "ordinal", "title", "source_id", "quote", "status", "status_since",
                                               "target_date", "created_at", "updated_at"],
              ((c[0], c[1], c[2], c[3], c[4], c[1], "They will strengthen cooperation in four areas.", *latest[c[0]],
                DAY0 + timedelta(days=rnd.randint(100, 1500)), now, now - timedelta(seconds=rnd.randint(0, 10**7))) for c in commitments))
-        copy(conn, "commitments_statusupdate", ["id", "commitment_id", "status", "effective_on", "rationale", "author_id", "recorded_at"], updates)
+        copy(conn, "commitments_statusupdate", ["id", "commitment_id", "status", "effective_on", "rationale", "author_id", "recorded_at",
+                                                "review_state", "review_comment", "published_at"], updates)
         copy(conn, "commitments_commitment_parties", ["commitment_id", "party_id"],
              ((c[0], p) for c in commitments for p in rnd.sample(range(1, 8), 3)))
         copy(conn, "commitments_commitment_themes", ["commitment_id", "theme_id"],
@@ -108,8 +110,10 @@ def build(url: str) -> None:
         # Assessments of the numbered points by their parties: two rounds each.
         pairs = conn.execute("SELECT cp.commitment_id, cp.party_id FROM commitments_commitment_parties cp "
                              "JOIN commitments_commitment c ON c.id = cp.commitment_id WHERE c.parent_id IS NULL").fetchall()
-        copy(conn, "commitments_partyassessment", ["commitment_id", "party_id", "score", "assessed_on", "rationale", "author_id", "recorded_at"],
-             ((c, p, rnd.choice((-1, 0, 1)), DAY0 + timedelta(days=180 * r), "Scored.", author, now) for c, p in pairs for r in (1, 2)))
+        copy(conn, "commitments_partyassessment", ["commitment_id", "party_id", "score", "assessed_on", "rationale", "author_id", "recorded_at",
+                                                   "review_state", "review_comment", "published_at"],
+             ((c, p, rnd.choice((-1, 0, 1)), DAY0 + timedelta(days=180 * r), "Scored.", author, now, "published", "", now)
+              for c, p in pairs for r in (1, 2)))
         conn.execute("ANALYZE")
         conn.commit()
     # The derived status intervals, by the same code as the migration and the repair command.

@@ -38,11 +38,12 @@ def add_claims(url: str) -> None:
             for i in range(1, CLAIMS + 1):
                 out.write_row((i, 1 + i % 50, 1 + i % 50, f"Claim {i}", f"Trade grew {i} percent in the first year.", "accurate",
                                "Customs figures agree.", now, now, now))
-        verdicts = "COPY commitments_verdictupdate (claim_id, verdict, rationale, author_id, recorded_at) FROM STDIN"
+        verdicts = ("COPY commitments_verdictupdate (claim_id, verdict, rationale, author_id, recorded_at, review_state, review_comment, "
+                    "published_at) FROM STDIN")
         with conn.cursor() as cur, cur.copy(verdicts) as out:
             for i in range(1, CLAIMS + 1):
-                out.write_row((i, "misleading", "First look.", author, now))
-                out.write_row((i, "accurate", "Customs figures agree.", author, now))
+                out.write_row((i, "misleading", "First look.", author, now, "published", "", now))
+                out.write_row((i, "accurate", "Customs figures agree.", author, now, "published", "", now))
         conn.execute("SELECT setval(pg_get_serial_sequence('commitments_claim', 'id'), %s)", (CLAIMS,))
         conn.execute("ANALYZE")
 
