@@ -162,11 +162,15 @@ ORDER BY c.id
 RENDERING_KEYS = ("id", "source", "source_title", "text", "start", "end", "language", "is_translation", "translator", "is_primary")
 
 
+def _number(r) -> str:
+    return str(r[1]) if r[8] is None else f"{r[9]}.{r[1]}"
+
+
 def floor_once(conn, offset: int, labels: dict[str, str], api_prefix: str, link_labels: dict) -> bytes:
     rows = conn.execute(FLOOR_SQL, (offset,)).fetchall()
     return orjson.dumps([{
-        "id": r[0], "api_url": f"{api_prefix}{r[0]}/", "number": str(r[1]) if r[8] is None else f"{r[9]}.{r[1]}", "ordinal": r[1],
-        "title": r[2], "quote": r[3],
+        "id": r[0], "url": f"http://testserver/statements/{r[5]}/{_number(r)}/", "api_url": f"{api_prefix}{r[0]}/", "number": _number(r),
+        "ordinal": r[1], "title": r[2], "quote": r[3],
         "statement": {"id": r[4], "slug": r[5], "title": r[6]}, "source": r[7], "parent": r[8], "deliverables": r[15],
         "status": r[10], "status_label": labels[r[10]], "status_since": r[11], "target_date": r[12],
         "parties": r[16], "themes": r[17], "evidence_count": r[18],

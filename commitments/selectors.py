@@ -394,6 +394,63 @@ def cached_aggregate(*, name: str, key: str, version: str, compute):
     return found
 
 
+def status_over_time_cached(*, commitments: QuerySet[Commitment], start: date, end: date, key: str) -> list[dict]:
+    """status_over_time(), kept in the cache until the history or the commitments change. `key` names the filter."""
+    return cached_aggregate(
+        name="status-over-time", key=f"{key}|{start}|{end}",
+        version=aggregate_version(commitments=commitments, history=StatusUpdate),
+        compute=lambda: status_over_time(commitments=commitments, start=start, end=end),
+    )
+
+
+def compliance_matrix_cached(*, commitments: QuerySet[Commitment], key: str) -> dict:
+    """compliance_matrix(), kept in the cache until an assessment or the commitments change. `key` names the filter."""
+    return cached_aggregate(
+        name="compliance", key=key, version=aggregate_version(commitments=commitments, history=PartyAssessment),
+        compute=lambda: compliance_matrix(commitments=commitments),
+    )
+
+
+# What any public page may show, and where it last changed: counts and newest timestamps of each
+# table, every one read from an index (updated_at, recorded_at, checked_at and published_at are
+# indexed). Publishing a proposal changes only its published_at, so that is counted too.
+_CONTENT_VERSION_SQL = """
+SELECT (SELECT COUNT(*) FROM commitments_commitment), (SELECT COUNT(*) FROM commitments_claim),
+       (SELECT COUNT(*) FROM commitments_party), (SELECT COUNT(*) FROM commitments_theme),
+       (SELECT MAX(id) FROM commitments_statusupdate), (SELECT MAX(id) FROM commitments_verdictupdate),
+       (SELECT MAX(id) FROM commitments_partyassessment), (SELECT MAX(id) FROM commitments_urlcheck),
+       (SELECT MAX(updated_at) FROM commitments_commitment), (SELECT MAX(updated_at) FROM commitments_statement),
+       (SELECT MAX(updated_at) FROM commitments_claim), (SELECT MAX(updated_at) FROM commitments_evidence),
+       (SELECT MAX(updated_at) FROM commitments_source), (SELECT MAX(recorded_at) FROM commitments_statusupdate),
+       (SELECT MAX(recorded_at) FROM commitments_verdictupdate), (SELECT MAX(recorded_at) FROM commitments_partyassessment),
+       (SELECT MAX(checked_at) FROM commitments_urlcheck), (SELECT MAX(published_at) FROM commitments_statusupdate),
+       (SELECT MAX(published_at) FROM commitments_verdictupdate), (SELECT MAX(published_at) FROM commitments_partyassessment)
+"""
+
+
+@dataclass(frozen=True)
+class ContentVersion:
+    """A stamp that changes whenever anything a public page shows may have changed (one query)."""
+
+    stamp: str
+    last_modified: datetime | None
+
+
+def _as_datetime(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)  # SQLite returns text
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def content_version() -> ContentVersion:
+    with connection.cursor() as cursor:
+        cursor.execute(_CONTENT_VERSION_SQL)
+        row = cursor.fetchone()
+    times = [t for t in map(_as_datetime, row[8:]) if t is not None]
+    return ContentVersion(stamp="|".join(str(v) for v in row), last_modified=max(times, default=None))
+
+
 # --- Counts by status ------------------------------------------------------------------
 
 
@@ -467,6 +524,12 @@ def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
         "by_responsible_party": list(groups["by_responsible_party"].values()),
         "by_theme": list(groups["by_theme"].values()),
     }
+
+
+def statement_stats(*, commitments: QuerySet[Commitment]) -> dict:
+    """Counts of commitments in each status, overall and per statement: the part of commitment_stats the pages show."""
+    stats = commitment_stats(commitments=commitments)
+    return {key: stats[key] for key in ("total", "by_status", "by_statement")}
 
 
 def _bound_party_groups(statements: dict[int, dict]) -> list[dict]:
@@ -574,11 +637,12 @@ def score_percent(mean: float | None) -> float | None:
     return None if mean is None else round((mean + 1) / 2 * 100, 1)
 
 
-def latest_assessments(*, commitments: QuerySet[Commitment]) -> QuerySet[PartyAssessment]:
-    """The newest published assessment of each (commitment, party) pair."""
+def latest_assessments(*, commitments: QuerySet[Commitment], party_id: int | None = None) -> QuerySet[PartyAssessment]:
+    """The newest published assessment of each (commitment, party) pair; of one party's pairs with `party_id`."""
     newest_first = [F(field).desc() for field in ASSESSMENT_ORDER]
+    scope = published_assessments().filter(party_id=party_id) if party_id is not None else published_assessments()
     return (
-        published_assessments().filter(commitment_id__in=commitments.order_by().values("pk"))
+        scope.filter(commitment_id__in=commitments.order_by().values("pk"))
         .annotate(rank=Window(RowNumber(), partition_by=[F("commitment_id"), F("party_id")], order_by=newest_first))
         .filter(rank=1)
     )

@@ -1,7 +1,8 @@
 """Drive headless Chromium over the DevTools protocol on a pipe (--remote-debugging-pipe): no extra library.
 
 Chromium reads commands from its fd 3 and writes replies and events to fd 4, each a JSON
-message ending in a NUL byte. Enough of the protocol to log in, type, click and look.
+message ending in a NUL byte. Enough of the protocol to log in, type, click and look, and to
+check a page's layout at a given width (the public site's tests).
 """
 
 import base64
@@ -109,7 +110,23 @@ class Browser:
     def set_cookie(self, *, name: str, value: str, url: str) -> None:
         self.page("Network.setCookie", name=name, value=value, url=url)
 
-    def screenshot(self, path: str) -> None:
-        data = self.page("Page.captureScreenshot", format="png", captureBeyondViewport=False)["data"]
+    def screenshot(self, path: str, *, full_page: bool = False) -> None:
+        params = {"format": "png", "captureBeyondViewport": full_page}
+        if full_page:  # the whole document, however long, at its layout width
+            size = self.page("Page.getLayoutMetrics")["cssContentSize"]
+            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+        data = self.page("Page.captureScreenshot", **params)["data"]
         with open(path, "wb") as out:
             out.write(base64.b64decode(data))
+
+    def resize(self, *, width: int, height: int = 900) -> None:
+        """Lay pages out at this window width (a phone below 600 px)."""
+        self.page("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=width < 600)
+
+    def status(self) -> int:
+        """The HTTP status of the page last loaded."""
+        return self.js("performance.getEntriesByType('navigation')[0].responseStatus")
+
+    def press_tab(self) -> None:
+        for kind in ("rawKeyDown", "keyUp"):
+            self.page("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab", windowsVirtualKeyCode=9)

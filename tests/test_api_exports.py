@@ -36,7 +36,7 @@ def test_the_feed_lists_status_changes_newest_first_and_filters(api, make_statem
     assert _entries(api.get("/api/v1/feeds/status-changes.atom?bound_party=canada")) == ["G7 2021 2: In progress", "G7 2021 1: Not started"]
     assert _entries(api.get("/api/v1/feeds/status-changes.atom?statement=other")) == []
     body = api.get("/api/v1/feeds/status-changes.atom").content.decode()
-    assert "Budget passed." in body and f"/api/v1/commitments/{a2.pk}/" in body
+    assert "Budget passed." in body and f"<link href=\"http://testserver{a2.get_absolute_url()}\"" in body  # the public page
 
 
 def test_a_claim_without_a_verdict_has_no_claimreview(api, claim):
@@ -60,7 +60,7 @@ def test_a_checked_claim_has_a_claimreview(api, claim, alice, settings):
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Wang Yi"}
     assert review["itemReviewed"]["appearance"]["url"] == "https://www.example.org/statement"
     assert review["datePublished"] == claim.verdict_updates.get().published_at.date().isoformat()
-    assert review["url"].endswith(f"/api/v1/claims/{claim.pk}/")
+    assert review["url"] == f"http://testserver/claims/{claim.pk}/"  # the claim's public page
     assert api.get(f"/api/v1/claims/{claim.pk}/").json()["claimreview"].endswith(f"/api/v1/claims/{claim.pk}/claimreview.json")
 
 

@@ -193,7 +193,7 @@ def test_csv_exports_every_matching_row_with_the_same_filters(api, two_statement
     response = api.get("/api/v1/commitments/?format=csv&statement=g7-2021&page_size=1&ordering=id")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("id,api_url,number,ordinal,title,quote,statement.id,statement.slug")
+    assert lines[0].startswith("id,url,api_url,number,ordinal,title,quote,statement.id,statement.slug")
     assert len(lines) == 1 + 4  # three points and a deliverable: no paging in an export
     first = dict(zip(lines[0].split(","), lines[1].split(","), strict=False))
     assert first["id"] == str(two_statements["a1"].pk) and first["parties"] in ("canada; japan", "japan; canada")

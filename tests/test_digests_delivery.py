@@ -46,7 +46,8 @@ def test_it_sends_a_complete_digest_with_both_parts_and_unsubscribe_headers(week
         assert "Trade grew 90 percent" in part and "Customs figures show 12 percent" in part  # new claim, verdict
         assert "Clinic opened in March" in part and "+1: full compliance" in part  # party assessment
         assert "25 Mar 2024" in part  # a target date within 30 days
-        assert f"https://tracker.example.org/admin/commitments/commitment/{week.c_kz.pk}/change/" in part
+        assert f"https://tracker.example.org{week.c_kz.get_absolute_url()}" in part  # its public page
+        assert "/admin/" not in part
     assert "In progress -> Fulfilled" in text
     assert "In progress &rarr; <b>Fulfilled</b>" in html
     assert "Fulfilled: 1 (a week ago 0)" in text and "In progress: 0 (a week ago 2)" in text  # the tally

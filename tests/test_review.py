@@ -62,7 +62,7 @@ def test_a_status_proposal_shows_nowhere_until_another_user_publishes_it(api, cl
             "stats": api.get("/api/v1/stats/").json()["by_status"]["stalled"] == 1,
             "feed": "Talks suspended in March" in feed(api),
             "digest": "Talks suspended in March" in digest_texts(NEXT_MONDAY),
-            "page": '<b data-status="stalled">1</b>' in client.get("/").content.decode(),
+            "page": '<span class="status s-stalled">Stalled</span>' in client.get(commitment.get_absolute_url()).content.decode(),
         }
 
     assert not any(visible().values()), visible()

@@ -62,6 +62,19 @@ def group_stop(process: subprocess.Popen, *, timeout: float = STOP_TIMEOUT) -> N
     process.wait()
 
 
+def site_url(host: str, port: str) -> str:
+    """Links in e-mails and feeds point at the address served here, unless SITE_URL says otherwise."""
+    if os.environ.get("SITE_URL"):
+        return os.environ["SITE_URL"]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a wildcard bind is reached on loopback
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def child_env(host: str, port: str) -> dict[str, str]:
+    """The server's and the worker's environment: development mode, and links to this address."""
+    return {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "SITE_URL": site_url(host, port)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -71,7 +84,7 @@ def main() -> int:
     # Children live in their own groups, so Ctrl-C in the terminal reaches only this process: pass it on.
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+    env = child_env(args.host, args.port)
     children = [
         group_start([sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--concurrency", "1",
                      "--loglevel", "INFO", "--pool", "solo"], env=env),

@@ -39,7 +39,11 @@ if not SECRET_KEY and DEBUG:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links (e-mails, feeds, JSON-LD, the API's `url` fields). Unset, pages and the API use the
+# address each request was served on, and what runs without a request (e-mail) this default;
+# `make run` sets it to the host and port it serves (tracker/devserver.py).
+SITE_URL_EXPLICIT = bool(os.environ.get("SITE_URL"))
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "commitments",
+    "commitments.site",
 ]
 
 MIDDLEWARE = [

@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from commitments.dashboard import dashboard
 from commitments.views import healthz
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
+    # The public site: /, /statements/<slug>/[<number>/], /parties/<slug>/, /claims/<id>/, /changes/, /search/
+    path("", include("commitments.site.urls")),
     # The one-time link `create_editor` prints: a new editor sets a password, then logs in.
     path("admin/password-set/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("admin/password-set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

@@ -6,11 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 
 import orjson
-from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.functional import Promise
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from commitments.text import xml_clean
+from commitments.feeds import atom
 
 
 def _default(value):
@@ -122,36 +121,6 @@ class TableCSVRenderer(CSVRenderer):
         return out.getvalue().encode()
 
 
-class PagedAtom1Feed(Atom1Feed):
-    """Atom with RFC 5005 paging links (`first`, `next`, `previous`) beside `self`."""
-
-    PAGE_RELS = ("first", "next", "previous")
-
-    def add_root_elements(self, handler) -> None:
-        super().add_root_elements(handler)
-        for rel in self.PAGE_RELS:
-            if self.feed.get(rel):
-                handler.addQuickElement("link", "", {"rel": rel, "href": self.feed[rel]})
-
-
-class TextSummaryAtomFeed(PagedAtom1Feed):
-    """Atom with `<summary type="text">`: Django writes type="html", and our summaries are plain text, not markup."""
-
-    def add_item_elements(self, handler, item) -> None:
-        super().add_item_elements(handler, {**item, "description": None})
-        if item["description"]:
-            handler.addQuickElement("summary", item["description"], {"type": "text"})
-
-
-def _xml_safe(value):
-    """Strings without the characters XML cannot carry (rows stored before the input rule may hold them)."""
-    if isinstance(value, str):
-        return xml_clean(value)
-    if isinstance(value, list):
-        return [_xml_safe(item) for item in value]
-    return value
-
-
 class AtomRenderer(BaseRenderer):
     """Renders {"title", "link", "description", "items": [...]} as an Atom 1.0 feed."""
 
@@ -162,10 +131,4 @@ class AtomRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if not isinstance(data, dict) or "items" not in data:  # an error: say it plainly
             return orjson.dumps(data, default=_default)
-        pages = {rel: data.get(rel) for rel in PagedAtom1Feed.PAGE_RELS}
-        feed: SyndicationFeed = TextSummaryAtomFeed(
-            title=data["title"], link=data["link"], description=data["description"], feed_url=data["feed_url"], language="en", **pages,
-        )
-        for item in data["items"]:
-            feed.add_item(**{key: _xml_safe(value) for key, value in item.items()})
-        return feed.writeString("utf-8").encode()
+        return atom(data)

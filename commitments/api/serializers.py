@@ -4,7 +4,6 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 from rest_framework.settings import ISO_8601, api_settings
 
-from commitments import selectors
+from commitments import permalinks, selectors
 from commitments.api.fields import HttpUrlField, IdRelatedField
 from commitments.api.link_health import LinkHealthListSerializer, LinkHealthMixin
 from commitments.models import (
@@ -53,13 +52,13 @@ def _list_path(basename: str) -> str:
     return reverse(f"api:{basename}-list")
 
 
-def api_url_prefix(basename: str) -> str:
-    """The absolute address of a resource's list; its detail is the prefix plus "<id>/"."""
-    return f"{settings.SITE_URL}{_list_path(basename)}"
+def api_url_prefix(basename: str, *, request=None) -> str:
+    """The absolute address of a resource's list; its detail is the prefix plus "<id>/". Same host rule as public links."""
+    return permalinks.absolute(_list_path(basename), request=request)
 
 
-def api_url(basename: str, pk: int) -> str:
-    return f"{api_url_prefix(basename)}{pk}/"
+def api_url(basename: str, pk: int, *, request=None) -> str:
+    return f"{api_url_prefix(basename, request=request)}{pk}/"
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -71,7 +70,7 @@ class ApiUrlField(serializers.Field):
         super().__init__(source="pk", read_only=True, help_text="This resource in the API.", **kwargs)
 
     def to_representation(self, pk: int) -> str:
-        return api_url(self.basename, pk)
+        return api_url(self.basename, pk, request=self.context.get("request"))
 
 
 class SlugRelatedField(serializers.SlugRelatedField):
@@ -151,6 +150,7 @@ class CommitmentSerializer(serializers.Serializer):
     """
 
     id = serializers.IntegerField(read_only=True)
+    url = serializers.URLField(read_only=True, help_text="Its public page.")
     api_url = ApiUrlField("commitment")
     number = serializers.CharField(read_only=True, help_text='"3" for a point, "3.2" for a deliverable.')
     ordinal = serializers.IntegerField(read_only=True)
@@ -175,7 +175,7 @@ class CommitmentSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, c: Commitment) -> dict:
-        return commitment_representations([selectors.commitment_row(c)])[0]
+        return commitment_representations([selectors.commitment_row(c)], request=self.context.get("request"))[0]
 
 
 def iso_formatter(tz) -> Callable[[datetime | None], str | None]:
@@ -192,20 +192,23 @@ def iso_formatter(tz) -> Callable[[datetime | None], str | None]:
     return iso
 
 
-def commitment_representations(rows: list[dict]) -> list[dict]:
-    """Commitments as the API shows them, from selectors.commitment_rows() (labels and time zone looked up once)."""
+def commitment_representations(rows: list[dict], *, request=None) -> list[dict]:
+    """Commitments as the API shows them, from selectors.commitment_rows() (labels, time zone and host looked up once)."""
     labels = {value: str(label) for value, label in Status.choices}
     iso = iso_formatter(timezone.get_current_timezone())
-    prefix = api_url_prefix("commitment")
-    return [_commitment(row, labels, iso, prefix) for row in rows]
+    base = permalinks.site_base(request=request)
+    prefix = api_url_prefix("commitment", request=request)
+    return [_commitment(row, labels, iso, base, prefix) for row in rows]
 
 
-def _commitment(row: dict, labels: dict[str, str], iso: Callable, prefix: str) -> dict:
+def _commitment(row: dict, labels: dict[str, str], iso: Callable, base: str, prefix: str) -> dict:
     latest = row["latest_evidence"]
+    number = point_number(ordinal=row["ordinal"], parent_ordinal=row["parent_ordinal"] if row["parent"] is not None else None)
     return {
         "id": row["id"],
+        "url": base + permalinks.commitment_path(statement_slug=row["statement_slug"], number=number),
         "api_url": f"{prefix}{row['id']}/",
-        "number": point_number(ordinal=row["ordinal"], parent_ordinal=row["parent_ordinal"] if row["parent"] is not None else None),
+        "number": number,
         "ordinal": row["ordinal"],
         "title": row["title"],
         "quote": row["quote"],
@@ -229,6 +232,19 @@ def _commitment(row: dict, labels: dict[str, str], iso: Callable, prefix: str) -
     }
 
 
+class PublicUrlField(serializers.Field):
+    """The absolute address of the object's public page (its get_absolute_url)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, help_text="Its public page.", **kwargs)
+
+    def to_representation(self, obj) -> str:
+        return permalinks.absolute(obj.get_absolute_url(), request=self.context.get("request"))
+
+
+PublicUrlField = extend_schema_field(OpenApiTypes.URI)(PublicUrlField)
+
+
 class StatementLinkSerializer(serializers.Serializer):
     kind = serializers.CharField()
     direction = serializers.ChoiceField(choices=["out", "in"])
@@ -246,6 +262,7 @@ def _statement_link(link, other: Statement, *, outgoing: bool) -> dict:
 
 
 class StatementSerializer(serializers.ModelSerializer):
+    url = PublicUrlField()
     api_url = ApiUrlField("statement")
     announcing_party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="The parties named as bound.")
@@ -267,7 +284,8 @@ class StatementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Statement
         fields = [
-            "id", "api_url", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "bound_parties", "sources",
+            "id", "url", "api_url", "slug", "title", "announced_by", "announcing_party", "announced_on", "meeting", "parties", "bound_parties",
+            "sources",
             "announced_count", "count_kind", "count_label", "commitment_count", "announcement", "links", "created_at", "updated_at",
         ]
 
@@ -285,6 +303,7 @@ class StatementSerializer(serializers.ModelSerializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    url = PublicUrlField()
     api_url = ApiUrlField("claim")
     parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="The parties it is about (`responsible_party`).")
     renderings = serializers.SerializerMethodField(help_text="Every wording of it in every source, primary first.")
@@ -296,7 +315,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "api_url", "title", "quote", "statement", "source", "renderings", "translation_only", "parties", "themes", "verdict",
+            "id", "url", "api_url", "title", "quote", "statement", "source", "renderings", "translation_only", "parties", "themes", "verdict",
             "verdict_rationale", "verdict_at", "evidence_count", "claimreview", "created_at", "updated_at",
         ]
 
@@ -312,7 +331,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_claimreview(self, claim: Claim) -> str | None:
         if claim.verdict == Verdict.NOT_CHECKED:
             return None
-        return f"{settings.SITE_URL}/api/v1/claims/{claim.pk}/claimreview.json"
+        return permalinks.absolute(reverse("api:claim-claimreview", kwargs={"pk": claim.pk}), request=self.context.get("request"))
 
 
 class EvidenceSerializer(LinkHealthMixin, serializers.ModelSerializer):
@@ -330,10 +349,12 @@ class EvidenceSerializer(LinkHealthMixin, serializers.ModelSerializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
+    url = PublicUrlField()
     api_url = ApiUrlField("party")
+
     class Meta:
         model = Party
-        fields = ["id", "api_url", "slug", "name", "kind", "iso_code"]
+        fields = ["id", "url", "api_url", "slug", "name", "kind", "iso_code"]
 
 
 class ThemeSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from commitments import selectors
 from commitments.api.filters import CommitmentFilter, FilterBackend
 from commitments.api.renderers import ORJSONRenderer, TableCSVRenderer
-from commitments.models import Commitment, PartyAssessment, Status, StatusUpdate
+from commitments.models import Commitment, Status
 
 DEFAULT_WEEKS = 26
 MAX_WEEKS = 520
@@ -126,11 +126,8 @@ class StatusOverTimeView(_CommitmentAggregate):
         start = _date_param(request, "start", end - timedelta(weeks=DEFAULT_WEEKS - 1))
         if start > end or (end - start).days > MAX_WEEKS * 7:
             raise ValidationError({"start": f"`start` must be on or before `end`, and at most {MAX_WEEKS} weeks before it."})
-        commitments = self.commitments()
-        return Response(selectors.cached_aggregate(
-            name="status-over-time", key=f"{request.query_params.urlencode()}|{start}|{end}",
-            version=selectors.aggregate_version(commitments=commitments, history=StatusUpdate),
-            compute=lambda: selectors.status_over_time(commitments=commitments, start=start, end=end),
+        return Response(selectors.status_over_time_cached(
+            commitments=self.commitments(), start=start, end=end, key=request.query_params.urlencode(),
         ))
 
 
@@ -175,9 +172,4 @@ class ComplianceView(_CommitmentAggregate):
         "(mean score + 1) / 2 x 100 percent.",
     )
     def get(self, request):
-        commitments = self.commitments()
-        return Response(selectors.cached_aggregate(
-            name="compliance", key=request.query_params.urlencode(),
-            version=selectors.aggregate_version(commitments=commitments, history=PartyAssessment),
-            compute=lambda: selectors.compliance_matrix(commitments=commitments),
-        ))
+        return Response(selectors.compliance_matrix_cached(commitments=self.commitments(), key=request.query_params.urlencode()))

@@ -113,7 +113,7 @@ class CommitmentViewSet(ReadViewSet):
             return self.get_paginated_response(data)
         page = self.paginate_queryset(keys)
         ids = [key["id"] for key in (keys if page is None else page)]
-        data = serializers.commitment_representations(selectors.commitment_rows(ids=ids))
+        data = serializers.commitment_representations(selectors.commitment_rows(ids=ids), request=request)
         return Response(data) if page is None else self.get_paginated_response(data)
 
     @extend_schema(

@@ -7,22 +7,24 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from commitments import permalinks
 from commitments.models import Status, Subscriber
 
-from .changes import Filter, Item, WeekChanges, admin_list_url, site_url
+from .changes import Filter, Item, WeekChanges, site_url
 from .periods import Period
 
 # (attribute of WeekChanges, heading, admin list that shows them all)
+# (key, title, whether the rest is listed on the public page of the week's changes)
 SECTIONS = (
-    ("status_changes", "Status changes", "statusupdate"),
-    ("evidence", "New evidence", "evidence"),
-    ("new_commitments", "New commitments", "commitment"),
-    ("new_claims", "New claims", "claim"),
-    ("verdicts", "Verdicts given", "claim"),
-    ("assessments", "Party assessments", "partyassessment"),
-    ("links", "New links between statements", "commitmentlink"),
-    ("renderings", "New renderings of existing points", "commitment"),
-    ("source_health", "Source health", None),
+    ("status_changes", "Status changes", True),
+    ("evidence", "New evidence", False),
+    ("new_commitments", "New commitments", False),
+    ("new_claims", "New claims", False),
+    ("verdicts", "Verdicts given", False),
+    ("assessments", "Party assessments", False),
+    ("links", "New links between statements", False),
+    ("renderings", "New renderings of existing points", False),
+    ("source_health", "Source health", False),
 )
 
 
@@ -95,12 +97,19 @@ def item_fragments(*, changes: WeekChanges, item: Item, upcoming: bool = False) 
     return changes.memo("fragments", id(item), render)
 
 
-def _section(*, changes: WeekChanges, key: str, title: str, items: list[Item], more_model: str | None) -> Section:
+def _more_url(*, changes: WeekChanges, on_changes_page: bool) -> str:
+    """Where "... and N more" leads: the week's changes, or the overview."""
+    if on_changes_page:
+        return site_url(f"{permalinks.changes_path()}?week={changes.period.key}")
+    return site_url("/")
+
+
+def _section(*, changes: WeekChanges, key: str, title: str, items: list[Item], on_changes_page: bool) -> Section:
     shown = tuple(items[: settings.TRACKER_DIGEST_MAX_ITEMS])
     fragments = [item_fragments(changes=changes, item=item, upcoming=key == "upcoming") for item in shown]
     return Section(
         key=key, title=title, items=shown, total=len(items),
-        more_url=admin_list_url(more_model) if more_model else site_url("/admin/"),
+        more_url=_more_url(changes=changes, on_changes_page=on_changes_page),
         text="".join(text for text, _ in fragments),
         html=mark_safe("".join(html for _, html in fragments)),  # noqa: S308 (rendered by autoescaping templates)
     )
@@ -127,10 +136,11 @@ def digest_content(*, changes: WeekChanges, digest_filter: Filter) -> DigestCont
         content = DigestContent(
             period=changes.period, filter=digest_filter,
             sections=tuple(
-                _section(changes=changes, key=key, title=title, items=keep(getattr(changes, key)), more_model=model) for key, title, model in SECTIONS
+                _section(changes=changes, key=key, title=title, items=keep(getattr(changes, key)), on_changes_page=listed)
+                for key, title, listed in SECTIONS
             ),
             upcoming=_section(
-                changes=changes, key="upcoming", title="Target dates in the next 30 days", items=keep(changes.upcoming), more_model="commitment",
+                changes=changes, key="upcoming", title="Target dates in the next 30 days", items=keep(changes.upcoming), on_changes_page=False,
             ),
             tally=_tally(changes=changes, digest_filter=digest_filter),
             followed=sum(1 for row in _followed(changes=changes, digest_filter=digest_filter) if row.status_after),
@@ -151,6 +161,6 @@ def digest_context(*, content: DigestContent, unsubscribe_url: str, filter_names
         "tally_line": content.tally_line,
         "filter_names": filter_names,
         "unsubscribe_url": unsubscribe_url,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url("/"),
         "manage_url": site_url("/subscribe/"),
     }

@@ -10,10 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import reverse
 
+from commitments import permalinks
 from commitments.checks.selectors import health_events
 from commitments.history import ASSESSMENT_ORDER, published_assessments, published_evidence, published_updates, published_verdicts, status_at
 from commitments.models import (
@@ -179,15 +178,8 @@ class WeekChanges:
 
 
 def site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def admin_url(model: str, pk: int) -> str:
-    return site_url(reverse(f"admin:commitments_{model}_change", args=[pk]))
-
-
-def admin_list_url(model: str) -> str:
-    return site_url(reverse(f"admin:commitments_{model}_changelist"))
+    """Absolute, for an e-mail: every link in a digest opens a public page (commitments.permalinks)."""
+    return permalinks.absolute(path)
 
 
 def source_health_events(*, start: datetime, end: datetime) -> list[dict]:
@@ -238,9 +230,12 @@ def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
     return grouped
 
 
+def _number(ordinal: int, parent_ordinal: int | None) -> str:
+    return point_number(ordinal=ordinal, parent_ordinal=parent_ordinal)
+
+
 def _commitment_label(statement_title: str, parent_ordinal: int | None, ordinal: int, title: str) -> str:
-    number = point_number(ordinal=ordinal, parent_ordinal=parent_ordinal)
-    return f"{statement_title}: {number}. {title}"
+    return f"{statement_title}: {_number(ordinal, parent_ordinal)}. {title}"
 
 
 def commitments_index() -> dict[int, CommitmentRow]:
@@ -250,9 +245,10 @@ def commitments_index() -> dict[int, CommitmentRow]:
     themes = _pairs(Commitment.themes.through.objects.values_list("commitment_id", "theme_id"))
     rows = Commitment.objects.order_by().values_list(
         "id", "statement_id", "parent_id", "parent__ordinal", "ordinal", "title", "statement__title", "status", "target_date", "created_at",
+        "statement__slug",
     )
     index = {}
-    for pk, statement_id, parent_id, parent_ordinal, ordinal, title, statement_title, status, target_date, created_at in rows:
+    for pk, statement_id, parent_id, parent_ordinal, ordinal, title, statement_title, status, target_date, created_at, slug in rows:
         scope = Scope(
             statement_id=statement_id,
             party_ids=bound.get(statement_id, frozenset()),
@@ -261,7 +257,8 @@ def commitments_index() -> dict[int, CommitmentRow]:
             theme_ids=frozenset(themes.get(pk, set()) | themes.get(parent_id, set())),
         )
         index[pk] = CommitmentRow(
-            id=pk, label=_commitment_label(statement_title, parent_ordinal, ordinal, title), url=admin_url("commitment", pk),
+            id=pk, label=_commitment_label(statement_title, parent_ordinal, ordinal, title),
+            url=site_url(permalinks.commitment_path(statement_slug=slug, number=_number(ordinal, parent_ordinal))),
             scope=scope, status=status, target_date=target_date, created_at=created_at,
         )
     return index
@@ -289,7 +286,7 @@ def claims_index() -> dict[int, ClaimRow]:
             responsible_party_ids=frozenset(parties.get(pk, set())),
             theme_ids=frozenset(themes.get(pk, set())),
         )
-        index[pk] = ClaimRow(id=pk, title=title, url=admin_url("claim", pk), scope=scope, created_at=created_at)
+        index[pk] = ClaimRow(id=pk, title=title, url=site_url(permalinks.claim_path(pk=pk)), scope=scope, created_at=created_at)
     return index
 
 
@@ -417,7 +414,8 @@ def _links(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Ite
     for link in StatementLink.objects.filter(**in_period).select_related("from_statement", "to_statement").order_by("created_at", "id"):
         scopes = tuple(row.scope for row in commitments.values() if row.scope.statement_id in (link.from_statement_id, link.to_statement_id))
         items.append(Item(scopes=scopes, title=f"{link.from_statement.title} {link.get_kind_display()} {link.to_statement.title}",
-                          url=admin_url("statement", link.from_statement_id), at=link.created_at, detail=link.rationale))
+                          url=site_url(link.from_statement.get_absolute_url()), at=link.created_at, detail=link.rationale,
+                          links=(Link(title=link.to_statement.title, url=site_url(link.to_statement.get_absolute_url())),)))
     return items
 
 

@@ -58,7 +58,8 @@ def _request_subscription(data: dict) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
-    form = SubscribeForm(request.POST or None)
+    # The site's subscribe boxes send the address here by GET, to fill it in.
+    form = SubscribeForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
     if request.method == "POST" and form.is_valid():
         refusal = subscribe_refusal(client_ip=request.META.get("REMOTE_ADDR", ""), email=form.cleaned_data["email"])
         if refusal:

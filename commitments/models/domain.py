@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from commitments import permalinks
 from commitments.http_urls import validate_http_url  # noqa: F401 - named by migration 0001
 from commitments.text import is_verbatim, text_refusal
 
@@ -230,6 +231,9 @@ class Party(PlainTextModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return permalinks.party_path(slug=self.slug)
+
 
 class Theme(PlainTextModel):
     slug = models.SlugField(unique=True)
@@ -342,6 +346,9 @@ class Statement(TimestampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return permalinks.statement_path(slug=self.slug)
+
     @property
     def count_label(self) -> str:
         """"4 (announced)" / "5 (inferred from ordinals)": how every page shows the count."""
@@ -385,6 +392,10 @@ class Commitment(QuotedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        """Needs `statement` (and `parent` for a deliverable) loaded: select_related them in lists."""
+        return permalinks.commitment_path(statement_slug=self.statement.slug, number=self.number)
+
     @property
     def number(self) -> str:
         """"3" for a point, "3.2" for a deliverable."""
@@ -423,6 +434,9 @@ class Claim(QuotedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return permalinks.claim_path(pk=self.pk)
 
 
 class Evidence(TimestampedModel):

@@ -1,0 +1,140 @@
+"""Benchmark of the public pages on a large data set (issue 10). Not a test: it prints figures.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/pages.py [--runs 20] [--keep] [--name bench_pages]
+
+Creates its own database (--name, on the server of DATABASE_URL), migrates it and bulk-loads the
+data set of bench/api.py (10,000 commitments in 50 statements, 100,000 status updates, 200,000
+evidence links, 15,000 party assessments) plus 500 claims with verdicts, then renders each page
+type through the Django test client and prints the median time (and the median CPU time of the
+Django process, steadier on a shared machine), the queries per request, the first (uncached)
+request and a conditional request answered 304. Target: under 50 ms each, constant queries.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.api import build, median_ms, recreate  # noqa: E402 - after the path is set
+
+CLAIMS = 500
+
+
+def add_claims(url: str) -> None:
+    """Claims spread over the statements, each with two verdicts by the bench author."""
+    now = datetime.now(UTC)
+    with psycopg.connect(url) as conn:
+        author = conn.execute("SELECT id FROM auth_user WHERE username = 'bench'").fetchone()[0]
+        with conn.cursor() as cur, cur.copy("COPY commitments_claim (id, statement_id, source_id, title, quote, verdict, verdict_rationale, "
+                                            "verdict_at, created_at, updated_at) FROM STDIN") as out:
+            for i in range(1, CLAIMS + 1):
+                out.write_row((i, 1 + i % 50, 1 + i % 50, f"Claim {i}", f"Trade grew {i} percent in the first year.", "accurate",
+                               "Customs figures agree.", now, now, now))
+        verdicts = ("COPY commitments_verdictupdate (claim_id, verdict, rationale, author_id, recorded_at, review_state, review_comment, "
+                    "published_at) FROM STDIN")
+        with conn.cursor() as cur, cur.copy(verdicts) as out:
+            for i in range(1, CLAIMS + 1):
+                out.write_row((i, "misleading", "First look.", author, now, "published", "", now))
+                out.write_row((i, "accurate", "Customs figures agree.", author, now, "published", "", now))
+        conn.execute("SELECT setval(pg_get_serial_sequence('commitments_claim', 'id'), %s)", (CLAIMS,))
+        conn.execute("ANALYZE")
+
+
+def pages() -> dict[str, str]:
+    return {
+        "overview /": "/",
+        "statement (200 commitments)": "/statements/statement-25/",
+        "point": "/statements/statement-25/10/",
+        "deliverable": "/statements/statement-25/10.2/",
+        "party (10,000 bound)": "/parties/party-3/",
+        "claim": "/claims/7/",
+        "changes (newest 50)": "/changes/",
+        "changes, filtered": "/changes/?statement=statement-25&status=in_progress&party=party-2",
+        "changes, page 40": "/changes/?page=40",
+        "search": "/search/?q=statement+25",
+        "search, filtered": "/search/?q=cooperation&status=fulfilled&party=party-2",
+    }
+
+
+def median_cpu_ms(fn, runs: int) -> float:
+    """This process's CPU time per call (Python and rendering; the database's own work is not in it): steadier than wall time on a busy machine."""
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        fn()
+        times.append((time.process_time() - start) * 1000)
+    return statistics.median(times)
+
+
+def count_queries(client, url: str) -> int:
+    from django.db import connection
+
+    seen: list[str] = []
+
+    def count(execute, sql, *rest):
+        seen.append(sql)
+        return execute(sql, *rest)
+
+    with connection.execute_wrapper(count):  # CaptureQueriesContext is reset by request_started
+        client.get(url)
+    return len(seen)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
+    parser.add_argument("--name", default="bench_pages", help="The bench database's name (make it yours on a shared server).")
+    args = parser.parse_args()
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rpartition("/")[0]
+    admin_url, bench_url = f"{base}/postgres", f"{base}/{args.name}"
+    started = time.perf_counter()
+    recreate(admin_url, args.name)
+    os.environ.update({
+        "DATABASE_URL": bench_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"), "ALLOWED_HOSTS": "testserver",
+        "DEBUG": "0", "DATABASE_CONN_MAX_AGE": "600", "CACHE_URL": os.environ.get("CACHE_URL", "locmem://"),
+    })
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    try:
+        call_command("migrate", verbosity=0)
+        build(bench_url)
+        add_claims(bench_url)
+        print(f"built in {time.perf_counter() - started:.0f} s: 10,000 commitments, 100,000 status changes, {CLAIMS} claims")
+        client = Client()
+        print(f"{'page':32s} {'median':>9s} {'cpu':>8s} {'queries':>8s} {'first':>8s} {'304':>8s}")
+        for label, url in pages().items():
+            first_start = time.perf_counter()
+            response = client.get(url)
+            first = (time.perf_counter() - first_start) * 1000  # aggregates computed, not yet cached
+            assert response.status_code == 200, (url, response.status_code)
+            queries = count_queries(client, url)
+            ms = median_ms(lambda u=url: client.get(u), args.runs)
+            cpu = median_cpu_ms(lambda u=url: client.get(u), args.runs)
+            etag = response["ETag"]
+            unchanged = median_ms(lambda u=url, e=etag: client.get(u, HTTP_IF_NONE_MATCH=e), args.runs)
+            print(f"{label:32s} {ms:7.1f} ms {cpu:5.1f} ms {queries:8d} {first:6.0f} ms {unchanged:5.1f} ms")
+        print(f"total {time.perf_counter() - started:.0f} s")
+    finally:
+        connection.close()
+        if not args.keep:
+            recreate(admin_url, args.name, drop_only=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

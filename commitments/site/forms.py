@@ -1,0 +1,76 @@
+"""The GET filters of /changes/ and /search/: plain query parameters, so a filtered view is a shareable address."""
+
+from datetime import date
+
+from django import forms
+from django.http import QueryDict
+
+from commitments.models import Status
+
+from .search import SearchFilters
+from .selectors import ChangeFilters
+
+WEEK_HELP = "An ISO week such as 2026-W46."
+
+
+def _iso_week(value: str) -> date:
+    year, _, week = value.upper().partition("-W")
+    try:
+        return date.fromisocalendar(int(year), int(week), 1)
+    except ValueError as exc:
+        raise forms.ValidationError(f"Use {WEEK_HELP}") from exc
+
+
+class ChangesForm(forms.Form):
+    week = forms.CharField(required=False, max_length=10, help_text=WEEK_HELP)
+    statement = forms.SlugField(required=False)
+    party = forms.SlugField(required=False)
+    theme = forms.SlugField(required=False)
+    status = forms.MultipleChoiceField(required=False, choices=Status.choices)
+
+    def clean_week(self) -> date | None:
+        value = self.cleaned_data["week"].strip()
+        return _iso_week(value) if value else None
+
+    def filters(self) -> ChangeFilters:
+        """The valid filters; an invalid one is left out (the form shows its error)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return ChangeFilters(
+            week_start=data.get("week"), statement=data.get("statement", ""), party=data.get("party", ""),
+            theme=data.get("theme", ""), statuses=tuple(data.get("status") or ()),
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
+    party = forms.SlugField(required=False)
+    theme = forms.SlugField(required=False)
+    statement = forms.SlugField(required=False)
+
+    def query(self) -> tuple[str, SearchFilters]:
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("q", ""), SearchFilters(
+            status=data.get("status", ""), party=data.get("party", ""), theme=data.get("theme", ""), statement=data.get("statement", ""),
+        )
+
+
+def page_number(query: QueryDict) -> int:
+    try:
+        return max(1, min(int(query.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
+
+
+def with_page(query: QueryDict, page: int) -> str:
+    changed = query.copy()
+    changed["page"] = str(page)
+    return changed.urlencode()
+
+
+def feed_query(query: QueryDict) -> str:
+    changed = query.copy()
+    changed.pop("page", None)
+    return changed.urlencode()

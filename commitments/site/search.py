@@ -1,0 +1,181 @@
+"""Full-text search over statements, points, deliverables, claims and evidence titles.
+
+PostgreSQL: django.contrib.postgres full-text search (SearchVector, ranked by SearchRank,
+snippets by SearchHeadline). Elsewhere (SQLite under `make run`): a case-insensitive
+substring match with a snippet cut around the first hit. Both return the same `Hit`s.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from commitments.history import published_evidence
+from commitments.models import Claim, Commitment, Evidence, Party, Statement, Status
+from commitments.parties import bound_party_q, responsible_party_q
+
+from .selectors import party_scope
+
+CONFIG = "english"
+PER_KIND = 20
+SNIPPET_CHARS = 240
+# Markers no text holds: the headline is escaped first, then they become <mark> tags.
+OPEN, CLOSE = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    status: str = ""
+    party: str = ""
+    theme: str = ""
+    statement: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.status or self.party or self.theme or self.statement)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "statement", "point", "deliverable", "claim", "evidence"
+    title: str
+    url: str
+    snippet: SafeString
+    rank: float
+    status: str = ""
+    external: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status else ""
+
+
+def _highlighted(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))  # noqa: S308 - escaped just before
+
+
+# --- Which rows each filter keeps ------------------------------------------------------------
+
+
+def _party_ids(slug: str) -> list[int]:
+    return list(Party.objects.filter(slug=slug).values_list("pk", flat=True))
+
+
+def _commitments(filters: SearchFilters) -> QuerySet[Commitment]:
+    rows = Commitment.objects.select_related("statement", "parent")
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.statement:
+        rows = rows.filter(statement__slug=filters.statement)
+    if filters.party:
+        rows = rows.filter(party_scope(slug=filters.party))
+    if filters.theme:
+        rows = rows.filter(pk__in=Commitment.objects.filter(Q(themes__slug=filters.theme) | Q(parent__themes__slug=filters.theme)).values("pk"))
+    return rows
+
+
+def _claims(filters: SearchFilters) -> QuerySet[Claim]:
+    if filters.status:  # statuses belong to commitments
+        return Claim.objects.none()
+    rows = Claim.objects.all()
+    if filters.statement:
+        rows = rows.filter(statement__slug=filters.statement)
+    if filters.party:
+        ids = _party_ids(filters.party)
+        rows = rows.filter(Q(pk__in=Claim.objects.filter(responsible_party_q(parties=ids)).values("pk")) | bound_party_q(parties=ids))
+    if filters.theme:
+        rows = rows.filter(themes__slug=filters.theme)
+    return rows
+
+
+def _statements(filters: SearchFilters) -> QuerySet[Statement]:
+    if filters.status or filters.theme:
+        return Statement.objects.none()
+    rows = Statement.objects.all()
+    if filters.statement:
+        rows = rows.filter(slug=filters.statement)
+    if filters.party:
+        rows = rows.filter(bound_party_q(parties=_party_ids(filters.party), statement_path="") | Q(announcing_party__slug=filters.party))
+    return rows
+
+
+def _evidence(filters: SearchFilters) -> QuerySet[Evidence]:
+    public = published_evidence()  # not what only an unpublished proposal cites
+    if not filters.any:
+        return public
+    chosen = _commitments(filters).values("pk")
+    return public.filter(Exists(Evidence.commitments.through.objects.filter(evidence_id=OuterRef("pk"), commitment_id__in=chosen)))
+
+
+# --- Turning rows into hits ------------------------------------------------------------------------
+
+
+def _commitment_hit(c: Commitment, snippet: SafeString, rank: float) -> Hit:
+    kind = "deliverable" if c.parent_id else "point"
+    return Hit(kind=kind, title=f"{c.statement.title} — {c.number}. {c.title}", url=c.get_absolute_url(), snippet=snippet, rank=rank, status=c.status)
+
+
+def _claim_hit(c: Claim, snippet: SafeString, rank: float) -> Hit:
+    return Hit(kind="claim", title=c.title, url=c.get_absolute_url(), snippet=snippet, rank=rank)
+
+
+def _statement_hit(s: Statement, snippet: SafeString, rank: float) -> Hit:
+    return Hit(kind="statement", title=s.title, url=s.get_absolute_url(), snippet=snippet, rank=rank)
+
+
+def _evidence_hit(e: Evidence, snippet: SafeString, rank: float) -> Hit:
+    return Hit(kind="evidence", title=e.title, url=e.url, snippet=snippet, rank=rank, external=True)
+
+
+KINDS = (
+    # (rows, searched fields, field the snippet comes from, hit builder)
+    (_statements, ("title", "announcement", "meeting"), "announcement", _statement_hit),
+    (_commitments, ("title", "quote"), "quote", _commitment_hit),
+    (_claims, ("title", "quote"), "quote", _claim_hit),
+    (_evidence, ("title", "publisher"), "title", _evidence_hit),
+)
+
+
+def search(*, q: str, filters: SearchFilters, portable: bool | None = None) -> list[Hit]:
+    """The best hits of every kind, best first. Four queries whatever the data's size.
+
+    Full-text on PostgreSQL; the substring fallback elsewhere, or with `portable=True`.
+    """
+    q = q.strip()
+    if not q:
+        return []
+    if portable is None:
+        portable = connection.vendor != "postgresql"
+    found = _search_portable if portable else _search_postgres
+    hits = [hit for rows, fields, shown, build in KINDS for hit in found(rows(filters), q, fields, shown, build)]
+    return sorted(hits, key=lambda hit: -hit.rank)
+
+
+def _search_postgres(rows: QuerySet, q: str, fields, shown: str, build) -> list[Hit]:
+    query = SearchQuery(q, config=CONFIG, search_type="websearch")
+    vector = SearchVector(*fields, config=CONFIG)
+    headline = SearchHeadline(shown, query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, max_words=35, min_words=15)
+    matching = rows.annotate(document=vector).filter(document=query)  # @@: only rows that hold the words
+    ranked = matching.annotate(rank=SearchRank(vector, query), snippet=headline).order_by("-rank", "pk")[:PER_KIND]
+    return [build(row, _highlighted(row.snippet or ""), float(row.rank)) for row in ranked]
+
+
+def _search_portable(rows: QuerySet, q: str, fields, shown: str, build) -> list[Hit]:
+    match = Q()
+    for name in fields:
+        match |= Q(**{f"{name}__icontains": q})
+    chosen = rows.filter(match).order_by("pk")[:PER_KIND]
+    return [build(row, _snippet(getattr(row, shown) or getattr(row, fields[0]), q), 1.0) for row in chosen]
+
+
+def _snippet(text: str, q: str) -> SafeString:
+    at = text.lower().find(q.lower())
+    if at == -1:
+        return _highlighted(text[:SNIPPET_CHARS])
+    start = max(0, at - SNIPPET_CHARS // 2)
+    piece = text[start:at] + OPEN + text[at:at + len(q)] + CLOSE + text[at + len(q):at + len(q) + SNIPPET_CHARS // 2]
+    return _highlighted(("…" if start else "") + piece)
+
