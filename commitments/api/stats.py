@@ -64,7 +64,7 @@ def _by_status_columns(row: dict) -> dict:
     return {"total": row["total"], **row["by_status"]}
 
 
-CSV_FORMAT = OpenApiParameter("format", str, enum=["json", "csv", "api"], description="`csv`: the same figures as one table.")
+CSV_FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="`csv`: the same figures as one table.")
 
 
 class StatsView(_CommitmentAggregate):
