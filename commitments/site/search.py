@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from commitments.history import published_evidence
 from commitments.models import Claim, Commitment, Evidence, Party, Statement, Status
 from commitments.parties import bound_party_q, responsible_party_q
+from commitments.templatetags.http_urls import http_href
 
 from .selectors import party_scope
 
@@ -127,7 +128,7 @@ def _statement_hit(s: Statement, snippet: SafeString, rank: float) -> Hit:
 
 
 def _evidence_hit(e: Evidence, snippet: SafeString, rank: float) -> Hit:
-    return Hit(kind="evidence", title=e.title, url=e.url, snippet=snippet, rank=rank, external=True)
+    return Hit(kind="evidence", title=e.title, url=http_href(e.url), snippet=snippet, rank=rank, external=True)
 
 
 KINDS = (
