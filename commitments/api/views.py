@@ -109,7 +109,7 @@ class CommitmentViewSet(ReadViewSet):
             return not_modified
         keys = queryset.prefetch_related(None).values("id", "updated_at")  # what the page and cursor pagination need
         if (unevaluated := self.paginator.page_unevaluated(keys, request, view=self)) is not None:
-            data = serializers.commitment_representations(selectors.commitment_rows_page(page=unevaluated))
+            data = serializers.commitment_representations(selectors.commitment_rows_page(page=unevaluated), request=request)
             return self.get_paginated_response(data)
         page = self.paginate_queryset(keys)
         ids = [key["id"] for key in (keys if page is None else page)]

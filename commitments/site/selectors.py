@@ -352,8 +352,11 @@ def claim_evidence(*, claim: Claim) -> list[Evidence]:
 
 
 def status_changes() -> QuerySet[StatusUpdate]:
-    """Published status changes, the most recently published first, with what their links need (the feed's selector)."""
-    return selectors.status_changes()
+    """Published status changes, the most recently published first, with what their links need (the feed's selector).
+
+    Its own evidence prefetch replaces the core one (the pages show titles and links, not only ids).
+    """
+    return selectors.status_changes().prefetch_related(None).order_by("-published_at", "-id")
 
 
 @dataclass(frozen=True)
