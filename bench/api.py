@@ -35,10 +35,11 @@ STATUSES = ["not_started", "in_progress", "partially_fulfilled", "fulfilled", "s
 DAY0 = date(2022, 1, 3)
 
 
-def database_urls() -> tuple[str, str, str]:
+def database_urls(suffix: str = "bench") -> tuple[str, str, str]:
+    """(maintenance URL, URL, name) of a scratch database named after DATABASE_URL's plus `_suffix`."""
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
     base, _, name = url.rpartition("/")
-    bench = f"{name.split('?')[0]}_bench"
+    bench = f"{name.split('?')[0]}_{suffix}"
     return f"{base}/postgres", f"{base}/{bench}", bench
 
 

@@ -29,9 +29,11 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.api import database_urls, recreate  # noqa: E402 - after the path is set
+
 PY = sys.executable
 SCHEMA_CHECKS = {"response_schema_conformance", "status_code_conformance", "content_type_conformance", "response_headers_conformance"}
 EDITOR_SETUP = """
@@ -41,20 +43,6 @@ user = User.objects.create_user("alice", "alice@example.org", "fuzz-only", is_st
 user.groups.add(Group.objects.get(name="Editors"))
 print(Token.objects.create(user=user).key)
 """
-
-
-def database_urls() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
-    base, _, name = url.rpartition("/")
-    fuzz = f"{name.split('?')[0]}_fuzz"
-    return f"{base}/postgres", f"{base}/{fuzz}", fuzz
-
-
-def recreate(admin_url: str, name: str, *, drop_only: bool = False) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def free_port() -> int:
@@ -163,7 +151,7 @@ def main() -> int:
     parser.add_argument("--editor-reads", action="store_true", help="fuzz the read operations as the Editor too")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # figures appear as each run ends, also when piped to a file
-    admin_url, url, name = database_urls()
+    admin_url, url, name = database_urls("fuzz")
     recreate(admin_url, name)
     work = tempfile.mkdtemp(prefix="tracker-fuzz-")
     port = free_port()
