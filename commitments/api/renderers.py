@@ -109,9 +109,11 @@ class TableCSVRenderer(CSVRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         context = renderer_context or {}
-        response, view = context.get("response"), context.get("view")
-        if response is None or response.status_code != 200 or not hasattr(view, "csv_table"):
-            return super().render(data, accepted_media_type, renderer_context)  # an error: its messages as columns
+        response, view, request = context.get("response"), context.get("view"), context.get("request")
+        is_table = response is not None and response.status_code == 200 and hasattr(view, "csv_table")
+        if not is_table or (request is not None and request.method != "GET"):
+            # an error or OPTIONS metadata: not the aggregate, so its keys as columns
+            return super().render(data, accepted_media_type, renderer_context)
         header, rows = view.csv_table(data)
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=header, restval="", lineterminator="\r\n")
