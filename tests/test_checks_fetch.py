@@ -252,3 +252,33 @@ def test_it_refuses_loopback_without_the_allow_list(origins, settings):
     check, row = check_url(origins.url("/private-ok"))
     assert (check.outcome, row.health) == (Outcome.REFUSED, Health.REFUSED)
     assert origins.hits("/private-ok") == 0
+
+
+def test_stopping_a_fetch_loop_that_has_just_ended_on_its_own_is_not_an_error():
+    """CI once failed here: the last result was taken, the loop closed itself, and `stop()`,
+    called while the thread was still unwinding, raised "Event loop is closed"."""
+    import threading
+
+    from commitments.checks import pipeline, services
+
+    unwinding = threading.Event()
+
+    class SlowToExit(pipeline.FetchLoop):
+        def _run(self) -> None:
+            super()._run()  # the event loop is closed when this returns
+            unwinding.wait(10)  # the thread is still alive: the window stop() used to fall into
+
+    loop = SlowToExit(config=services.fetch_config_from_settings(), limits=services.limits_from_settings(),
+                      redis_url=services.settings.REDIS_URL, threshold=90, max_wait=None).start()
+    loop.close()
+    for _ in range(200):
+        if loop._loop.is_closed():
+            break
+        threading.Event().wait(0.05)
+    assert loop._loop.is_closed() and loop._thread.is_alive()
+    try:
+        loop.stop(timeout=0.1)  # must not raise
+    finally:
+        unwinding.set()
+    loop._thread.join(5)
+    assert not loop._thread.is_alive()

@@ -7,6 +7,7 @@ another; across origins, `config.concurrency` requests are on the wire at once.
 """
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -67,7 +68,9 @@ class FetchLoop:
     def stop(self, timeout: float = 10) -> None:
         """End now, abandoning what is queued or on the wire."""
         if self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._finished.set)
+            # RuntimeError: the loop has closed, and the thread is unwinding after ending on its own.
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._finished.set)
             self._thread.join(timeout)
 
     def politeness_degraded(self) -> bool:
