@@ -50,6 +50,9 @@ def page_types(touched: dict) -> dict[str, str]:
         "deliverable": touched["deliverable"].get_absolute_url(),
         "party": "/parties/russia/",
         "claim": touched["claim"].get_absolute_url(),
+        "statements": "/statements/",
+        "parties": "/parties/",
+        "claims": "/claims/",
         "changes": f"/changes/?week={week.year}-W{week.week:02d}&statement={CHINA_RUSSIA}",
         "search": "/search/?q=vaccine",
     }
@@ -124,7 +127,8 @@ def test_every_link_from_the_overview_leads_to_a_working_public_page(seeded, liv
                 queue.append(target)
     assert broken == [] and forbidden == []
     kinds = {re.sub(r"^/(statements/[^/]+|claims)/[0-9.]+/$", r"/\1/N/", p.split("?")[0]) for p in seen}
-    assert {"/", "/changes/", "/search/", f"/statements/{SCO}/", f"/statements/{SCO}/N/", "/claims/N/", "/parties/russia/"} <= kinds
+    assert {"/", "/statements/", "/parties/", "/claims/", "/changes/", "/search/",
+            f"/statements/{SCO}/", f"/statements/{SCO}/N/", "/claims/N/", "/parties/russia/"} <= kinds
     assert len(seen) > 100  # every statement, point, deliverable, claim and party of the seed
 
 

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from django.utils.html import escape
 
-from commitments.models import Claim, Commitment, Statement, Status
+from commitments.models import Claim, Commitment, Party, Statement, Status
+from commitments.parties import bound_party_q
 from commitments.services import NewEvidence, status_update_record
 from tests.review_support import publish
 from tests.site_support import CHINA_RUSSIA, SCO, point, site_history
@@ -154,8 +155,8 @@ def test_every_page_sends_validators_and_answers_304_until_something_changes(cli
 
 
 def test_pages_use_no_inline_style_or_script_that_a_strict_csp_would_block(client, history):
-    for url in ["/", f"/statements/{SCO}/", f"/statements/{SCO}/3/", "/parties/russia/", history["claim"].get_absolute_url(),
-                "/changes/", "/search/?q=vaccine"]:
+    for url in ["/", "/statements/", f"/statements/{SCO}/", f"/statements/{SCO}/3/", "/parties/", "/parties/russia/", "/claims/",
+                history["claim"].get_absolute_url(), "/changes/", "/search/?q=vaccine"]:
         html = page(client, url)
         assert " style=" not in html and "<style" not in html, url
         assert all(tag == '<script type="application/ld+json">' for tag in re.findall(r"<script[^>]*>", html)), url
@@ -255,3 +256,46 @@ def test_a_proposal_is_not_public_until_a_reviewer_publishes_it(client, history,
     assert page(client, vaccines.get_absolute_url()) == before  # nothing about it shows, not even the current status
     publish(proposal)
     assert "Secret draft." in page(client, vaccines.get_absolute_url()) and "Secret draft." in page(client, "/changes/")
+
+
+def test_the_statements_index_lists_every_statement_newest_first_with_its_count_check(client, history):
+    html = page(client, "/statements/")
+    slugs = re.findall(r'<h2><a href="/statements/([-a-z0-9]+)/">', html)
+    expected = list(Statement.objects.order_by("-announced_on", "-id").values_list("slug", flat=True))
+    assert slugs == expected and len(slugs) == 10
+    assert "5 (announced); 5 found" in html and "(they differ)" not in html
+    assert "1 not started" in html  # the China-Russia bar counts the change site_history published
+
+
+def test_the_parties_index_shows_what_each_party_is_bound_by_answers_for_and_its_compliance(client, history):
+    html = page(client, "/parties/")
+    rows = dict(re.findall(r'<h2><a href="/parties/([-a-z]+)/">.*?<dd class="bound">(\d+)</dd>', html, re.S))
+    assert set(rows) == set(Party.objects.values_list("slug", flat=True))
+    kazakhstan = Commitment.objects.filter(bound_party_q(parties=Party.objects.filter(slug="kazakhstan"))).count()
+    assert int(rows["kazakhstan"]) == kazakhstan and kazakhstan > 0
+    assert int(rows["afghanistan"]) == 0
+    assert "0.0 % <span" in html  # Russia's one score is -1; the unassessed say so
+    assert "not assessed" in html
+
+
+def test_the_claims_index_filters_by_verdict_and_pages(client, history):
+    html = page(client, "/claims/")
+    total = Claim.objects.count()
+    assert f"<h1>{total} claims</h1>" in html and "Mostly accurate (1)" in html
+    assert history["claim"].get_absolute_url() in html
+    only = page(client, "/claims/?verdict=mostly_accurate")
+    assert re.findall(r'<li>\s*<a href="(/claims/\d+/)">', only) == [history["claim"].get_absolute_url()]
+    assert page(client, "/claims/?verdict=<script>").count('<li>\n    <a href="/claims/') == total  # an unknown verdict: all of them
+
+
+def test_the_claims_index_pages_through_every_claim(client, seed, monkeypatch):
+    from commitments.site import views
+
+    monkeypatch.setattr(views, "CLAIMS_PER_PAGE", 10)
+    seen, url = [], "/claims/"
+    while url:
+        html = page(client, url)
+        seen += re.findall(r'<li>\s*<a href="(/claims/\d+/)">', html)
+        more = re.search(r'<a href="\?([^"]+)" rel="next">', html)
+        url = f"/claims/?{more.group(1).replace('&amp;', '&')}" if more else ""
+    assert len(seen) == len(set(seen)) == Claim.objects.count()

@@ -13,7 +13,8 @@ from tests.review_support import publish
 pytestmark = pytest.mark.django_db
 
 # Queries per page, with an empty cache (aggregates computed), whatever the data's size.
-PINNED = {"overview": 12, "statement": 12, "point": 13, "deliverable": 12, "party": 7, "claim": 9, "changes": 7, "search": 12}
+PINNED = {"overview": 12, "statement": 12, "point": 13, "deliverable": 12, "party": 7, "claim": 9, "changes": 7, "search": 12,
+          "statements": 7, "parties": 9, "claims": 3}
 
 
 def build(make_statement, make_source, author, *, statements: int) -> dict:
@@ -52,6 +53,7 @@ def build(make_statement, make_source, author, *, statements: int) -> dict:
         "overview": "/", "statement": statement.get_absolute_url(), "point": point.get_absolute_url(),
         "deliverable": point.deliverables.first().get_absolute_url(), "party": "/parties/alpha/", "claim": claim.get_absolute_url(),
         "changes": f"/changes/?party=alpha&status=in_progress&statement={statement.slug}", "search": "/search/?q=cooperation&party=alpha",
+        "statements": "/statements/", "parties": "/parties/", "claims": "/claims/?verdict=accurate",
     }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from commitments import history, selectors
 from commitments.checks.selectors import UrlHealth, latest_checks
@@ -199,6 +199,46 @@ def overview(*, today: date) -> dict:
 
 def statement_slugs(*, ids) -> dict[int, str]:
     return dict(Statement.objects.filter(pk__in=list(ids)).values_list("id", "slug"))
+
+
+# --- Indexes: every statement, party and claim --------------------------------------------------
+
+
+def statements_index() -> list[dict]:
+    """Every statement, newest first, with its points found and its commitments by status (constant queries)."""
+    stats = {row["id"]: row["by_status"] for row in selectors.statement_stats(commitments=Commitment.objects.all())["by_statement"]}
+    points = dict(Commitment.objects.filter(parent__isnull=True).order_by().values_list("statement_id").annotate(n=Count("pk")))
+    statements = Statement.objects.select_related("announcing_party").order_by("-announced_on", "-id")
+    return [{"statement": s, "points": points.get(s.pk, 0), "by_status": stats.get(s.pk, {})} for s in statements]
+
+
+def parties_index() -> list[dict]:
+    """Every party with the commitments it is bound by and answers for, by status, and its compliance (constant queries)."""
+    everything = Commitment.objects.all()
+    stats = selectors.commitment_stats(commitments=everything)
+    bound = {row["id"]: row for row in stats["by_bound_party"]}
+    responsible = {row["id"]: row for row in stats["by_responsible_party"]}
+    compliance = {row["id"]: row for row in selectors.compliance_matrix_cached(commitments=everything, key="site:all")["parties"]}
+    empty = {"total": 0, "by_status": {}}
+    return [
+        {"party": party, "bound": bound.get(party.pk, empty), "responsible": responsible.get(party.pk, empty),
+         "compliance": compliance.get(party.pk)}
+        for party in Party.objects.order_by("kind", "name")
+    ]
+
+
+def claims_page(*, verdict: str, page: int, size: int) -> tuple[list[Claim], bool]:
+    """One page of claims (of one verdict when given), newest statement first, and whether there is another."""
+    claims = Claim.objects.select_related("statement", "source").order_by(
+        F("statement__announced_on").desc(nulls_last=True), "statement_id", "source_id", "id")
+    if verdict:
+        claims = claims.filter(verdict=verdict)
+    rows = list(claims[(page - 1) * size: page * size + 1])
+    return rows[:size], len(rows) > size
+
+
+def claims_by_verdict() -> dict[str, int]:
+    return dict(Claim.objects.order_by().values_list("verdict").annotate(n=Count("pk")))
 
 
 # --- Statements and commitments -------------------------------------------------------------

@@ -22,6 +22,7 @@ from . import selectors as site
 from .search import search
 
 CHANGES_PER_PAGE = 50
+CLAIMS_PER_PAGE = 50
 FEED_LENGTH = 50
 HEAT_MAP_ROWS = 40
 
@@ -64,6 +65,38 @@ def overview(request: HttpRequest) -> HttpResponse:
         "heat": charts.heat_map(compliance, slugs=slugs, titles={row["id"]: row["name"] for row in stats["by_statement"]}, limit=HEAT_MAP_ROWS),
         "recent": data["recent"],
         "statuses": Status.choices,
+    })
+
+
+@public_page
+def statements(request: HttpRequest) -> HttpResponse:
+    rows = site.statements_index()
+    for row in rows:
+        row["bar"] = charts.status_bar(row["by_status"], name=row["statement"].title)
+    return render(request, "site/statements.html", {"rows": rows})
+
+
+@public_page
+def parties(request: HttpRequest) -> HttpResponse:
+    rows = site.parties_index()
+    for row in rows:
+        row["bar"] = charts.status_bar(row["bound"]["by_status"], name=row["party"].name)
+    return render(request, "site/parties.html", {"rows": rows})
+
+
+@public_page
+def claims(request: HttpRequest) -> HttpResponse:
+    verdict = request.GET.get("verdict", "")
+    if verdict not in Verdict.values:
+        verdict = ""
+    page = forms.page_number(request.GET)
+    rows, more = site.claims_page(verdict=verdict, page=page, size=CLAIMS_PER_PAGE)
+    counts = site.claims_by_verdict()
+    return render(request, "site/claims.html", {
+        "claims": rows, "page": page, "verdict": verdict, "total": sum(counts.values()),
+        "verdicts": [(value, label, counts.get(value, 0)) for value, label in Verdict.choices],
+        "next_query": forms.with_page(request.GET, page + 1) if more else "",
+        "previous_query": forms.with_page(request.GET, page - 1) if page > 1 else "",
     })
 
 
