@@ -196,6 +196,12 @@ def commitment_links_by_id(*, ids: list[int]) -> dict[int, list[dict]]:
     return found
 
 
+def commitment_link_as_made(*, link: CommitmentLink) -> dict:
+    """A new link as its subject reads it ("reaffirms X"): what creating one answers. One query."""
+    other = Commitment.objects.select_related("statement", "parent").get(pk=link.to_commitment_id)
+    return _link_dict(link, other, outgoing=True)
+
+
 def _link_dict(link: CommitmentLink, other: Commitment, *, outgoing: bool) -> dict:
     parent_ordinal = other.parent.ordinal if other.parent_id is not None else None
     statement = other.statement

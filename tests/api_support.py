@@ -41,3 +41,27 @@ def results(response) -> list[dict]:
 
 def ids(response) -> list[int]:
     return [row["id"] for row in results(response)]
+
+
+def schema_checked_call(api: APIClient, path: str, method: str, settings, **case):
+    """Call one operation of the served OpenAPI document through schemathesis (in-process, on the test's
+    transaction) and run every check it has on the answer, response schema conformance included."""
+    import schemathesis  # noqa: PLC0415 - heavy, and needed by few tests
+    from django.core.signals import request_finished, request_started  # noqa: PLC0415
+    from django.db import close_old_connections  # noqa: PLC0415
+
+    from tracker.wsgi import application  # noqa: PLC0415
+
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    schema = schemathesis.openapi.from_dict(api.get("/api/schema/?format=json").json())
+    schema.app = application
+    made = schema[path][method].Case(**case)
+    for signal in (request_started, request_finished):  # keep the test's transaction's connection open
+        signal.disconnect(close_old_connections)
+    try:
+        response = made.call()
+        made.validate_response(response)  # some checks send requests of their own (ignored_auth)
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+    return response

@@ -1,7 +1,7 @@
 """Writing renderings and links through the API: the same services as the admin, 400 with field messages, nothing half-written."""
 
 from commitments.models import CommitmentLink
-from tests.api_support import client_for
+from tests.api_support import client_for, schema_checked_call
 
 pytest_plugins = ["tests.api_support"]
 
@@ -19,7 +19,11 @@ def test_an_editor_adds_a_rendering_and_a_link(alice, commitment, make_statement
     earlier = make_statement(points=1).commitments.get()
     response = api.post(f"/api/v1/commitments/{commitment.pk}/links/", {"to_commitment": earlier.pk, "kind": "reaffirms",
                         "rationale": "Same words.", "source": "tass"}, format="json")
-    assert response.status_code == 201 and response.json()[0]["label"] == "reaffirms"
+    assert response.status_code == 201 and response.json() == {
+        "kind": "reaffirms", "direction": "out", "label": "reaffirms", "commitment": earlier.pk, "number": "1", "title": earlier.title,
+        "statement": {"id": earlier.statement_id, "slug": earlier.statement.slug, "title": earlier.statement.title},
+        "rationale": "Same words.", "source": other.pk,
+    }
     assert [link["label"] for link in api.get(f"/api/v1/commitments/{earlier.pk}/").json()["links"]] == ["reaffirmed by"]
 
 
@@ -33,3 +37,13 @@ def test_bad_renderings_and_links_get_field_messages_and_write_nothing(alice, bo
     assert client_for(bob).post(f"/api/v1/claims/{claim.pk}/renderings/", {"source": commitment.source.slug, "text": "x"},
                                 format="json").status_code == 403
     assert claim.renderings.count() == 1 and commitment.renderings.count() == 1 and not CommitmentLink.objects.exists()
+
+
+def test_the_answer_to_a_new_link_is_the_one_link_the_schema_describes(alice, commitment, make_statement, settings, api):
+    """The long fuzz found POST .../links/ answering every link of the commitment, a list, where the schema says one link."""
+    earlier = make_statement(points=1).commitments.get()
+    token = client_for(alice)._credentials["HTTP_AUTHORIZATION"]
+    response = schema_checked_call(api, "/api/v1/commitments/{id}/links/", "POST", settings, path_parameters={"id": commitment.pk},
+                                   body={"to_commitment": earlier.pk, "kind": "supersedes", "rationale": "Newer list."},
+                                   headers={"Authorization": token}, media_type="application/json")
+    assert response.status_code == 201 and response.json()["commitment"] == earlier.pk and response.json()["label"] == "supersedes"

@@ -143,14 +143,14 @@ class CommitmentViewSet(ReadViewSet):
 
     @extend_schema(
         methods=["POST"], request=serializers.CommitmentLinkInputSerializer, responses={201: serializers.CommitmentLinkSerializer},
-        filters=False, description="Link this (later) commitment to an earlier one: reaffirms, supersedes, implements, ...",
+        filters=False, description="Link this (later) commitment to an earlier one: reaffirms, supersedes, implements, ... "
+        "Answers the new link as this commitment reads it (`direction` out).",
     )
     @action(detail=True, methods=["post"], renderer_classes=[ORJSONRenderer], pagination_class=None, filter_backends=[])
     def links(self, request, pk=None):
         commitment = get_object_or_404(Commitment.objects.all(), pk=pk)
-        service_call(links.commitment_link, from_commitment=commitment, **_valid(serializers.CommitmentLinkInputSerializer, request))
-        row = selectors.commitment_links_by_id(ids=[commitment.pk])[commitment.pk]
-        return Response(row, status=status.HTTP_201_CREATED)
+        link = service_call(links.commitment_link, from_commitment=commitment, **_valid(serializers.CommitmentLinkInputSerializer, request))
+        return Response(selectors.commitment_link_as_made(link=link), status=status.HTTP_201_CREATED)
 
 
 def _valid(serializer_class, request) -> dict:
