@@ -1,6 +1,6 @@
 """A long fuzz of the API against a live server (issue 14). Not a test: it prints figures.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/fuzz.py [--examples 1000] [--keep]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/fuzz.py [--examples 1000] [--jobs 2] [--keep]
 
 Creates its own database (<name>_fuzz on the same server), migrates it and loads the seed data,
 adds an Editor (alice) with an API token, and serves the app with gunicorn on a free loopback
@@ -88,43 +88,68 @@ def serve(env: dict[str, str], port: int, access_log: str, error_log: str) -> su
     raise RuntimeError("the server did not start")
 
 
-def fuzz(port: int, *, examples: int, token: str | None, report: str, seed: int, writes_only: bool) -> subprocess.CompletedProcess:
+def operations(port: int, *, writes_only: bool) -> list[str]:
+    """"METHOD /path" of every operation the served schema documents (only the POSTs with `writes_only`)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/schema/?format=json", timeout=60) as answer:  # noqa: S310 - our loopback server
+        paths = json.load(answer)["paths"]
+    found = [f"{method.upper()} {path}" for path, item in paths.items() for method in item if method in ("get", "post", "put", "patch", "delete")]
+    return sorted(name for name in found if not writes_only or name.startswith("POST "))
+
+
+def fuzz(port: int, *, examples: int, token: str | None, reports: list[str], seed: int, writes_only: bool) -> list[subprocess.CompletedProcess]:
+    """One schemathesis process per report path, the operations dealt out among them (they run at once: schemathesis
+    generating cases is the bottleneck, one CPU per process)."""
     command = [
         str(Path(PY).parent / "schemathesis"), "run", f"http://127.0.0.1:{port}/api/schema/?format=json",
         "--checks", "all", "--phases", "examples,coverage,fuzzing", "-n", str(examples), "--seed", str(seed),
         "--workers", "2", "--suppress-health-check", "all", "--no-shrink", "--continue-on-failure",
-        "--report", "ndjson", "--report-ndjson-path", report, "--request-timeout", "60",
+        "--report", "ndjson", "--request-timeout", "60",
     ]
     if token:
         command += ["-H", f"Authorization: Token {token}"]
-    if writes_only:
-        command += ["--include-method", "POST"]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    names = operations(port, writes_only=writes_only)
+    jobs = []
+    for index, report in enumerate(reports):
+        share = names[index::len(reports)]
+        include = [arg for name in share for arg in ("--include-name", name)]
+        jobs.append(subprocess.Popen([*command, "--report-ndjson-path", report, *include], cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True))
+    done = []
+    for job in jobs:
+        out, err = job.communicate()
+        done.append(subprocess.CompletedProcess(job.args, job.returncode, out, err))
+    return done
 
 
-def report_summary(path: str) -> tuple[int, int, Counter, Counter]:
+def _events(paths: list[str]):
+    """schemathesis' NDJSON events from every report, in order."""
+    for path in paths:
+        with open(path) as events:
+            for line in events:
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError:  # a line still being written (a run summarised while it goes on)
+                    continue
+
+
+def report_summary(paths: list[str]) -> tuple[int, int, Counter, Counter]:
     """(operations, test cases, failing cases per check, failing cases per (check, finding, operation)) from schemathesis' NDJSON events."""
     operations, cases, failures, findings = set(), 0, Counter(), Counter()
-    with open(path) as events:
-        for line in events:
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:  # a line still being written (a run summarised while it goes on)
-                continue
-            finished = event.get("ScenarioFinished")
-            if not finished:
-                continue
-            recorder = finished.get("recorder") or {}
-            label = recorder.get("label")
-            if label:
-                operations.add(label)
-            cases += len(recorder.get("cases", {}))
-            for check_list in (recorder.get("checks") or {}).values():
-                for check in check_list:
-                    if check.get("status", "").lower() == "failure":
-                        failure = (check.get("failure_info") or {}).get("failure") or {}
-                        failures[check["name"]] += 1
-                        findings[(check["name"], failure.get("title", ""), failure.get("operation", ""))] += 1
+    for event in _events(paths):
+        finished = event.get("ScenarioFinished")
+        if not finished:
+            continue
+        recorder = finished.get("recorder") or {}
+        label = recorder.get("label")
+        if label:
+            operations.add(label)
+        cases += len(recorder.get("cases", {}))
+        for check_list in (recorder.get("checks") or {}).values():
+            for check in check_list:
+                if check.get("status", "").lower() == "failure":
+                    failure = (check.get("failure_info") or {}).get("failure") or {}
+                    failures[check["name"]] += 1
+                    findings[(check["name"], failure.get("title", ""), failure.get("operation", ""))] += 1
     return len(operations), cases, failures, findings
 
 
@@ -149,6 +174,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database and logs afterwards")
     parser.add_argument("--who", choices=["anonymous", "editor", "both"], default="both")
     parser.add_argument("--editor-reads", action="store_true", help="fuzz the read operations as the Editor too")
+    parser.add_argument("--jobs", type=int, default=1, help="schemathesis processes at once, the operations dealt out among them")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # figures appear as each run ends, also when piped to a file
     admin_url, url, name = database_urls("fuzz")
@@ -167,21 +193,22 @@ def main() -> int:
                 continue
             since = os.path.getsize(access_log)
             run_started = time.monotonic()
-            done = fuzz(port, examples=args.examples, token=auth, report=f"{work}/{who.split()[0]}.ndjson", seed=args.seed,
-                        writes_only=writes_only)
-            operations, cases, failures, findings = report_summary(f"{work}/{who.split()[0]}.ndjson")
+            reports = [f"{work}/{who.split()[0]}-{job}.ndjson" for job in range(max(1, args.jobs))]
+            done = fuzz(port, examples=args.examples, token=auth, reports=reports, seed=args.seed, writes_only=writes_only)
+            count, cases, failures, findings = report_summary(reports)
             requests, errors, where = access_summary(access_log, since)
             schema = sum(n for check, n in failures.items() if check in SCHEMA_CHECKS)
             total_5xx, total_schema = total_5xx + errors, total_schema + schema
-            print(f"\n== {who}: {operations} operations, {cases} test cases, {requests} requests in {time.monotonic() - run_started:.0f} s")
+            print(f"\n== {who}: {count} operations, {cases} test cases, {requests} requests in {time.monotonic() - run_started:.0f} s")
             print(f"   5xx answers: {errors}" + "".join(f"\n     {n} x {path}" for path, n in where.most_common(10)))
             print(f"   schema violations: {schema}")
             for check, n in sorted(failures.items()):
                 print(f"     {check}: {n} failing case(s)" + ("" if check in SCHEMA_CHECKS else " (not a schema violation)"))
             for (check, title, operation), n in sorted(findings.items()):
                 print(f"       {n:5} {check}: {title} on {operation}")
-            if done.returncode not in (0, 1):
-                print(done.stdout[-3000:], done.stderr[-3000:])
+            for job in done:
+                if job.returncode not in (0, 1):
+                    print(job.stdout[-3000:], job.stderr[-3000:])
     finally:
         server.terminate()
         server.wait(timeout=30)
