@@ -160,6 +160,8 @@ def access_summary(path: str, since: int) -> tuple[int, int, Counter]:
         log.seek(since)
         for line in log:
             status, _, rest = line.partition(" ")
+            if not (len(status) == 3 and status.isascii() and status.isdigit()):
+                continue  # the rest of a path with a line break in it (gunicorn logs %(U)s decoded)
             requests += 1
             if status.startswith("5"):
                 errors += 1
@@ -174,7 +176,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database and logs afterwards")
     parser.add_argument("--who", choices=["anonymous", "editor", "both"], default="both")
     parser.add_argument("--editor-reads", action="store_true", help="fuzz the read operations as the Editor too")
-    parser.add_argument("--jobs", type=int, default=1, help="schemathesis processes at once, the operations dealt out among them")
+    parser.add_argument("--jobs", type=int, default=2, help="schemathesis processes at once, the operations dealt out among them (default 2)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # figures appear as each run ends, also when piped to a file
     admin_url, url, name = database_urls("fuzz")
