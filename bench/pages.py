@@ -104,6 +104,7 @@ def main() -> int:
     os.environ.update({
         "DATABASE_URL": bench_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"), "ALLOWED_HOSTS": "testserver",
         "DEBUG": "0", "DATABASE_CONN_MAX_AGE": "600", "CACHE_URL": os.environ.get("CACHE_URL", "locmem://"),
+        "SECURE_SSL_REDIRECT": "0",  # the test client speaks plain HTTP (in production TLS ends before Django)
     })
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     import django
