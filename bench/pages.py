@@ -23,7 +23,7 @@ import psycopg
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.api import build, median_ms, recreate  # noqa: E402 - after the path is set
+from bench.api import build, medians_ms, recreate  # noqa: E402 - after the path is set
 
 CLAIMS = 500
 
@@ -127,10 +127,10 @@ def main() -> int:
             first = (time.perf_counter() - first_start) * 1000  # aggregates computed, not yet cached
             assert response.status_code == 200, (url, response.status_code)
             queries = count_queries(client, url)
-            ms = median_ms(lambda u=url: client.get(u), args.runs)
+            [ms] = medians_ms([lambda u=url: client.get(u)], args.runs)
             cpu = median_cpu_ms(lambda u=url: client.get(u), args.runs)
             etag = response["ETag"]
-            unchanged = median_ms(lambda u=url, e=etag: client.get(u, HTTP_IF_NONE_MATCH=e), args.runs)
+            [unchanged] = medians_ms([lambda u=url, e=etag: client.get(u, HTTP_IF_NONE_MATCH=e)], args.runs)
             print(f"{label:32s} {ms:7.1f} ms {cpu:5.1f} ms {queries:8d} {first:6.0f} ms {unchanged:5.1f} ms")
         print(f"total {time.perf_counter() - started:.0f} s")
     finally:
