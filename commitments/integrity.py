@@ -37,13 +37,20 @@ def statements_with_numbering() -> QuerySet[Statement]:
     )
 
 
+def count_problem(*, count: int, announced: int | None) -> str:
+    """Why `count` points found disagree with the count the statement announces ('' if they agree)."""
+    if announced is not None and count != announced:
+        return f"announces {announced} points but has {count}"
+    return ""
+
+
 def numbering_problem(*, count: int, low: int | None, high: int | None, announced: int | None) -> str:
     """Why ordinals with this count/min/max break "1..n, no gap, n = announced" ('' if they don't).
 
     Duplicates cannot exist (a unique constraint), so count == max and min == 1 means gapless.
     """
-    if announced is not None and count != announced:
-        return f"announces {announced} points but has {count}"
+    if problem := count_problem(count=count, announced=announced):
+        return problem
     if count and (low != 1 or high != count):
         return f"points are numbered {low}..{high}, not 1..{count}"
     return ""

@@ -22,9 +22,14 @@ def api() -> APIClient:
     return APIClient()
 
 
+def token_header(user) -> str:
+    """The Authorization header value of the user's API token."""
+    return f"Token {Token.objects.get_or_create(user=user)[0].key}"
+
+
 def client_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=token_header(user))
     return client
 
 

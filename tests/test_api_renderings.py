@@ -1,7 +1,7 @@
 """Writing renderings and links through the API: the same services as the admin, 400 with field messages, nothing half-written."""
 
 from commitments.models import CommitmentLink
-from tests.api_support import client_for, schema_checked_call
+from tests.api_support import client_for, schema_checked_call, token_header
 
 pytest_plugins = ["tests.api_support"]
 
@@ -42,8 +42,7 @@ def test_bad_renderings_and_links_get_field_messages_and_write_nothing(alice, bo
 def test_the_answer_to_a_new_link_is_the_one_link_the_schema_describes(alice, commitment, make_statement, settings, api):
     """The long fuzz found POST .../links/ answering every link of the commitment, a list, where the schema says one link."""
     earlier = make_statement(points=1).commitments.get()
-    token = client_for(alice)._credentials["HTTP_AUTHORIZATION"]
     response = schema_checked_call(api, "/api/v1/commitments/{id}/links/", "POST", settings, path_parameters={"id": commitment.pk},
                                    body={"to_commitment": earlier.pk, "kind": "supersedes", "rationale": "Newer list."},
-                                   headers={"Authorization": token}, media_type="application/json")
+                                   headers={"Authorization": token_header(alice)}, media_type="application/json")
     assert response.status_code == 201 and response.json()["commitment"] == earlier.pk and response.json()["label"] == "supersedes"

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from commitments import history, selectors
 from commitments.checks.selectors import UrlHealth, latest_checks
+from commitments.integrity import count_problem, statements_with_numbering
 from commitments.links import LinkView, commitment_links_of, statement_links_of
 from commitments.models import (
     Claim,
@@ -205,11 +206,15 @@ def statement_slugs(*, ids) -> dict[int, str]:
 
 
 def statements_index() -> list[dict]:
-    """Every statement, newest first, with its points found and its commitments by status (constant queries)."""
+    """Every statement, newest first, with its points found, whether they agree with its count, and its
+    commitments by status (constant queries)."""
     stats = {row["id"]: row["by_status"] for row in selectors.statement_stats(commitments=Commitment.objects.all())["by_statement"]}
-    points = dict(Commitment.objects.filter(parent__isnull=True).order_by().values_list("statement_id").annotate(n=Count("pk")))
-    statements = Statement.objects.select_related("announcing_party").order_by("-announced_on", "-id")
-    return [{"statement": s, "points": points.get(s.pk, 0), "by_status": stats.get(s.pk, {})} for s in statements]
+    statements = statements_with_numbering().select_related("announcing_party").order_by("-announced_on", "-id")
+    return [
+        {"statement": s, "points": s.point_count, "count_matches": not count_problem(count=s.point_count, announced=s.announced_count),
+         "by_status": stats.get(s.pk, {})}
+        for s in statements
+    ]
 
 
 def parties_index() -> list[dict]:

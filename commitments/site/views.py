@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from commitments import feeds
 from commitments.claimreview import claim_review
 from commitments.conditional import not_modified, stamp, validators_for
+from commitments.integrity import count_problem
 from commitments.models import Claim, Commitment, Party, Statement, Status, Verdict
 from commitments.selectors import Fingerprint, content_version
 
@@ -114,7 +115,7 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
         "links": site.statement_links(statement=found),
         "claims": site.statement_claims(statement=found),
         "heat": charts.heat_map(compliance, slugs={found.pk: found.slug}),
-        "count_matches": len(points) == found.announced_count,
+        "count_matches": not count_problem(count=len(points), announced=found.announced_count),
     })
 
 
