@@ -3,7 +3,7 @@
 Builds ~100 KB from the five seed texts (fixtures/sources.json) and the intake corpus, runs
 the extractor N times and prints the median and worst time. The target is < 200 ms.
 
-    .venv/bin/python bench/intake.py [--runs 21] [--kb 100]
+    .venv/bin/python bench/intake.py [--runs 21] [--kb 100] [--smoke]
 """
 
 import argparse
@@ -32,7 +32,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--kb", type=int, default=100)
+    parser.add_argument("--smoke", action="store_true", help="tiny data, two runs: every step runs (the suite does this)")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.kb = 2, 10
     text = corpus_text(args.kb)
     timings, result = [], None
     for _ in range(args.runs):
