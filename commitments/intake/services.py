@@ -20,6 +20,7 @@ from commitments.renderings import claim_create, commitment_create, rendering_ad
 from commitments.text import is_verbatim, is_verbatim_at
 
 from .drafts import Draft, DraftQuote, DraftSet, DraftSource
+from .language import detect_language
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _unique_slug(model, base: str) -> str:
 def source_from_draft(data: DraftSource) -> Source:
     source = Source(
         slug=data.slug or _unique_slug(Source, data.title), title=data.title, publisher=data.publisher, url=data.url,
-        published_on=data.published_on, language=data.language, is_translation=data.is_translation,
+        published_on=data.published_on, language=data.language or detect_language(data.full_text), is_translation=data.is_translation,
         original_language=data.original_language, full_text=data.full_text,
     )
     source.full_clean()

@@ -10,7 +10,7 @@ _ATTRIBUTION = re.compile(
     r"^(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,4}(?:also\s+)?(?:said|added|noted|stressed|told|pointed out|emphasi[sz]ed)\b"
     r"|^(?:In the interview|In their statements|In his remarks|In her remarks|During the talks|At the meeting)\b"
 )
-_TERMINAL = ".!?。！？\"'”’)"
+_TERMINAL = ".!?。！？；\"'”’)）」』"
 # ", Wang said." closing a point is the reporter's, not the speaker's.
 _TRAILING_ATTRIBUTION = re.compile(r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$")
 
@@ -84,10 +84,10 @@ def _blocks_in(layout: Layout, span: Span) -> int:
 def _separator_strip(text: str, start: int, end: int) -> int:
     """Up to the next marker, without the "; and " that joins two points of an inline list."""
     end = _rstrip(text, start, end)
-    for tail in (" and", " or", ";", ","):
+    for tail in (" and", " or", " и", ";", ",", "；", "，", "、"):
         if text.endswith(tail, start, end):
             end = _rstrip(text, start, end - len(tail))
-    return end if text[end - 1:end] not in ";," else _rstrip(text, start, end - 1)
+    return end if text[end - 1:end] not in ";,；，、" else _rstrip(text, start, end - 1)
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
