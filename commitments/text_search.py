@@ -39,7 +39,7 @@ def _text_in(code: str | None):
 
 
 def rendering_vector() -> SearchVector:
-    """The document each rendering is searched by (the GIN index of migration 0013 is built on this very expression).
+    """The document each rendering is searched by (the GIN index of migration 0014 is built on this very expression).
 
     One to_tsvector per configuration, each fed the text only when the rendering is in that language:
     PostgreSQL indexes only immutable expressions, and a configuration chosen per row is not one.

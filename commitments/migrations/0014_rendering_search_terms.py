@@ -30,7 +30,7 @@ def index_drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0012_http_urls")]
+    dependencies = [("commitments", "0013_watch")]
     operations = [
         migrations.AddField(
             model_name="rendering", name="search_terms",
