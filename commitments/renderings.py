@@ -31,6 +31,7 @@ from django.db.models import Model, OuterRef, QuerySet, Subquery
 
 from commitments.models import Claim, Commitment, Party, Rendering, Source, Statement, Theme
 from commitments.text import quote_locate
+from commitments.text_search import search_terms
 
 Quoted = Commitment | Claim
 
@@ -73,7 +74,7 @@ def rendering_add(
     start, end = rendering_offsets(text=text, source=source, start=start, end=end)
     rendering = Rendering(
         **_owner(target), source=source, text=text, start=start, end=end,
-        language=language or source.language, translator=translator,
+        language=language or source.language, translator=translator, search_terms=search_terms(text),
         is_translation=source.is_translation if is_translation is None else is_translation,
     )
     rendering.full_clean(exclude=["is_primary"])
