@@ -104,6 +104,7 @@ def test_it_offers_most_seed_deliverables_as_candidates():
 def test_the_corpus_answers_quote_their_texts_in_every_language():
     items = corpus_load()
     assert all(item.url.startswith("http") and item.language in LANGUAGES for item in items)
+    assert len(corpus_load("zh")) >= 20 and len(corpus_load("ru")) >= 10  # issue 17: real texts per language
     for language in LANGUAGES:
         texts = corpus_load(language)
         assert any(not item.expected for item in texts), f"{language}: no text without a set"
