@@ -120,14 +120,14 @@ def renderings_at(*, source: Source, start: int, end: int) -> QuerySet[Rendering
 
 def _quoted_create(
     model: type[Model], *, source: Source, quote: str, parties: Iterable[Party], themes: Iterable[Theme],
-    start: int | None = None, end: int | None = None, **fields,
+    start: int | None = None, end: int | None = None, translator: str = "", **fields,
 ) -> Quoted:
     obj = model(source=source, quote=quote, **fields)
     obj.full_clean()
     obj.save()
     obj.parties.set(parties)
     obj.themes.set(themes)
-    rendering_add(target=obj, source=source, text=quote, start=start, end=end, is_primary=True)
+    rendering_add(target=obj, source=source, text=quote, start=start, end=end, is_primary=True, translator=translator)
     obj.refresh_from_db()
     return obj
 
@@ -136,11 +136,11 @@ def _quoted_create(
 def commitment_create(
     *, statement: Statement, ordinal: int, title: str, source: Source, quote: str, parent: Commitment | None = None,
     target_date: date | None = None, parties: Iterable[Party] = (), themes: Iterable[Theme] = (),
-    start: int | None = None, end: int | None = None,
+    start: int | None = None, end: int | None = None, translator: str = "",
 ) -> Commitment:
     """A new point (or deliverable, with `parent`) with its primary rendering (at `start`:`end` when known)."""
     return _quoted_create(Commitment, statement=statement, ordinal=ordinal, title=title, source=source, quote=quote,
-                          parent=parent, target_date=target_date, parties=parties, themes=themes, start=start, end=end)
+                          parent=parent, target_date=target_date, parties=parties, themes=themes, start=start, end=end, translator=translator)
 
 
 @transaction.atomic
