@@ -53,7 +53,7 @@ class DraftSource:
     full_text: str
     url: str = ""
     published_on: date | None = None
-    language: str = "en"
+    language: str = ""  # empty: detected from the text when saved
     is_translation: bool = False
     original_language: str = ""
     slug: str = ""

@@ -7,16 +7,13 @@ HTML is reduced to its main text by trafilatura (selectolax when trafilatura fin
 by pypdf.
 """
 
-import asyncio
 from pathlib import Path
 
 import trafilatura
-from django.conf import settings
 from selectolax.lexbor import LexborHTMLParser
 
-from commitments.checks.fetch import Fetched, client_create, fetch, fetch_config_from_settings
-from commitments.checks.politeness import Limits, politeness_for
 from commitments.checks.quotes import pdf_text
+from commitments.checks.services import fetch_urls
 
 _BOILERPLATE = "script,style,noscript,template,svg,nav,header,footer,aside,form,iframe"
 
@@ -55,24 +52,12 @@ def text_from_file(path: str) -> str:
 
 def text_from_url(url: str) -> str:
     """Fetch through the guarded fetcher and extract the text; ReadError when refused, failing or empty."""
-    fetched = asyncio.run(_fetch_one(url))
+    [fetched] = fetch_urls([url])
     if fetched.error_kind:
         raise ReadError(f"{url} was not read ({fetched.error_kind}): {fetched.error}")
     if not fetched.status or fetched.status >= 400:
         raise ReadError(f"{url} answered HTTP {fetched.status}")
     return _non_empty(text_from_bytes(fetched.body, content_type=fetched.content_type), url)
-
-
-async def _fetch_one(url: str) -> Fetched:
-    config = fetch_config_from_settings()
-    limits = Limits(rate=settings.TRACKER_CHECK_HOST_RATE, in_flight=settings.TRACKER_CHECK_HOST_IN_FLIGHT,
-                    hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + 30)
-    politeness = politeness_for(limits=limits, redis_url=settings.REDIS_URL)
-    try:
-        async with client_create(config) as client:
-            return await fetch(client, url, politeness=politeness, config=config)
-    finally:
-        await politeness.close()
 
 
 def _non_empty(text: str, where: str) -> str:

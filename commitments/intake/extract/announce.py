@@ -8,9 +8,14 @@ from .markers import Marker
 
 LOOKBACK_SENTENCES = 3
 _ANAPHORA = re.compile(r"(?:To this end|To that end|For this purpose|To this effect|To achieve this|On this basis|For this reason)\b", re.I)
-_DOCUMENT = re.compile(r"\bfollowing\s+(?:joint\s+)?(?:declaration|statement|communiqu[ée]|resolution|text|agenda|documents?)\b", re.I)
+_DOCUMENT = re.compile(r"\bfollowing\s+(?:joint\s+)?(?:declaration|statement|communiqu[ée]|resolution|text|agenda|documents?)\b"
+                       r"|(?:发表|發表|通过|通過)(?:如下|以下)?(?:联合|聯合)?(?:声明|聲明|宣言|公报|公報)"
+                       r"|следующ\w+\s+(?:совместн\w+\s+)?(?:заявлени|декларац)", re.I)
 _CUE = re.compile(r"(?::\s*$|\bfollowing\b|\bas follows\b|\binclud(?:e|es|ing)\b|\bnamely\b|\bagree|\bcommit|\bdecid|\bpledge|\bpropos|"
-                  r"\bsuggest|\bconsensus|\bmeasures\b|\boutcomes?\b|\bpriorit|\bresults?\b|\bwill\b)", re.I)
+                  r"\bsuggest|\bconsensus|\bmeasures\b|\boutcomes?\b|\bpriorit|\bresults?\b|\bwill\b"
+                  # Chinese (Simplified and Traditional) and Russian lead-ins
+                  r"|：\s*$|如下|以下|包括|提出|建议|建議|主张|主張|倡议|倡議|共识|共識|同意|一致|成果|措施|举措|舉措|重点|重點|愿|願|将|將"
+                  r"|следующ|включа|а именно|договорил|согласил|предлага|предлож|намерен|будет|будут|приоритет|задач|\bряд\b|\bмер)", re.I)
 
 
 def announcement_find(first: Marker, layout: Layout, *, floor: int) -> tuple[Span | None, Count | None]:

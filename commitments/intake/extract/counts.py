@@ -1,7 +1,10 @@
-"""Announced counts: "four areas", "a five-point proposal", "the 4 priorities", "two 'no's"."""
+"""Announced counts: "four areas", "a five-point proposal", "the 4 priorities", "two 'no's";
+四点建议, 三个方面 (commitments.intake.extract.chinese); "по четырём направлениям" (.russian)."""
 
 import re
 from dataclasses import dataclass
+
+from . import chinese, russian
 
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -52,7 +55,10 @@ def counts_in(text: str, start: int, end: int) -> list[Count]:
         value = NUMBER_WORDS.get(raw) or int(raw)
         if value >= 2:
             found.append(Count(value, match.start(), match.end()))
-    return found
+    for rules, script in ((chinese, chinese.HAN), (russian, russian.CYRILLIC)):
+        if script.search(text, start, end):
+            found.extend(Count(*found_count) for found_count in rules.counts(text, start, end))
+    return sorted(found, key=lambda c: c.start)
 
 
 def count_in(text: str, start: int, end: int) -> Count | None:

@@ -7,6 +7,7 @@ or a semicolon (the word styles and the bracketed ones, which read the same inli
 import re
 from dataclasses import dataclass
 
+from . import chinese, russian
 from .layout import Layout
 
 ORDINAL_WORDS = {
@@ -17,7 +18,11 @@ CARDINAL_LEADS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6
 FINAL_WORDS = frozenset({"last", "lastly", "finally", "final"})
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12}
 # Families ranked from the outermost list level to the innermost, for nesting.
-RANK = {"word": 0, "ROMAN": 1, "digit": 2, "ALPHA": 3, "alpha": 4, "roman": 5, "circled": 6, "bullet": 7}
+# Chinese: 一、 is a top-level heading, （一） the level below it, 一是 a run-in list inside a paragraph.
+RANK = {
+    "word": 0, "ROMAN": 1, "cnum": 1, "cparen": 1.5, "digit": 2, "ALPHA": 3, "alpha": 4, "cyr": 4, "roman": 5,
+    "circled": 6, "shi": 6.5, "bullet": 7,
+}
 TYPOGRAPHIC = frozenset(RANK) - {"word"}
 
 _ORD = "|".join(ORDINAL_WORDS)
@@ -29,15 +34,16 @@ _WORD_MARKER = re.compile(
     re.IGNORECASE,
 )
 _TYPO_MARKER = re.compile(
-    r"(?:\((?P<pdigit>\d{1,2})\)|(?P<digit>\d{1,2})\s?[.)、](?!\d)"
+    r"(?:[(（](?P<pdigit>\d{1,2})[)）]|(?P<digit>\d{1,2})\s?[.)、．）](?!\d)"
     r"|\((?P<palpha>[a-z])\)|(?P<alpha>[a-z])[.)]"
     r"|\((?P<proman>[ivx]{1,4})\)|(?P<roman>[ivx]{1,4})[.)]"
     r"|(?P<ROMAN>[IVX]{1,4})[.)]|\((?P<pALPHA>[A-Z])\)|(?P<ALPHA>[A-Z])[.)]"
-    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$)"
+    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$|[^\x00-\x7f])"
 )
 _INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
+_INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 _BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓\-–—*](?=\s)")
-_QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a)\s*[:：]", re.IGNORECASE)
+_QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记者|記者|问|問|答|вопрос|ответ)\s*[:：]", re.IGNORECASE)
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
 _INLINE_START = re.compile(r"(?:[.!?;:。；：]|[.!?][\"'”’])\s+(?:(?:and|or)\s+)?(?=\S)")
 
@@ -53,17 +59,44 @@ class Marker:
 
     @property
     def quote_start(self) -> int:
-        """Word markers are part of the sentence ("The first is to ..."); numbers and bullets are layout."""
-        return self.start if self.family == "word" else self.content
+        """Word markers are part of the sentence ("The first is to ...", "一是加强…"); numbers and bullets are layout."""
+        return self.start if self.family in ("word", "shi") else self.content
 
 
 def markers_find(layout: Layout) -> list[Marker]:
+    """Every marker; the Chinese and Russian rules run on the blocks written in those scripts."""
     text, found = layout.text, []
     for block in layout.blocks:
         found.extend(_block_start_markers(text, block.start, block.end))
         found.extend(_inline_markers(text, block.start, block.end))
+        for rules in _rules_for(text, block.start, block.end):
+            found.extend(_script_markers(rules, text, block.start, block.end))
     unique = {(m.family, m.start, m.ordinal): m for m in found}
     return sorted(unique.values(), key=lambda m: (m.start, m.family))
+
+
+def _rules_for(text: str, start: int, end: int) -> list:
+    """The language rules a block needs: those of the scripts it is written in (an English page may quote Chinese)."""
+    rules = []
+    if chinese.HAN.search(text, start, end):
+        rules.append(chinese)
+    if russian.CYRILLIC.search(text, start, end):
+        rules.append(russian)
+    return rules
+
+
+def _script_markers(rules, text: str, start: int, end: int) -> list[Marker]:
+    """A language's markers at the block's start and after its inline breaks."""
+    found = []
+    inline = rules.inline_starts(text, start, end) + [m.end() for m in _INLINE_START.finditer(text, start, end)]
+    for at in [start, *sorted(set(inline))]:
+        own = rules.markers_at(text, at, end, at_block_start=at == start)
+        for family, ordinal, begin, content in own:
+            if content < end:
+                found.append(Marker(family, ordinal, begin, content, at == start, _is_qa(text, content, end)))
+        if not own and at != start and _INLINE_TYPO_CJK.match(text, at, end):  # "；（2）…", "。②…"
+            found.extend(_typo_markers(text, _TYPO_MARKER.match(text, at, end), end, at_block_start=False))
+    return found
 
 
 def _block_start_markers(text: str, start: int, end: int) -> list[Marker]:
