@@ -177,3 +177,51 @@ def test_an_english_text_quoting_chinese_keeps_its_english_set():
 ])
 def test_it_detects_the_language_of_a_text(text, code):
     assert detect_language(text) == code
+
+
+ENGLISH_SHAPES = [
+    pytest.param(
+        'The ministers agreed on three steps: to resume direct flights; to reopen consulates; and to restart the trade dialogue.\n',
+        3, ['to resume direct flights', 'to reopen consulates', 'to restart the trade dialogue'],
+        id='en_run_in_semicolons',
+    ),
+    pytest.param(
+        'The leaders adopted a three-point plan.\nNo. 1: Both sides will resume talks.\nNo. 2: Both sides will open consulates.\nNo. 3: Both sides will restart flights.\n',
+        3, ['Both sides will resume talks.', 'Both sides will open consulates.', 'Both sides will restart flights.'],
+        id='en_no_markers',
+    ),
+    pytest.param(
+        'Wang Yi put forward a four-\npoint proposal. First, respect sovereignty. Second, expand trade. Third, deepen exchanges. Fourth, uphold multilateralism.\n',
+        4, ['First, respect sovereignty.', 'Second, expand trade.', 'Third, deepen exchanges.', 'Fourth, uphold multilateralism.'],
+        id='en_count_broken_across_line',
+    ),
+    pytest.param(
+        'The two sides reached a 5-point consensus — respecting sovereignty, expanding trade, deepening exchanges, fighting terrorism and upholding multilateralism.\n',
+        5, ['respecting sovereignty', 'expanding trade', 'deepening exchanges', 'fighting terrorism', 'upholding multilateralism'],
+        id='en_count_after_dash',
+    ),
+    pytest.param(
+        'Four priorities for cooperation\n\nThe ministers met in Beijing on Monday.\n1. Expand trade in local currencies.\n2. Build the transport corridor.\n3. Train health workers.\n4. Share climate data.\n',
+        4, ['Expand trade in local currencies.', 'Build the transport corridor.', 'Train health workers.', 'Share climate data.'],
+        id='en_count_in_heading',
+    ),
+    pytest.param(
+        "Summarizing the 3-point consensus, Wang said, first, both support multilateralism; second, both oppose protectionism; and third, both support the WTO.\n",
+        3, ["first, both support multilateralism", "second, both oppose protectionism", "third, both support the WTO."],
+        id="en_lower_case_run_in",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ENGLISH_SHAPES)
+def test_it_finds_the_new_english_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+
+
+def test_it_finds_two_sets_in_one_text():
+    text = ("The ministers agreed on two measures. First, meet monthly. Second, exchange data.\n"
+            "They also set three goals: reducing tariffs, expanding flights and training teachers.\n")
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], len(s["points"])) for s in found] == [(2, 2), (3, 3)]

@@ -5,8 +5,9 @@ import re
 from .counts import Count, counts_in
 from .layout import Layout, Span
 
-_LEAD = re.compile(r"[^.;:。；：]{0,60}?(?::\s+|：\s*|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
-_GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=[a-z]+ing\b)")
+_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–]\s+|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
+                   r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
+_GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")
 _COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+)?")
 _HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
 # Paragraphs that each open alike ("——坚持…", "坚持…"): a set with no ordinals, when the count is announced.
