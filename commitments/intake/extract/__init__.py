@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..language import detect_language
 from .announce import announcement_find, has_cue
 from .claims import claims_find
-from .counts import count_in, counts_in
+from .counts import count_in, counts_in, unnumbered_in
 from .deliverables import deliverables_find
 from .enumerations import inline_enumeration, paragraph_list
 from .extents import indent_regime, point_spans
@@ -203,7 +203,7 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
     taken = {layout.blocks[layout.block_index(p.span.start)].start for s in existing for p in s.points}
     found = []
     for sentence in layout.sentences:
-        counts = counts_in(layout.text, sentence.start, sentence.end)
+        counts = counts_in(layout.text, sentence.start, sentence.end) or unnumbered_in(layout.text, sentence.start, sentence.end)
         if not counts or any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
             continue
         for count in counts:
@@ -211,7 +211,7 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
             if listed:
                 head, items = listed
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
-                found.append(FoundSet(head, count.value, points, "inline" if items[0].start < head.end else "paragraphs"))
+                found.append(FoundSet(head, count.value or None, points, "inline" if items[0].start < head.end else "paragraphs"))
                 break
     return found
 
