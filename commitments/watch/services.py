@@ -10,6 +10,7 @@ politeness (commitments.checks).
 
 import hashlib
 import logging
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -317,17 +318,20 @@ def _document_retry(document: WatchedDocument, claim: str, *, fetched: Fetched, 
 
 # --- one pass ------------------------------------------------------------------------------------
 
-def watch_pass(*, now: datetime | None = None, report: PollReport | None = None, batch: int = 50) -> PollReport:
+def watch_pass(*, now: datetime | None = None, report: PollReport | None = None, batch: int = 50, budget: float | None = None) -> PollReport:
     """Poll every due watch, then fetch and file every pending document, until nothing is due.
 
-    The scheduled task and `watch_run --once` both call this: one code path.
+    The scheduled task and `watch_run --once` both call this: one code path. With a `budget`
+    (seconds) no new batch is claimed once it is spent, so a task ends well inside its leases.
     """
     report = report or PollReport()
-    while True:
+    deadline = None if budget is None else time.monotonic() + budget
+    while deadline is None or time.monotonic() < deadline:
         polled = _poll_due(now=now or timezone.now(), report=report, batch=batch)
         fetched = _fetch_due(now=now or timezone.now(), report=report, batch=batch)
         if not polled and not fetched:
-            return report
+            break
+    return report
 
 
 def _poll_due(*, now: datetime, report: PollReport, batch: int) -> int:
