@@ -93,9 +93,9 @@ class Score:
 
 
 _NUMERAL = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
-SIGN_MARKER = re.compile(rf"^\s*(?:[(（]?(?:{_NUMERAL}|[a-zа-я]|[ivx]{{1,4}})[)）.．、]|[(（]{_NUMERAL}[)）]|[①-⑳]|[-–—•·*]+)\s*",
+SIGN_MARKER = re.compile(rf"^\s*[“\"‘']?\s*(?:[(（]?(?:{_NUMERAL}|[a-zа-я]|[ivx]{{1,4}})[)）.．、]|[(（]{_NUMERAL}[)）]|[①-⑳]|[-–—•·*]+)\s*",
                          re.IGNORECASE)
-TRAILING = " \t\r\n.,;:。，；：、!?！？"
+TRAILING = " \t\r\n.,;:。，；：、!?！？\"”’」』»"
 
 
 def _bare(quote: str) -> str:
@@ -135,8 +135,12 @@ def score_text(item: CorpusText, found: Extraction, score: Score) -> None:
     score.misses.extend(f"{item.name}: extra set {s['announcement'][:60]!r}" for s in unmatched)
 
 
-def corpus_score(language: str | None = None, heldout: bool | None = None) -> Score:
+def score_items(items: list[CorpusText]) -> Score:
     score = Score()
-    for item in corpus_load(language, heldout):
+    for item in items:
         score_text(item, extract(item.text), score)
     return score
+
+
+def corpus_score(language: str | None = None, heldout: bool | None = None) -> Score:
+    return score_items(corpus_load(language, heldout))

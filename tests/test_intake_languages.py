@@ -78,7 +78,38 @@ SHAPES = [
         '習近平就兩國關係提出四點主張。\n一、堅持戰略溝通，增進政治互信。\n二、深化務實合作，推動共同發展。\n三、加強人文交流，夯實民意基礎。\n四、密切國際協調，維護多邊主義。\n',
         4, ['堅持戰略溝通，增進政治互信。', '深化務實合作，推動共同發展。', '加強人文交流，夯實民意基礎。', '密切國際協調，維護多邊主義。'],
         id='zh_trad',
-    ),]
+    ),
+    pytest.param(
+        '双方同意做好“六个提升”：\n一、提升政治互信。\n二、提升经贸合作。\n三、提升互联互通。\n四、提升人文交流。\n五、提升安全合作。\n六、提升国际协调。\n',
+        6, ['提升政治互信。', '提升经贸合作。', '提升互联互通。', '提升人文交流。', '提升安全合作。', '提升国际协调。'],
+        id='zh_quoted_count',
+    ),
+    pytest.param(
+        '习近平提出了三大建议。\n他说，第一，期待同各方完善合作理念。\n第二，期待同各方明确合作重点。\n第三，期待同各方强化合作机制。\n',
+        3, ['第一，期待同各方完善合作理念。', '第二，期待同各方明确合作重点。', '第三，期待同各方强化合作机制。'],
+        id='zh_lead_in_comma',
+    ),
+    pytest.param(
+        '杨涛介绍了双方达成的三项共识。\n一是双方同意保持高层交往。\n【资料图】\n二是双方同意继续磋商。\n三是双方同意扩大人文交流。\n',
+        3, ['一是双方同意保持高层交往。', '二是双方同意继续磋商。', '三是双方同意扩大人文交流。'],
+        id='zh_caption_between',
+    ),
+    pytest.param(
+        '王毅说，一是维护联合国宪章。二是以和为贵。\n王毅还强调，三是坚持多边主义。「任何分裂对抗都没有市场。」\n王毅指出，乌克兰问题另有主张。\n',
+        None, ['一是维护联合国宪章。', '二是以和为贵。', '三是坚持多边主义。「任何分裂对抗都没有市场。」'],
+        id='zh_inline_later_paragraph',
+    ),
+    pytest.param(
+        'Президент назвал три условия. Первое - прекращение огня. Второе - вывод войск...Третье - освобождение заложников", - заявил Петр Порошенко.\n',
+        3, ['Первое - прекращение огня.', 'Второе - вывод войск...', 'Третье - освобождение заложников'],
+        id='ru_unspaced_and_attribution',
+    ),
+    pytest.param(
+        'Пять пунктов консенсуса достигнуты! Глава департамента рассказал о договорённостях.\nСтороны договорились реализовывать консенсус.\nСтороны договорились поддерживать обмены.\nСтороны договорились продвигать консультации.\nСтороны договорились решать проблемы.\nСтороны договорились расширять обмены.\n',
+        5, ['Стороны договорились реализовывать консенсус.', 'Стороны договорились поддерживать обмены.', 'Стороны договорились продвигать консультации.', 'Стороны договорились решать проблемы.', 'Стороны договорились расширять обмены.'],
+        id='ru_same_opening_paragraphs',
+    ),
+]
 
 
 @pytest.mark.parametrize(("text", "count", "quotes"), SHAPES)
@@ -146,3 +177,51 @@ def test_an_english_text_quoting_chinese_keeps_its_english_set():
 ])
 def test_it_detects_the_language_of_a_text(text, code):
     assert detect_language(text) == code
+
+
+ENGLISH_SHAPES = [
+    pytest.param(
+        'The ministers agreed on three steps: to resume direct flights; to reopen consulates; and to restart the trade dialogue.\n',
+        3, ['to resume direct flights', 'to reopen consulates', 'to restart the trade dialogue'],
+        id='en_run_in_semicolons',
+    ),
+    pytest.param(
+        'The leaders adopted a three-point plan.\nNo. 1: Both sides will resume talks.\nNo. 2: Both sides will open consulates.\nNo. 3: Both sides will restart flights.\n',
+        3, ['Both sides will resume talks.', 'Both sides will open consulates.', 'Both sides will restart flights.'],
+        id='en_no_markers',
+    ),
+    pytest.param(
+        'Wang Yi put forward a four-\npoint proposal. First, respect sovereignty. Second, expand trade. Third, deepen exchanges. Fourth, uphold multilateralism.\n',
+        4, ['First, respect sovereignty.', 'Second, expand trade.', 'Third, deepen exchanges.', 'Fourth, uphold multilateralism.'],
+        id='en_count_broken_across_line',
+    ),
+    pytest.param(
+        'The two sides reached a 5-point consensus — respecting sovereignty, expanding trade, deepening exchanges, fighting terrorism and upholding multilateralism.\n',
+        5, ['respecting sovereignty', 'expanding trade', 'deepening exchanges', 'fighting terrorism', 'upholding multilateralism'],
+        id='en_count_after_dash',
+    ),
+    pytest.param(
+        'Four priorities for cooperation\n\nThe ministers met in Beijing on Monday.\n1. Expand trade in local currencies.\n2. Build the transport corridor.\n3. Train health workers.\n4. Share climate data.\n',
+        4, ['Expand trade in local currencies.', 'Build the transport corridor.', 'Train health workers.', 'Share climate data.'],
+        id='en_count_in_heading',
+    ),
+    pytest.param(
+        "Summarizing the 3-point consensus, Wang said, first, both support multilateralism; second, both oppose protectionism; and third, both support the WTO.\n",
+        3, ["first, both support multilateralism", "second, both oppose protectionism", "third, both support the WTO."],
+        id="en_lower_case_run_in",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ENGLISH_SHAPES)
+def test_it_finds_the_new_english_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+
+
+def test_it_finds_two_sets_in_one_text():
+    text = ("The ministers agreed on two measures. First, meet monthly. Second, exchange data.\n"
+            "They also set three goals: reducing tariffs, expanding flights and training teachers.\n")
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], len(s["points"])) for s in found] == [(2, 2), (3, 3)]

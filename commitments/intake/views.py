@@ -44,7 +44,7 @@ def _forms_from_text(text: str) -> dict:
     draft = draft_from_extraction(extraction, source=None)
     sets = []
     for n, (item, found) in enumerate(zip(draft.sets, extraction.sets, strict=True)):
-        candidates = [s for s, _ in rendering_candidates(points=[p.quote for p in item.points])]
+        candidates = [s for s, _ in rendering_candidates(points=[p.quote for p in item.points], language=extraction.language)]
         set_form = intake_forms.SetForm(prefix=f"set-{n}", candidates=candidates, initial={
             "include": True, "title": item.title, "announcement": item.announcement, "announced_count": item.announced_count,
         })
@@ -53,10 +53,20 @@ def _forms_from_text(text: str) -> dict:
             for p in item.points
         ])
         sets.append({"form": set_form, "points": points, "found": len(found.points), "announced": found.announced_count,
-                     "candidates": candidates})
+                     "candidates": candidates, "aligned": _aligned(item.points, candidates, extraction.language)})
     claims = intake_forms.ClaimFormSet(prefix="claims", initial=[{"quote": c.quote, "start": c.start, "end": c.end, "title": c.title}
                                                                  for c in draft.claims])
     return {"sets": sets, "claims": claims}
+
+
+def _aligned(points, candidates: list[Statement], language: str) -> dict | None:
+    """The best candidate's points beside these, point n by point n, each with its language (shown side by side)."""
+    if not candidates:
+        return None
+    best = candidates[0]
+    rows = [{"ordinal": n, "new": p.quote, "recorded": c.quote, "recorded_language": c.source.language}
+            for n, (p, c) in enumerate(zip(points, best.points, strict=True), 1)]
+    return {"statement": best, "language": language, "rows": rows}
 
 
 def _review(request, admin_context: dict, source_form, text: str, bound: dict, errors: list[str] = ()) -> HttpResponse:

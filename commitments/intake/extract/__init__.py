@@ -94,6 +94,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     markers = markers_find(layout)
     sets = _marker_sets(layout, markers)
     sets.extend(_unmarked_sets(layout, sets))
+    sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     announcements = [s.announcement for s in sets if s.announcement]
     return Extraction(text, sets, claims_find(layout, exclude=announcements), language)
@@ -200,4 +201,28 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
                 found.append(FoundSet(head, count.value, points, "inline" if items[0].start < head.end else "paragraphs"))
                 break
+    return found
+
+
+def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[FoundSet]) -> list[FoundSet]:
+    """"…主要有以下五个方面：" then "一是…" and the text stops: a set of one point, flagged incomplete.
+
+    Only right after a paragraph that ends with a colon and announces a count, so that one "First,"
+    in running prose is still no set.
+    """
+    taken = [p.span for s in existing for p in s.points]
+    found = []
+    for marker in markers:
+        if marker.ordinal != 1 or not marker.at_block_start or marker.family == "bullet" or marker.qa:
+            continue
+        if any(span.start <= marker.content < span.end for span in taken) or any(m.ordinal == 2 and m.family == marker.family for m in markers):
+            continue
+        index = layout.block_index(marker.start)
+        if index == 0 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
+            continue
+        head = layout.sentences[layout.sentence_index(layout.blocks[index - 1].end - 1)]
+        count = count_in(layout.text, head.start, head.end)
+        if count:
+            point = Span(marker.quote_start, layout.blocks[index].end)
+            found.append(FoundSet(head, count.value, [FoundPoint(1, point)], "markers"))
     return found

@@ -23,7 +23,7 @@ def announcement_find(first: Marker, layout: Layout, *, floor: int) -> tuple[Spa
     candidates = _sentences_before(first, layout, floor=floor)
     if not candidates:
         return None, None
-    for span in candidates:
+    for span in map(lambda s: _rejoined(s, layout), candidates):
         count = count_in(layout.text, span.start, span.end)
         if count:
             return _with_context(span, layout), count
@@ -45,6 +45,14 @@ def _sentences_before(first: Marker, layout: Layout, *, floor: int) -> list[Span
             break
         found.append(sentence)
     return [s for s in found if s.end > s.start]
+
+
+def _rejoined(span: Span, layout: Layout) -> Span:
+    """A sentence whose first word ends a hyphenated word broken across lines ("a four-\npoint proposal") starts on the line before."""
+    before = layout.text[:span.start].rstrip()
+    if before.endswith("-") and span.start > 0:
+        return Span(layout.sentences[layout.sentence_index(len(before) - 1)].start, span.end)
+    return span
 
 
 def _with_context(span: Span, layout: Layout) -> Span:

@@ -20,6 +20,11 @@ _COUNT = re.compile(
     rf"(?<![第0-9０-９一二两兩三四五六七八九十])(?P<num>{_NUM}|{_DIGITS})\s?"
     rf"(?:(?P<cls>[点點项項条條个個大])(?P<noun1>{_NOUNS})?|(?P<noun2>方面|领域|領域))"
 )
+# A coined set name in quotes: 四個「推進」, “六个提升”, 三个“坚持”.
+_QUOTED_COUNT = re.compile(
+    rf"(?P<num>{_NUM}|{_DIGITS})[个個项項大点點][“\"「『][\u4e00-\u9fff]{{1,6}}[”\"」』]"
+    rf"|(?<=[“\"「『])(?P<num2>{_NUM}|{_DIGITS})[个個项項大点點][\u4e00-\u9fff]{{1,6}}(?=[”\"」』])"
+)
 _NOT_AFTER_CLASS = "次年月日天岁歲人国國家份届屆批号號时時"  # 一点 of a time, 两个国家: no count
 
 # Markers. Each is (family, pattern); the pattern's group "n" holds the ordinal.
@@ -30,7 +35,7 @@ _SEQUENCE_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": None, "�
 _PAREN = re.compile(rf"[（(](?P<n>{_NUM})[）)]")
 _ENUM = re.compile(rf"(?P<n>{_NUM})[、．.]")
 _INLINE_START = re.compile(r"[。！？；;：:]\s*")
-_SHI_START = re.compile(r"[，,]\s*(?=[一二两三四五六七八九十]{1,3}是)")
+_SHI_START = re.compile(r"[，,]\s*(?=[一二两三四五六七八九十]{1,3}是|第[一二两三四五六七八九十]{1,3}[，,、：:])")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -59,6 +64,10 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
         value = number_value(match.group("num"))
         if value >= 2:
             found.append((value, match.start(), match.end()))
+    for match in _QUOTED_COUNT.finditer(text, start, end):
+        value = number_value(match.group("num") or match.group("num2"))
+        if value >= 2 and not any(s <= match.start() < e for _, s, e in found):
+            found.append((value, match.start(), match.end()))
     return found
 
 
@@ -79,7 +88,7 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
 
 
 def inline_starts(text: str, start: int, end: int) -> list[int]:
-    """Where a marker may begin inside a block: after 。！？；：, and after ，before 一是/二是."""
+    """Where a marker may begin inside a block: after 。！？；：, and after ，before 一是 or 第一，("他说，第一，…")."""
     found = [m.end() for m in _INLINE_START.finditer(text, start, end)]
     found += [m.end() for m in _SHI_START.finditer(text, start, end)]
     return sorted(set(found))

@@ -17,7 +17,7 @@ NOUNS = (
     "initiatives|aspects|respects|fields|pillars|tasks|goals|objectives|results|outcomes|agreements|actions|pledges|"
     "ideas|recommendations|directions|fronts|dimensions|elements|tracks|approaches|things|items|musts|proposition|"
     "propositions|deliverables|targets|guidelines|principles|opinions|requests|demands|expectations|hopes|insistences|"
-    "understandings|commonalities|efforts|lines|sectors|components|parts|areas of cooperation|key areas"
+    "understandings|commonalities|efforts|lines|sectors|components|parts|lists|conditions|areas of cooperation|key areas"
 )
 SINGULAR_AFTER_POINT = (
     "paper|position|document|peace plan|proposal|plan|initiative|consensus|agenda|programme|program|strategy|vision|"
@@ -32,7 +32,7 @@ _GAP_STOP_WORDS = (
 _GAP_STOP = frozenset(_GAP_STOP_WORDS.split())
 _NUMBER = r"(?P<num>" + "|".join(NUMBER_WORDS) + r"|\d{1,2})"
 _PHRASE = re.compile(
-    rf"\b{_NUMBER}(?:(?P<hyph>-(?:point|pronged|part|item|fold|plank))\s+(?P<single>{SINGULAR_AFTER_POINT}|(?:{NOUNS}))"
+    rf"\b{_NUMBER}(?:(?P<hyph>-\s*(?:point|pronged|part|item|fold|plank))\s+(?P<single>{SINGULAR_AFTER_POINT}|(?:{NOUNS}))"
     rf"|\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,3}}?)[\"“'‘]?(?P<noun>(?:{NOUNS})\b[\"”'’]?|[A-Za-z]+[\"”'’]s\b))",
     re.IGNORECASE,
 )

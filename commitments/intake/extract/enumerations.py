@@ -5,8 +5,9 @@ import re
 from .counts import Count, counts_in
 from .layout import Layout, Span
 
-_LEAD = re.compile(r"[^.;:。；：]{0,60}?(?::\s+|：\s*|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
-_GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=[a-z]+ing\b)")
+_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–]\s+|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
+                   r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
+_GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")
 _COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+)?")
 _HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
 # Paragraphs that each open alike ("——坚持…", "坚持…"): a set with no ordinals, when the count is announced.
@@ -24,11 +25,13 @@ def inline_enumeration(layout: Layout, count: Count, sentence: Span) -> tuple[Sp
 
 
 def paragraph_list(layout: Layout, count: Count, sentence: Span, *, taken: set[int]) -> tuple[Span, list[Span]] | None:
-    """"... the following three points:" at the end of a paragraph, then one point per paragraph."""
+    """"... the following three points:" at the end of a paragraph, then one point per paragraph; or, after a paragraph
+    announcing the count, exactly that many paragraphs opening alike ("——坚持…", "Стороны договорились …")."""
     block_index = layout.block_index(sentence.start)
     block = layout.blocks[block_index]
     following_blocks = layout.blocks[block_index + 1:block_index + 1 + count.value]
-    if sentence.end < block.end or not (layout.text[block.end - 1] in ":：" or _same_opening(layout.text, following_blocks, count.value)):
+    colon = sentence.end >= block.end and layout.text[block.end - 1] in ":："
+    if not colon and not _same_opening(layout.text, layout.blocks[block_index + 1:block_index + 2 + count.value], count.value):
         return None
     items = []
     for following in following_blocks:
@@ -40,10 +43,20 @@ def paragraph_list(layout: Layout, count: Count, sentence: Span, *, taken: set[i
 
 
 def _same_opening(text: str, blocks: list, count: int) -> bool:
-    """Each of the next `count` paragraphs opens with the same non-Latin formula ("——", "坚持")."""
-    openings = {text[b.start:b.start + _FORMULA_CHARS] for b in blocks}
-    opening = next(iter(openings), "")
-    return len(blocks) == count and len(openings) == 1 and len(opening) == _FORMULA_CHARS and not opening.isascii()
+    """The next `count` paragraphs, and not the one after them, open with the same non-Latin formula
+    (Chinese: two characters, "——", "坚持"; Russian: two words, "Стороны договорились")."""
+    openings = [_opening(text, b) for b in blocks[:count]]
+    opening = openings[0] if openings else ""
+    after = _opening(text, blocks[count]) if len(blocks) > count else None
+    return len(openings) == count and set(openings) == {opening} and bool(opening) and not opening.isascii() and after != opening
+
+
+def _opening(text: str, block) -> str:
+    line = text[block.start:block.end]
+    if line[:1] >= "\u2e80" or not line[:1].isalpha():  # Chinese, or a dash: characters
+        return line[:_FORMULA_CHARS] if len(line) > _FORMULA_CHARS else ""
+    words = line.split()
+    return " ".join(words[:2]) if len(words) > 2 else ""
 
 
 def _split(text: str, start: int, end: int) -> list[Span]:

@@ -28,13 +28,13 @@ TYPOGRAPHIC = frozenset(RANK) - {"word"}
 _ORD = "|".join(ORDINAL_WORDS)
 _WORD_MARKER = re.compile(
     rf"(?:(?P<adv>(?:{_ORD})ly|first\s+of\s+all|first\s+and\s+foremost|last\s+but\s+not\s+least|lastly|finally)\b[,:]?"
-    rf"|(?P<bare>{_ORD}|last)\s*[,:—–]"
+    rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]"
     rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
     rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b))",
     re.IGNORECASE,
 )
 _TYPO_MARKER = re.compile(
-    r"(?:[(（](?P<pdigit>\d{1,2})[)）]|(?P<digit>\d{1,2})\s?[.)、．）](?!\d)"
+    r"(?:[(（](?P<pdigit>\d{1,2})[)）]|(?P<digit>\d{1,2})\s?[.)、．）](?!\d)|No\.\s?(?P<nodigit>\d{1,2})[:.,]?"
     r"|\((?P<palpha>[a-z])\)|(?P<alpha>[a-z])[.)]"
     r"|\((?P<proman>[ivx]{1,4})\)|(?P<roman>[ivx]{1,4})[.)]"
     r"|(?P<ROMAN>[IVX]{1,4})[.)]|\((?P<pALPHA>[A-Z])\)|(?P<ALPHA>[A-Z])[.)]"
@@ -46,6 +46,9 @@ _BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓\-–—*](?=\s)")
 _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记者|記者|问|問|答|вопрос|ответ)\s*[:：]", re.IGNORECASE)
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
 _INLINE_START = re.compile(r"(?:[.!?;:。；：]|[.!?][\"'”’])\s+(?:(?:and|or)\s+)?(?=\S)")
+# Run-in points in lower case: "Wang said, first, ...; second, ...; and tenth, ...".
+_LOWER_START = re.compile(r"(?:[;:]|\b(?:said|says|noted|stressed|added|stated),)\s+(?:(?:and|or)\s+)?(?=[a-z])")
+_LOWER_BARE = re.compile(rf"(?:{_ORD}),", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,9 @@ def _block_start_markers(text: str, start: int, end: int) -> list[Marker]:
 
 def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
     """Word and bracketed markers after a sentence break, a colon or a semicolon inside the block."""
-    found = []
+    found = [Marker("word", ORDINAL_WORDS[m.group().lower()[:-1]], at, _skip(text, at + len(m.group()), end), False)
+             for at in (s.end() for s in _LOWER_START.finditer(text, start, end))
+             for m in [_LOWER_BARE.match(text, at, end)] if m]
     for match in _INLINE_START.finditer(text, start, end):
         at = match.end()
         word = _word_marker(text, at, end, at_block_start=False)
@@ -159,7 +164,8 @@ def _typo_markers(text: str, match: re.Match | None, end: int, *, at_block_start
     for name, value in match.groupdict().items():
         if value is None:
             continue
-        for family, ordinal in _typo_ordinals(name.removeprefix("p") if name != "proman" else "roman", value):
+        kind = {"proman": "roman", "nodigit": "digit"}.get(name, name.removeprefix("p"))
+        for family, ordinal in _typo_ordinals(kind, value):
             found.append(Marker(family, ordinal, match.start(), content, at_block_start, qa))
     return found
 

@@ -41,6 +41,7 @@ _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
 _COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
+_UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
@@ -70,8 +71,8 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
 
 
 def inline_starts(text: str, start: int, end: int) -> list[int]:
-    """", во-вторых, ...": the ordinal adverbs also follow a comma."""
-    return [m.end() for m in _COMMA_START.finditer(text, start, end)]
+    """", во-вторых, ...": the ordinal adverbs also follow a comma; and a sentence may start with no space after a stop."""
+    return [m.end() for m in _COMMA_START.finditer(text, start, end)] + [m.end() for m in _UNSPACED_START.finditer(text, start, end)]
 
 
 def _skip(text: str, offset: int, limit: int) -> int:
