@@ -42,8 +42,13 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # Absolute links (e-mails, feeds, JSON-LD, the API's `url` fields). Unset, pages and the API use the
 # address each request was served on, and what runs without a request (e-mail) this default;
 # `make run` sets it to the host and port it serves (tracker/devserver.py).
+# A command run in another terminal while `make run` serves (create_editor, send_digests) links to
+# the address that server noted in var/served-site-url; development mode only, SITE_URL still wins.
 SITE_URL_EXPLICIT = bool(os.environ.get("SITE_URL"))
-SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+_SERVED = VAR_DIR / "served-site-url"
+SITE_URL = (
+    os.environ.get("SITE_URL") or (DEBUG and _SERVED.is_file() and _SERVED.read_text().strip()) or "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -157,6 +162,8 @@ EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Commitments Tracker <tracker@localhost>")
+# Where the methodology page tells readers to report an error; empty: the address above.
+TRACKER_CORRECTIONS_EMAIL = os.environ.get("TRACKER_CORRECTIONS_EMAIL", "")
 
 # --- Cache --------------------------------------------------------------------
 # API throttles, subscribe rate limits and cached aggregates must be shared by every
