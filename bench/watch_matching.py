@@ -42,18 +42,22 @@ def main() -> int:
     setup()
     from django.conf import settings
 
-    from tests.watch_corpus import corpus_load, corpus_score
+    from tests.watch_corpus import corpus_score, watch_load
 
-    texts = corpus_load()
-    related = sum(1 for t in texts if t.concerns)
-    print(f"{len(texts)} texts: {related} about seed points, {len(texts) - related} unrelated")
+    texts = watch_load()
+    for language in sorted({t.language for t in texts}):
+        mine = [t for t in texts if t.language == language]
+        related = sum(1 for t in mine if t.related)
+        print(f"{language}: {len(mine)} texts, {related} about seed points, {len(mine) - related} unrelated")
     chosen = settings.TRACKER_WATCH_MATCH_THRESHOLD
     for threshold in [chosen] if args.smoke else sorted({0.3, 0.4, chosen, 0.6, 0.7}):
-        score = corpus_score(threshold)
-        print(("* " if threshold == chosen else "  ") + score.line())
-        if args.misses and threshold == chosen:
-            for miss in score.misses:
-                print("    ", miss)
+        print(("* " if threshold == chosen else "  ") + "all " + corpus_score(threshold).line())
+        if threshold == chosen:
+            for language in sorted({t.language for t in texts}):
+                score = corpus_score(threshold, texts=[t for t in texts if t.language == language])
+                print(f"    {language}  {score.line()}")
+                for miss in score.misses if args.misses else ():
+                    print("        ", miss)
     return 0
 
 
