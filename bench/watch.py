@@ -101,12 +101,14 @@ def serve(origins: int, docs: int, conn) -> None:
             conn.send(summary())
 
     def summary() -> dict:
-        gaps = []
+        gaps, closest = [], (float("inf"), "")
         for entries in log.values():
-            times = sorted(t for t, _ in entries)
-            gaps += [b - a for a, b in zip(times, times[1:], strict=False)]
+            entries = sorted(entries)
+            for (a, first), (b, second) in zip(entries, entries[1:], strict=False):
+                gaps.append(b - a)
+                closest = min(closest, (b - a, f"{first} then {second}"))
         per_doc = Counter((port, path) for port, entries in log.items() for _, path in entries if path.startswith("/doc/"))
-        return {"requests": sum(len(e) for e in log.values()), "min_gap": min(gaps, default=None),
+        return {"requests": sum(len(e) for e in log.values()), "min_gap": min(gaps, default=None), "closest": closest[1],
                 "docs_requested_twice": sum(1 for n in per_doc.values() if n > 1)}
 
     asyncio.run(main())
@@ -207,7 +209,7 @@ def run(*, origins: int, docs: int, rate: float, timeout: float) -> bool:
     per_document = stats["requests"] / max(1, filed)
     print(f"  filed {filed}/{total} in {elapsed:.1f} s: {filed / elapsed:.1f} documents/s; {per_document:.2f} requests a document "
           f"(listings and redirects included); {stats['docs_requested_twice']} documents requested more than once; "
-          f"min gap per origin {gap} (allowed {1 / rate:.3f} s); {pending} still pending")
+          f"min gap per origin {gap} (allowed {1 / rate:.3f} s: {stats['closest']}); {pending} still pending")
     for line in errors:
         print(f"  worker log: {line[:200]}")
     polite = stats["min_gap"] is None or stats["min_gap"] >= 1 / rate * 0.95

@@ -363,7 +363,7 @@ def _poll_due(*, now: datetime, report: PollReport, batch: int) -> int:
     if not watches:
         return 0
     validators = {w.url: {k: v for k, v in (("If-None-Match", w.etag), ("If-Modified-Since", w.last_modified)) if v} for w in watches}
-    results = fetch_urls([w.url for w in watches], validators=validators)
+    results = fetch_urls([w.url for w in watches], validators=validators, one_at_a_time=True)
     for watch, fetched in zip(watches, results, strict=True):
         report.watches += 1
         extra = _index_children(watch, fetched)
@@ -378,7 +378,7 @@ def _index_children(watch: Watch, fetched: Fetched) -> list[Fetched]:
         children = listing_read(kind=watch.kind, body=fetched.body, base_url=fetched.final_url or watch.url).sitemaps
     except ListingError:
         return []
-    return fetch_urls(children[: settings.TRACKER_WATCH_MAX_CHILD_SITEMAPS]) if children else []
+    return fetch_urls(children[: settings.TRACKER_WATCH_MAX_CHILD_SITEMAPS], one_at_a_time=True) if children else []
 
 
 def _fetch_due(*, now: datetime, report: PollReport, batch: int) -> int:
@@ -386,7 +386,7 @@ def _fetch_due(*, now: datetime, report: PollReport, batch: int) -> int:
     if not documents:
         return 0
     matcher = Matcher(targets_load())
-    fetched_all = fetch_urls([d.final_url or fetch_address(d.url) for d in documents], follow_redirects=False)
+    fetched_all = fetch_urls([d.final_url or fetch_address(d.url) for d in documents], follow_redirects=False, one_at_a_time=True)
     for document, fetched in zip(documents, fetched_all, strict=True):
         document_fetched(document=document, claim=claim, fetched=fetched, matcher=matcher, now=timezone.now(), report=report)
     return len(documents)
