@@ -225,3 +225,12 @@ def test_it_finds_two_sets_in_one_text():
             "They also set three goals: reducing tariffs, expanding flights and training teachers.\n")
     found = extract(text).as_json()["sets"]
     assert [(s["announced_count"], len(s["points"])) for s in found] == [(2, 2), (3, 3)]
+
+
+def test_spaced_commas_a_caption_run_into_a_paragraph_and_related_links_below():
+    text = ("会议达成三点重要共识：\n第一 , 巩固团结抗疫共识 。\n第二 , 加强联防联控合作 。\n"
+            "【会议达成三点重要共识】第三 , 携手保障经济民生 。\n编辑:孔韬\n推荐阅读\n- 大连疫情控制及时\n- 药用玻璃现在供不应求\n- 本次疫情\n")
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ["第一 , 巩固团结抗疫共识 。", "第二 , 加强联防联控合作 。", "第三 , 携手保障经济民生 。"]),
+    ]

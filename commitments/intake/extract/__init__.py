@@ -5,6 +5,7 @@ result is `text[start:end]`.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from ..language import detect_language
@@ -19,6 +20,13 @@ from .markers import Marker, markers_find
 from .runs import nesting_parent, runs_build
 
 __all__ = ["Extraction", "FoundPoint", "FoundSet", "Span", "extract"]
+
+
+_NAVIGATION = re.compile(
+    r"\s*(?:推荐阅读|推薦閱讀|相关阅读|相關閱讀|相关新闻|相關新聞|延伸阅读|延伸閱讀|热门推荐|熱門推薦"
+    r"|Related(?: articles| stories| news)?|Read more|See also"
+    r"|Читайте также|Смотрите также|По теме|Другие новости)\s*[:：]?\s*$", re.IGNORECASE,
+)
 
 
 @dataclass
@@ -120,7 +128,11 @@ def _marker_sets(layout: Layout, markers: list[Marker]) -> list[FoundSet]:
 
 
 def _introduced(layout: Layout, run: list[Marker], head) -> bool:
-    """Ordinal words stand on their own; numbers, letters and bullets need a count or a lead-in that introduces them."""
+    """Ordinal words stand on their own; numbers, letters and bullets need a count or a lead-in that introduces them.
+    Nothing under a "Related reading" heading is a set."""
+    index = layout.block_index(run[0].start)
+    if index > 0 and _NAVIGATION.match(layout.text, layout.blocks[index - 1].start, layout.blocks[index - 1].end):
+        return False
     if run[0].family in ("word", "shi") or head[1] is not None or has_cue(layout, head[0]):
         return True
     return _title_count(layout, run[0].start) is not None
