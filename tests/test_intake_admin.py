@@ -128,6 +128,7 @@ def test_a_chinese_or_russian_text_is_reviewed_and_saved_with_its_detected_langu
     response = client.post(URL, {"text": text, "title": "Readout", "publisher": "MFA", "language": "", "extract": "1"})
     html = response.content.decode()
     assert f"{count} of {count} announced points" in html and html.count('<mark class="intake-point" id=') == count
+    assert f'<option value="{language}" selected>' in html  # the detected language, shown for the analyst to confirm
     data = _form_data(html)
     data.update({"set-0-announced_by": "Wang Yi", "set-0-announcing_party": str(party.pk), "set-0-announced_on": "2023-05-01", "save": "1"})
     response = client.post(URL, data)

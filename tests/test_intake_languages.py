@@ -280,3 +280,17 @@ def test_more_russian_shapes_inline_lists_unnumbered_sets_and_compound_counts(te
 
 def test_fifteen_documents_signed_is_no_set():
     assert extract("По итогам переговоров стороны подписали 15 документов. Путин отметил, что визит был продуктивным.\n").as_json()["sets"] == []
+
+
+@pytest.mark.parametrize(("quote", "title"), [
+    ("第一，坚持相互尊重，维护各国主权和领土完整。", "坚持相互尊重"),
+    ("三是妥善照顾各方合理关切,寻求标本兼治", "妥善照顾各方合理关切"),
+    ("（一）签署经贸合作协定。", "签署经贸合作协定"),
+    ("Во-первых, укреплять политический диалог на высшем уровне.", "Укреплять политический диалог на высшем уровне"),
+    ("Первое – расширение торговли в национальных валютах.", "Расширение торговли в национальных валютах"),
+    ("First, the two sides will meet.", "The two sides will meet"),
+])
+def test_a_point_s_title_drops_its_ordinal_in_every_language(quote, title):
+    from commitments.intake.drafts import title_from_quote
+
+    assert title_from_quote(quote) == title

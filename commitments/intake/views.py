@@ -34,7 +34,8 @@ def intake_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
         except ReadError as error:
             source_form.add_error("url", str(error))
         else:
-            return _review(request, admin_context, source_form, text, _forms_from_text(text))
+            forms = _forms_from_text(text)
+            return _review(request, admin_context, _with_language(source_form, forms["language"]), text, forms)
     return TemplateResponse(request, "admin/intake/start.html", {**admin_context, "source_form": source_form})
 
 
@@ -56,7 +57,17 @@ def _forms_from_text(text: str) -> dict:
                      "candidates": candidates, "aligned": _aligned(item.points, candidates, extraction.language)})
     claims = intake_forms.ClaimFormSet(prefix="claims", initial=[{"quote": c.quote, "start": c.start, "end": c.end, "title": c.title}
                                                                  for c in draft.claims])
-    return {"sets": sets, "claims": claims}
+    return {"sets": sets, "claims": claims, "language": extraction.language}
+
+
+def _with_language(source_form, detected: str):
+    """The review shows the detected language in the source form when the analyst left it to detection."""
+    choices = {code for code, _ in intake_forms.LANGUAGES}
+    if source_form.cleaned_data.get("language") or detected not in choices:
+        return source_form
+    bound = intake_forms.SourceForm({**source_form.data.dict(), "language": detected})
+    bound.is_valid()
+    return bound
 
 
 def _aligned(points, candidates: list[Statement], language: str) -> dict | None:
