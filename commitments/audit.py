@@ -3,7 +3,7 @@
 Kept by django-auditlog: one LogEntry per write of a Party, Theme, Source, Statement,
 Commitment, Claim, Evidence or Subscriber (many-to-many links included), with the changed
 fields as JSON ``{"field": [old, new]}``, the actor, the time, the client's address, and in
-``additional_data["source"]`` where the write came from: "admin", "api", "web", "intake" or
+``additional_data["source"]`` where the write came from: "admin", "api", "web", "intake", "watch" or
 "command" (anything outside a request: management commands, Celery tasks, the shell).
 
 Requests get their context from ``AuditMiddleware``. Code that writes outside a request and
@@ -30,7 +30,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import pre_save
 from django.http import HttpRequest, HttpResponse
 
-SOURCES = ("admin", "api", "web", "intake", "command")
+SOURCES = ("admin", "api", "web", "intake", "watch", "command")
 OUTSIDE_REQUESTS = "command"
 
 # model label -> its many-to-many fields, logged as links added and removed
@@ -43,6 +43,8 @@ AUDITED = {
     "commitments.Claim": ("parties", "themes"),
     "commitments.Evidence": ("commitments", "claims"),
     "commitments.Subscriber": ("statements", "parties", "themes"),
+    "commitments.Watch": (),
+    "commitments.InboxItem": (),
 }
 # Bookkeeping that changes with every save says nothing an auditor needs.
 NOT_AUDITED_FIELDS = ["updated_at"]

@@ -42,8 +42,13 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # Absolute links (e-mails, feeds, JSON-LD, the API's `url` fields). Unset, pages and the API use the
 # address each request was served on, and what runs without a request (e-mail) this default;
 # `make run` sets it to the host and port it serves (tracker/devserver.py).
+# A command run in another terminal while `make run` serves (create_editor, send_digests) links to
+# the address that server noted in var/served-site-url; development mode only, SITE_URL still wins.
 SITE_URL_EXPLICIT = bool(os.environ.get("SITE_URL"))
-SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+_SERVED = VAR_DIR / "served-site-url"
+SITE_URL = (
+    os.environ.get("SITE_URL") or (DEBUG and _SERVED.is_file() and _SERVED.read_text().strip()) or "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -157,6 +162,8 @@ EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Commitments Tracker <tracker@localhost>")
+# Where the methodology page tells readers to report an error; empty: the address above.
+TRACKER_CORRECTIONS_EMAIL = os.environ.get("TRACKER_CORRECTIONS_EMAIL", "")
 
 # --- Cache --------------------------------------------------------------------
 # API throttles, subscribe rate limits and cached aggregates must be shared by every
@@ -270,6 +277,17 @@ CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
     "schedule": TRACKER_CHECK_DISPATCH_EVERY,
 }
 # --- end of source checks ----------------------------------------------------------
+
+# --- Watches (commitments/watch/: official listings polled for new documents) -------
+TRACKER_WATCH_DISPATCH_EVERY = float(os.environ.get("TRACKER_WATCH_DISPATCH_EVERY", "60"))  # seconds between passes
+TRACKER_WATCH_LEASE = envint("TRACKER_WATCH_LEASE", 300)  # seconds a claimed poll or fetch is held before another worker may take it
+TRACKER_WATCH_BATCH = envint("TRACKER_WATCH_BATCH", 200)  # watches polled, or documents fetched, per claim
+TRACKER_WATCH_FETCH_PER_ORIGIN = envint("TRACKER_WATCH_FETCH_PER_ORIGIN", 5)  # documents of one origin in one claim
+TRACKER_WATCH_MAX_CHILD_SITEMAPS = envint("TRACKER_WATCH_MAX_CHILD_SITEMAPS", 20)
+TRACKER_WATCH_FAILING_AFTER = envint("TRACKER_WATCH_FAILING_AFTER", 3)  # polls failed in a row before a watch is flagged
+TRACKER_WATCH_MATCH_THRESHOLD = float(os.environ.get("TRACKER_WATCH_MATCH_THRESHOLD", "0.4"))  # 0-1: watch/matching.py, bench/watch_matching.py
+CELERY_BEAT_SCHEDULE["watch-pass"] = {"task": "commitments.tasks.watch.watch_dispatch", "schedule": TRACKER_WATCH_DISPATCH_EVERY}
+CELERY_BEAT_SCHEDULE["watch-inbox-mail"] = {"task": "commitments.tasks.watch.inbox_mail_daily", "schedule": 3600.0}
 
 # --- Digests (weekly e-mail digests for subscribers) ---------------------------
 # Sent on TRACKER_DIGEST_DAY at TRACKER_DIGEST_HOUR in TRACKER_DIGEST_TIMEZONE, about the ISO

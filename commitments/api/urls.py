@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from commitments.api import audit, exports, stats, views
 from commitments.intake import api as intake
+from commitments.watch import api as watch
 
 router = DefaultRouter()
 router.register("statements", views.StatementViewSet, basename="statement")
@@ -14,6 +15,7 @@ router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("status-changes", views.StatusChangeViewSet, basename="status-change")
+router.register("inbox", watch.InboxViewSet, basename="inbox")
 
 app_name = "api"
 urlpatterns = [

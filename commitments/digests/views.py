@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commitments.api.serializers import SlugRelatedField
+from commitments.emails import email_kept_locally
 from commitments.models import Party, Statement, Theme
 
 from .ratelimit import subscribe_refusal
@@ -32,16 +33,20 @@ SEND_FAILED = "We could not send the confirmation e-mail just now. Please try ag
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(max_length=254)
-    statements = forms.ModelMultipleChoiceField(Statement.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    """Plain labels for readers: the API's names (bound_parties, responsible_parties) mean the same."""
+
+    email = forms.EmailField(max_length=254, label="Your e-mail address")
     parties = forms.ModelMultipleChoiceField(
-        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Bound parties",
-        help_text="Statements binding the party (an organisation's members included).",
+        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Countries and organisations that made the promise",
+        help_text="Statements they signed or announced (for an organisation, its member states too).",
     )
     responsible_parties = forms.ModelMultipleChoiceField(
-        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, help_text="Points the party is responsible for."
+        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Who has to carry it out",
+        help_text="Points that name this country or organisation as the one to act.",
     )
-    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Topics")
+    statements = forms.ModelMultipleChoiceField(Statement.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+                                                label="Particular statements")
 
 
 def _request_subscription(data: dict) -> bool:
@@ -66,7 +71,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             return render(request, "digests/message.html", {"title": "Please try again later", "message": refusal}, status=429)
         sent = _request_subscription(form.cleaned_data)
         return render(request, "digests/message.html", {"title": "Check your inbox" if sent else "Please try again",
-                                                        "message": SENT_MESSAGE if sent else SEND_FAILED}, status=200 if sent else 503)
+                                                        "message": SENT_MESSAGE if sent else SEND_FAILED,
+                                                        "mail_went": email_kept_locally() if sent else ""}, status=200 if sent else 503)
     return render(request, "digests/subscribe.html", {"form": form})
 
 

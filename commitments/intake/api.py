@@ -71,7 +71,8 @@ class SourceSerializer(serializers.Serializer):
     full_text = serializers.CharField(trim_whitespace=False)
     url = HttpUrlField(required=False, allow_blank=True, default="")
     published_on = serializers.DateField(required=False, allow_null=True)
-    language = serializers.CharField(required=False, max_length=10, default="en")
+    language = serializers.CharField(required=False, allow_blank=True, max_length=10, default="",
+                                     help_text="BCP 47 tag; empty or absent: detected from the text (ISO 639-1).")
     is_translation = serializers.BooleanField(required=False, default=False)
     original_language = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
 
@@ -108,6 +109,7 @@ EXTRACTION = inline_serializer("IntakeExtraction", {
     "sets": serializers.ListField(child=serializers.DictField()),
     "claims": serializers.ListField(child=serializers.DictField()),
     "text_sha256": serializers.CharField(),
+    "language": serializers.CharField(help_text="ISO 639-1 code of the text's language, detected; 'und' when unclear."),
 })
 SAVED = inline_serializer("IntakeSaved", {
     "source": serializers.IntegerField(), "statements": serializers.ListField(child=serializers.IntegerField()),

@@ -31,7 +31,7 @@ class SourceForm(forms.Form):
     title = forms.CharField(max_length=500)
     publisher = forms.CharField(max_length=200)
     published_on = forms.DateField(required=False, widget=AdminDateWidget)
-    language = forms.ChoiceField(choices=LANGUAGES, initial="en")
+    language = forms.ChoiceField(choices=[("", "Detect from the text"), *LANGUAGES], initial="", required=False)
     is_translation = forms.BooleanField(required=False, label="This text is a translation")
     original_language = forms.ChoiceField(choices=[("", "—"), *LANGUAGES], required=False)
 

@@ -7,17 +7,17 @@ HTML is reduced to its main text by trafilatura (selectolax when trafilatura fin
 by pypdf.
 """
 
-import asyncio
+import re
 from pathlib import Path
 
+import charset_normalizer
 import trafilatura
-from django.conf import settings
 from selectolax.lexbor import LexborHTMLParser
 
-from commitments.checks.fetch import Fetched, client_create, fetch, fetch_config_from_settings
-from commitments.checks.politeness import Limits, politeness_for
 from commitments.checks.quotes import pdf_text
+from commitments.checks.services import fetch_urls
 
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _BOILERPLATE = "script,style,noscript,template,svg,nav,header,footer,aside,form,iframe"
 
 
@@ -37,16 +37,34 @@ def text_from_html(html: str | bytes) -> str:
     return root.text(separator="\n", strip=True) if root is not None else ""
 
 
-def text_from_bytes(body: bytes, *, content_type: str = "", name: str = "") -> str:
+def text_from_bytes(body: bytes, *, content_type: str = "", name: str = "", charset: str = "") -> str:
     if content_type == "application/pdf" or body[:5] == b"%PDF-" or name.lower().endswith(".pdf"):
         try:
             return pdf_text(body)
         except Exception as error:  # noqa: BLE001 - any broken PDF is "no text", said plainly
             raise ReadError(f"the PDF could not be read: {error}") from error
-    decoded = body.decode("utf-8", errors="replace")
-    if "html" in content_type or name.lower().endswith((".html", ".htm")) or "<html" in decoded[:2048].lower():
-        return text_from_html(decoded)
-    return decoded
+    if "html" in content_type or name.lower().endswith((".html", ".htm")) or b"<html" in body[:2048].lower():
+        # As bytes: trafilatura reads the page's own <meta charset> (GBK Chinese, windows-1251 Russian pages).
+        return text_from_html(_named_charset(body, charset) or body)
+    return text_decoded(body, charset=charset)
+
+
+def _named_charset(body: bytes, charset: str) -> str | None:
+    try:
+        return body.decode(charset, errors="replace") if charset else None
+    except LookupError:  # a charset Python does not know: let the page's own declaration decide
+        return None
+
+
+def text_decoded(body: bytes, *, charset: str = "") -> str:
+    """Plain text in the charset its server names, else UTF-8, else the most likely one (GBK, windows-1251 ...)."""
+    for encoding in filter(None, (charset, "utf-8")):
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    best = charset_normalizer.from_bytes(body).best()
+    return str(best) if best is not None else body.decode("utf-8", errors="replace")
 
 
 def text_from_file(path: str) -> str:
@@ -55,24 +73,13 @@ def text_from_file(path: str) -> str:
 
 def text_from_url(url: str) -> str:
     """Fetch through the guarded fetcher and extract the text; ReadError when refused, failing or empty."""
-    fetched = asyncio.run(_fetch_one(url))
+    [fetched] = fetch_urls([url])
     if fetched.error_kind:
         raise ReadError(f"{url} was not read ({fetched.error_kind}): {fetched.error}")
     if not fetched.status or fetched.status >= 400:
         raise ReadError(f"{url} answered HTTP {fetched.status}")
-    return _non_empty(text_from_bytes(fetched.body, content_type=fetched.content_type), url)
-
-
-async def _fetch_one(url: str) -> Fetched:
-    config = fetch_config_from_settings()
-    limits = Limits(rate=settings.TRACKER_CHECK_HOST_RATE, in_flight=settings.TRACKER_CHECK_HOST_IN_FLIGHT,
-                    hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + 30)
-    politeness = politeness_for(limits=limits, redis_url=settings.REDIS_URL)
-    try:
-        async with client_create(config) as client:
-            return await fetch(client, url, politeness=politeness, config=config)
-    finally:
-        await politeness.close()
+    charset = _CHARSET.search(fetched.headers.get("content-type", ""))
+    return _non_empty(text_from_bytes(fetched.body, content_type=fetched.content_type, charset=charset.group(1) if charset else ""), url)
 
 
 def _non_empty(text: str, where: str) -> str:

@@ -34,7 +34,8 @@ def intake_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
         except ReadError as error:
             source_form.add_error("url", str(error))
         else:
-            return _review(request, admin_context, source_form, text, _forms_from_text(text))
+            forms = _forms_from_text(text)
+            return _review(request, admin_context, _with_language(source_form, forms["language"]), text, forms)
     return TemplateResponse(request, "admin/intake/start.html", {**admin_context, "source_form": source_form})
 
 
@@ -44,7 +45,7 @@ def _forms_from_text(text: str) -> dict:
     draft = draft_from_extraction(extraction, source=None)
     sets = []
     for n, (item, found) in enumerate(zip(draft.sets, extraction.sets, strict=True)):
-        candidates = [s for s, _ in rendering_candidates(points=[p.quote for p in item.points])]
+        candidates = [s for s, _ in rendering_candidates(points=[p.quote for p in item.points], language=extraction.language)]
         set_form = intake_forms.SetForm(prefix=f"set-{n}", candidates=candidates, initial={
             "include": True, "title": item.title, "announcement": item.announcement, "announced_count": item.announced_count,
         })
@@ -53,10 +54,30 @@ def _forms_from_text(text: str) -> dict:
             for p in item.points
         ])
         sets.append({"form": set_form, "points": points, "found": len(found.points), "announced": found.announced_count,
-                     "candidates": candidates})
+                     "candidates": candidates, "aligned": _aligned(item.points, candidates, extraction.language)})
     claims = intake_forms.ClaimFormSet(prefix="claims", initial=[{"quote": c.quote, "start": c.start, "end": c.end, "title": c.title}
                                                                  for c in draft.claims])
-    return {"sets": sets, "claims": claims}
+    return {"sets": sets, "claims": claims, "language": extraction.language}
+
+
+def _with_language(source_form, detected: str):
+    """The review shows the detected language in the source form when the analyst left it to detection."""
+    choices = {code for code, _ in intake_forms.LANGUAGES}
+    if source_form.cleaned_data.get("language") or detected not in choices:
+        return source_form
+    bound = intake_forms.SourceForm({**source_form.data.dict(), "language": detected})
+    bound.is_valid()
+    return bound
+
+
+def _aligned(points, candidates: list[Statement], language: str) -> dict | None:
+    """The best candidate's points beside these, point n by point n, each with its language (shown side by side)."""
+    if not candidates:
+        return None
+    best = candidates[0]
+    rows = [{"ordinal": n, "new": p.quote, "recorded": c.quote, "recorded_language": c.source.language}
+            for n, (p, c) in enumerate(zip(points, best.points, strict=True), 1)]
+    return {"statement": best, "language": language, "rows": rows}
 
 
 def _review(request, admin_context: dict, source_form, text: str, bound: dict, errors: list[str] = ()) -> HttpResponse:

@@ -23,6 +23,7 @@ from .domain import (
     VerdictUpdate,
 )
 from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
+from .watch import DocumentKey, DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument, WatchKind  # watched listings
 
 __all__ = [
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
@@ -52,4 +53,5 @@ __all__ = [
     "Theme",
     "Verdict",
     "VerdictUpdate",
+    "DocumentKey", "DocumentState", "InboxItem", "InboxMailOptIn", "InboxState", "Watch", "WatchedDocument", "WatchKind",  # watched listings
 ]
