@@ -124,6 +124,62 @@ def test_it_refuses_a_tampered_unsubscribe_link(week, make_subscriber, client):
     assert Subscriber.objects.get().is_active
 
 
+def test_a_confirmation_link_sent_before_unsubscribing_no_longer_subscribes(week, smtp, client):
+    client.post("/subscribe/", {"email": "reader@example.org"})
+    old_link = confirm_link(smtp)
+    assert client.post(old_link).status_code == 200
+    subscriber = Subscriber.objects.get()
+    assert client.post(f"/unsubscribe/{unsubscribe_token(subscriber_id=subscriber.pk)}/").status_code == 200
+
+    again = client.post(old_link)  # e.g. found again in the inbox, or by someone who reads that mailbox
+
+    assert again.status_code == 400 and b"than your last unsubscribe" in again.content
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is not None and not subscriber.is_active
+
+
+def test_a_confirmation_link_asked_for_after_unsubscribing_subscribes_again(week, smtp, client, make_subscriber):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from commitments.digests.subscriptions import subscription_cancel
+
+    subscriber = make_subscriber("reader@example.org")
+    subscription_cancel(subscriber=subscriber, now=timezone.now() - timedelta(minutes=1))  # a minute ago
+    client.post("/subscribe/", {"email": "reader@example.org"})
+    assert client.post(confirm_link(smtp)).status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.is_active
+
+
+def test_unsubscribing_leaves_one_audit_entry_with_the_time(week, smtp, client, make_subscriber):
+    from auditlog.models import LogEntry
+
+    subscriber = make_subscriber("reader@example.org")
+    path = f"/unsubscribe/{unsubscribe_token(subscriber_id=subscriber.pk)}/"
+    assert client.post(path, REMOTE_ADDR="198.51.100.23").status_code == 200
+    assert client.post(path).status_code == 200  # a second click changes nothing, and logs nothing
+    [entry] = LogEntry.objects.get_for_object(subscriber).filter(action=LogEntry.Action.UPDATE)
+    subscriber.refresh_from_db()
+    assert entry.changes_dict["unsubscribed_at"][0] is None and entry.changes_dict["unsubscribed_at"][1] is not None
+    assert (entry.additional_data["source"], entry.remote_addr) == ("web", "198.51.100.23")
+
+
+@pytest.mark.parametrize("address", ["a@[127.0.0.1]", "a@[IPv6:::1]", "a@localhost", "a@intranet", "a@mail.localhost", "a@x.invalid"])
+def test_it_refuses_addresses_that_cannot_be_a_public_mailbox(week, smtp, client, address):
+    page = client.post("/subscribe/", {"email": address})
+    assert page.status_code == 200 and b"public e-mail address" in page.content
+    api = Client().post("/api/v1/subscriptions/", {"email": address}, content_type="application/json")
+    assert api.status_code == 400 and "public e-mail address" in api.json()["email"][0]
+    assert smtp.messages == [] and not Subscriber.objects.exists()
+
+
+def test_the_admin_refuses_a_local_address_too(week, admin_client):
+    page = admin_client.post("/admin/commitments/subscriber/add/", {"email": "a@localhost"})
+    assert page.status_code == 200 and b"public e-mail address" in page.content and not Subscriber.objects.exists()
+
+
 @pytest.fixture(params=["locmem", "redis"])
 def cache_backend(request, settings):
     """The counters must work on the shared Redis cache that production uses, not only in-process."""

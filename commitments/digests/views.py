@@ -24,6 +24,7 @@ from commitments.api.serializers import SlugRelatedField
 from commitments.emails import email_kept_locally
 from commitments.models import Party, Statement, Theme
 
+from .addresses import subscriber_address_validate
 from .ratelimit import subscribe_refusal
 from .subscriptions import InvalidToken, confirm_token_check, subscriber_from_token, subscription_cancel, subscription_confirm, subscription_request
 
@@ -35,7 +36,7 @@ SEND_FAILED = "We could not send the confirmation e-mail just now. Please try ag
 class SubscribeForm(forms.Form):
     """Plain labels for readers: the API's names (bound_parties, responsible_parties) mean the same."""
 
-    email = forms.EmailField(max_length=254, label="Your e-mail address")
+    email = forms.EmailField(max_length=254, label="Your e-mail address", validators=[subscriber_address_validate])
     parties = forms.ModelMultipleChoiceField(
         Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Countries and organisations that made the promise",
         help_text="Statements they signed or announced (for an organisation, its member states too).",
@@ -79,7 +80,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 def _invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "digests/message.html", {
         "title": "This link does not work",
-        "message": "It is incomplete, was changed, or (for a confirmation) is older than seven days. You can subscribe again.",
+        "message": ("It is incomplete, was changed, or (for a confirmation) is older than seven days or than your last unsubscribe. "
+                    "You can subscribe again."),
     }, status=400)
 
 
@@ -111,7 +113,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class SubscriptionSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(max_length=254, validators=[subscriber_address_validate])
     statements = SlugRelatedField(slug_field="slug", queryset=Statement.objects.all(), many=True, required=False)
     bound_parties = SlugRelatedField(
         slug_field="slug", queryset=Party.objects.all(), many=True, required=False,
