@@ -215,3 +215,41 @@ def test_the_api_takes_bound_and_responsible_parties_by_their_names(week, smtp):
     subscriber = Subscriber.objects.get(email="both@example.org")
     assert [p.slug for p in subscriber.parties.all()] == ["kazakhstan"]
     assert [p.slug for p in subscriber.responsible_parties.all()] == ["russia"]
+
+
+SPELLINGS = ["victim@example.org", "Victim@EXAMPLE.org", "victim@ex\u00adample.org", "victim@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.org",
+             "victim@exam\u200bple.org"]
+
+
+def test_the_spellings_of_one_mailbox_share_one_limit(week, smtp, client, settings, cache_backend):
+    settings.TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY, settings.TRACKER_SUBSCRIBE_PER_IP_PER_HOUR = 2, 100
+    answers = [client.post("/subscribe/", {"email": spelling}).status_code for spelling in SPELLINGS]
+    assert answers == [200, 200, 429, 429, 429]
+    assert len(smtp.messages) == 2
+
+
+def test_mailbox_key_folds_case_width_invisible_characters_and_idna():
+    from commitments.digests.addresses import mailbox_key
+
+    more = ["victim@example.org.", "\uff36ictim@example.org", " victim\u00ad@example.org "]
+    assert {mailbox_key(spelling) for spelling in [*SPELLINGS, *more]} == {"victim@example.org"}
+    assert mailbox_key("post@b\u00fccher.example.") == mailbox_key("POST@xn--bcher-kva.example") == "post@xn--bcher-kva.example"
+    assert mailbox_key("victim@example.org") != mailbox_key("victim2@example.org")
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit_and_cannot_forge_another(week, smtp, settings):
+    settings.TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY, settings.TRACKER_SUBSCRIBE_PER_IP_PER_HOUR = 100, 2
+    settings.TRACKER_TRUSTED_PROXIES = ["192.0.2.0/28"]
+    proxy = Client(REMOTE_ADDR="192.0.2.5")
+
+    def post(n: int, forwarded: str) -> int:
+        return proxy.post("/subscribe/", {"email": f"reader{n}@example.org"}, HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [post(1, "198.51.100.1"), post(2, "198.51.100.1"), post(3, "198.51.100.1")] == [200, 200, 429]
+    assert post(4, "198.51.100.2") == 200  # another visitor behind the same proxy
+    assert post(5, "203.0.113.77, 198.51.100.1") == 429  # a made-up hop before the one the proxy appended counts for nothing
+    assert post(6, "198.51.100.1, 192.0.2.9") == 429  # two trusted proxies in a row: the client is left of both
+    direct = Client(REMOTE_ADDR="198.51.100.50")  # not a trusted proxy: its X-Forwarded-For is ignored
+    answers = [direct.post("/subscribe/", {"email": f"d{n}@example.org"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+               for n in range(3)]
+    assert answers == [200, 200, 429]

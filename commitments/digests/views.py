@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commitments.api.serializers import SlugRelatedField
+from commitments.clients import client_address
 from commitments.emails import email_kept_locally
 from commitments.models import Party, Statement, Theme
 
@@ -67,7 +68,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     # The site's subscribe boxes send the address here by GET, to fill it in.
     form = SubscribeForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
     if request.method == "POST" and form.is_valid():
-        refusal = subscribe_refusal(client_ip=request.META.get("REMOTE_ADDR", ""), email=form.cleaned_data["email"])
+        refusal = subscribe_refusal(client_ip=client_address(request), email=form.cleaned_data["email"])
         if refusal:
             return render(request, "digests/message.html", {"title": "Please try again later", "message": refusal}, status=429)
         sent = _request_subscription(form.cleaned_data)
@@ -142,7 +143,7 @@ class SubscriptionCreateView(APIView):
     def post(self, request: Request) -> Response:
         serializer = SubscriptionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refusal = subscribe_refusal(client_ip=request.META.get("REMOTE_ADDR", ""), email=serializer.validated_data["email"])
+        refusal = subscribe_refusal(client_ip=client_address(request), email=serializer.validated_data["email"])
         if refusal:
             return Response({"detail": refusal}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if not _request_subscription(serializer.validated_data):
