@@ -13,7 +13,7 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, paragraph_list
+from .enumerations import inline_enumeration, paragraph_list, sentence_list
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span
 from .markers import Marker, markers_find
@@ -207,7 +207,8 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
         if not counts or any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
             continue
         for count in counts:
-            listed = inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
+            listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
+                      or (sentence_list(layout, count, sentence) if count.value else None))
             if listed:
                 head, items = listed
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
