@@ -6,6 +6,7 @@ result is `text[start:end]`.
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..language import detect_language
@@ -223,12 +224,15 @@ def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[Fou
     Only right after a paragraph that ends with a colon and announces a count, so that one "First,"
     in running prose is still no set.
     """
-    taken = [p.span for s in existing for p in s.points]
+    taken = sorted((p.span.start, p.span.end) for s in existing for p in s.points)
+    starts = [start for start, _ in taken]
+    with_second = {m.family for m in markers if m.ordinal == 2}
     found = []
     for marker in markers:
-        if marker.ordinal != 1 or not marker.at_block_start or marker.family == "bullet" or marker.qa:
+        if marker.ordinal != 1 or not marker.at_block_start or marker.family in with_second or marker.family == "bullet" or marker.qa:
             continue
-        if any(span.start <= marker.content < span.end for span in taken) or any(m.ordinal == 2 and m.family == marker.family for m in markers):
+        before = bisect_right(starts, marker.content) - 1
+        if before >= 0 and taken[before][1] > marker.content:  # inside a point already found
             continue
         index = layout.block_index(marker.start)
         if index == 0 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
