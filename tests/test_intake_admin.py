@@ -121,3 +121,20 @@ def test_the_review_costs_a_bounded_number_of_queries(client, intake_staff, seed
     with django_assert_max_num_queries(QUERIES_FOR_FIVE_SETS):
         response = client.post(URL, {"text": text, "title": "Interview", "publisher": "Xinhua", "language": "en", "extract": "1"})
     assert response.status_code == 200
+
+
+def test_a_set_left_with_no_points_is_an_error_on_the_set_not_a_500(client, intake_staff, make_party):
+    """Issue 22 #9: every point dropped from a kept set put its error on `sets.0.points`, which named no point form."""
+    client.force_login(intake_staff)
+    _, data = _review(client, make_party)
+    party = Statement._meta.get_field("announcing_party").related_model.objects.get(slug="china")
+    data.update({"set-0-announced_by": "Wang Yi", "set-0-announcing_party": str(party.pk), "set-0-announced_on": "2020-07-16", "save": "1"})
+    for n in range(int(data["set-0-points-TOTAL_FORMS"])):
+        data[f"set-0-points-{n}-DELETE"] = "on"
+    before = _counts()
+    response = client.post(URL, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    set_box = page.split('id="intake-set-1"', 1)[1].split("</fieldset>", 1)[0]
+    assert "A set needs at least one point." in set_box and "Nothing was saved" in page
+    assert _counts() == before
