@@ -138,3 +138,23 @@ def test_a_set_left_with_no_points_is_an_error_on_the_set_not_a_500(client, inta
     set_box = page.split('id="intake-set-1"', 1)[1].split("</fieldset>", 1)[0]
     assert "A set needs at least one point." in set_box and "Nothing was saved" in page
     assert _counts() == before
+
+
+@pytest.mark.parametrize(("text", "language", "count"), [
+    ("王毅表示，中方愿提出三点建议：\n第一，坚持相互尊重。\n第二，加强疫苗合作。\n第三，维护多边主义。\n", "zh", 3),
+    ("Стороны договорились о сотрудничестве по трём направлениям:\n1) укрепление диалога;\n2) расширение торговли;\n3) вакцины.\n", "ru", 3),
+])
+def test_a_chinese_or_russian_text_is_reviewed_and_saved_with_its_detected_language(client, intake_staff, make_party, text, language, count):
+    client.force_login(intake_staff)
+    party = make_party(name="China", slug="china")
+    response = client.post(URL, {"text": text, "title": "Readout", "publisher": "MFA", "language": "", "extract": "1"})
+    html = response.content.decode()
+    assert f"{count} of {count} announced points" in html and html.count('<mark class="intake-point" id=') == count
+    assert f'<option value="{language}" selected>' in html  # the detected language, shown for the analyst to confirm
+    data = _form_data(html)
+    data.update({"set-0-announced_by": "Wang Yi", "set-0-announcing_party": str(party.pk), "set-0-announced_on": "2023-05-01", "save": "1",
+                 "title": "Readout", "publisher": "MFA"})  # typed on the review page
+    response = client.post(URL, data)
+    assert response.status_code == 302, re.findall(r"errornote.*|errorlist.*", response.content.decode())
+    assert Source.objects.get().language == language
+    assert Statement.objects.get().commitments.filter(parent=None).count() == count

@@ -166,3 +166,20 @@ def test_the_command_extracts_a_chinese_file(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Set 1 (4 announced, complete): 王毅表示，中方愿提出四点建议：" in out
     assert "第三，加强疫苗合作。" in out
+
+
+@pytest.mark.usefixtures("loopback_allowed", "tasks_inline")
+def test_chinese_and_russian_pages_are_read_in_their_own_charsets(intake_staff, origins):
+    zh_page = ('<html><head><meta charset="gbk"><title>王毅</title></head><body><nav>首页 新闻</nav><main>'
+               + "".join(f"<p>{line}</p>" for line in ZH_READOUT.splitlines()) + "</main></body></html>")
+    ru_page = f"<html><head><title>МИД</title></head><body><main><p>{RU_READOUT}</p></main></body></html>"
+    origins.route("/zh.html", Response(body=zh_page.encode("gbk"), headers={"content-type": "text/html"}))
+    origins.route("/ru.html", Response(body=ru_page.encode("cp1251"), headers={"content-type": "text/html; charset=windows-1251"}))
+    origins.route("/ru.txt", Response(body=RU_READOUT.encode("cp1251"), headers={"content-type": "text/plain"}))
+    client = client_for(intake_staff)
+    for path, language, count in (("/zh.html", "zh", 4), ("/ru.html", "ru", 3), ("/ru.txt", "ru", 3)):
+        body = client.post("/api/v1/intake/", {"url": origins.url(path)}, format="json").json()
+        assert body["language"] == language, (path, body)
+        [found] = body["sets"]
+        assert found["announced_count"] == count and len(found["points"]) == count, (path, body["text"])
+        assert all(body["text"][p["start"]:p["end"]] == p["quote"] for p in found["points"])

@@ -283,10 +283,11 @@ CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
 # --- Watches (commitments/watch/: official listings polled for new documents) -------
 TRACKER_WATCH_DISPATCH_EVERY = float(os.environ.get("TRACKER_WATCH_DISPATCH_EVERY", "60"))  # seconds between passes
 TRACKER_WATCH_LEASE = envint("TRACKER_WATCH_LEASE", 300)  # seconds a claimed poll or fetch is held before another worker may take it
-TRACKER_WATCH_FETCH_PER_ORIGIN = envint("TRACKER_WATCH_FETCH_PER_ORIGIN", 5)  # documents of one origin claimed at once
+TRACKER_WATCH_BATCH = envint("TRACKER_WATCH_BATCH", 200)  # watches polled, or documents fetched, per claim
+TRACKER_WATCH_FETCH_PER_ORIGIN = envint("TRACKER_WATCH_FETCH_PER_ORIGIN", 5)  # documents of one origin in one claim
 TRACKER_WATCH_MAX_CHILD_SITEMAPS = envint("TRACKER_WATCH_MAX_CHILD_SITEMAPS", 20)
 TRACKER_WATCH_FAILING_AFTER = envint("TRACKER_WATCH_FAILING_AFTER", 3)  # polls failed in a row before a watch is flagged
-TRACKER_WATCH_MATCH_THRESHOLD = float(os.environ.get("TRACKER_WATCH_MATCH_THRESHOLD", "0.5"))  # 0-1, see watch/matching.py
+TRACKER_WATCH_MATCH_THRESHOLD = float(os.environ.get("TRACKER_WATCH_MATCH_THRESHOLD", "0.4"))  # 0-1: watch/matching.py, bench/watch_matching.py
 CELERY_BEAT_SCHEDULE["watch-pass"] = {"task": "commitments.tasks.watch.watch_dispatch", "schedule": TRACKER_WATCH_DISPATCH_EVERY}
 CELERY_BEAT_SCHEDULE["watch-inbox-mail"] = {"task": "commitments.tasks.watch.inbox_mail_daily", "schedule": 3600.0}
 

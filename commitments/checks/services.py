@@ -109,21 +109,29 @@ def limits_from_settings() -> Limits:
 
 def fetch_urls(
     urls: list[str], *, validators: dict[str, dict] | None = None, max_wait: float | None = None, follow_redirects: bool = True,
+    one_at_a_time: bool = False,
 ) -> list[Fetched]:
     """Fetch `urls` now, concurrently, through the guarded fetcher and the shared per-origin politeness.
 
     For callers outside the re-check runs (intake, watches); results in the order of `urls`.
     Without `follow_redirects` a redirect ends the fetch (error_kind too_many_redirects, the
     target in `hops`), so the caller can tell whether it already knows the page redirected to.
+    `one_at_a_time` holds one request in flight per origin: the next one passes the send gate only
+    after the previous one was written and stamped, so the gap holds even when a busy machine delays
+    a process between the gate and the write (the watches' batches run beside CPU-heavy extraction).
     """
-    config = fetch_config_from_settings()
+    config, limits = fetch_config_from_settings(), limits_from_settings()
     if not follow_redirects:
         config = dataclasses.replace(config, max_redirects=0)
-    return asyncio.run(_fetch_all(urls, config=config, validators=validators or {}, max_wait=max_wait))
+    if one_at_a_time:
+        limits = dataclasses.replace(limits, in_flight=1)
+    return asyncio.run(_fetch_all(urls, config=config, limits=limits, validators=validators or {}, max_wait=max_wait))
 
 
-async def _fetch_all(urls: list[str], *, config: FetchConfig, validators: dict[str, dict], max_wait: float | None) -> list[Fetched]:
-    politeness = politeness_for(limits=limits_from_settings(), redis_url=settings.REDIS_URL)
+async def _fetch_all(
+    urls: list[str], *, config: FetchConfig, limits: Limits, validators: dict[str, dict], max_wait: float | None,
+) -> list[Fetched]:
+    politeness = politeness_for(limits=limits, redis_url=settings.REDIS_URL)
     gate = asyncio.Semaphore(config.concurrency)
     try:
         async with client_create(config) as client:

@@ -7,10 +7,12 @@ HTML is reduced to its main text by trafilatura (selectolax when trafilatura fin
 by pypdf.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import charset_normalizer
 import trafilatura
 from django.conf import settings
 from selectolax.lexbor import LexborHTMLParser
@@ -18,6 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 from commitments.checks.quotes import pdf_text
 from commitments.checks.services import fetch_urls
 
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _BOILERPLATE = "script,style,noscript,template,svg,nav,header,footer,aside,form,iframe"
 
 
@@ -37,16 +40,34 @@ def text_from_html(html: str | bytes) -> str:
     return root.text(separator="\n", strip=True) if root is not None else ""
 
 
-def text_from_bytes(body: bytes, *, content_type: str = "", name: str = "") -> str:
+def text_from_bytes(body: bytes, *, content_type: str = "", name: str = "", charset: str = "") -> str:
     if content_type == "application/pdf" or body[:5] == b"%PDF-" or name.lower().endswith(".pdf"):
         try:
             return pdf_text(body)
         except Exception as error:  # noqa: BLE001 - any broken PDF is "no text", said plainly
             raise ReadError("The PDF could not be read: it may be damaged or encrypted. Copy its text and paste it instead.") from error
-    decoded = body.decode("utf-8", errors="replace")
-    if "html" in content_type or name.lower().endswith((".html", ".htm")) or "<html" in decoded[:2048].lower():
-        return text_from_html(decoded)
-    return decoded
+    if "html" in content_type or name.lower().endswith((".html", ".htm")) or b"<html" in body[:2048].lower():
+        # As bytes: trafilatura reads the page's own <meta charset> (GBK Chinese, windows-1251 Russian pages).
+        return text_from_html(_named_charset(body, charset) or body)
+    return text_decoded(body, charset=charset)
+
+
+def _named_charset(body: bytes, charset: str) -> str | None:
+    try:
+        return body.decode(charset, errors="replace") if charset else None
+    except LookupError:  # a charset Python does not know: let the page's own declaration decide
+        return None
+
+
+def text_decoded(body: bytes, *, charset: str = "") -> str:
+    """Plain text in the charset its server names, else UTF-8, else the most likely one (GBK, windows-1251 ...)."""
+    for encoding in filter(None, (charset, "utf-8")):
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    best = charset_normalizer.from_bytes(body).best()
+    return str(best) if best is not None else body.decode("utf-8", errors="replace")
 
 
 def text_from_file(path: str) -> str:
@@ -80,19 +101,22 @@ def page_from_url(url: str) -> ReadPage:
         raise ReadError(fetch_failure(fetched.error_kind, url))
     if not fetched.status or fetched.status >= 400:
         raise ReadError(http_failure(fetched.status, url))
-    text = text_from_bytes(fetched.body, content_type=fetched.content_type)
+    found = _CHARSET.search(fetched.headers.get("content-type", ""))
+    charset = found.group(1) if found else ""
+    text = text_from_bytes(fetched.body, content_type=fetched.content_type, charset=charset)
     if not text.replace("\x00", "").strip():
         raise ReadError(f"No text was found at {url}: the page may be built by scripts, or the PDF may be scanned images. "
                         "Open it in your browser, copy the text and paste it instead.")
-    return ReadPage(text=_non_empty(text, url), url=url, **page_about(fetched.body, content_type=fetched.content_type, url=url))
+    return ReadPage(text=_non_empty(text, url), url=url, **page_about(fetched.body, content_type=fetched.content_type, url=url,
+                                                                               charset=charset))
 
 
-def page_about(body: bytes, *, content_type: str, url: str) -> dict[str, str]:
+def page_about(body: bytes, *, content_type: str, url: str, charset: str = "") -> dict[str, str]:
     """Title, publisher, date and language from an HTML page's metadata (title, og:site_name, dates, lang)."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     if content_type == "application/pdf" or body[:5] == b"%PDF-":
         return {"publisher": host}
-    decoded = body.decode("utf-8", errors="replace")
+    decoded = _named_charset(body, charset) or text_decoded(body)
     meta = trafilatura.extract_metadata(decoded, default_url=url)
     tree = LexborHTMLParser(decoded)
     root = tree.css_first("html")

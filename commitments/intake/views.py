@@ -38,7 +38,9 @@ def intake_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
     if request.method == "POST" and start_form.is_valid():
         text = start_form.cleaned_data["text"]
         if text.strip():
-            return _review(request, admin_context, intake_forms.SourceForm(initial={"title": title_in(text)}), text, _forms_from_text(text))
+            forms = _forms_from_text(text)
+            source_form = intake_forms.SourceForm(initial={"title": title_in(text), "language": _known_language(forms["language"])})
+            return _review(request, admin_context, source_form, text, forms)
         job = intake_job_create(url=start_form.cleaned_data["url"], user=request.user)
         intake_read.delay(str(job.pk))
         return HttpResponseRedirect(f"{reverse('admin:commitments_statement_intake')}?job={job.pk}")
@@ -60,11 +62,13 @@ def _job_page(request: HttpRequest, admin_context: dict, job_id: str) -> HttpRes
             **admin_context, "job": job, "stale": intake_job_stale(job=job, now=timezone.now()),
         })
     page = job.page
+    forms = _forms_from_text(job.text, page_date=_date(page.get("published_on")))
     source_form = intake_forms.SourceForm(initial={
-        "url": job.url, "title": page.get("title", ""), "publisher": page.get("publisher", ""),
-        "published_on": page.get("published_on") or None, "language": _known_language(page.get("language", "")),
+        "url": job.url, "title": page.get("title", ""), "publisher": page.get("publisher", ""), "published_on": page.get("published_on") or None,
+        # The page's own <html lang>, else the language detected in its text.
+        "language": _known_language(page.get("language", "")) or _known_language(forms["language"]),
     })
-    return _review(request, admin_context, source_form, job.text, _forms_from_text(job.text, page_date=_date(page.get("published_on"))))
+    return _review(request, admin_context, source_form, job.text, forms)
 
 
 def _known_language(code: str) -> str:
@@ -103,7 +107,7 @@ def _forms_from_text(text: str, *, page_date: date | None = None) -> dict:
                      "candidates": candidates, "aligned": _aligned(item.points, candidates, extraction.language)})
     claims = intake_forms.ClaimFormSet(prefix="claims", initial=[{"quote": c.quote, "start": c.start, "end": c.end, "title": c.title}
                                                                  for c in draft.claims])
-    return {"sets": sets, "claims": claims}
+    return {"sets": sets, "claims": claims, "language": extraction.language}
 
 
 def _aligned(points, candidates: list[Statement], language: str) -> dict | None:

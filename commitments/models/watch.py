@@ -46,6 +46,7 @@ class Watch(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name_plural = "watches"
 
     def __str__(self) -> str:
         return self.name

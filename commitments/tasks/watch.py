@@ -11,9 +11,10 @@ from django.utils import timezone
 from commitments.watch import notify, services
 
 
-@shared_task(soft_time_limit=max(30, settings.TRACKER_WATCH_LEASE - 30), time_limit=settings.TRACKER_WATCH_LEASE)
+@shared_task(soft_time_limit=settings.TRACKER_WATCH_LEASE * 0.9, time_limit=settings.TRACKER_WATCH_LEASE)
 def watch_dispatch() -> dict:
-    report = services.watch_pass()
+    # Claims no new batch past half the lease: what it holds is recorded before anyone may take it over.
+    report = services.watch_pass(budget=settings.TRACKER_WATCH_LEASE / 2)
     notify.failing_watches_notify(now=timezone.now())
     return report.as_json()
 

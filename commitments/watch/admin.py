@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from commitments.admin_base import badge
 from commitments.http_urls import link_html
-from commitments.models import Commitment, Stance, Status
+from commitments.models import Claim, Commitment, Stance, Status
 from commitments.models.watch import DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument
 
 from . import services
@@ -185,11 +185,14 @@ class InboxItemAdmin(admin.ModelAdmin):
         return self._page(request, item)
 
     def _page(self, request: HttpRequest, item: InboxItem, *, dismiss=None, propose=None, status=200) -> HttpResponse:
-        labels = {c.id: c for c in Commitment.objects.filter(id__in=[m["commitment"] for m in item.matches if "commitment" in m])
+        points = {c.id: c for c in Commitment.objects.filter(id__in=[m["commitment"] for m in item.matches if "commitment" in m])
                   .select_related("statement", "parent")}
+        claims = {c.id: c for c in Claim.objects.filter(id__in=[m["claim"] for m in item.matches if "claim" in m]).select_related("statement")}
+        matches = [{**m, "target": points.get(m["commitment"]) if "commitment" in m else None,
+                    "claim_target": claims.get(m.get("claim"))} for m in item.matches]
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "title": f"Inbox: {item.document}", "item": item,
-            "document": item.document, "matches": [{**m, "target": labels.get(m.get("commitment"))} for m in item.matches],
+            "document": item.document, "matches": matches,
             "dismiss_form": dismiss or DismissForm(), "propose_form": propose or ProposeForm(item=item),
             "may_decide": self.has_change_permission(request, item) and item.state == InboxState.NEW,
             "intake_url": reverse("admin:commitments_statement_intake"), "original": item, "has_view_permission": True,

@@ -10,20 +10,23 @@ politeness (commitments.checks).
 
 import hashlib
 import logging
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import zip_longest
 
 import trafilatura
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from commitments.audit import audit_source
 from commitments.checks.fetch import Fetched, origin_key
+from commitments.checks.scheduling import ORIGIN_PATTERN
 from commitments.checks.services import fetch_urls
 from commitments.http_urls import http_url_normalise
 from commitments.intake.extract import extract
@@ -72,28 +75,14 @@ def watch_add(
         )
 
 
-def _claim_rows(queryset, *, due_field: str, now: datetime, limit: int, lease: int, per_origin: int | None = None) -> tuple[str, list]:
-    """Claim up to `limit` due rows (at most `per_origin` of one origin), skipping rows another worker holds."""
+def watches_claim(*, now: datetime, limit: int) -> tuple[str, list[Watch]]:
+    """Claim up to `limit` due watches; rows another worker holds are skipped (SKIP LOCKED), and a claim lasts a lease."""
     claim = uuid.uuid4()
     with transaction.atomic():
-        candidates = list(
-            queryset.select_for_update(skip_locked=True).filter(**{f"{due_field}__lte": now}).order_by(due_field, "id")[: limit * 10]
-        )
-        taken, per = [], defaultdict(int)
-        for row in candidates:
-            origin = origin_key(row.url)
-            if per_origin is None or per[origin] < per_origin:
-                per[origin] += 1
-                taken.append(row)
-            if len(taken) == limit:
-                break
-        queryset.model.objects.filter(id__in=[row.id for row in taken]).update(claim=claim, **{due_field: now + timedelta(seconds=lease)})
+        due = Watch.objects.select_for_update(skip_locked=True).filter(active=True, next_poll_at__lte=now).order_by("next_poll_at", "id")
+        taken = list(due[:limit])
+        Watch.objects.filter(id__in=[w.id for w in taken]).update(claim=claim, next_poll_at=now + timedelta(seconds=settings.TRACKER_WATCH_LEASE))
     return str(claim), taken
-
-
-def watches_claim(*, now: datetime, limit: int) -> tuple[str, list[Watch]]:
-    return _claim_rows(Watch.objects.filter(active=True), due_field="next_poll_at", now=now, limit=limit,
-                       lease=settings.TRACKER_WATCH_LEASE)
 
 
 @dataclass
@@ -192,10 +181,46 @@ def documents_register(*, watch: Watch, listed: list[Listed], now: datetime) -> 
 # --- documents -----------------------------------------------------------------------------------
 
 def documents_claim(*, now: datetime, limit: int) -> tuple[str, list[WatchedDocument]]:
-    return _claim_rows(
-        WatchedDocument.objects.filter(state=DocumentState.PENDING), due_field="next_try_at", now=now, limit=limit,
-        lease=settings.TRACKER_WATCH_LEASE, per_origin=settings.TRACKER_WATCH_FETCH_PER_ORIGIN,
-    )
+    """Claim up to `limit` due documents, round-robin over origins (at most TRACKER_WATCH_FETCH_PER_ORIGIN
+    of each), so one pass fetches from many origins at once instead of queueing behind one."""
+    per_origin = settings.TRACKER_WATCH_FETCH_PER_ORIGIN
+    claim = uuid.uuid4()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            ids = _due_document_ids(now=now, limit=limit, per_origin=per_origin)
+        else:
+            ids = [row.id for row in _claim_candidates(now=now, limit=limit, per_origin=per_origin)]
+        WatchedDocument.objects.filter(id__in=ids).update(claim=claim, next_try_at=now + timedelta(seconds=settings.TRACKER_WATCH_LEASE))
+    return str(claim), list(WatchedDocument.objects.filter(id__in=ids, claim=claim).order_by("id"))
+
+
+def _due_document_ids(*, now: datetime, limit: int, per_origin: int) -> list[int]:
+    sql = """
+        WITH ranked AS (
+            SELECT id, next_try_at, row_number() OVER (PARTITION BY origin ORDER BY next_try_at, id) AS n
+            FROM (SELECT id, next_try_at, coalesce(lower(substring(coalesce(nullif(final_url, ''), url) FROM %(pattern)s)), '') AS origin
+                  FROM commitments_watcheddocument WHERE state = 'pending' AND next_try_at <= %(now)s) AS due
+        )
+        SELECT d.id FROM commitments_watcheddocument d JOIN ranked r ON r.id = d.id
+        WHERE r.n <= %(per_origin)s AND d.state = 'pending' AND d.next_try_at <= %(now)s
+        ORDER BY r.n, r.next_try_at, d.id
+        LIMIT %(limit)s
+        FOR UPDATE OF d SKIP LOCKED
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"pattern": ORIGIN_PATTERN, "now": now, "per_origin": per_origin, "limit": limit})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _claim_candidates(*, now: datetime, limit: int, per_origin: int) -> list[WatchedDocument]:
+    """The portable (SQLite) path: the same round-robin, in Python (one writer at a time there anyway)."""
+    due = WatchedDocument.objects.filter(state=DocumentState.PENDING, next_try_at__lte=now).order_by("next_try_at", "id")
+    by_origin: dict[str, list[WatchedDocument]] = defaultdict(list)
+    for row in due.only("id", "url", "final_url")[: limit * 20]:
+        if len(by_origin[origin_key(row.final_url or row.url)]) < per_origin:
+            by_origin[origin_key(row.final_url or row.url)].append(row)
+    rounds = zip_longest(*by_origin.values())
+    return [row for group in rounds for row in group if row is not None][:limit]
 
 
 def document_fetched(*, document: WatchedDocument, claim: str, fetched: Fetched, matcher: Matcher, now: datetime, report: PollReport) -> None:
@@ -317,17 +342,20 @@ def _document_retry(document: WatchedDocument, claim: str, *, fetched: Fetched, 
 
 # --- one pass ------------------------------------------------------------------------------------
 
-def watch_pass(*, now: datetime | None = None, report: PollReport | None = None, batch: int = 50) -> PollReport:
+def watch_pass(*, now: datetime | None = None, report: PollReport | None = None, batch: int | None = None, budget: float | None = None) -> PollReport:
     """Poll every due watch, then fetch and file every pending document, until nothing is due.
 
-    The scheduled task and `watch_run --once` both call this: one code path.
+    The scheduled task and `watch_run --once` both call this: one code path. With a `budget`
+    (seconds) no new batch is claimed once it is spent, so a task ends well inside its leases.
     """
-    report = report or PollReport()
-    while True:
+    report, batch = report or PollReport(), batch or settings.TRACKER_WATCH_BATCH
+    deadline = None if budget is None else time.monotonic() + budget
+    while deadline is None or time.monotonic() < deadline:
         polled = _poll_due(now=now or timezone.now(), report=report, batch=batch)
         fetched = _fetch_due(now=now or timezone.now(), report=report, batch=batch)
         if not polled and not fetched:
-            return report
+            break
+    return report
 
 
 def _poll_due(*, now: datetime, report: PollReport, batch: int) -> int:
@@ -335,7 +363,7 @@ def _poll_due(*, now: datetime, report: PollReport, batch: int) -> int:
     if not watches:
         return 0
     validators = {w.url: {k: v for k, v in (("If-None-Match", w.etag), ("If-Modified-Since", w.last_modified)) if v} for w in watches}
-    results = fetch_urls([w.url for w in watches], validators=validators)
+    results = fetch_urls([w.url for w in watches], validators=validators, one_at_a_time=True)
     for watch, fetched in zip(watches, results, strict=True):
         report.watches += 1
         extra = _index_children(watch, fetched)
@@ -350,7 +378,7 @@ def _index_children(watch: Watch, fetched: Fetched) -> list[Fetched]:
         children = listing_read(kind=watch.kind, body=fetched.body, base_url=fetched.final_url or watch.url).sitemaps
     except ListingError:
         return []
-    return fetch_urls(children[: settings.TRACKER_WATCH_MAX_CHILD_SITEMAPS]) if children else []
+    return fetch_urls(children[: settings.TRACKER_WATCH_MAX_CHILD_SITEMAPS], one_at_a_time=True) if children else []
 
 
 def _fetch_due(*, now: datetime, report: PollReport, batch: int) -> int:
@@ -358,7 +386,7 @@ def _fetch_due(*, now: datetime, report: PollReport, batch: int) -> int:
     if not documents:
         return 0
     matcher = Matcher(targets_load())
-    fetched_all = fetch_urls([d.final_url or fetch_address(d.url) for d in documents], follow_redirects=False)
+    fetched_all = fetch_urls([d.final_url or fetch_address(d.url) for d in documents], follow_redirects=False, one_at_a_time=True)
     for document, fetched in zip(documents, fetched_all, strict=True):
         document_fetched(document=document, claim=claim, fetched=fetched, matcher=matcher, now=timezone.now(), report=report)
     return len(documents)

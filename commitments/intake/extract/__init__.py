@@ -5,12 +5,13 @@ result is `text[start:end]`.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from ..language import detect_language
 from .announce import announcement_find, has_cue
 from .claims import claims_find
-from .counts import count_in, counts_in
+from .counts import count_in, counts_in, unnumbered_in
 from .deliverables import deliverables_find
 from .enumerations import inline_enumeration, paragraph_list
 from .extents import indent_regime, point_spans
@@ -19,6 +20,13 @@ from .markers import Marker, markers_find
 from .runs import nesting_parent, runs_build
 
 __all__ = ["Extraction", "FoundPoint", "FoundSet", "Span", "extract"]
+
+
+_NAVIGATION = re.compile(
+    r"\s*(?:推荐阅读|推薦閱讀|相关阅读|相關閱讀|相关新闻|相關新聞|延伸阅读|延伸閱讀|热门推荐|熱門推薦"
+    r"|Related(?: articles| stories| news)?|Read more|See also"
+    r"|Читайте также|Смотрите также|По теме|Другие новости)\s*[:：]?\s*$", re.IGNORECASE,
+)
 
 
 @dataclass
@@ -120,7 +128,11 @@ def _marker_sets(layout: Layout, markers: list[Marker]) -> list[FoundSet]:
 
 
 def _introduced(layout: Layout, run: list[Marker], head) -> bool:
-    """Ordinal words stand on their own; numbers, letters and bullets need a count or a lead-in that introduces them."""
+    """Ordinal words stand on their own; numbers, letters and bullets need a count or a lead-in that introduces them.
+    Nothing under a "Related reading" heading is a set."""
+    index = layout.block_index(run[0].start)
+    if index > 0 and _NAVIGATION.match(layout.text, layout.blocks[index - 1].start, layout.blocks[index - 1].end):
+        return False
     if run[0].family in ("word", "shi") or head[1] is not None or has_cue(layout, head[0]):
         return True
     return _title_count(layout, run[0].start) is not None
@@ -191,7 +203,7 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
     taken = {layout.blocks[layout.block_index(p.span.start)].start for s in existing for p in s.points}
     found = []
     for sentence in layout.sentences:
-        counts = counts_in(layout.text, sentence.start, sentence.end)
+        counts = counts_in(layout.text, sentence.start, sentence.end) or unnumbered_in(layout.text, sentence.start, sentence.end)
         if not counts or any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
             continue
         for count in counts:
@@ -199,7 +211,7 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
             if listed:
                 head, items = listed
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
-                found.append(FoundSet(head, count.value, points, "inline" if items[0].start < head.end else "paragraphs"))
+                found.append(FoundSet(head, count.value or None, points, "inline" if items[0].start < head.end else "paragraphs"))
                 break
     return found
 

@@ -28,14 +28,15 @@ _QUOTED_COUNT = re.compile(
 _NOT_AFTER_CLASS = "次年月日天岁歲人国國家份届屆批号號时時"  # 一点 of a time, 两个国家: no count
 
 # Markers. Each is (family, pattern); the pattern's group "n" holds the ordinal.
-_WORD = re.compile(rf"第(?P<n>{_NUM})(?:[点點条條项項个個]|方面)?(?:[，,、：:；;]|是)")
+_WORD = re.compile(rf"第(?P<n>{_NUM})(?:[点點条條项項个個]|方面)?\s?(?:[，,、：:；;]|是)")  # "第一 , " as some copies space it
 _SHI = re.compile(rf"(?:其(?P<q>{_NUM})[，,、：:]?|(?P<n>{_NUM})是)")
 _SEQUENCE = re.compile(r"(?P<w>首先|其次|再次|最后|最後)(?:[，,、：:]|是|要|应|應|，)?")
 _SEQUENCE_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": None, "最後": None}
 _PAREN = re.compile(rf"[（(](?P<n>{_NUM})[）)]")
 _ENUM = re.compile(rf"(?P<n>{_NUM})[、．.]")
-_INLINE_START = re.compile(r"[。！？；;：:]\s*")
-_SHI_START = re.compile(r"[，,]\s*(?=[一二两三四五六七八九十]{1,3}是|第[一二两三四五六七八九十]{1,3}[，,、：:])")
+_INLINE_START = re.compile(r"[。！？；;：:】]\s*")  # 】: after a caption run into the paragraph ("【…】第三，…")
+_SHI_START = re.compile(r"[，,]\s*(?=[一二两三四五六七八九十]{1,3}是|第[一二两三四五六七八九十]{1,3}\s?[，,、：:])")
+UNNUMBERED = re.compile(r"(?:以下|如下|下列)?(?:几点|幾點|几个方面|幾個方面|几项|幾項)")  # "以下几点": no number, inferred
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

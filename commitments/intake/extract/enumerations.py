@@ -76,9 +76,10 @@ def _split(text: str, start: int, end: int) -> list[Span]:
     else:
         pattern = _COMMA_BOUNDARY
     boundaries = [m.span() for m in pattern.finditer(segment)]
-    final_and = segment.rfind(" and ")
+    conjunction = " и " if " и " in segment and " and " not in segment else " and "
+    final_and = segment.rfind(conjunction)
     if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0):
-        boundaries.append((final_and, final_and + 5))  # "A, B and C": the last item follows a bare "and"
+        boundaries.append((final_and, final_and + len(conjunction)))  # "A, B and C" ("A, B и C"): the last item follows a bare "and"
     spans, cursor = [], 0
     for left, right in boundaries:
         spans.append(_trimmed(text, start + cursor, start + left))

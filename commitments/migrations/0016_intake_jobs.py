@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0014_rendering_search_terms'),
+        ('commitments', '0015_watch_plural'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
