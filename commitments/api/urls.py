@@ -30,5 +30,6 @@ urlpatterns = [
     path("search/", site.SearchView.as_view(), name="search"),
     path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
     path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
+    path("intake/jobs/<uuid:job_id>/", intake.IntakeJobView.as_view(), name="intake-job"),
     *router.urls,
 ]
