@@ -127,11 +127,41 @@ class AuditMiddleware:
             return self.get_response(request)
 
 
-def audit_entries(*, model: str | None = None, object_pk: str | None = None) -> QuerySet[LogEntry]:
-    """The audit trail of the catalogue, newest first; `model` is a model name such as "commitment"."""
-    entries = LogEntry.objects.filter(content_type__app_label="commitments").select_related("actor", "content_type")
+# Personal data: which fields of which audited model hold it (the entry's object_repr is the
+# row's str(), so it goes too). Only superusers read them, or anyone's client address.
+PERSONAL_FIELDS = {"subscriber": ("email",)}
+HIDDEN = "(hidden)"
+
+
+def audit_models_visible(user) -> list[str]:
+    """The audited model names ("commitment", ...) whose trail this user may read: those they may view."""
+    names = [label.split(".")[1].lower() for label in AUDITED]
+    return [name for name in names if user.has_perm(f"commitments.view_{name}")]
+
+
+def audit_entries(*, user, model: str | None = None, object_pk: str | None = None) -> QuerySet[LogEntry]:
+    """The audit trail of the models this user may view, newest first; `model` is a model name such as "commitment"."""
+    visible = audit_models_visible(user)
+    entries = LogEntry.objects.filter(content_type__app_label="commitments", content_type__model__in=visible)
+    entries = entries.select_related("actor", "content_type")
     if model:
         entries = entries.filter(content_type__model=model.lower())
     if object_pk is not None:
         entries = entries.filter(object_pk=str(object_pk))
     return entries.order_by("-timestamp", "-id")
+
+
+def audit_entry_redact(entry: LogEntry, *, user) -> LogEntry:
+    """Hide personal data (addresses, IPs) from everyone but superusers; in memory only, never saved."""
+    if user.is_superuser:
+        return entry
+    entry.remote_addr = None
+    personal = PERSONAL_FIELDS.get(entry.content_type.model, ())
+    if personal:
+        entry.object_repr = HIDDEN
+        changes = dict(entry.changes_dict)
+        for name in personal:
+            if name in changes:
+                changes[name] = [HIDDEN if value is not None else None for value in changes[name]]
+        entry.changes, entry.changes_text = changes, ""
+    return entry

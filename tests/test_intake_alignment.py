@@ -2,6 +2,7 @@
 """One set in two languages: a Chinese or Russian original and its English translation, taken in either order,
 become renderings of the same points (aligned by ordinal, confirmed by content); the original is primary."""
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from commitments.intake.drafts import Draft, DraftQuote, DraftSet, DraftSource
 from commitments.intake.extract import extract
 from commitments.intake.matching import rendering_candidates
 from commitments.intake.services import intake_save
-from commitments.models import Party, Statement
+from commitments.models import Party, Rendering, Statement
 from tests.intake_support import intake_staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,24 @@ def test_the_admin_review_shows_the_recorded_set_beside_the_new_one(client, inta
     assert "Already recorded?" in html and 'class="intake-aligned"' in html
     assert '<td lang="en">Second, expand trade and investment' in html
     assert '<td lang="zh">二是扩大贸易和投资，到2030年双边贸易额达到3000亿美元。</td>' in html
+
+
+def test_the_seed_sets_take_their_real_chinese_originals_point_by_point(seed):
+    from django.core.management import call_command
+
+    from commitments.site.search import SearchFilters, search
+    from tests.site_support import point
+
+    call_command("load_originals", stdout=io.StringIO())
+    attached = {(r.commitment.statement.slug, r.commitment.ordinal): r for r in Rendering.objects.filter(language="zh").select_related("commitment__statement")}
+    assert set(attached) == {("china-russia-four-areas-2020", 3), ("china-russia-four-areas-2020", 4), ("sco-cfm-moscow-2020-five-results", 1),
+                             ("sco-cfm-moscow-2020-five-results", 2), ("sco-five-point-proposal-2021", 1), ("sco-five-point-proposal-2021", 2),
+                             ("sco-five-point-proposal-2021", 3)}
+    assert all(not r.is_translation and r.source.full_text[r.start:r.end] == r.text for r in attached.values())
+    # Where the recorded wording was a translation (Xinhua's English interview), the original becomes primary.
+    assert attached[("sco-cfm-moscow-2020-five-results", 1)].is_primary and point("sco-cfm-moscow-2020-five-results", 1).quote.startswith("一是")
+    assert attached[("sco-five-point-proposal-2021", 3)].text.startswith("第三,攜手抗疫")
+    assert point("sco-five-point-proposal-2021", 3).get_absolute_url() in {h.url for h in search(q="疫苗", filters=SearchFilters())}
+    before = Rendering.objects.count()
+    call_command("load_originals", stdout=io.StringIO())  # a file already loaded is skipped
+    assert Rendering.objects.count() == before

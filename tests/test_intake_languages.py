@@ -206,6 +206,26 @@ ENGLISH_SHAPES = [
         id='en_count_in_heading',
     ),
     pytest.param(
+        'Wang Yi put forward four proposals：First, respect sovereignty. Second, expand trade. Third, deepen exchanges. Fourth, uphold multilateralism.\n',
+        4, ['First, respect sovereignty.', 'Second, expand trade.', 'Third, deepen exchanges.', 'Fourth, uphold multilateralism.'],
+        id='en_full_width_colon',
+    ),
+    pytest.param(
+        'The plan lists three principles:\n"(i) respecting sovereignty;\n(ii) refraining from force;\n(iii) settling disputes peacefully."\n',
+        3, ['respecting sovereignty', 'refraining from force', 'settling disputes peacefully."'],
+        id='en_quoted_roman',
+    ),
+    pytest.param(
+        'The two sides reached a three-point consensus.\nThe two sides agreed to maintain high-level exchanges.\nThe two sides agreed to resume consultations.\nThe two sides agreed to expand people-to-people ties.\nThe talks lasted five hours.\n',
+        3, ['The two sides agreed to maintain high-level exchanges.', 'The two sides agreed to resume consultations.', 'The two sides agreed to expand people-to-people ties.'],
+        id='en_same_opening_paragraphs',
+    ),
+    pytest.param(
+        'The ministers reached a three-point consensus. The two sides agreed to maintain high-level exchanges. The two sides agreed to resume consultations. The two sides agreed to expand people-to-people ties. The talks lasted five hours.\n',
+        3, ['The two sides agreed to maintain high-level exchanges.', 'The two sides agreed to resume consultations.', 'The two sides agreed to expand people-to-people ties.'],
+        id='en_same_opening_sentences',
+    ),
+    pytest.param(
         "Summarizing the 3-point consensus, Wang said, first, both support multilateralism; second, both oppose protectionism; and third, both support the WTO.\n",
         3, ["first, both support multilateralism", "second, both oppose protectionism", "third, both support the WTO."],
         id="en_lower_case_run_in",
@@ -234,3 +254,68 @@ def test_spaced_commas_a_caption_run_into_a_paragraph_and_related_links_below():
     assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
         (3, ["第一 , 巩固团结抗疫共识 。", "第二 , 加强联防联控合作 。", "第三 , 携手保障经济民生 。"]),
     ]
+
+
+MORE_RUSSIAN = [
+    pytest.param(
+        'Стороны договорились о следующем:\n— укреплять политический диалог;\n— развивать торговлю;\n— расширять гуманитарные обмены.\n',
+        None, True, ['укреплять политический диалог', 'развивать торговлю', 'расширять гуманитарные обмены.'],
+        id='ru_following_dashes',
+    ),
+    pytest.param(
+        'Глава МИД обозначил ряд задач: укрепление диалога, развитие торговли и борьба с терроризмом.\n',
+        None, True, ['укрепление диалога', 'развитие торговли', 'борьба с терроризмом'],
+        id='ru_ряд_inline',
+    ),
+    pytest.param(
+        'Президент предложил три шага: 1) прекращение огня; 2) обмен пленными; 3) начало переговоров.\n',
+        3, True, ['прекращение огня', 'обмен пленными', 'начало переговоров.'],
+        id='ru_inline_parens',
+    ),
+    pytest.param(
+        'Китай выдвинул 12-пунктовый план урегулирования.\n1. Уважение суверенитета.\n2. Отказ от менталитета холодной войны.\n3. Прекращение огня.\n',
+        12, False, ['Уважение суверенитета.', 'Отказ от менталитета холодной войны.', 'Прекращение огня.'],
+        id='ru_12_point_plan_partial',
+    ),
+    pytest.param(
+        'Министр назвал четыре приоритета:\nа) безопасность;\nб) экономика;\nв) культура;\nг) экология.\n',
+        4, True, ['безопасность', 'экономика', 'культура', 'экология.'],
+        id='ru_letters_count',
+    ),
+    pytest.param(
+        'Лидеры договорились по пяти направлениям.\nВо-первых, торговля.\nВо-вторых, энергетика.\nВ-третьих, транспорт.\nВ-четвертых, наука.\nВ-пятых, культура.\n',
+        5, True, ['Во-первых, торговля.', 'Во-вторых, энергетика.', 'В-третьих, транспорт.', 'В-четвертых, наука.', 'В-пятых, культура.'],
+        id='ru_five_adverbs',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "complete", "quotes"), MORE_RUSSIAN)
+def test_more_russian_shapes_inline_lists_unnumbered_sets_and_compound_counts(text, count, complete, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], s["complete"], [p["quote"] for p in s["points"]]) for s in found] == [(count, complete, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    assert found[0]["count_inferred"] == (count is None)
+
+
+def test_fifteen_documents_signed_is_no_set():
+    assert extract("По итогам переговоров стороны подписали 15 документов. Путин отметил, что визит был продуктивным.\n").as_json()["sets"] == []
+
+
+@pytest.mark.parametrize(("quote", "title"), [
+    ("第一，坚持相互尊重，维护各国主权和领土完整。", "坚持相互尊重"),
+    ("三是妥善照顾各方合理关切,寻求标本兼治", "妥善照顾各方合理关切"),
+    ("（一）签署经贸合作协定。", "签署经贸合作协定"),
+    ("Во-первых, укреплять политический диалог на высшем уровне.", "Укреплять политический диалог на высшем уровне"),
+    ("Первое – расширение торговли в национальных валютах.", "Расширение торговли в национальных валютах"),
+    ("First, the two sides will meet.", "The two sides will meet"),
+])
+def test_a_point_s_title_drops_its_ordinal_in_every_language(quote, title):
+    from commitments.intake.drafts import title_from_quote
+
+    assert title_from_quote(quote) == title
+
+
+def test_a_count_of_times_before_sentences_opening_alike_is_no_set():
+    text = "The two ministers met three times this year. The two sides agreed to meet again. The two sides agreed to talk. The two sides agreed to write.\n"
+    assert extract(text).as_json()["sets"] == []

@@ -98,3 +98,10 @@ def test_the_api_search_finds_points_by_their_chinese_or_russian_renderings(seed
     ru = api.get("/api/v1/commitments/?search=вакцины").json()["results"]
     assert point(SCO, 3).pk in [row["id"] for row in ru]
     assert api.get("/api/v1/commitments/?search=Vaccine").json()["results"]  # the English fields as before
+
+
+def test_a_chinese_statement_is_found_by_a_word_of_its_announcement(seed):
+    saved = _chinese_set_saved()
+    hits = [hit for hit in search(q="四点建议", filters=SearchFilters()) if hit.kind == "statement"]
+    assert [hit.url for hit in hits] == [saved.statements[0].get_absolute_url()]
+    assert "<mark>四点建议</mark>" in hits[0].snippet

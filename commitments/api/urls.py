@@ -28,5 +28,6 @@ urlpatterns = [
     path("review/", include("commitments.review.api_urls")),
     path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
     path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
+    path("intake/jobs/<uuid:job_id>/", intake.IntakeJobView.as_view(), name="intake-job"),
     *router.urls,
 ]

@@ -164,6 +164,8 @@ def _search_postgres(rows: QuerySet, q: str, fields, shown: str, build, owner: s
     vector = SearchVector(*fields, config=CONFIG)
     headline = SearchHeadline(shown, query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, max_words=35, min_words=15)
     if owner is None:
+        if HAN_RUN.search(q):
+            return _search_chinese_substring(rows, q, fields, vector, query, shown, build)
         matching = rows.annotate(document=vector).filter(document=query)  # @@: only rows that hold the words
         ranked = matching.annotate(rank=SearchRank(vector, query), snippet=headline).order_by("-rank", "pk")[:PER_KIND]
         return [build(row, _highlighted(row.snippet or ""), float(row.rank)) for row in ranked]
@@ -172,6 +174,17 @@ def _search_postgres(rows: QuerySet, q: str, fields, shown: str, build, owner: s
     rank = SearchRank(vector, query) + Coalesce(_rendered_rank(q, owner), 0.0)
     ranked = matching.annotate(rank=rank, snippet=headline).order_by("-rank", "pk")[:PER_KIND]
     return [build(row, _rendered_snippet(row, q), float(row.rank)) for row in ranked]
+
+
+def _search_chinese_substring(rows: QuerySet, q: str, fields, vector, query, shown: str, build) -> list[Hit]:
+    """Statements and evidence have no renderings to hold character pairs: a Chinese word is found as a substring
+    (what a Chinese word is, without segmentation), ranked after full-text matches of the same row kind."""
+    inside = Q()
+    for name in fields:
+        inside |= Q(**{f"{name}__contains": q})
+    matching = rows.annotate(document=vector).filter(Q(document=query) | inside)
+    ranked = matching.annotate(rank=SearchRank(vector, query)).order_by("-rank", "pk")[:PER_KIND]
+    return [build(row, _snippet(getattr(row, shown) or getattr(row, fields[0]), q), float(row.rank) or 0.05) for row in ranked]
 
 
 def _best_rendering(q: str, owner: str) -> Subquery:

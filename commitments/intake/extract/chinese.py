@@ -36,6 +36,7 @@ _PAREN = re.compile(rf"[（(](?P<n>{_NUM})[）)]")
 _ENUM = re.compile(rf"(?P<n>{_NUM})[、．.]")
 _INLINE_START = re.compile(r"[。！？；;：:】]\s*")  # 】: after a caption run into the paragraph ("【…】第三，…")
 _SHI_START = re.compile(r"[，,]\s*(?=[一二两三四五六七八九十]{1,3}是|第[一二两三四五六七八九十]{1,3}\s?[，,、：:])")
+UNNUMBERED = re.compile(r"(?:以下|如下|下列)?(?:几点|幾點|几个方面|幾個方面|几项|幾項)")  # "以下几点": no number, inferred
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -65,3 +65,12 @@ def count_in(text: str, start: int, end: int) -> Count | None:
     """The last count phrase in the span (the one nearest the list that follows)."""
     found = counts_in(text, start, end)
     return found[-1] if found else None
+
+
+def unnumbered_in(text: str, start: int, end: int) -> list[Count]:
+    """"ряд задач", "以下几点": a set announced with no number; value 0 (the count is inferred from the items)."""
+    found = []
+    for rules, script in ((chinese, chinese.HAN), (russian, russian.CYRILLIC)):
+        if script.search(text, start, end):
+            found.extend(Count(0, m.start(), m.end()) for m in rules.UNNUMBERED.finditer(text, start, end))
+    return found

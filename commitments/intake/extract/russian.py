@@ -27,6 +27,16 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 
+_COMPOUND = re.compile(
+    r"(?<![\w-])(?P<num>\d{1,2})-?(?:ти|х|и)?-?пункт(?:ов|н)\w*"
+    r"|(?<![\w-])(?P<word>двух|трех|трёх|четырех|четырёх|пяти|шести|семи|восьми|девяти|десяти|двенадцати)пункт(?:ов|н)\w*",
+    re.IGNORECASE,
+)
+_COMPOUND_WORDS = {"двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8,
+                   "девяти": 9, "десяти": 10, "двенадцати": 12}
+# "ряд задач": a set announced with no number (its count is inferred from what it lists).
+UNNUMBERED = re.compile(rf"(?<![\w-])ряд(?:а|ом|е)?\s+(?:{_ADJECTIVE}\s+)?(?:{_NOUN_STEMS})[а-яё]*", re.IGNORECASE)
+
 _ORDINAL_ADVERBS = {
     "во-первых": 1, "во-вторых": 2, "в-третьих": 3, "в-четвёртых": 4, "в-четвертых": 4, "в-пятых": 5, "в-шестых": 6,
     "в-седьмых": 7, "в-восьмых": 8, "в-девятых": 9, "в-десятых": 10,
@@ -40,6 +50,7 @@ _NOUN = re.compile(rf"(?:И\s+)?(?P<w>{'|'.join(_ORDINAL_NOUNS)})\s*[—–:,.-]
 _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
+_PAREN_DIGIT = re.compile(r"(?P<d>\d{1,2})\)\s")
 _COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
 _UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -50,6 +61,10 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
     for match in _COUNT.finditer(text, start, end):
         raw = match.group("num").lower()
         value = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+        if value >= 2:
+            found.append((value, match.start(), match.end()))
+    for match in _COMPOUND.finditer(text, start, end):  # "12-пунктовый план", "пятипунктный"
+        value = int(match.group("num")) if match.group("num") else _COMPOUND_WORDS[match.group("word").lower()]
         if value >= 2:
             found.append((value, match.start(), match.end()))
     return found
@@ -65,9 +80,17 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
         word = (match.groupdict().get("w") or "").lower()
         return [("word", _ORDINAL_NOUNS.get(word), at, _skip(text, match.end(), end))]
     match = _LETTER.match(text, at, end)
-    if match and at_block_start:
+    if match and (at_block_start or _after_list_break(text, at)):
         return [("cyr", _LETTERS.index(match.group("l")) + 1, at, _skip(text, match.end(), end))]
+    match = _PAREN_DIGIT.match(text, at, end)
+    if match and not at_block_start and _after_list_break(text, at):  # "три шага: 1) ...; 2) ...; 3) ..."
+        return [("digit", int(match.group("d")), at, _skip(text, match.end(), end))]
     return []
+
+
+def _after_list_break(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return before.endswith((":", ";"))
 
 
 def inline_starts(text: str, start: int, end: int) -> list[int]:
