@@ -199,7 +199,7 @@ def run(*, origins: int, docs: int, rate: float, timeout: float) -> bool:
                 process.terminate()
             for process in workers:
                 process.wait(30)
-        errors = [line for f in Path(folder).glob("worker-*.log") for line in f.read_text().splitlines() if "ERROR" in line][:5]
+        errors = [line for f in Path(folder).glob("worker-*.log") for line in f.read_text().splitlines() if "ERROR" in line or "WARNING" in line][:8]
     parent.send("stats")
     stats = parent.recv()
     parent.send("stop")

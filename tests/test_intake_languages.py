@@ -206,6 +206,26 @@ ENGLISH_SHAPES = [
         id='en_count_in_heading',
     ),
     pytest.param(
+        'Wang Yi put forward four proposals：First, respect sovereignty. Second, expand trade. Third, deepen exchanges. Fourth, uphold multilateralism.\n',
+        4, ['First, respect sovereignty.', 'Second, expand trade.', 'Third, deepen exchanges.', 'Fourth, uphold multilateralism.'],
+        id='en_full_width_colon',
+    ),
+    pytest.param(
+        'The plan lists three principles:\n"(i) respecting sovereignty;\n(ii) refraining from force;\n(iii) settling disputes peacefully."\n',
+        3, ['respecting sovereignty', 'refraining from force', 'settling disputes peacefully."'],
+        id='en_quoted_roman',
+    ),
+    pytest.param(
+        'The two sides reached a three-point consensus.\nThe two sides agreed to maintain high-level exchanges.\nThe two sides agreed to resume consultations.\nThe two sides agreed to expand people-to-people ties.\nThe talks lasted five hours.\n',
+        3, ['The two sides agreed to maintain high-level exchanges.', 'The two sides agreed to resume consultations.', 'The two sides agreed to expand people-to-people ties.'],
+        id='en_same_opening_paragraphs',
+    ),
+    pytest.param(
+        'The ministers reached a three-point consensus. The two sides agreed to maintain high-level exchanges. The two sides agreed to resume consultations. The two sides agreed to expand people-to-people ties. The talks lasted five hours.\n',
+        3, ['The two sides agreed to maintain high-level exchanges.', 'The two sides agreed to resume consultations.', 'The two sides agreed to expand people-to-people ties.'],
+        id='en_same_opening_sentences',
+    ),
+    pytest.param(
         "Summarizing the 3-point consensus, Wang said, first, both support multilateralism; second, both oppose protectionism; and third, both support the WTO.\n",
         3, ["first, both support multilateralism", "second, both oppose protectionism", "third, both support the WTO."],
         id="en_lower_case_run_in",
@@ -294,3 +314,23 @@ def test_a_point_s_title_drops_its_ordinal_in_every_language(quote, title):
     from commitments.intake.drafts import title_from_quote
 
     assert title_from_quote(quote) == title
+
+
+def test_a_count_of_times_before_sentences_opening_alike_is_no_set():
+    text = "The two ministers met three times this year. The two sides agreed to meet again. The two sides agreed to talk. The two sides agreed to write.\n"
+    assert extract(text).as_json()["sets"] == []
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), [
+    ("Президент выделил три направления работы.\nПервое направление – энергетика.\nВторое направление – транспорт.\nТретье направление – наука.\n",
+     3, ["Первое направление – энергетика.", "Второе направление – транспорт.", "Третье направление – наука."]),
+    ("Министр обозначил задачи. Первая задача: безопасность. Вторая задача: экономика. Третья задача: культура.\n",
+     None, ["Первая задача: безопасность.", "Вторая задача: экономика.", "Третья задача: культура."]),
+])
+def test_russian_ordinal_adjectives_with_their_noun_mark_points(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+
+
+def test_a_russian_ordinal_adjective_in_prose_is_no_marker():
+    assert extract("Первый вице-премьер прибыл в Минск. Второй раз за год.\n").as_json()["sets"] == []

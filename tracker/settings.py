@@ -243,6 +243,8 @@ TRACKER_CHECK_CONNECT_TIMEOUT = float(os.environ.get("TRACKER_CHECK_CONNECT_TIME
 TRACKER_CHECK_TOTAL_TIMEOUT = float(os.environ.get("TRACKER_CHECK_TOTAL_TIMEOUT", "30"))
 TRACKER_CHECK_MAX_BYTES = envint("TRACKER_CHECK_MAX_BYTES", 10 * 1024 * 1024)
 TRACKER_CHECK_MAX_REDIRECTS = envint("TRACKER_CHECK_MAX_REDIRECTS", 10)
+# Seconds a web request waits for an intake URL read by a worker before answering "still reading" (202).
+TRACKER_INTAKE_WAIT = float(os.environ.get("TRACKER_INTAKE_WAIT", "2"))
 TRACKER_CHECK_INTERVAL = envint("TRACKER_CHECK_INTERVAL", 24 * 3600)  # seconds between checks of a new URL
 TRACKER_CHECK_MIN_INTERVAL = envint("TRACKER_CHECK_MIN_INTERVAL", 3600)  # changed or failing URLs come back this soon
 TRACKER_CHECK_MAX_INTERVAL = envint("TRACKER_CHECK_MAX_INTERVAL", 7 * 24 * 3600)  # stable URLs back off up to this

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from commitments.models import Party, Statement
+from commitments.models import Party, Statement, Theme
 from commitments.text_search import HAN_RUN
 
 from .extract import Extraction, FoundSet
@@ -49,6 +49,7 @@ class DraftSet:
     announced_count: int | None  # None: the text states no number; the points' count is stored as inferred
     points: list[DraftQuote]
     parties: list[Party] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)  # given to each point
     meeting: str = ""
     slug: str = ""
     attach_to: Statement | None = None  # this text renders a set already recorded: add quotes, not a statement

@@ -21,6 +21,7 @@ from commitments.text import is_verbatim, is_verbatim_at
 
 from .drafts import Draft, DraftQuote, DraftSet, DraftSource
 from .language import detect_language
+from .verbatim import quote_difference
 
 
 @dataclass
@@ -75,7 +76,8 @@ def _quote_errors(errors: dict, key: str, item: DraftQuote, text: str) -> None:
     if not item.quote.strip():
         errors[f"{key}.quote"] = ["The quote is empty."]
     elif not quote_verbatim(quote=item.quote, text=text, start=item.start, end=item.end):
-        errors[f"{key}.quote"] = ["This quote is not verbatim from the source's text: copy it exactly (only whitespace may differ)."]
+        errors[f"{key}.quote"] = ["This quote is not verbatim from the source's text: copy it exactly (only whitespace may differ). "
+                                  + quote_difference(item.quote, text)]
     if len(item.title) > 300:
         errors[f"{key}.title"] = ["At most 300 characters."]
 
@@ -93,8 +95,20 @@ def intake_save(*, draft: Draft) -> IntakeSaved:
     return IntakeSaved(source, statements, claims)
 
 
+SLUG_LENGTH = 40
+
+
+def slug_cut(text: str, length: int = SLUG_LENGTH) -> str:
+    """A slug of at most `length` characters, cut between words ("...-five-point", never "...-five-poi")."""
+    slug = slugify(text)
+    if len(slug) <= length:
+        return slug
+    head = slug[:length + 1]
+    return head.rsplit("-", 1)[0] if "-" in head.strip("-") else slug[:length]
+
+
 def _unique_slug(model, base: str) -> str:
-    base = (slugify(base)[:40] or "intake").strip("-")
+    base = slug_cut(base).strip("-") or "intake"
     slug, n = base, 1
     while model.objects.filter(slug=slug).exists():
         n += 1
@@ -127,7 +141,7 @@ def _set_save(item: DraftSet, source: Source) -> Statement:
     statement.sources.add(source)
     statement.parties.set(item.parties or [item.announcing_party])
     for ordinal, point in enumerate(item.points, 1):
-        parent = _commitment_save(statement, point, source, ordinal=ordinal, parent=None)
+        parent = _commitment_save(statement, point, source, ordinal=ordinal, parent=None, themes=item.themes)
         for number, deliverable in enumerate(point.deliverables, 1):
             _commitment_save(statement, deliverable, source, ordinal=number, parent=parent)
     return statement
@@ -140,10 +154,11 @@ def _offsets(item: DraftQuote, text: str) -> dict:
     return {}
 
 
-def _commitment_save(statement: Statement, item: DraftQuote, source: Source, *, ordinal: int, parent: Commitment | None) -> Commitment:
+def _commitment_save(statement: Statement, item: DraftQuote, source: Source, *, ordinal: int, parent: Commitment | None,
+                     themes: list = ()) -> Commitment:
     return commitment_create(
         statement=statement, parent=parent, ordinal=ordinal, title=item.title or item.quote[:120], source=source, quote=item.quote,
-        parties=statement.parties.all(), translator=translator_of(source), **_offsets(item, source.full_text),
+        parties=statement.parties.all(), themes=themes, translator=translator_of(source), **_offsets(item, source.full_text),
     )
 
 

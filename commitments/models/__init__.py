@@ -22,6 +22,7 @@ from .domain import (
     Verdict,
     VerdictUpdate,
 )
+from .intake import IntakeJob  # URL intake off the request
 from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
 from .watch import DocumentKey, DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument, WatchKind  # watched listings
 
@@ -38,6 +39,7 @@ __all__ = [
     "Rendering",
     "StatementLink",
     "DigestDelivery",
+    "IntakeJob",
     "Evidence",
     "Party",
     "PartyAssessment",

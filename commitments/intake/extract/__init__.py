@@ -6,6 +6,7 @@ result is `text[start:end]`.
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..language import detect_language
@@ -13,7 +14,7 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, paragraph_list
+from .enumerations import inline_enumeration, paragraph_list, sentence_list
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span
 from .markers import Marker, markers_find
@@ -207,7 +208,8 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
         if not counts or any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
             continue
         for count in counts:
-            listed = inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
+            listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
+                      or (sentence_list(layout, count, sentence) if count.value else None))
             if listed:
                 head, items = listed
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
@@ -222,12 +224,15 @@ def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[Fou
     Only right after a paragraph that ends with a colon and announces a count, so that one "First,"
     in running prose is still no set.
     """
-    taken = [p.span for s in existing for p in s.points]
+    taken = sorted((p.span.start, p.span.end) for s in existing for p in s.points)
+    starts = [start for start, _ in taken]
+    with_second = {m.family for m in markers if m.ordinal == 2}
     found = []
     for marker in markers:
-        if marker.ordinal != 1 or not marker.at_block_start or marker.family == "bullet" or marker.qa:
+        if marker.ordinal != 1 or not marker.at_block_start or marker.family in with_second or marker.family == "bullet" or marker.qa:
             continue
-        if any(span.start <= marker.content < span.end for span in taken) or any(m.ordinal == 2 and m.family == marker.family for m in markers):
+        before = bisect_right(starts, marker.content) - 1
+        if before >= 0 and taken[before][1] > marker.content:  # inside a point already found
             continue
         index = layout.block_index(marker.start)
         if index == 0 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":

@@ -42,21 +42,34 @@ def paragraph_list(layout: Layout, count: Count, sentence: Span, *, taken: set[i
     return (sentence, items) if len(items) >= 2 else None
 
 
-def _same_opening(text: str, blocks: list, count: int) -> bool:
-    """The next `count` paragraphs, and not the one after them, open with the same non-Latin formula
-    (Chinese: two characters, "——", "坚持"; Russian: two words, "Стороны договорились")."""
-    openings = [_opening(text, b) for b in blocks[:count]]
+def _same_opening(text: str, spans: list, count: int, *, ascii_ok: bool = True) -> bool:
+    """The next `count` paragraphs (or sentences), and not the one after them, open with the same formula
+    (Chinese: two characters, "——", "坚持"; Russian: two words, "Стороны договорились"; English: three, "The two sides")."""
+    openings = [_opening(text, s) for s in spans[:count]]
     opening = openings[0] if openings else ""
-    after = _opening(text, blocks[count]) if len(blocks) > count else None
-    return len(openings) == count and set(openings) == {opening} and bool(opening) and not opening.isascii() and after != opening
+    after = _opening(text, spans[count]) if len(spans) > count else None
+    latin_ok = ascii_ok or not opening.isascii()
+    return len(openings) == count and count >= 2 and set(openings) == {opening} and bool(opening) and latin_ok and after != opening
 
 
-def _opening(text: str, block) -> str:
-    line = text[block.start:block.end]
+def _opening(text: str, span) -> str:
+    """How a paragraph or sentence opens: two characters in Chinese, two words in Russian, three in English."""
+    line = text[span.start:span.end]
     if line[:1] >= "\u2e80" or not line[:1].isalpha():  # Chinese, or a dash: characters
         return line[:_FORMULA_CHARS] if len(line) > _FORMULA_CHARS else ""
     words = line.split()
-    return " ".join(words[:2]) if len(words) > 2 else ""
+    n = 3 if line[:1].isascii() else 2
+    return " ".join(words[:n]) if len(words) > n else ""
+
+
+def sentence_list(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """"... reached a three-point consensus. The two sides agreed to A. The two sides agreed to B. The two sides agreed
+    to C.": as many following sentences as the count, opening alike (and not the one after them)."""
+    index = layout.sentence_index(sentence.start)
+    following = layout.sentences[index + 1:index + 2 + count.value]
+    if not _same_opening(layout.text, following, count.value, ascii_ok=True):
+        return None
+    return sentence, [Span(s.start, s.end) for s in following[:count.value]]
 
 
 def _split(text: str, start: int, end: int) -> list[Span]:

@@ -45,7 +45,7 @@ _INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460
 _BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓\-–—*](?=\s)")
 _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记者|記者|问|問|答|вопрос|ответ)\s*[:：]", re.IGNORECASE)
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
-_INLINE_START = re.compile(r"(?:[.!?;:。；：]|[.!?][\"'”’])\s+(?:(?:and|or)\s+)?(?=\S)")
+_INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
 # Run-in points in lower case: "Wang said, first, ...; second, ...; and tenth, ...".
 _LOWER_START = re.compile(r"(?:[;:]|\b(?:said|says|noted|stressed|added|stated),)\s+(?:(?:and|or)\s+)?(?=[a-z])")
 _LOWER_BARE = re.compile(rf"(?:{_ORD}),", re.IGNORECASE)
@@ -106,7 +106,7 @@ def _block_start_markers(text: str, start: int, end: int) -> list[Marker]:
     word = _word_marker(text, start, end, at_block_start=True)
     if word:
         return [word]
-    match = _TYPO_MARKER.match(text, start, end)
+    match = _TYPO_MARKER.match(text, _skip(text, start, end, chars="\"“'‘«"), end)  # "(i) ...": a list quoted whole
     if match:
         return _typo_markers(text, match, end, at_block_start=True)
     bullet = _BULLET.match(text, start, end)
