@@ -170,16 +170,20 @@ def _uses_shared_seed(item) -> bool:
     return "seed" in fixtures and not transactional and "transactional_db" not in fixtures and "live_server" not in fixtures
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items) -> None:
-    """Within each module, the tests that use the shared seed first (otherwise in their order)."""
-    modules: dict = {}
-    for index, item in enumerate(items):
-        modules.setdefault(item.module.__name__ if item.module else "", []).append(index)
-    order = {}
-    for indexes in modules.values():
-        for rank, index in enumerate(sorted(indexes, key=lambda i: not _uses_shared_seed(items[i]))):
-            order[id(items[index])] = (indexes[0], rank)
-    items.sort(key=lambda item: order[id(item)])
+    """Within each run of a module's tests, those that use the shared seed first (otherwise in their order).
+
+    After pytest-django's ordering (every TestCase-style test before the transactional ones), which it keeps.
+    """
+    ordered, run = [], []
+    for item in items:
+        if run and item.module is not run[0].module:
+            ordered += sorted(run, key=lambda test: not _uses_shared_seed(test))
+            run = []
+        run.append(item)
+    ordered += sorted(run, key=lambda test: not _uses_shared_seed(test))
+    items[:] = ordered
 
 
 _SHARED_SEED = _SharedSeed()
