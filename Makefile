@@ -7,9 +7,9 @@ PORT ?= 8000
 
 .PHONY: run test lint bench fuzz compose-smoke clean
 
+# The venv's own pip, not upgraded: the requirements must install with a stock pip (as the Dockerfile's).
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
