@@ -16,6 +16,7 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_seed --if-empty
+	DEBUG=1 $(PY) manage.py load_originals
 	@echo ""
 	@echo "  Site:  http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  No account exists yet. Create your admin login with:"

@@ -7,7 +7,7 @@ class CommitmentsConfig(AppConfig):
 
     # Each capability's admin, registered after commitments/admin.py (which Django's admin
     # autodiscovery imported already): they import the core admin, never the other way round.
-    CAPABILITY_ADMINS = ("commitments.checks.admin", "commitments.digests.admin", "commitments.intake.admin")
+    CAPABILITY_ADMINS = ("commitments.checks.admin", "commitments.digests.admin", "commitments.intake.admin", "commitments.watch.admin")
 
     def ready(self) -> None:
         from importlib import import_module

@@ -17,8 +17,11 @@ EDITOR = {
     "evidence": ("add", "change", "view"), "membership": ("view",),
     **{model: ("add", "view", "delete") for model in RELATIONS}, **{model: ("add", "view") for model in HISTORY},
 }
+# The watch inbox (issue 18): Editors and Reviewers register watches and decide on new documents.
+WATCH = {"watch": ("add", "change", "view"), "watcheddocument": ("view",), "inboxitem": ("change", "view")}
+EDITOR |= WATCH
 REVIEWER = {model: (*actions, "review") if model in HISTORY else actions for model, actions in EDITOR.items()}
-VIEWER = {model: ("view",) for model in (*CATALOGUE, *HISTORY, *RELATIONS, "membership")}
+VIEWER = {model: ("view",) for model in (*CATALOGUE, *HISTORY, *RELATIONS, "membership", *WATCH)}
 ROLES = {"viewer": ("Viewers", VIEWER), "editor": ("Editors", EDITOR), "reviewer": ("Reviewers", REVIEWER)}
 
 

@@ -119,3 +119,35 @@ def test_a_statement_saved_through_the_intake_is_logged_as_intake_by_its_user(ch
         LogEntry.Action.CREATE, charlie, "198.51.100.4", "intake")
     points = LogEntry.objects.filter(content_type__model="commitment", action=LogEntry.Action.CREATE)
     assert points.count() == 2 and {entry.additional_data["source"] for entry in points} == {"intake"}
+
+
+def _subscriber_and_theme_written_from(address: str):
+    from commitments.models import Subscriber
+
+    with audit_source("web", remote_addr=address):
+        subscriber = Subscriber.objects.create(email="private.person@example.net")
+        theme = Theme.objects.create(slug="health", name="Health")
+    return subscriber, theme
+
+
+def test_a_viewer_reads_no_subscriber_entries_and_no_client_addresses(bob, db):
+    subscriber, theme = _subscriber_and_theme_written_from("203.0.113.9")
+    client = client_for(bob)  # a Viewer: the subscriber admin answers them 403, so does their audit trail
+    assert client.get("/api/v1/audit/?model=subscriber").json()["results"] == []
+    body = client.get("/api/v1/audit/").content.decode()
+    assert "private.person" not in body and "203.0.113.9" not in body
+    [row] = client.get(f"/api/v1/audit/?model=theme&object={theme.pk}").json()["results"]
+    assert row["object_repr"] == "Health" and row["remote_addr"] is None
+
+
+def test_staff_who_may_view_subscribers_see_their_entries_without_addresses_and_superusers_see_all(charlie, admin_user, db):
+    from django.contrib.auth.models import Permission
+
+    subscriber, _ = _subscriber_and_theme_written_from("203.0.113.9")
+    charlie.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
+    [row] = client_for(charlie).get(f"/api/v1/audit/?model=subscriber&object={subscriber.pk}").json()["results"]
+    assert row["object_repr"] == "(hidden)" and row["changes"]["email"] == [None, "(hidden)"] and row["remote_addr"] is None
+    assert "private.person" not in client_for(charlie).get("/api/v1/audit/").content.decode()
+    [row] = client_for(admin_user).get(f"/api/v1/audit/?model=subscriber&object={subscriber.pk}").json()["results"]
+    assert row["object_repr"] == "private.person@example.net" and row["changes"]["email"] == [None, "private.person@example.net"]
+    assert row["remote_addr"] == "203.0.113.9"

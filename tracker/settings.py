@@ -42,8 +42,13 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # Absolute links (e-mails, feeds, JSON-LD, the API's `url` fields). Unset, pages and the API use the
 # address each request was served on, and what runs without a request (e-mail) this default;
 # `make run` sets it to the host and port it serves (tracker/devserver.py).
+# A command run in another terminal while `make run` serves (create_editor, send_digests) links to
+# the address that server noted in var/served-site-url; development mode only, SITE_URL still wins.
 SITE_URL_EXPLICIT = bool(os.environ.get("SITE_URL"))
-SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+_SERVED = VAR_DIR / "served-site-url"
+SITE_URL = (
+    os.environ.get("SITE_URL") or (DEBUG and _SERVED.is_file() and _SERVED.read_text().strip()) or "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -157,6 +162,8 @@ EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Commitments Tracker <tracker@localhost>")
+# Where the methodology page tells readers to report an error; empty: the address above.
+TRACKER_CORRECTIONS_EMAIL = os.environ.get("TRACKER_CORRECTIONS_EMAIL", "")
 
 # --- Cache --------------------------------------------------------------------
 # API throttles, subscribe rate limits and cached aggregates must be shared by every
@@ -236,6 +243,8 @@ TRACKER_CHECK_CONNECT_TIMEOUT = float(os.environ.get("TRACKER_CHECK_CONNECT_TIME
 TRACKER_CHECK_TOTAL_TIMEOUT = float(os.environ.get("TRACKER_CHECK_TOTAL_TIMEOUT", "30"))
 TRACKER_CHECK_MAX_BYTES = envint("TRACKER_CHECK_MAX_BYTES", 10 * 1024 * 1024)
 TRACKER_CHECK_MAX_REDIRECTS = envint("TRACKER_CHECK_MAX_REDIRECTS", 10)
+# Seconds a web request waits for an intake URL read by a worker before answering "still reading" (202).
+TRACKER_INTAKE_WAIT = float(os.environ.get("TRACKER_INTAKE_WAIT", "2"))
 TRACKER_CHECK_INTERVAL = envint("TRACKER_CHECK_INTERVAL", 24 * 3600)  # seconds between checks of a new URL
 TRACKER_CHECK_MIN_INTERVAL = envint("TRACKER_CHECK_MIN_INTERVAL", 3600)  # changed or failing URLs come back this soon
 TRACKER_CHECK_MAX_INTERVAL = envint("TRACKER_CHECK_MAX_INTERVAL", 7 * 24 * 3600)  # stable URLs back off up to this
@@ -271,6 +280,17 @@ CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
 }
 # --- end of source checks ----------------------------------------------------------
 
+# --- Watches (commitments/watch/: official listings polled for new documents) -------
+TRACKER_WATCH_DISPATCH_EVERY = float(os.environ.get("TRACKER_WATCH_DISPATCH_EVERY", "60"))  # seconds between passes
+TRACKER_WATCH_LEASE = envint("TRACKER_WATCH_LEASE", 300)  # seconds a claimed poll or fetch is held before another worker may take it
+TRACKER_WATCH_BATCH = envint("TRACKER_WATCH_BATCH", 200)  # watches polled, or documents fetched, per claim
+TRACKER_WATCH_FETCH_PER_ORIGIN = envint("TRACKER_WATCH_FETCH_PER_ORIGIN", 5)  # documents of one origin in one claim
+TRACKER_WATCH_MAX_CHILD_SITEMAPS = envint("TRACKER_WATCH_MAX_CHILD_SITEMAPS", 20)
+TRACKER_WATCH_FAILING_AFTER = envint("TRACKER_WATCH_FAILING_AFTER", 3)  # polls failed in a row before a watch is flagged
+TRACKER_WATCH_MATCH_THRESHOLD = float(os.environ.get("TRACKER_WATCH_MATCH_THRESHOLD", "0.4"))  # 0-1: watch/matching.py, bench/watch_matching.py
+CELERY_BEAT_SCHEDULE["watch-pass"] = {"task": "commitments.tasks.watch.watch_dispatch", "schedule": TRACKER_WATCH_DISPATCH_EVERY}
+CELERY_BEAT_SCHEDULE["watch-inbox-mail"] = {"task": "commitments.tasks.watch.inbox_mail_daily", "schedule": 3600.0}
+
 # --- Digests (weekly e-mail digests for subscribers) ---------------------------
 # Sent on TRACKER_DIGEST_DAY at TRACKER_DIGEST_HOUR in TRACKER_DIGEST_TIMEZONE, about the ISO
 # week before. Beat ticks hourly; the task itself decides whether that local hour has come,
@@ -286,6 +306,9 @@ TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES = envint("TRACKER_DIGEST_CLAIM_TIMEOUT_MINU
 TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 25)
 TRACKER_DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("TRACKER_DIGEST_UNSUBSCRIBE_MAILTO", "")
 # The public subscribe form and API send e-mail to any address typed in: cap them.
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client: subscribe limits and
+# the audit trail count by that address instead of the proxy's (commitments.clients). Empty: REMOTE_ADDR.
+TRACKER_TRUSTED_PROXIES = envlist("TRACKER_TRUSTED_PROXIES")
 TRACKER_SUBSCRIBE_PER_IP_PER_HOUR = envint("TRACKER_SUBSCRIBE_PER_IP_PER_HOUR", 20)
 TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY = envint("TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY", 3)
 

@@ -3,10 +3,12 @@
 from datetime import UTC
 
 import django_filters as df
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
 
 from commitments.deadlines import overdue_q
 from commitments.ids import id_parse
@@ -26,6 +28,7 @@ from commitments.models import (
 )
 from commitments.parties import bound_party_q, responsible_party_q, statement_bound_parties
 from commitments.selectors import has_evidence_filter
+from commitments.text_search import rendered_match_q
 
 
 def id_or_slug_q(path: str, value: str) -> Q:
@@ -293,3 +296,18 @@ class StatusChangeFilter(df.FilterSet):
             "statement", "bound_party", "responsible_party", "party", "theme", "status", "published_since", "published_until", "recorded_since",
             "recorded_until", "effective_since", "effective_until",
         ]
+
+
+class RenderingSearchFilter(SearchFilter):
+    """?search= on points and claims: their own fields (as SearchFilter does), or any of their renderings in any
+    language (commitments.text_search: Russian stems and Chinese character pairs on PostgreSQL, substrings elsewhere)."""
+
+    owner = {Commitment: "commitment", Claim: "claim"}
+
+    def filter_queryset(self, request, queryset, view):
+        terms = " ".join(self.get_search_terms(request))
+        if not terms:
+            return queryset
+        own = super().filter_queryset(request, queryset, view).values("pk")
+        rendered = rendered_match_q(terms, owner=self.owner[queryset.model], postgres=connection.vendor == "postgresql")
+        return queryset.filter(Q(pk__in=own) | rendered)

@@ -94,6 +94,7 @@ class CommitmentViewSet(ReadViewSet):
     serializer_class = serializers.CommitmentSerializer
     filterset_class = filters.CommitmentFilter
     search_fields = ["title", "quote"]
+    filter_backends = [FilterBackend, filters.RenderingSearchFilter, OrderingFilter]
     ordering_fields = ["id", "updated_at", "target_date", "status", "status_since", "ordinal"]
     write_models = {"history": StatusUpdate, "renderings": Rendering, "links": CommitmentLink}
 
@@ -187,6 +188,7 @@ class ClaimViewSet(ReadViewSet):
     serializer_class = serializers.ClaimSerializer
     filterset_class = filters.ClaimFilter
     search_fields = ["title", "quote"]
+    filter_backends = [FilterBackend, filters.RenderingSearchFilter, OrderingFilter]
     ordering_fields = ["id", "updated_at", "verdict_at"]
     write_models = {"verdicts": VerdictUpdate, "renderings": Rendering}
 

@@ -5,6 +5,8 @@ A run claims due URLs a few per origin at a time (sync), hands them to the fetch
 a group per transaction), claiming more while any origin has budget.
 """
 
+import asyncio
+import dataclasses
 import logging
 import math
 import time
@@ -20,9 +22,9 @@ from django.db import DatabaseError, connection, transaction
 from commitments.models.checks import Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot
 
 from . import judge, scheduling, selectors
-from .fetch import fetch_config_from_settings
+from .fetch import FetchConfig, Fetched, client_create, fetch, fetch_config_from_settings
 from .pipeline import FetchLoop, Target, results_take
-from .politeness import Limits
+from .politeness import Limits, politeness_for
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,42 @@ def limits_from_settings() -> Limits:
         hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + settings.TRACKER_CHECK_MAX_WAIT + 5, processes=settings.TRACKER_CHECK_RUNNERS,
         margin_ms=settings.TRACKER_CHECK_HOST_GAP_MARGIN_MS, calm_seconds=settings.TRACKER_CHECK_REDIS_CALM,
     )
+
+
+def fetch_urls(
+    urls: list[str], *, validators: dict[str, dict] | None = None, max_wait: float | None = None, follow_redirects: bool = True,
+    one_at_a_time: bool = False,
+) -> list[Fetched]:
+    """Fetch `urls` now, concurrently, through the guarded fetcher and the shared per-origin politeness.
+
+    For callers outside the re-check runs (intake, watches); results in the order of `urls`.
+    Without `follow_redirects` a redirect ends the fetch (error_kind too_many_redirects, the
+    target in `hops`), so the caller can tell whether it already knows the page redirected to.
+    `one_at_a_time` holds one request in flight per origin: the next one passes the send gate only
+    after the previous one was written and stamped, so the gap holds even when a busy machine delays
+    a process between the gate and the write (the watches' batches run beside CPU-heavy extraction).
+    """
+    config, limits = fetch_config_from_settings(), limits_from_settings()
+    if not follow_redirects:
+        config = dataclasses.replace(config, max_redirects=0)
+    if one_at_a_time:
+        limits = dataclasses.replace(limits, in_flight=1)
+    return asyncio.run(_fetch_all(urls, config=config, limits=limits, validators=validators or {}, max_wait=max_wait))
+
+
+async def _fetch_all(
+    urls: list[str], *, config: FetchConfig, limits: Limits, validators: dict[str, dict], max_wait: float | None,
+) -> list[Fetched]:
+    politeness = politeness_for(limits=limits, redis_url=settings.REDIS_URL)
+    gate = asyncio.Semaphore(config.concurrency)
+    try:
+        async with client_create(config) as client:
+            return list(await asyncio.gather(*(
+                fetch(client, url, politeness=politeness, config=config, validators=validators.get(url), gate=gate, max_wait=max_wait)
+                for url in urls
+            )))
+    finally:
+        await politeness.close()
 
 
 def fetch_loop_start(*, max_wait: float | None) -> FetchLoop:

@@ -8,15 +8,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from commitments.models import Party, Statement
+from commitments.models import Party, Statement, Theme
+from commitments.text_search import HAN_RUN
 
 from .extract import Extraction, FoundSet
 
 _ORDINAL_LEAD = re.compile(
     r"^(?:(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)(?:ly)?"
-    r"(?:\s+of\s+all)?(?:\s+(?:is|are)\s+(?:to\s+)?)?|one\s+is\s+(?:to\s+)?|finally|lastly)[,:]?\s*",
+    r"(?:\s+of\s+all)?(?:\s+(?:is|are)\s+(?:to\s+)?)?|one\s+is\s+(?:to\s+)?|finally|lastly"
+    # Chinese and Russian ordinal leads: 第一，一是 首先，（一） 一、; во-первых, Первое –
+    r"|第[一二两兩三四五六七八九十]{1,3}(?:[点點条條项項])?\s?[，,、：:]?|[一二两兩三四五六七八九十]{1,3}是|其[一二三四五六七八九十]"
+    r"|首先|其次|再次|最后|最後|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、"
+    r"|во?-\w+ых|(?:первое|второе|третье|четв[её]ртое|пятое|шестое|седьмое|восьмое|девятое|десятое)\s*[—–-]?(?:\s*это)?"
+    r")[,:，：]?\s*",
     re.IGNORECASE,
 )
+# A Chinese title is the point's first clause (to the first ，or 。): its sentences run long.
+_CHINESE_CLAUSE = re.compile(r"[^，,。；;！？]{4,}")
 TITLE_LENGTH = 120
 
 
@@ -41,6 +49,7 @@ class DraftSet:
     announced_count: int | None  # None: the text states no number; the points' count is stored as inferred
     points: list[DraftQuote]
     parties: list[Party] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)  # given to each point
     meeting: str = ""
     slug: str = ""
     attach_to: Statement | None = None  # this text renders a set already recorded: add quotes, not a statement
@@ -53,7 +62,7 @@ class DraftSource:
     full_text: str
     url: str = ""
     published_on: date | None = None
-    language: str = "en"
+    language: str = ""  # empty: detected from the text when saved
     is_translation: bool = False
     original_language: str = ""
     slug: str = ""
@@ -69,6 +78,9 @@ class Draft:
 def title_from_quote(quote: str) -> str:
     """A short title for a point: its words without the ordinal, to the first full stop, at most 120 characters."""
     words = _ORDINAL_LEAD.sub("", quote.strip(), count=1)
+    if HAN_RUN.match(words):
+        clause = _CHINESE_CLAUSE.match(words)
+        return (clause.group() if clause else words)[:TITLE_LENGTH]
     sentence = re.split(r"(?<=[.;:!?])\s", words, maxsplit=1)[0].rstrip(".;: ")
     title = sentence[:1].upper() + sentence[1:]
     return title if len(title) <= TITLE_LENGTH else title[:TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "…"

@@ -22,7 +22,9 @@ from .domain import (
     Verdict,
     VerdictUpdate,
 )
+from .intake import IntakeJob  # URL intake off the request
 from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
+from .watch import DocumentKey, DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument, WatchKind  # watched listings
 
 __all__ = [
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
@@ -38,6 +40,7 @@ __all__ = [
     "StatementLink",
     "DeadlineAlert",
     "DigestDelivery",
+    "IntakeJob",
     "Evidence",
     "Party",
     "PartyAssessment",
@@ -53,4 +56,5 @@ __all__ = [
     "Theme",
     "Verdict",
     "VerdictUpdate",
+    "DocumentKey", "DocumentState", "InboxItem", "InboxMailOptIn", "InboxState", "Watch", "WatchedDocument", "WatchKind",  # watched listings
 ]

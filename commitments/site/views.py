@@ -4,6 +4,7 @@ import json
 from datetime import date
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from commitments.integrity import count_problem
 from commitments.models import Claim, Commitment, Party, Statement, Status, Verdict
 from commitments.selectors import Fingerprint, content_version
 
-from . import charts, forms
+from . import charts, forms, methodology
 from . import selectors as site
 from .search import search
 
@@ -117,6 +118,15 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
         "heat": charts.heat_map(compliance, slugs={found.pk: found.slug}),
         "count_matches": not count_problem(count=len(points), announced=found.announced_count),
         "today": _today(),
+    })
+
+
+@require_safe
+def methodology_page(request: HttpRequest) -> HttpResponse:
+    """How the tracker works: statuses, review, compliance scale, evidence and verdicts, reporting an error."""
+    return render(request, "site/methodology.html", {
+        "statuses": methodology.statuses(), "verdicts": methodology.verdicts(), "scores": methodology.scores(),
+        "review_required": settings.TRACKER_REVIEW_REQUIRED, "corrections_address": methodology.corrections_address(),
     })
 
 
