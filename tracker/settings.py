@@ -306,6 +306,9 @@ TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES = envint("TRACKER_DIGEST_CLAIM_TIMEOUT_MINU
 TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 25)
 TRACKER_DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("TRACKER_DIGEST_UNSUBSCRIBE_MAILTO", "")
 # The public subscribe form and API send e-mail to any address typed in: cap them.
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client: subscribe limits and
+# the audit trail count by that address instead of the proxy's (commitments.clients). Empty: REMOTE_ADDR.
+TRACKER_TRUSTED_PROXIES = envlist("TRACKER_TRUSTED_PROXIES")
 TRACKER_SUBSCRIBE_PER_IP_PER_HOUR = envint("TRACKER_SUBSCRIBE_PER_IP_PER_HOUR", 20)
 TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY = envint("TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY", 3)
 
