@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Commitments and claims quoted verbatim from official statements, "
     "with their status history and evidence.",
     "VERSION": "1.0.0",
+    # Two choice sets share the field name "status" (a commitment's, an intake job's): each keeps a readable name.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.domain.Status"},
 }
 
 LOGGING = {
