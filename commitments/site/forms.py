@@ -6,6 +6,7 @@ from django import forms
 from django.http import QueryDict
 
 from commitments.models import Status
+from commitments.weeks import iso_week_monday
 
 from .search import SearchFilters
 from .selectors import ChangeFilters
@@ -14,11 +15,10 @@ WEEK_HELP = "An ISO week such as 2026-W46."
 
 
 def _iso_week(value: str) -> date:
-    year, _, week = value.upper().partition("-W")
     try:
-        return date.fromisocalendar(int(year), int(week), 1)
-    except ValueError as exc:
-        raise forms.ValidationError(f"Use {WEEK_HELP}") from exc
+        return iso_week_monday(value)
+    except ValueError as invalid:
+        raise forms.ValidationError(str(invalid)) from invalid
 
 
 class ChangesForm(forms.Form):
