@@ -30,6 +30,8 @@ from django.db.models import QuerySet
 from django.db.models.signals import pre_save
 from django.http import HttpRequest, HttpResponse
 
+from commitments.clients import client_address
+
 SOURCES = ("admin", "api", "web", "intake", "watch", "command")
 OUTSIDE_REQUESTS = "command"
 
@@ -123,7 +125,7 @@ class AuditMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # DRF sets request.user on the Django request once it has authenticated a token.
-        with audit_source(request_source(request.path), actor=lambda: getattr(request, "user", None), remote_addr=request.META.get("REMOTE_ADDR")):
+        with audit_source(request_source(request.path), actor=lambda: getattr(request, "user", None), remote_addr=client_address(request) or None):
             return self.get_response(request)
 
 

@@ -319,3 +319,18 @@ def test_a_point_s_title_drops_its_ordinal_in_every_language(quote, title):
 def test_a_count_of_times_before_sentences_opening_alike_is_no_set():
     text = "The two ministers met three times this year. The two sides agreed to meet again. The two sides agreed to talk. The two sides agreed to write.\n"
     assert extract(text).as_json()["sets"] == []
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), [
+    ("Президент выделил три направления работы.\nПервое направление – энергетика.\nВторое направление – транспорт.\nТретье направление – наука.\n",
+     3, ["Первое направление – энергетика.", "Второе направление – транспорт.", "Третье направление – наука."]),
+    ("Министр обозначил задачи. Первая задача: безопасность. Вторая задача: экономика. Третья задача: культура.\n",
+     None, ["Первая задача: безопасность.", "Вторая задача: экономика.", "Третья задача: культура."]),
+])
+def test_russian_ordinal_adjectives_with_their_noun_mark_points(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+
+
+def test_a_russian_ordinal_adjective_in_prose_is_no_marker():
+    assert extract("Первый вице-премьер прибыл в Минск. Второй раз за год.\n").as_json()["sets"] == []

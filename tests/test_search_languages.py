@@ -105,3 +105,19 @@ def test_a_chinese_statement_is_found_by_a_word_of_its_announcement(seed):
     hits = [hit for hit in search(q="四点建议", filters=SearchFilters()) if hit.kind == "statement"]
     assert [hit.url for hit in hits] == [saved.statements[0].get_absolute_url()]
     assert "<mark>四点建议</mark>" in hits[0].snippet
+
+
+def test_the_api_search_answers_ranked_hits_with_highlighted_snippets_in_any_language(seed, api, django_assert_max_num_queries):
+    saved = _chinese_set_saved()
+    _russian_rendering()
+    with django_assert_max_num_queries(4):
+        body = api.get("/api/v1/search/?q=疫苗").json()
+    points = [hit for hit in body["results"] if hit["kind"] == "point"]
+    assert [hit["url"] for hit in points] == ["http://testserver" + saved.statements[0].commitments.get(ordinal=3).get_absolute_url()]
+    assert "<mark>疫苗</mark>" in points[0]["snippet"]
+    ru = api.get("/api/v1/search/?q=вакцины").json()["results"]
+    assert ru[0]["url"].endswith(point(SCO, 3).get_absolute_url()) and "<mark>" in ru[0]["snippet"]
+    ranks = [hit["rank"] for hit in api.get("/api/v1/search/?q=vaccine").json()["results"]]
+    assert ranks and ranks == sorted(ranks, reverse=True)
+    assert api.get("/api/v1/search/").status_code == 400
+    assert api.get("/api/v1/search/?q=x&status=nonsense").status_code == 400

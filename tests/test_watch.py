@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from commitments.models import Commitment, ReviewState, StatusUpdate
+from commitments.models import Commitment, CommitmentLink, ReviewState, StatusUpdate
 from commitments.models.watch import DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument
 from commitments.watch import notify, services
 from commitments.watch.canonical import document_key
@@ -233,3 +233,27 @@ def test_matching_finds_the_point_a_text_reports_on_and_nothing_in_an_unrelated_
     matches = matcher.matches(text, language="en")
     assert matches and "vaccine" in Commitment.objects.get(id=matches[0]["commitment"]).quote.lower()
     assert matcher.matches("The weather was fine and the football match ended 2-0 after extra time.", language="en") == []
+
+
+def test_a_point_taken_in_from_the_document_is_linked_to_the_tracked_point_it_reports_on(filed, alice, client, make_statement, make_source):
+    client.force_login(alice)
+    decide = reverse("admin:commitments_inboxitem_decide", args=[filed.id])
+    tracked = Commitment.objects.get(id=filed.matches[0]["commitment"])
+    page = client.get(reverse("admin:commitments_inboxitem_change", args=[filed.id]))
+    assert b'id="inbox-link"' not in page.content  # nothing taken in yet: nothing to link from
+
+    taken = make_statement(points=3, source=make_source(url=filed.document.final_url))
+    first = taken.commitments.get(ordinal=1)
+    assert b'id="inbox-link"' in client.get(reverse("admin:commitments_inboxitem_change", args=[filed.id])).content
+    refused = client.post(decide, {"link": "1", "from_commitment": first.id, "to_commitment": tracked.id, "kind": "supersedes",
+                                   "rationale": "x"})
+    assert refused.status_code == 400 and not CommitmentLink.objects.filter(from_commitment=first).exists()
+
+    done = client.post(decide, {"link": "1", "from_commitment": first.id, "to_commitment": tracked.id, "kind": "reports_progress_on",
+                                "rationale": "The 2026 readout says the projects continue."})
+    assert done.status_code == 302
+    link = CommitmentLink.objects.get(from_commitment=first)
+    assert (link.from_commitment, link.to_commitment, link.kind) == (first, tracked, "reports_progress_on")
+    assert link.source.url == filed.document.final_url
+    filed.refresh_from_db()
+    assert filed.state == InboxState.ACCEPTED and "reports progress on" in filed.decision

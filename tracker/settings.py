@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Commitments and claims quoted verbatim from official statements, "
     "with their status history and evidence.",
     "VERSION": "1.0.0",
+    # Two choice sets share the field name "status" (a commitment's, an intake job's): each keeps a readable name.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.domain.Status"},
 }
 
 LOGGING = {
@@ -274,6 +276,10 @@ TRACKER_CHECK_USER_AGENT = os.environ.get(
 )
 if REDIS_URL and not CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = max(CELERY_TASK_TIME_LIMIT, TRACKER_CHECK_RUN_TIME_LIMIT) + 60
+if REDIS_URL:
+    # Look for tasks of dead workers every 10 s (kombu's unacked_restore_interval), not every 100 s:
+    # an acks_late task is back at most 10 s after its visibility timeout ran out.
+    CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("unacked_restore_throttle", 1)
 CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
     "task": "commitments.tasks.checks.checks_dispatch",
     "schedule": TRACKER_CHECK_DISPATCH_EVERY,
@@ -300,12 +306,17 @@ TRACKER_DIGEST_HOUR = envint("TRACKER_DIGEST_HOUR", 8)
 TRACKER_DIGEST_TIMEZONE = os.environ.get("TRACKER_DIGEST_TIMEZONE", "UTC")
 TRACKER_DIGEST_SEND_EMPTY = envbool("TRACKER_DIGEST_SEND_EMPTY")
 TRACKER_DIGEST_BATCH_SIZE = envint("TRACKER_DIGEST_BATCH_SIZE", 500)
-# A claim older than this belongs to a sender that died (tasks are killed after CELERY_TASK_TIME_LIMIT).
-TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES = envint("TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES", 15)
+# A sender renews its claims every quarter of this (seconds); a claim not renewed for this long
+# belongs to a sender that died and is taken over. Keep it under the broker's visibility timeout:
+# a batch re-delivered after its worker died must find its dead claims already stale.
+TRACKER_DIGEST_CLAIM_TIMEOUT = envint("TRACKER_DIGEST_CLAIM_TIMEOUT", 120)
 # Items listed per section of one e-mail; the rest are counted with a link to the full list.
 TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 25)
 TRACKER_DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("TRACKER_DIGEST_UNSUBSCRIBE_MAILTO", "")
 # The public subscribe form and API send e-mail to any address typed in: cap them.
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client: subscribe limits and
+# the audit trail count by that address instead of the proxy's (commitments.clients). Empty: REMOTE_ADDR.
+TRACKER_TRUSTED_PROXIES = envlist("TRACKER_TRUSTED_PROXIES")
 TRACKER_SUBSCRIBE_PER_IP_PER_HOUR = envint("TRACKER_SUBSCRIBE_PER_IP_PER_HOUR", 20)
 TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY = envint("TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY", 3)
 
@@ -315,6 +326,12 @@ CELERY_BEAT_SCHEDULE["weekly-digests"] = {
     "task": "commitments.tasks.digests.digests_send_due",
     "schedule": crontab(minute=0),
 }
+# Staff alerts for missed deadlines (commitments/digests/deadlines.py): hourly; each deadline is mailed once.
+# Deadlines passed more than TRACKER_DEADLINE_ALERT_DAYS ago are not announced; TRACKER_DEADLINE_ALERT_TO
+# (comma-separated addresses) replaces the default recipients, every active staff user with an address.
+TRACKER_DEADLINE_ALERT_DAYS = envint("TRACKER_DEADLINE_ALERT_DAYS", 7)
+TRACKER_DEADLINE_ALERT_TO = envlist("TRACKER_DEADLINE_ALERT_TO")
+CELERY_BEAT_SCHEDULE["deadline-alerts"] = {"task": "commitments.tasks.digests.deadline_alerts", "schedule": crontab(minute=30)}
 # --- REST API for dashboards (issue 3) -------------------------------------------
 # TRACKER_API_ANONYMOUS_READ: anonymous clients may read (default on).
 # TRACKER_API_THROTTLE_ANON / _USER: request rates, e.g. "120/minute"; empty turns throttling off.

@@ -128,6 +128,19 @@ class ProposeForm(forms.Form):
             self.fields["passage"].initial = item.matches[0]["passage"]
 
 
+class LinkForm(forms.Form):
+    from_commitment = forms.ModelChoiceField(queryset=Commitment.objects.none(), label="Point of the statement taken in", empty_label=None)
+    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in services.INBOX_LINK_KINDS])
+    to_commitment = forms.ModelChoiceField(queryset=Commitment.objects.none(), label="Tracked point", empty_label=None)
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, item: InboxItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_commitment"].queryset = services.inbox_taken_points(item)
+        ids = [m["commitment"] for m in item.matches if "commitment" in m]
+        self.fields["to_commitment"].queryset = Commitment.objects.filter(id__in=ids).select_related("statement", "parent")
+
+
 @admin.register(InboxItem)
 class InboxItemAdmin(admin.ModelAdmin):
     list_display = ["document_title", "state", "language", "watch", "published_on", "sets_found", "best_match", "created_at"]
@@ -184,7 +197,7 @@ class InboxItemAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return self._page(request, item)
 
-    def _page(self, request: HttpRequest, item: InboxItem, *, dismiss=None, propose=None, status=200) -> HttpResponse:
+    def _page(self, request: HttpRequest, item: InboxItem, *, dismiss=None, propose=None, link=None, status=200) -> HttpResponse:
         points = {c.id: c for c in Commitment.objects.filter(id__in=[m["commitment"] for m in item.matches if "commitment" in m])
                   .select_related("statement", "parent")}
         claims = {c.id: c for c in Claim.objects.filter(id__in=[m["claim"] for m in item.matches if "claim" in m]).select_related("statement")}
@@ -194,6 +207,7 @@ class InboxItemAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request), "opts": self.opts, "title": f"Inbox: {item.document}", "item": item,
             "document": item.document, "matches": matches,
             "dismiss_form": dismiss or DismissForm(), "propose_form": propose or ProposeForm(item=item),
+            "link_form": link or LinkForm(item=item),
             "may_decide": self.has_change_permission(request, item) and item.state == InboxState.NEW,
             "intake_url": reverse("admin:commitments_statement_intake"), "original": item, "has_view_permission": True,
         }
@@ -208,9 +222,8 @@ class InboxItemAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:commitments_inboxitem_change", args=[item.id]))
         if "dismiss" in request.POST:
             return self._dismiss(request, item)
-        if "intake" in request.POST:
-            services.inbox_to_intake(item=item, user=request.user)
-            return HttpResponseRedirect(reverse("admin:commitments_inboxitem_change", args=[item.id]))
+        if "link" in request.POST:
+            return self._link(request, item)
         return self._propose(request, item)
 
     def _dismiss(self, request: HttpRequest, item: InboxItem) -> HttpResponse:
@@ -241,6 +254,19 @@ class InboxItemAdmin(admin.ModelAdmin):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self._page(request, item, propose=form, status=400)
+        return HttpResponseRedirect(reverse("admin:commitments_inboxitem_change", args=[item.id]))
+
+    def _link(self, request: HttpRequest, item: InboxItem) -> HttpResponse:
+        form = LinkForm(request.POST, item=item)
+        if not form.is_valid():
+            return self._page(request, item, link=form, status=400)
+        try:
+            link = services.inbox_link(item=item, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self._page(request, item, link=form, status=400)
+        messages.success(request, f"Linked: {link}.")
         return HttpResponseRedirect(reverse("admin:commitments_inboxitem_change", args=[item.id]))
 
     def mail_toggle(self, request: HttpRequest) -> HttpResponse:

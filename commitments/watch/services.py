@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from commitments.audit import audit_source
@@ -32,7 +33,8 @@ from commitments.http_urls import http_url_normalise
 from commitments.intake.extract import extract
 from commitments.intake.language import detect_language
 from commitments.intake.reading import ReadError, text_from_bytes
-from commitments.models import Commitment, Evidence, StatusUpdate
+from commitments.links import commitment_link
+from commitments.models import Commitment, CommitmentLink, Evidence, LinkKind, StatusUpdate
 from commitments.models.watch import DocumentKey, DocumentState, InboxItem, InboxState, Watch, WatchedDocument, WatchKind
 from commitments.services import NewEvidence, evidence_attach, evidence_create, status_update_record
 
@@ -439,6 +441,28 @@ def inbox_attach_evidence(*, item: InboxItem, commitment: Commitment, stance: st
     return evidence
 
 
-def inbox_to_intake(*, item: InboxItem, user: AbstractBaseUser) -> InboxItem:
-    """A set is taken to the intake page (prefilled with the document) to become a draft statement."""
-    return _decide(item, user=user, state=InboxState.ACCEPTED, decision="Taken to the intake page as a new statement.")
+INBOX_LINK_KINDS = (LinkKind.REPORTS_PROGRESS_ON, LinkKind.REAFFIRMS, LinkKind.CONTRADICTS)
+
+
+def inbox_taken_points(item: InboxItem) -> QuerySet[Commitment]:
+    """The points of statements taken in from this document (through the intake page): what a typed link starts from."""
+    document = item.document
+    addresses = {a for a in (document.url, document.final_url, fetch_address(document.url)) if a}
+    return (Commitment.objects.filter(parent__isnull=True, statement__sources__url__in=addresses)
+            .select_related("statement").order_by("statement_id", "ordinal").distinct())
+
+
+@transaction.atomic
+def inbox_link(
+    *, item: InboxItem, from_commitment: Commitment, to_commitment: Commitment, kind: str, rationale: str, user: AbstractBaseUser,
+) -> CommitmentLink:
+    """A point taken in from the document reports progress on, reaffirms or contradicts a tracked point."""
+    if kind not in INBOX_LINK_KINDS:
+        raise ValidationError({"kind": [f"From the inbox a point {', '.join(k.label for k in INBOX_LINK_KINDS)} a tracked point."]})
+    if not inbox_taken_points(item).filter(id=from_commitment.id).exists():
+        raise ValidationError({"from_commitment": ["Take the document's set in first: the link starts from one of its points."]})
+    source = from_commitment.statement.sources.filter(url__in=[item.document.final_url, item.document.url]).first()
+    with audit_source("watch", actor=user):
+        link = commitment_link(from_commitment=from_commitment, to_commitment=to_commitment, kind=kind, rationale=rationale, source=source)
+    _decide(item, user=user, state=InboxState.ACCEPTED, decision=f"Linked: {link}.")
+    return link

@@ -47,6 +47,11 @@ _ORDINAL_NOUNS = {
 }
 _ADVERB = re.compile(rf"(?P<w>{'|'.join(_ORDINAL_ADVERBS)})(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _NOUN = re.compile(rf"(?:И\s+)?(?P<w>{'|'.join(_ORDINAL_NOUNS)})\s*[—–:,.-]", re.IGNORECASE)
+# "Первое направление –", "Вторая задача:", "Третий пункт —": an ordinal adjective, its noun, then a dash or colon.
+_ORDINAL_STEMS = {"перв": 1, "втор": 2, "трет": 3, "четв[её]рт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10}
+_ADJECTIVE_ORDINAL = re.compile(
+    rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+(?:{_NOUN_STEMS})[а-яё]*\s*[—–:-]", re.IGNORECASE,
+)
 _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
@@ -75,6 +80,11 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     match = _ADVERB.match(text, at, end)
     if match:
         return [("word", _ORDINAL_ADVERBS[match.group("w").lower()], at, _skip(text, match.end(), end))]
+    match = _ADJECTIVE_ORDINAL.match(text, at, end)
+    if match and text[at].isupper():
+        stem = match.group("stem").lower()
+        ordinal = next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem))
+        return [("word", ordinal, at, _skip(text, match.end(), end))]
     match = _NOUN.match(text, at, end) or _FINAL.match(text, at, end)
     if match and text[at].isupper():
         word = (match.groupdict().get("w") or "").lower()
