@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, F, Q
 
 from commitments.checks.signals import Taken
@@ -31,40 +31,68 @@ def archive_storage() -> Storage:
 
 
 def captures_take(*, taken: list[Taken], now: datetime) -> list[Capture]:
-    """One capture per snapshot taken (failed ones included), each in its own savepoint."""
-    return [capture_take(item=item, now=now) for item in taken]
+    """One capture per snapshot taken (failed ones included): one dedup query and one INSERT per group.
+
+    A payload seen twice within the group is a revisit of the group's first: those are written
+    after the first ones have their ids.
+    """
+    originals = _originals({item.snapshot.body_sha256 for item in taken if item.snapshot.body_sha256})
+    first, later, seen = [], [], set(originals)
+    for item in taken:
+        digest = item.snapshot.body_sha256
+        (later if digest in seen and digest not in originals else first).append(item)
+        seen.add(digest)
+    made = _captures_save([capture_build(item=item, original=originals.get(item.snapshot.body_sha256), now=now) for item in first])
+    for capture in made:
+        if capture.kind == Capture.Kind.RESPONSE:
+            originals.setdefault(capture.payload_sha256, capture)
+    return made + _captures_save([capture_build(item=item, original=originals.get(item.snapshot.body_sha256), now=now) for item in later])
 
 
-def _original(payload_sha256: str) -> Capture | None:
-    return Capture.objects.filter(payload_sha256=payload_sha256, kind=Capture.Kind.RESPONSE).order_by("captured_at", "id").first()
+def _originals(digests: set[str]) -> dict[str, Capture]:
+    """The first full capture of each payload (one query)."""
+    found: dict[str, Capture] = {}
+    rows = Capture.objects.filter(payload_sha256__in=digests, kind=Capture.Kind.RESPONSE).order_by("captured_at", "id") if digests else []
+    for capture in rows:
+        found.setdefault(capture.payload_sha256, capture)
+    return found
 
 
-def capture_take(*, item: Taken, now: datetime) -> Capture:
+def _captures_save(captures: list[Capture]) -> list[Capture]:
+    """One INSERT, in a savepoint: should it fail, the re-check's own rows are kept (and the captures are lost, logged)."""
+    if not captures:
+        return []
+    try:
+        with transaction.atomic():
+            return Capture.objects.bulk_create(captures)
+    except DatabaseError:
+        log.exception("could not record %d captures", len(captures))
+        return []
+
+
+def capture_build(*, item: Taken, original: Capture | None, now: datetime) -> Capture:
+    """The capture of one snapshot, its WARC already stored; a FAILED capture with the error when anything went wrong."""
     snapshot, fetched = item.snapshot, item.fetched
+    wayback = settings.TRACKER_ARCHIVE_WAYBACK
     capture = Capture(
         monitored_url_id=snapshot.monitored_url_id, snapshot=snapshot, captured_at=now, target_url=(fetched.final_url or fetched.url)[:2000],
         status=fetched.status, content_type=fetched.content_type[:200], payload_sha256=snapshot.body_sha256,
-        wayback_state="pending" if settings.TRACKER_ARCHIVE_WAYBACK else "", wayback_next_at=now if settings.TRACKER_ARCHIVE_WAYBACK else None,
+        wayback_state="pending" if wayback else "", wayback_next_at=now if wayback else None,
     )
     try:
         if item.body is None:
             raise ValueError("the re-check did not keep this page's body")
         capture.payload_bytes = len(item.body)
-        capture.revisit_of = _original(snapshot.body_sha256)
-        original = capture.revisit_of and Original(
-            url=capture.revisit_of.target_url, date=capture.revisit_of.captured_at, payload_digest=capture.revisit_of.warc_payload_digest,
-        )
-        written = warc_write(fetched=fetched, body=item.body, at=now, original=original)
+        pointer = original and Original(url=original.target_url, date=original.captured_at, payload_digest=original.warc_payload_digest)
+        written = warc_write(fetched=fetched, body=item.body, at=now, original=pointer)
         name = f"{now:%Y/%m/%d}/{snapshot.monitored_url_id}-{uuid.uuid4().hex}.warc.gz"
         capture.warc_name = archive_storage().save(name, ContentFile(written.data))
-        capture.kind = Capture.Kind.REVISIT if original else Capture.Kind.RESPONSE
+        capture.kind, capture.revisit_of = (Capture.Kind.REVISIT, original) if original else (Capture.Kind.RESPONSE, None)
         capture.warc_bytes, capture.warc_record_id, capture.warc_payload_digest = len(written.data), written.record_id, written.payload_digest
     except Exception as error:  # noqa: BLE001 - a capture that fails is recorded, never the check's failure
         log.warning("capture of %s failed: %s", capture.target_url, error)
         capture.kind, capture.error, capture.revisit_of = Capture.Kind.FAILED, f"{type(error).__name__}: {error}"[:2000], None
         capture.wayback_state, capture.wayback_next_at = "", None
-    with transaction.atomic():
-        capture.save()
     return capture
 
 
