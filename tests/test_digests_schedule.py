@@ -75,18 +75,3 @@ def test_it_sends_from_the_beat_entry_only_when_due(week, smtp, make_subscriber,
 
     assert smtp.recipients() == ["kz@example.org", "reader@example.org"]
     assert set(DigestDelivery.objects.values_list("period", "status")) == {("2024-W10", "sent")}
-
-
-def test_one_week_rule_for_digests_and_the_changes_page():
-    """Issue 21/22 #7: the digests and the /changes/ form parse weeks through commitments.weeks, so they agree."""
-    from commitments.site.forms import ChangesForm  # noqa: PLC0415
-
-    for text in ("2024-W10", "2024-w10", "2020-W53", "9999-W51", "9999-W52", "0001-W01", "2023-W53", "1-W1", "2024-10"):
-        try:
-            digest_monday = period_parse(text).first_day
-        except ValueError:
-            digest_monday = None
-        form = ChangesForm({"week": text})
-        assert (form.is_valid() and form.cleaned_data["week"]) == (digest_monday or False), text
-    with pytest.raises(ValueError, match="outside the dates"):
-        period_parse("9999-W52")

@@ -439,8 +439,7 @@ def _deadline_items(rows: list[CommitmentRow]) -> list[Item]:
 
 
 def _upcoming(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
-    first = period.end.date()
-    last = first + min(timedelta(days=UPCOMING_DAYS), date.max - first)  # the calendar's last weeks look ahead less
+    first, last = period.end.date(), period.end.date() + timedelta(days=UPCOMING_DAYS)
     return _deadline_items([
         row for row in commitments.values() if row.target_date and first <= row.target_date <= last and deadlines.is_open(row.status)
     ])
