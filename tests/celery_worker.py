@@ -1,6 +1,7 @@
 """A real Celery worker in its own process group, for end-to-end tests that may kill it (kill -9)."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from django.db import connection
 from redis import Redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+POLL = 0.1  # seconds between looks at the database or the worker's log
 
 
 def broker_empty(url: str) -> None:
@@ -47,12 +49,22 @@ class Worker:
         return self.log.read_text()
 
     def wait_for(self, condition, *, seconds: float) -> float:
+        """Poll until `condition()` holds; the time it was seen to hold (at most POLL late)."""
         deadline = time.monotonic() + seconds
         while not condition():
             assert self.process.poll() is None, self.output()[-3000:]
             assert time.monotonic() < deadline, self.output()[-3000:]
-            time.sleep(0.25)
+            time.sleep(POLL)
         return time.monotonic()
+
+    def dispatches(self) -> int:
+        """Check dispatcher runs this worker has finished (each one may claim and start check runs)."""
+        return len(re.findall(r"commitments\.tasks\.checks\.checks_dispatch\[[^]]+\] succeeded", self.output()))
+
+    def wait_for_dispatches(self, count: int, *, seconds: float) -> None:
+        """Wait until `count` more dispatches have run from now: had anything been left to check, they would have."""
+        done = self.dispatches()
+        self.wait_for(lambda: self.dispatches() >= done + count, seconds=seconds)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Count
 
 from commitments.models.checks import MonitoredUrl, UrlCheck
-from tests.celery_worker import Worker, broker_empty
+from tests.celery_worker import POLL, Worker, broker_empty
 from tests.checks_helpers import origins, redis_server  # noqa: F401
 from tests.checks_server import Response, html
 
@@ -54,7 +54,7 @@ def test_it_runs_the_dispatcher_and_runs_in_a_real_worker(origins, make_evidence
     worker = Worker(tmp_path, "e2e", REDIS_URL=settings.REDIS_URL, TRACKER_CHECK_DISPATCH_EVERY="1", TRACKER_CHECK_HOST_RATE="10")
     try:
         worker.wait_for(lambda: _checked() >= len(urls), seconds=60)
-        time.sleep(1.5)  # another dispatch or two: nothing is checked twice
+        worker.wait_for_dispatches(2, seconds=30)  # two more dispatches: nothing is checked twice
     finally:
         worker.stop()
     output = worker.output()
@@ -69,21 +69,25 @@ def test_it_runs_the_dispatcher_and_runs_in_a_real_worker(origins, make_evidence
 def test_it_keeps_checking_politely_while_redis_is_down_and_each_url_once(origins, make_evidence, redis_server, tmp_path):
     """Redis (broker and politeness store) dies mid-run and comes back: nothing lost, nothing doubled, never impolite."""
     urls = _urls(origins, make_evidence, prefix="outage", per_origin=12, delay=0.1)
-    worker = Worker(tmp_path, "outage", REDIS_URL=redis_server.url, TRACKER_CHECK_DISPATCH_EVERY="2", TRACKER_CHECK_HOST_RATE="4",
-                    TRACKER_CHECK_REDIS_CALM="1")
+    dispatch_every, calm = 2, 1
+    worker = Worker(tmp_path, "outage", REDIS_URL=redis_server.url, TRACKER_CHECK_DISPATCH_EVERY=str(dispatch_every),
+                    TRACKER_CHECK_HOST_RATE="4", TRACKER_CHECK_REDIS_CALM=str(calm))
     try:
         worker.wait_for(lambda: _checked() >= 3, seconds=60)
         redis_server.stop()
-        time.sleep(3)
-        assert _checked() > 3, "the run kept checking while Redis was away"
+        worker.wait_for(lambda: "politeness store unreachable" in worker.output(), seconds=30)
+        degraded = _checked()
+        # The run keeps checking while Redis is away (the wait fails, with the log, if it does not).
+        worker.wait_for(lambda: _checked() > degraded, seconds=30)
         redis_server.start()
         restarted = time.monotonic()
         finished = worker.wait_for(lambda: _checked() >= len(urls), seconds=60)
-        time.sleep(2.5)  # another dispatch after the restart: nothing is checked twice
+        worker.wait_for_dispatches(1, seconds=30)  # another dispatch after the restart: nothing is checked twice
     finally:
         worker.stop()
     output = worker.output()
-    assert finished - restarted <= 2 * 2, "every URL checked within two dispatch cycles of Redis coming back"
+    # Two dispatch cycles after the calm that follows Redis' return (seen at most one poll late).
+    assert finished - restarted <= 2 * dispatch_every + calm + POLL, "every URL checked within two dispatch cycles of Redis coming back"
     _assert_each_checked_once(urls, output)
     assert "politeness store unreachable" in output
     _assert_polite(origins, prefix="outage", gap=0.25)

@@ -26,6 +26,8 @@ async def _sends(politeness: Politeness, host: str, count: int) -> list[float]:
 
 
 def _gaps(times: list[float]) -> list[float]:
+    """Each time is read after the limiter let the request go and before it stamped the send, so a
+    measured gap brackets the limiter's own: it can only be longer, never shorter (no margin needed)."""
     return [b - a for a, b in zip(times, times[1:], strict=False)]
 
 

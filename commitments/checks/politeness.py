@@ -37,10 +37,14 @@ log = logging.getLogger(__name__)
 _NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local after = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000)
 """
 # Keys per origin: `next` (the next reservation), `sent` (no request may be sent before it),
 # `inflight` (a sorted set of open places, scored by expiry); and one global `calm` (no request
-# at all before it). Times are Redis' own, in ms.
+# at all before it). Times are Redis' own, in whole ms: `now` rounds down (has a time passed?),
+# `after` rounds up (a floor set from now), so rounding never shortens a gap, not even by the
+# fraction of a ms that a floor set from `now` would lose: floor(t2) >= ceil(t1) + gap means
+# t2 - t1 >= gap.
 _CALM = """
 local calm = tonumber(redis.call('GET', KEYS[4]) or '0')
 if now < calm then return calm - now end
@@ -52,7 +56,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[2]) then return 25 end
 local turn = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('GET', KEYS[2]) or '0'))
 if now < turn - tonumber(ARGV[5]) then return turn - tonumber(ARGV[5]) - now end
-redis.call('SET', KEYS[1], math.max(turn, now) + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('SET', KEYS[1], math.max(turn, after) + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]))
 return 0
@@ -61,12 +65,12 @@ return 0
 _GATE = _NOW + _CALM + """
 local sent = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < sent then return sent - now end
-redis.call('SET', KEYS[2], now + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('SET', KEYS[2], after + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
 return 0
 """
 # ARGV: ms from now before anything may be sent (after a send: the gap; Retry-After). Never earlier.
 _PUSH = _NOW + """
-local until_at = now + tonumber(ARGV[1])
+local until_at = after + tonumber(ARGV[1])
 for i = 1, #KEYS do
   if until_at > tonumber(redis.call('GET', KEYS[i]) or '0') then
     redis.call('SET', KEYS[i], until_at, 'PX', tonumber(ARGV[1]) + 60000)
@@ -77,7 +81,7 @@ return until_at
 _RELEASE = "return redis.call('ZREM', KEYS[1], ARGV[1])"
 # ARGV: ms before the next send, hold ms, calm ms, tokens...
 _RESTORE = _NOW + """
-local until_at = now + tonumber(ARGV[1])
+local until_at = after + tonumber(ARGV[1])
 for i = 1, 2 do
   if until_at > tonumber(redis.call('GET', KEYS[i]) or '0') then
     redis.call('SET', KEYS[i], until_at, 'PX', tonumber(ARGV[1]) + 60000)
@@ -85,8 +89,8 @@ for i = 1, 2 do
 end
 for i = 4, #ARGV do redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[i]) end
 if #ARGV >= 4 then redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[2])) end
-if now + tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[4]) or '0') then
-  redis.call('SET', KEYS[4], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
+if after + tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[4]) or '0') then
+  redis.call('SET', KEYS[4], after + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
 end
 return 0
 """
