@@ -94,3 +94,25 @@ def test_a_worker_killed_mid_pass_loses_nothing(origins, tmp_path):
         second.stop()
     _assert_each_filed_once("wc2", origins, first.output() + second.output())
     assert not WatchedDocument.objects.filter(claim__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_files_the_feed_index_and_sitemap_of_one_site_once_with_its_dead_link_and_redirect(origins, tmp_path):
+    from django.core.management import call_command
+
+    from tests.test_watch import _site, _watch_all
+
+    call_command("load_seed", verbosity=0)  # matches need tracked points
+    _watch_all(_site(origins, "wc3"), "wc3")
+    _broker_flush()
+    worker = Worker(tmp_path, "watch-site", REDIS_URL=settings.REDIS_URL, **WORKER_ENV)
+    try:
+        worker.wait_for(lambda: WatchedDocument.objects.exclude(state=DocumentState.PENDING).count() == 5, seconds=90)
+    finally:
+        worker.stop()
+    states = Counter(WatchedDocument.objects.values_list("state", flat=True))
+    assert states == {DocumentState.FILED: 3, DocumentState.DEAD: 1, DocumentState.DUPLICATE: 1}, worker.output()[-3000:]
+    for path in ("/wc3/news/a.html", "/wc3/news/b.html", "/wc3/news/c.html", "/wc3/news/gone.html", "/wc3/old/b"):
+        assert origins.hits(path) == 1, path
+    readout = InboxItem.objects.get(document__url__contains="/wc3/news/a.html")
+    assert readout.sets and readout.matches and readout.document.language == "en"

@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Commitments and claims quoted verbatim from official statements, "
     "with their status history and evidence.",
     "VERSION": "1.0.0",
+    # Two choice sets share the field name "status" (a commitment's, an intake job's): each keeps a readable name.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.domain.Status"},
 }
 
 LOGGING = {
@@ -318,6 +320,12 @@ CELERY_BEAT_SCHEDULE["weekly-digests"] = {
     "task": "commitments.tasks.digests.digests_send_due",
     "schedule": crontab(minute=0),
 }
+# Staff alerts for missed deadlines (commitments/digests/deadlines.py): hourly; each deadline is mailed once.
+# Deadlines passed more than TRACKER_DEADLINE_ALERT_DAYS ago are not announced; TRACKER_DEADLINE_ALERT_TO
+# (comma-separated addresses) replaces the default recipients, every active staff user with an address.
+TRACKER_DEADLINE_ALERT_DAYS = envint("TRACKER_DEADLINE_ALERT_DAYS", 7)
+TRACKER_DEADLINE_ALERT_TO = envlist("TRACKER_DEADLINE_ALERT_TO")
+CELERY_BEAT_SCHEDULE["deadline-alerts"] = {"task": "commitments.tasks.digests.deadline_alerts", "schedule": crontab(minute=30)}
 # --- REST API for dashboards (issue 3) -------------------------------------------
 # TRACKER_API_ANONYMOUS_READ: anonymous clients may read (default on).
 # TRACKER_API_THROTTLE_ANON / _USER: request rates, e.g. "120/minute"; empty turns throttling off.

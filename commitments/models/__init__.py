@@ -1,7 +1,7 @@
 """The domain models, one module per subject."""
 
 from .checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot  # source checks
-from .digests import DigestDelivery, Subscriber  # weekly digests
+from .digests import DeadlineAlert, DigestDelivery, Subscriber  # weekly digests, deadline alerts
 from .domain import (
     AppendOnlyError,
     Claim,
@@ -39,6 +39,7 @@ __all__ = [
     "Membership",
     "Rendering",
     "StatementLink",
+    "DeadlineAlert",
     "DigestDelivery",
     "IntakeJob",
     "Evidence",

@@ -117,6 +117,7 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
         "claims": site.statement_claims(statement=found),
         "heat": charts.heat_map(compliance, slugs={found.pk: found.slug}),
         "count_matches": not count_problem(count=len(points), announced=found.announced_count),
+        "today": _today(),
     })
 
 
@@ -141,6 +142,7 @@ def commitment(request: HttpRequest, slug: str, number: str) -> HttpResponse:
         "assessments": site.commitment_assessments(commitment=found),
         "deliverables": site.commitment_deliverables(commitment=found) if not found.parent_id else [],
         "links": site.commitment_links(commitment=found),
+        "today": _today(),
     })
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
+from commitments.digests.deadlines import deadline_alerts_send
 from commitments.digests.delivery import chunked, deliveries_give_up, digests_send_batch, subscribers_active
 from commitments.digests.periods import digest_is_due, period_before, period_parse
 
@@ -43,3 +44,10 @@ def digest_batch_send(self, period: str, subscriber_ids: list[int]) -> dict[str,
         else:
             raise self.retry(args=[period, result.retry], countdown=60 * 2**self.request.retries)
     return {"sent": len(result.sent), "retry": len(result.retry), "failed": len(result.failed)}
+
+
+@shared_task(**COMMON)
+def deadline_alerts() -> dict[str, int]:
+    """Staff e-mail about deadlines passed with no new evidence; safe to run twice (alerts are claimed)."""
+    result = deadline_alerts_send(now=timezone.now())
+    return {"found": result.found, "sent": result.sent, "recipients": result.recipients}
