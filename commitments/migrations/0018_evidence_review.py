@@ -65,7 +65,7 @@ def grant_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0016_intake_jobs'),
+        ('commitments', '0017_deadline_alerts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
