@@ -6,7 +6,7 @@ counts right among the sets found), complete flags right, verbatim rate. Then th
 ~100 KB of Chinese built from the corpus's Chinese texts. Targets (issue 17): >= 90% set and point
 recall per language, 100% verbatim, <= 1 extra set in 10 texts, 100 KB of Chinese in < 200 ms.
 
-    .venv/bin/python bench/extract_corpus.py [--misses] [--runs 11] [--kb 100]
+    .venv/bin/python bench/extract_corpus.py [--misses] [--runs 11] [--kb 100] [--smoke]
 """
 
 import argparse
@@ -63,7 +63,10 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list what each group missed or found extra")
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--kb", type=int, default=100)
+    parser.add_argument("--smoke", action="store_true", help="10 KB of Chinese, two runs: every step runs (the suite does this)")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.kb = 2, 10
     figures(args.misses)
     chinese_speed(args.kb, args.runs)
 

@@ -3,7 +3,7 @@
 Builds ~100 KB from the five seed texts (fixtures/sources.json) and the intake corpus, runs
 the extractor N times and prints the median and worst time. The target is < 200 ms.
 
-    .venv/bin/python bench/intake.py [--runs 21] [--kb 100] [--language zh|ru|en]
+    .venv/bin/python bench/intake.py [--runs 21] [--kb 100] [--language zh|ru|en] [--smoke]
 
 --language zh (or ru) builds the text from the corpus's texts in that language (detected) and the
 Chinese/Russian shapes of tests/test_intake_languages.py, so the Chinese rules are what is timed.
@@ -42,7 +42,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--kb", type=int, default=100)
     parser.add_argument("--language", default="", help="zh, ru or en: only texts in that language")
+    parser.add_argument("--smoke", action="store_true", help="tiny data, two runs: every step runs (the suite does this)")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.kb = 2, 10
     text = corpus_text(args.kb, args.language)
     detect_language(text)  # the detector loads its models once per process, not per text
     timings, result = [], None

@@ -15,7 +15,7 @@ requested more than once, and the shortest gap between two requests at one origi
     python bench/watch.py --origins 20 --docs 50 --rate 5
     python bench/watch.py --smoke           2 origins x 5 documents, fast politeness (the suite runs this)
 
-Uses DATABASE_URL's server (database tracker_bench_watch) and REDIS_URL's database, which it
+Uses DATABASE_URL's server (database <its name>_watch) and REDIS_URL's database, which it
 flushes (never db 0).
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
-DB_NAME = "tracker_bench_watch"
+DB_NAME = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[1].split("?")[0] + "_watch"
 REDIRECT_EVERY = 10  # one document in ten is also listed under an old address that redirects
 
 

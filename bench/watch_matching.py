@@ -1,7 +1,7 @@
 """Matching precision and recall on the watch corpus (tests/data/watch/: real later texts about the seed
 commitments and unrelated ones), at the configured threshold and around it.
 
-Loads the seed into a scratch database on DATABASE_URL's server (tracker_bench_watch_matching).
+Loads the seed into a scratch database on DATABASE_URL's server (<its name>_watch_matching).
 
     .venv/bin/python bench/watch_matching.py [--misses] [--smoke]
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "tracker_bench_watch_matching"
+DB_NAME = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[1].split("?")[0] + "_watch_matching"
 
 
 def setup() -> None:

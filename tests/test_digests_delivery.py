@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
 from commitments.digests import delivery
 from commitments.digests.changes import week_changes_load
@@ -153,7 +154,7 @@ def test_it_takes_over_a_claim_whose_sender_died_but_not_a_live_one(week, smtp, 
 
     result = send(dead, busy)
 
-    assert result.sent == [dead.pk] and result.skipped == [busy.pk]
+    assert result.sent == [dead.pk] and result.skipped == result.held == [busy.pk]
     assert smtp.recipients() == ["dead@example.org"]
     assert DigestDelivery.objects.get(subscriber=dead).attempts == 2
 
@@ -215,9 +216,11 @@ def test_a_sender_that_dies_before_recording_is_taken_over_without_sending_twice
     assert smtp.recipients() == [f"r{n}@example.org" for n in range(3)]
     assert set(DigestDelivery.objects.values_list("status", flat=True)) == {State.CLAIMED}  # nothing recorded
 
-    # A re-run before the claims go stale leaves them alone; after, it takes them over.
-    assert send(*people, now=SEND_AT + timedelta(minutes=5)).skipped == [p.pk for p in people]
-    result = send(*people, now=SEND_AT + timedelta(minutes=30))
+    # A re-run before the claims go stale leaves them alone (held: its task looks again later); after, it takes them over.
+    lease = timedelta(seconds=settings.TRACKER_DIGEST_CLAIM_TIMEOUT)
+    early = send(*people, now=SEND_AT + lease / 2)
+    assert early.skipped == early.held == [p.pk for p in people]
+    result = send(*people, now=SEND_AT + lease + timedelta(seconds=1))
 
     assert result.sent == [p.pk for p in people[3:]]
     assert smtp.recipients() == [f"r{n}@example.org" for n in range(5)]  # each exactly once

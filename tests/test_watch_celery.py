@@ -11,9 +11,9 @@ from redis import Redis
 
 from commitments.models.watch import DocumentState, InboxItem, WatchedDocument
 from commitments.watch import services
+from tests.celery_worker import Worker
 from tests.checks_helpers import origins  # noqa: F401
 from tests.checks_server import Response, html
-from tests.test_checks_celery import Worker
 
 DOCUMENTS = 12
 

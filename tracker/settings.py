@@ -276,6 +276,10 @@ TRACKER_CHECK_USER_AGENT = os.environ.get(
 )
 if REDIS_URL and not CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = max(CELERY_TASK_TIME_LIMIT, TRACKER_CHECK_RUN_TIME_LIMIT) + 60
+if REDIS_URL:
+    # Look for tasks of dead workers every 10 s (kombu's unacked_restore_interval), not every 100 s:
+    # an acks_late task is back at most 10 s after its visibility timeout ran out.
+    CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("unacked_restore_throttle", 1)
 CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
     "task": "commitments.tasks.checks.checks_dispatch",
     "schedule": TRACKER_CHECK_DISPATCH_EVERY,
@@ -302,8 +306,10 @@ TRACKER_DIGEST_HOUR = envint("TRACKER_DIGEST_HOUR", 8)
 TRACKER_DIGEST_TIMEZONE = os.environ.get("TRACKER_DIGEST_TIMEZONE", "UTC")
 TRACKER_DIGEST_SEND_EMPTY = envbool("TRACKER_DIGEST_SEND_EMPTY")
 TRACKER_DIGEST_BATCH_SIZE = envint("TRACKER_DIGEST_BATCH_SIZE", 500)
-# A claim older than this belongs to a sender that died (tasks are killed after CELERY_TASK_TIME_LIMIT).
-TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES = envint("TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES", 15)
+# A sender renews its claims every quarter of this (seconds); a claim not renewed for this long
+# belongs to a sender that died and is taken over. Keep it under the broker's visibility timeout:
+# a batch re-delivered after its worker died must find its dead claims already stale.
+TRACKER_DIGEST_CLAIM_TIMEOUT = envint("TRACKER_DIGEST_CLAIM_TIMEOUT", 120)
 # Items listed per section of one e-mail; the rest are counted with a link to the full list.
 TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 25)
 TRACKER_DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("TRACKER_DIGEST_UNSUBSCRIBE_MAILTO", "")

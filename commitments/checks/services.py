@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -104,6 +105,7 @@ def limits_from_settings() -> Limits:
         rate=settings.TRACKER_CHECK_HOST_RATE, in_flight=settings.TRACKER_CHECK_HOST_IN_FLIGHT,
         hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + settings.TRACKER_CHECK_MAX_WAIT + 5, processes=settings.TRACKER_CHECK_RUNNERS,
         margin_ms=settings.TRACKER_CHECK_HOST_GAP_MARGIN_MS, calm_seconds=settings.TRACKER_CHECK_REDIS_CALM,
+        gate_dir=str(Path(settings.VAR_DIR) / "politeness"),
     )
 
 

@@ -16,10 +16,17 @@ from .search import SearchFilters, search
 
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=200, help_text="Words to find, in any language (疫苗, вакцины, vaccine).")
-    status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True, default="")
+    # A plain string, checked below: a ChoiceField would add a second "status" enum to the schema (drf-spectacular W001).
+    status = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
+                                   help_text=f"One of: {', '.join(Status.values)}.")
     party = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A party's slug.")
     theme = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A theme's slug.")
     statement = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A statement's slug.")
+
+    def validate_status(self, value: str) -> str:
+        if value and value not in Status.values:
+            raise serializers.ValidationError(f"Not a status: use one of {', '.join(Status.values)}.")
+        return value
 
 
 HIT_FIELDS = {
