@@ -120,6 +120,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# "archive": where the archived copies (WARC files, commitments/archive/) are stored. The filesystem under
+# the data directory by default; for an S3-compatible store install django-storages[s3] and set, e.g.
+#   STORAGES["archive"] = {"BACKEND": "storages.backends.s3.S3Storage",
+#                          "OPTIONS": {"bucket_name": "tracker-archive", "endpoint_url": "https://s3.example.org"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "archive": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("TRACKER_ARCHIVE_DIR", str(VAR_DIR / "archive")), "base_url": None},
+    },
+}
 
 # --- HTTPS and browser security headers -------------------------------------------
 # Safe production defaults (DEBUG off): HTTPS only, HSTS for a year, Secure cookies. Each is an
@@ -285,6 +297,21 @@ CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
     "schedule": TRACKER_CHECK_DISPATCH_EVERY,
 }
 # --- end of source checks ----------------------------------------------------------
+
+# --- Archive (WARC captures of cited pages, commitments/archive/) -------------------
+# Retention: captures older than TRACKER_ARCHIVE_KEEP_DAYS are pruned daily (0 keeps everything),
+# except each URL's newest TRACKER_ARCHIVE_KEEP_LATEST and any capture a kept revisit refers to.
+TRACKER_ARCHIVE_KEEP_DAYS = envint("TRACKER_ARCHIVE_KEEP_DAYS", 0)
+TRACKER_ARCHIVE_KEEP_LATEST = envint("TRACKER_ARCHIVE_KEEP_LATEST", 3)
+# Save Page Now (web.archive.org) for each new capture: off unless set; at most
+# TRACKER_ARCHIVE_WAYBACK_PER_MINUTE submissions a minute, retried with backoff TRACKER_ARCHIVE_WAYBACK_TRIES times.
+TRACKER_ARCHIVE_WAYBACK = envbool("TRACKER_ARCHIVE_WAYBACK")
+TRACKER_ARCHIVE_WAYBACK_ENDPOINT = os.environ.get("TRACKER_ARCHIVE_WAYBACK_ENDPOINT", "https://web.archive.org/save/")
+TRACKER_ARCHIVE_WAYBACK_PER_MINUTE = envint("TRACKER_ARCHIVE_WAYBACK_PER_MINUTE", 6)
+TRACKER_ARCHIVE_WAYBACK_TRIES = envint("TRACKER_ARCHIVE_WAYBACK_TRIES", 5)
+CELERY_BEAT_SCHEDULE["archive-prune"] = {"task": "commitments.tasks.archive.captures_prune_daily", "schedule": 86400.0}
+CELERY_BEAT_SCHEDULE["archive-wayback"] = {"task": "commitments.tasks.archive.wayback_dispatch", "schedule": 60.0}
+# --- end of archive ----------------------------------------------------------------
 
 # --- Watches (commitments/watch/: official listings polled for new documents) -------
 TRACKER_WATCH_DISPATCH_EVERY = float(os.environ.get("TRACKER_WATCH_DISPATCH_EVERY", "60"))  # seconds between passes

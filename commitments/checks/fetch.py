@@ -65,6 +65,11 @@ class Fetched:
     retry_after: float | None = None
     conditional: bool = False  # sent with If-None-Match / If-Modified-Since
     postponed: float | None = None  # not fetched: the origin asked for this many seconds' pause
+    # The last exchange as sent and received, for an archived copy (commitments.archive writes it as WARC).
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    reason: str = ""
+    http_version: str = ""
 
     @property
     def content_type(self) -> str:
@@ -221,6 +226,8 @@ async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetch
         result.status = response.status_code
         result.final_url = url
         result.headers = {k.lower(): v for k, v in response.headers.items()}
+        result.response_headers, result.request_headers = response.headers.multi_items(), response.request.headers.multi_items()
+        result.reason, result.http_version = response.reason_phrase, response.http_version
         location = response.headers.get("location")
         if response.status_code in REDIRECT_STATUSES and location:
             next_url = urljoin(url, location.strip())

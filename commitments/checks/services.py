@@ -26,6 +26,7 @@ from . import judge, scheduling, selectors
 from .fetch import FetchConfig, Fetched, client_create, fetch, fetch_config_from_settings
 from .pipeline import FetchLoop, Target, results_take
 from .politeness import Limits, politeness_for
+from .signals import Taken, snapshots_taken
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def targets_load(*, ids: list[int], claim: str | None) -> list[Target]:
         rows = rows.filter(claim=claim)  # a redelivered batch skips what was already recorded
     rows = list(rows)
     quotes = selectors.quotes_for_urls(urls=[row.url for row in rows])
-    return [Target(row.id, row.url, quotes.get(row.url, []), _validators(row)) for row in rows]
+    return [Target(row.id, row.url, quotes.get(row.url, []), _validators(row), row.text_hash) for row in rows]
 
 
 def limits_from_settings() -> Limits:
@@ -168,7 +169,7 @@ def check_batch_run(*, ids: list[int], claim: str | None, now: datetime) -> list
         while remaining:
             group = results_take(loop.results, limit=min(remaining, RECORD_GROUP), timeout=None)
             remaining -= len(group)
-            recorded += checks_record(items=[(r.target.id, r.analysis) for r in group], claim=claim, now=now)
+            recorded += checks_record(items=[(r.target.id, r.analysis) for r in group], claim=claim, now=now, bodies=_bodies(group))
     finally:
         loop.stop()
     return recorded
@@ -283,7 +284,7 @@ def _record_ready(*, loop: FetchLoop, held: _Held, claim: uuid.UUID, clock, repo
     now = clock()
     checked = [(r.target.id, r.analysis) for r in group if r.analysis is not None]
     postponed = {r.target.id: r.postponed for r in group if r.postponed is not None}
-    report.checked += len(checks_record(items=checked, claim=str(claim), now=now))
+    report.checked += len(checks_record(items=checked, claim=str(claim), now=now, bodies=_bodies(group)))
     report.postponed += scheduling.claims_release(claim=claim, delays=postponed, now=now)
     for result in group:
         held.done(result.target.id)
@@ -306,14 +307,23 @@ def _rules() -> judge.Rules:
     )
 
 
+def _bodies(group) -> dict[int, bytes]:
+    return {result.target.id: result.body for result in group if result.body is not None}
+
+
 @transaction.atomic
-def checks_record(*, items: list[tuple[int, judge.Analysis]], claim: str | None, now: datetime) -> list[UrlCheck]:
+def checks_record(
+    *, items: list[tuple[int, judge.Analysis]], claim: str | None, now: datetime, bodies: dict[int, bytes] | None = None,
+) -> list[UrlCheck]:
     """Append the checks, update each URL's health and schedule, snapshot the first read and confirmed changes.
 
     URLs whose claim is no longer `claim` are skipped: an earlier delivery recorded them.
+    Each snapshot taken is announced with `snapshots_taken` (with the body, when `bodies` has
+    it): the archive captures it there, without the re-check depending on the archive.
     """
     rows = MonitoredUrl.objects.select_for_update().in_bulk([pk for pk, _ in items])
     rules, checks, updated, snapshots = _rules(), [], [], []
+    analyses = dict(items)
     for pk, analysis in items:
         row = rows.get(pk)
         if row is None or (claim is not None and str(row.claim) != str(claim)):
@@ -329,6 +339,9 @@ def checks_record(*, items: list[tuple[int, judge.Analysis]], claim: str | None,
         snapshot.url_check_id = snapshot.url_check.pk
     UrlSnapshot.objects.bulk_create(snapshots)
     _rows_save(updated)
+    if snapshots:
+        taken = [Taken(snapshot=s, fetched=analyses[s.monitored_url_id].fetched, body=(bodies or {}).get(s.monitored_url_id)) for s in snapshots]
+        snapshots_taken.send(sender=UrlSnapshot, taken=taken, now=now)
     return checks
 
 

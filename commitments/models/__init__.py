@@ -1,5 +1,6 @@
 """The domain models, one module per subject."""
 
+from .archive import Capture  # archived copies (commitments.archive)
 from .checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot  # source checks
 from .digests import DeadlineAlert, DigestDelivery, Subscriber  # weekly digests, deadline alerts
 from .domain import (
@@ -28,6 +29,7 @@ from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership
 from .watch import DocumentKey, DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument, WatchKind  # watched listings
 
 __all__ = [
+    "Capture",
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
     "AppendOnlyError",
     "Claim",

@@ -502,7 +502,12 @@ class StatusUpdate(ReviewedHistoryModel):
 
     class Meta(ReviewedHistoryModel.Meta):
         # No default ordering: the history order is one rule, owned by commitments.history.
-        indexes = [models.Index(fields=["commitment", "-effective_on", "-recorded_at"])]
+        indexes = [
+            models.Index(fields=["commitment", "-effective_on", "-recorded_at"]),
+            # The public changes list and the overview's latest changes, newest published first: read
+            # from the index's start instead of sorting every published change (400 ms at 100,000).
+            models.Index(fields=["-published_at", "-id"], name="statusupdate_published_order", condition=models.Q(review_state="published")),
+        ]
         permissions = [("review_statusupdate", "Can publish or reject proposed status updates")]
 
     def __str__(self) -> str:

@@ -187,14 +187,24 @@ def with_health(items: list) -> list[Linked]:
 
 def overview(*, today: date) -> dict:
     """Counts by status per statement, the weekly series, the compliance matrix, the latest changes."""
+    return {
+        "stats": selectors.statement_stats(commitments=Commitment.objects.all()),
+        **overview_aggregates(today=today),
+        "recent": list(status_changes()[:RECENT_CHANGES]),
+    }
+
+
+def overview_aggregates(*, today: date) -> dict:
+    """The overview's cached aggregates (the weekly series and the compliance matrix of every commitment).
+
+    The web server computes them at start-up (tracker.warmup), so its first reader does not wait for them.
+    """
     everything = Commitment.objects.all()
     return {
-        "stats": selectors.statement_stats(commitments=everything),
         "weeks": selectors.status_over_time_cached(
             commitments=everything, start=today - timedelta(weeks=WEEKS_SHOWN - 1), end=today, key="site:all"
         ),
         "compliance": selectors.compliance_matrix_cached(commitments=everything, key="site:all"),
-        "recent": list(status_changes()[:RECENT_CHANGES]),
     }
 
 
