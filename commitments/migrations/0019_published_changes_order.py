@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("commitments", "0017_deadline_alerts"),
+        ("commitments", "0018_archive"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
