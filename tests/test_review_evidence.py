@@ -167,7 +167,7 @@ def test_with_review_off_evidence_and_edits_are_public_at_once(api, commitment, 
 def test_the_migration_publishes_the_evidence_readers_saw(commitment, make_evidence, alice):
     from importlib import import_module
 
-    migration = import_module("commitments.migrations.0019_evidence_review")
+    migration = import_module("commitments.migrations.0020_evidence_review")
     linked = make_evidence(title="Linked")
     make_evidence(title="Loose")
     linked.commitments.add(commitment)

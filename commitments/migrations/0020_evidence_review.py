@@ -65,9 +65,7 @@ def grant_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        # Main had two leaves when this landed (0018_archive, 0018_published_changes_order): this follows both.
-        ('commitments', '0018_archive'),
-        ('commitments', '0018_published_changes_order'),
+        ('commitments', '0019_published_changes_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
