@@ -158,3 +158,13 @@ def test_slugs_are_cut_between_words(db):
     assert slug_cut("Short title") == "short-title"
     assert len(slug_cut("x" * 60)) == 40  # one word longer than a slug: cut, since there is no word boundary
     assert Statement._meta.get_field("slug").max_length >= 40
+
+
+def test_the_openapi_schema_documents_the_202_and_the_job(client, db):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    document = response.json()
+    intake = document["paths"]["/api/v1/intake/"]["post"]
+    assert {"200", "202", "400"} <= set(intake["responses"]) and "TRACKER_INTAKE_WAIT" in intake["description"]
+    job = document["paths"]["/api/v1/intake/jobs/{job_id}/"]["get"]
+    assert "200" in job["responses"] and "404" in job["responses"]
