@@ -32,6 +32,7 @@ def setup() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_seed", verbosity=0)
+    call_command("load_originals", verbosity=0)  # as `make run` and the compose stack load them: the real Chinese originals
 
 
 def main() -> int:

@@ -138,13 +138,22 @@ class Browser:
         scroll position just before the press and just after the release: a page that jumps
         between the two loses the click.
         """
-        self.js(f"document.querySelector({json.dumps(selector)}).scrollIntoView({{block: 'center'}})")
+        self.js(f"document.querySelector({json.dumps(selector)}).scrollIntoView({{block: 'center', behavior: 'instant'}})")
         box = self.js(f"(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
                       " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()")
+        # A phone zooms out a page wider than the screen: the mouse moves in the zoomed (visual) viewport.
+        zoom = self.js("(() => { const v = window.visualViewport; return {scale: v.scale, left: v.offsetLeft, top: v.offsetTop}; })()")
+        screen = {"x": (box["x"] - zoom["left"]) * zoom["scale"], "y": (box["y"] - zoom["top"]) * zoom["scale"]}
+        target = json.dumps(selector)
+        hit = self.js(f"(() => {{ const el = document.querySelector({target}), at = document.elementFromPoint({box['x']}, {box['y']});"
+                      " return at === el || el.contains(at) || (at && at.htmlFor && at.control === el) ? '' :"
+                      " (at ? at.outerHTML.slice(0, 200) : 'nothing'); })()")
+        if hit:
+            raise RuntimeError(f"a click on {selector} would land on {hit}")
         before = self.js("window.scrollY")
-        self.page("Input.dispatchMouseEvent", type="mouseMoved", x=box["x"], y=box["y"])
-        self.page("Input.dispatchMouseEvent", type="mousePressed", x=box["x"], y=box["y"], button="left", clickCount=1)
-        self.page("Input.dispatchMouseEvent", type="mouseReleased", x=box["x"], y=box["y"], button="left", clickCount=1)
+        self.page("Input.dispatchMouseEvent", type="mouseMoved", x=screen["x"], y=screen["y"])
+        self.page("Input.dispatchMouseEvent", type="mousePressed", x=screen["x"], y=screen["y"], button="left", clickCount=1)
+        self.page("Input.dispatchMouseEvent", type="mouseReleased", x=screen["x"], y=screen["y"], button="left", clickCount=1)
         return {"before": before, "after": self.js("window.scrollY")}
 
     def click_and_wait_for_load(self, selector: str) -> None:

@@ -57,7 +57,11 @@ def _enqueue() -> None:
 
 
 def _hold_mid_batch(handler, worker: Worker) -> None:
-    """Once a third of the digests are accepted, hold every sender on its next DATA (a sender spends most of its time there)."""
+    """Once a third of the digests are accepted, hold every sender on its next DATA (a sender spends most of its time there).
+
+    A held message whose sender is gone by the time the server would answer is not delivered (451): the kill lands
+    outside the one window no SMTP client can close (the server accepted, the sender died before journalling).
+    """
     handler.hold_after = SUBSCRIBERS // 3
     worker.wait_for(lambda: handler.waiting == 2, seconds=60)  # both pool processes inside a batch, mid-send
 
@@ -82,7 +86,7 @@ def test_a_killed_pool_process_costs_no_digest_and_doubles_none(roles, week, tmp
             victim = worker.pool_processes()[0]
             os.kill(victim, signal.SIGKILL)
             killed_at = time.monotonic()
-            time.sleep(0.5)
+            time.sleep(0.5)  # the server sees the connection close before it would answer its DATA
             smtp.handler.release()
             done = worker.wait_for(lambda: smtp.handler.accepted >= SUBSCRIBERS and not _unsent(), seconds=120)
         finally:
@@ -106,6 +110,7 @@ def test_a_killed_worker_costs_no_digest_and_doubles_none(roles, week, tmp_path)
         finally:
             first.kill()  # kill -9 of the main process and its pool
         killed_at = time.monotonic()
+        time.sleep(0.5)  # the server sees the connections close before it would answer their DATA
         smtp.handler.release()
         assert _unsent(), "the killed worker left digests unsent"
         second = _worker(tmp_path, "second", smtp.port)

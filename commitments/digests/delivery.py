@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,7 +43,7 @@ from commitments.emails import EmailBlueprint, RenderedEmail, SerialisedEmail, e
 from commitments.models import DigestDelivery, Subscriber
 
 from .build import DigestContent, digest_content, digest_context, subscriber_filter
-from .changes import WeekChanges, week_changes_load
+from .changes import WeekChanges, site_url, week_changes_load
 from .periods import Period
 from .subscriptions import unsubscribe_url
 
@@ -273,10 +274,21 @@ def digests_plan(*, changes: WeekChanges, subscribers: list[Subscriber]) -> tupl
     return plans, empty
 
 
+def digest_message_id(*, plan: _Plan) -> str:
+    """The same for every copy of one subscriber's digest of one week, whoever sends it.
+
+    A crash between the server accepting a digest and its journal entry sends it again; mail
+    systems that drop a second message with a Message-ID they already hold then show it once.
+    """
+    host = urlsplit(site_url("/")).hostname or "tracker.invalid"
+    return f"<digest.{plan.content.period.key}.{plan.subscriber.pk}@{host}>"
+
+
 def digest_message(*, plan: _Plan, connection: BaseEmailBackend) -> EmailMessage:
     """One subscriber's e-mail: the digest's bytes with their address and unsubscribe link, or built in full."""
     link = unsubscribe_url(subscriber_id=plan.subscriber.pk)
-    headers = digest_headers(unsubscribe=link)
+    # Message-ID first: where Django puts it when it makes it itself (email_blueprint relies on that order).
+    headers = {"Message-ID": digest_message_id(plan=plan), **digest_headers(unsubscribe=link)}
     # Only Django's SMTP backend takes bytes as they are (message().as_bytes()); the console and locmem ones read the parts.
     if plan.digest.blueprint is not None and isinstance(connection, SMTPBackend):
         raw = email_copy(plan.digest.blueprint, to=plan.subscriber.email, headers=headers, body_value=link)

@@ -186,7 +186,11 @@ def changes(request: HttpRequest) -> HttpResponse:
 @require_safe
 def changes_feed(request: HttpRequest) -> HttpResponse:
     """The same changes as an Atom feed, with the same filters (the feed the API serves, on a public address)."""
-    filters = forms.ChangesForm(request.GET).filters()
+    form = forms.ChangesForm(request.GET)
+    if not form.is_valid():  # a feed cannot show a form error: say what is wrong instead of dropping the filter
+        problems = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    filters = form.filters()
     updates = site.changes_filtered(filters=filters)[:FEED_LENGTH]
     feed = feeds.status_change_feed(updates=updates, feed_url=request.build_absolute_uri(), request=request)
     return HttpResponse(feeds.atom(feed), content_type="application/atom+xml; charset=utf-8")
