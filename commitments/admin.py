@@ -15,7 +15,7 @@ from django.utils.html import format_html
 
 from commitments import services
 from commitments.admin_base import AppendOnlyAdmin, AuditedAdmin, ReadOnlyAdmin, StaffAwareLoginForm, badge
-from commitments.forms import RecordStatusForm, RecordVerdictForm
+from commitments.forms import EvidenceForm, RecordStatusForm, RecordVerdictForm
 from commitments.history import ASSESSMENT_ORDER, NEWEST_FIRST
 from commitments.http_urls import link_html
 from commitments.ids import id_parse
@@ -424,20 +424,45 @@ class ClaimAdmin(QuotedAdminMixin, HistoryFormAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(AuditedAdmin):
-    list_display = ["title", "publisher", "published_on", "stance", "link", "created_at"]
+    """Adding or editing evidence proposes it: the row and its links change when a Reviewer publishes (review queue)."""
+
+    form = EvidenceForm
+    list_display = ["title", "publisher", "published_on", "stance", "link", "created_at", "public"]
     list_filter = ["stance", "publisher", "published_on"]
     search_fields = ["title", "url", "excerpt", "publisher"]
     autocomplete_fields = ["commitments", "claims"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "published_at"]
 
     @admin.display(description="URL")
     def link(self, obj: Evidence) -> str:
         return link_html(obj.url, "open")
 
+    @admin.display(description="public", boolean=True, ordering="published_at")
+    def public(self, obj: Evidence) -> bool:
+        return obj.published_at is not None
+
+    def editorial_history(self, obj):
+        return obj.revisions.select_related("author", "reviewer").order_by("-recorded_at", "-id")
+
     def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        links = {"commitments": data.get("commitments", []), "claims": data.get("claims", [])}
         if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            services.evidence_propose_new(evidence=obj, author=request.user, reason=data.get("reason", ""), **links)
+            return
+        current = Evidence.objects.get(pk=obj.pk)
+        form.proposal = services.evidence_revise(evidence=current, author=request.user, data=data, reason=data.get("reason", ""), **links)
+
+    def save_related(self, request, form, formsets, change):
+        """Links change only through the proposal (save_model): nothing is written here."""
+
+    def log_change(self, request, obj, message):
+        return super().log_change(request, obj, "Proposed an edit for review.")
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        if level == messages.SUCCESS and services.review_required():
+            message = "Proposed for review: it is public once a Reviewer publishes it (review queue)."
+        super().message_user(request, message, level, extra_tags, fail_silently)
 
 
 @admin.register(StatusUpdate)

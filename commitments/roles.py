@@ -7,7 +7,7 @@ calls it, so a database flushed by tests or restored without them still works).
 from django.contrib.auth.models import Group, Permission
 
 CATALOGUE = ("party", "theme", "source", "statement", "commitment", "claim", "evidence")
-HISTORY = ("statusupdate", "verdictupdate", "partyassessment")
+HISTORY = ("statusupdate", "verdictupdate", "partyassessment", "evidencerevision")  # proposals: Reviewers publish them
 RELATIONS = ("rendering", "commitmentlink", "statementlink")  # added through the services (issue 12)
 INTAKE = ("source", "statement", "commitment", "claim")  # editors add them through the intake (issue 9), never edit them
 # Editors record history, evidence and relations; the catalogue itself (titles, quotes) is edited by

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from commitments.models import Claim, Commitment, Evidence, Party, Source, Statement, Theme
 from commitments.renderings import claim_create, commitment_create
@@ -120,7 +121,9 @@ def claim(commitment) -> Claim:
 @pytest.fixture
 def make_evidence(db):
     def make(**fields) -> Evidence:
+        """Evidence already public (as all evidence was before review covered it); links go through attach_published."""
         n = next(_seq)
+        fields.setdefault("published_at", timezone.now())
         fields.setdefault("url", f"https://news.example.org/{n}")
         fields.setdefault("title", f"Report {n}")
         return Evidence.objects.create(**fields)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
+from commitments.models import Evidence, EvidenceRevision, PartyAssessment, Status, StatusUpdate, VerdictUpdate
 from tests.api_support import client_for
 from tests.review_support import publish
 
@@ -69,8 +69,16 @@ def test_an_editor_gives_a_verdict_scores_and_adds_evidence(commitment, claim, a
         "url": "https://a.example.org/r", "title": "Report", "commitments": [commitment.pk], "claims": [claim.pk],
     }, format="json")
     assert evidence.status_code == 201
-    assert evidence.json()["commitments"] == [commitment.pk] and evidence.json()["claims"] == [claim.pk]
+    assert evidence.json()["review_state"] == "proposed" and evidence.json()["published_at"] is None
     assert "created_by" not in evidence.json()
+    # A proposal: nowhere public until a Reviewer publishes it.
+    evidence_id = evidence.json()["id"]
+    assert client.get(f"/api/v1/evidence/{evidence_id}/").status_code == 404
+    assert client.get(f"/api/v1/commitments/{commitment.pk}/").json()["evidence_count"] == 0
+    publish(EvidenceRevision.objects.get(pk=evidence.json()["proposal"]["id"]))
+    published = client.get(f"/api/v1/evidence/{evidence_id}/").json()
+    assert published["commitments"] == [commitment.pk] and published["claims"] == [claim.pk]
+    assert "created_by" not in published
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -106,6 +106,9 @@ def test_a_cited_page_is_archived_changes_are_diffed_and_a_gone_page_leads_with_
     figure = html_page[html_page.index("<figcaption>"):]
     assert figure.index(f'href="/archive/{second.pk}/"') < figure.index(f'href="{page.url}"')  # the copy leads
     assert "The live page is gone" in figure
+    listing = Client().get(point.statement.get_absolute_url()).content.decode()
+    sources = listing[listing.index('<ul class="sources">'):]
+    assert sources.index(f'href="/archive/{second.pk}/"') < sources.index(f'href="{page.url}"') and "The live page is gone" in sources
 
 
 def test_the_same_payload_twice_is_a_revisit_record(origins, make_evidence):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from commitments.audit import audit_source
 from commitments.models import Source, Theme
 from tests.api_support import client_for
+from tests.review_support import reviewer_user
 
 pytest_plugins = ["tests.api_support"]
 
@@ -42,10 +43,16 @@ def test_a_write_through_the_api_is_logged_with_its_token_user_and_links(commitm
         "url": "https://a.example.org/report", "title": "Progress report", "commitments": [commitment.pk],
     }, format="json")
     assert response.status_code == 201
-    created, linked = LogEntry.objects.filter(content_type__model="evidence").order_by("id")
+    # The link is made when a Reviewer publishes the proposal, also through the API.
+    dave = reviewer_user("dave")
+    approved = client_for(dave).post(f"/api/v1/review/proposals/evidence/{response.json()['proposal']['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200
+    created, *changed = LogEntry.objects.filter(content_type__model="evidence").order_by("id")
     assert (created.action, created.actor, created.additional_data["source"]) == (LogEntry.Action.CREATE, alice, "api")
     assert created.changes_dict["title"] == [None, "Progress report"]
+    linked = next(entry for entry in changed if "commitments" in entry.changes_dict)
     assert linked.changes_dict["commitments"]["type"] == "m2m" and linked.changes_dict["commitments"]["operation"] == "add"
+    assert (linked.actor, linked.additional_data["source"]) == (dave, "api")
 
 
 def test_the_intake_hook_names_its_source_and_actor(alice, db):

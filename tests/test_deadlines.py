@@ -9,10 +9,10 @@ from django.test import Client
 from commitments.deadlines import is_overdue, overdue_since
 from commitments.digests.deadlines import deadline_alerts_send
 from commitments.models import DeadlineAlert, Status
-from commitments.services import evidence_attach
 from commitments.tasks.digests import deadline_alerts
 from tests.api_support import ids, record_status, results
 from tests.digests_week import SEND_AT, WEEK, parts
+from tests.review_support import attach_published
 
 pytest_plugins = ["tests.api_support", "tests.digests_support"]
 
@@ -118,7 +118,7 @@ def test_staff_get_one_email_when_a_deadline_passes_with_no_evidence(staff, smtp
     p3.target_date = date(2026, 6, 10)
     p3.save()
     with time_machine.travel(NOW - timedelta(days=3), tick=False):  # p3 got evidence after its (absent) status: not alerted
-        evidence_attach(evidence=make_evidence(title="Work visible"), commitments=[p3])
+        attach_published(evidence=make_evidence(title="Work visible"), commitments=[p3])
     p1.target_date = date(2026, 6, 12)
     p1.save()
 
@@ -142,7 +142,7 @@ def test_staff_get_one_email_when_a_deadline_passes_with_no_evidence(staff, smtp
 def test_evidence_older_than_the_last_status_does_not_count(staff, settings, smtp, dated, make_evidence, alice):
     _, (p1, *_) = dated
     with time_machine.travel(datetime(2026, 4, 20, tzinfo=UTC), tick=False):
-        evidence_attach(evidence=make_evidence(title="Old news"), commitments=[p1])  # before p1's status of 2 May
+        attach_published(evidence=make_evidence(title="Old news"), commitments=[p1])  # before p1's status of 2 May
     p1.target_date = date(2026, 6, 12)
     p1.save()
     settings.TRACKER_DEADLINE_ALERT_TO = ["desk@example.org"]

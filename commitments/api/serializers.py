@@ -437,6 +437,28 @@ class AssessmentSerializer(serializers.ModelSerializer):
 # --- Input ------------------------------------------------------------------------------
 
 
+class EvidenceProposalSerializer(serializers.ModelSerializer):
+    """What POST /evidence/ answers: the proposed evidence, public (and listed) once a Reviewer publishes its revision."""
+
+    proposal = serializers.SerializerMethodField(help_text="The revision that waits for review: kind and id in /api/v1/review/proposals/.")
+    review_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "publisher", "published_on", "excerpt", "stance", "created_at", "published_at", "review_state", "proposal"]
+
+    def _revision(self, evidence: Evidence):
+        return evidence.revisions.order_by("-id").first()
+
+    @extend_schema_field({"type": "object", "properties": {"kind": {"type": "string"}, "id": {"type": "integer"}}})
+    def get_proposal(self, evidence: Evidence) -> dict:
+        return {"kind": "evidence", "id": self._revision(evidence).pk}
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_review_state(self, evidence: Evidence) -> str:
+        return self._revision(evidence).review_state
+
+
 class NewEvidenceSerializer(serializers.Serializer):
     url = HttpUrlField(max_length=2000)
     title = serializers.CharField(max_length=500)

@@ -1,7 +1,6 @@
 """Read-only lists for dashboards; writes append history through commitments.services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -239,10 +238,11 @@ class EvidenceViewSet(mixins.CreateModelMixin, ReadViewSet):
     def create(self, request, *args, **kwargs):
         data = _valid(serializers.EvidenceInputSerializer, request)
         commitments, claims = data.pop("commitments"), data.pop("claims")
-        with transaction.atomic():
-            evidence = service_call(services.evidence_create, data=services.NewEvidence(**data), created_by=request.user)
-            services.evidence_attach(evidence=evidence, commitments=commitments, claims=claims)
-        return Response(serializers.EvidenceSerializer(selectors.evidence_list().get(pk=evidence.pk)).data, status=status.HTTP_201_CREATED)
+        evidence = service_call(
+            services.evidence_create, data=services.NewEvidence(**data), created_by=request.user, commitments=commitments, claims=claims,
+        )
+        # Proposed: public (and in this list) once a Reviewer publishes it; 201 answers the draft with its revision.
+        return Response(serializers.EvidenceProposalSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=_list_docs)

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from commitments.models import PartyAssessment, ReviewState, StatusUpdate, VerdictUpdate
+from commitments.models import EvidenceRevision, PartyAssessment, ReviewState, StatusUpdate, VerdictUpdate
 from commitments.services import history_row_published
 
-Proposal = StatusUpdate | VerdictUpdate | PartyAssessment
-REVIEWED_MODELS: tuple[type, ...] = (StatusUpdate, VerdictUpdate, PartyAssessment)
+Proposal = StatusUpdate | VerdictUpdate | PartyAssessment | EvidenceRevision
+# Every kind of proposal: one queue, one rule (review_refusal), one decision (_decide).
+REVIEWED_MODELS: tuple[type, ...] = (StatusUpdate, VerdictUpdate, PartyAssessment, EvidenceRevision)
 
 
 def review_permission(model: type) -> str:

@@ -36,7 +36,7 @@ from commitments.intake.reading import ReadError, text_from_bytes
 from commitments.links import commitment_link
 from commitments.models import Commitment, CommitmentLink, Evidence, LinkKind, StatusUpdate
 from commitments.models.watch import DocumentKey, DocumentState, InboxItem, InboxState, Watch, WatchedDocument, WatchKind
-from commitments.services import NewEvidence, evidence_attach, evidence_create, status_update_record
+from commitments.services import NewEvidence, evidence_create, status_update_record
 
 from .canonical import document_key, fetch_address
 from .listings import Listed, ListingError, listing_read, pattern_error
@@ -435,8 +435,7 @@ def inbox_propose_status(
 def inbox_attach_evidence(*, item: InboxItem, commitment: Commitment, stance: str, user: AbstractBaseUser, passage: str = "") -> Evidence:
     """Attach the document to `commitment` as evidence (it goes through the review flow like any evidence)."""
     with audit_source("watch", actor=user):
-        evidence = evidence_create(data=inbox_evidence(item, stance=stance, passage=passage), created_by=user)
-        evidence_attach(evidence=evidence, commitments=[commitment])
+        evidence = evidence_create(data=inbox_evidence(item, stance=stance, passage=passage), created_by=user, commitments=[commitment])
     _decide(item, user=user, state=InboxState.ACCEPTED, decision=f"Attached as evidence #{evidence.id} to commitment #{commitment.id}.")
     return evidence
 
