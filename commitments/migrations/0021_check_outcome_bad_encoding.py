@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0019_published_changes_order'),
+        ('commitments', '0020_evidence_review'),
     ]
 
     operations = [
