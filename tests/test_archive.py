@@ -238,6 +238,7 @@ def test_staff_see_citations_that_broke_side_by_side(cited, alice, client, make_
     client.force_login(admin_user)
     text = client.get("/admin/commitments/capture/broken/").content.decode()
     first, second = Capture.objects.order_by("captured_at")
-    assert "The joint statement page" in text and "quote missing" in text
+    assert "The joint statement page (evidence) — quote missing" in text  # the evidence the status cites
+    assert "Joint statement (source) — quote missing" in text  # and the source the point is quoted from
     assert f"/archive/{first.pk}/" in text and f"/archive/{second.pk}/" in text
     assert "− " + QUOTE in text and "+ The statement was revised." in text
