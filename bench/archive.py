@@ -17,6 +17,7 @@ flushes (never db 0).
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -58,19 +59,33 @@ def django_setup(env: dict) -> None:
     call_command("migrate", verbosity=0)
 
 
+WORDS = (
+    "ministers", "trade", "energy", "transport", "corridor", "cooperation", "agreement", "investment", "customs",
+    "railway", "pipeline", "health", "vaccine", "education", "culture", "tourism", "security", "border", "finance",
+    "bank", "currency", "summit", "declaration", "partnership", "development",
+)
+
+
 def page(n: int) -> str:
-    """About 30 KB of HTML, different for every URL (so no payload is a revisit)."""
-    paragraphs = "".join(f"<p>Paragraph {i} of document {n}: the ministers discussed trade, energy and transport corridors.</p>"
-                         for i in range(300))
+    """About 30 KB of HTML, different for every URL (so no payload is a revisit), words drawn at random
+    (seeded per page) so that it compresses about as well as prose, not as well as a repeated line."""
+    rng = random.Random(n)
+    paragraphs = "".join(f"<p>{' '.join(rng.choice(WORDS) for _ in range(14))} {rng.randrange(10**6)}.</p>" for _ in range(240))
     return f"<html><head><title>Document {n}</title></head><body><main><p>{QUOTE}</p>{paragraphs}</main></body></html>"
 
 
 def origins_start(per_origin: int):
-    from tests.checks_server import LocalOrigins, Response
+    from tests.checks_server import LocalOrigins, Request, Response
 
     origins = LocalOrigins(ports=ORIGINS).start()
+
+    def server(n: int):
+        async def serve(request: Request) -> Response:  # every origin serves its own text: 2,000 distinct payloads
+            return Response(200, page(request.port * 1000 + n))
+        return serve
+
     for n in range(per_origin):
-        origins.route(f"/doc/{n}", Response(200, page(n)))
+        origins.route(f"/doc/{n}", server(n))
     return origins
 
 
@@ -143,7 +158,8 @@ def main() -> int:
     ok = [c for c in captures if c[0] != "failed"]
     per_url_ms = sum(ms for ms, _ in timings) / max(1, sum(n for _, n in timings))
     per_group = [ms / n for ms, n in timings if n]
-    print(f"URLs checked: {len(urls)}; captured: {len(ok)} (failed {len(captures) - len(ok)})")
+    revisits = sum(1 for c in ok if c[0] == "revisit")
+    print(f"URLs checked: {len(urls)}; captured: {len(ok)} ({revisits} as revisits; failed {len(captures) - len(ok)})")
     print(f"capture cost: {per_url_ms:.2f} ms per URL ({len(timings)} recording groups; "
           f"median group {statistics.median(per_group):.2f} ms per URL)")
     print(f"bytes per URL: payload {sum(c[1] for c in ok) / max(1, len(ok)):,.0f}, WARC (gzip) {sum(c[2] for c in ok) / max(1, len(ok)):,.0f}; "

@@ -106,6 +106,9 @@ def test_a_cited_page_is_archived_changes_are_diffed_and_a_gone_page_leads_with_
     figure = html_page[html_page.index("<figcaption>"):]
     assert figure.index(f'href="/archive/{second.pk}/"') < figure.index(f'href="{page.url}"')  # the copy leads
     assert "The live page is gone" in figure
+    listing = Client().get(point.statement.get_absolute_url()).content.decode()
+    sources = listing[listing.index('<ul class="sources">'):]
+    assert sources.index(f'href="/archive/{second.pk}/"') < sources.index(f'href="{page.url}"') and "The live page is gone" in sources
 
 
 def test_the_same_payload_twice_is_a_revisit_record(origins, make_evidence):
@@ -235,6 +238,7 @@ def test_staff_see_citations_that_broke_side_by_side(cited, alice, client, make_
     client.force_login(admin_user)
     text = client.get("/admin/commitments/capture/broken/").content.decode()
     first, second = Capture.objects.order_by("captured_at")
-    assert "The joint statement page" in text and "quote missing" in text
+    assert "The joint statement page (evidence) — quote missing" in text  # the evidence the status cites
+    assert "Joint statement (source) — quote missing" in text  # and the source the point is quoted from
     assert f"/archive/{first.pk}/" in text and f"/archive/{second.pk}/" in text
     assert "− " + QUOTE in text and "+ The statement was revised." in text

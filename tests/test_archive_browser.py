@@ -103,3 +103,12 @@ def test_a_captured_script_does_not_run_in_the_sandboxed_view(archived, live_ser
     assert browser.status() == 200
     assert browser.js("document.title") == "Joint statement"  # the captured <script> would have set 'pwned'
     assert "The ministers met in Moscow" in browser.js("document.body.textContent")
+
+    # Framed by the capture page: its own (opaque-origin) frame, where the script did not run either.
+    browser.go(live_server.url + f"/archive/{archived['first'].pk}/")
+    frames = [t for t in browser.call("Target.getTargets")["targetInfos"] if t["type"] == "iframe"]
+    [frame] = [t for t in frames if t["url"].endswith(f"/archive/{archived['first'].pk}/sandboxed/")]
+    session = browser.call("Target.attachToTarget", targetId=frame["targetId"], flatten=True)["sessionId"]
+    title = browser.call("Runtime.evaluate", session=session, expression="document.title", returnByValue=True)["result"]["value"]
+    origin = browser.call("Runtime.evaluate", session=session, expression="self.origin", returnByValue=True)["result"]["value"]
+    assert (title, origin) == ("Joint statement", "null")

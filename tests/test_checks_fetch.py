@@ -133,6 +133,25 @@ def test_it_refuses_an_oversized_body(origins, settings, chunked):
     assert check.outcome == Outcome.TOO_LARGE
 
 
+def test_a_body_that_is_not_what_its_content_encoding_says_is_its_own_outcome(origins):
+    """Issue 22 #8: gzip labelled deflate raised zlib.error out of the fetcher (recorded as a connection failure)."""
+    import gzip  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    origins.route("/gzip-as-deflate", Response(200, gzip.compress(PAGE.encode()), {"content-encoding": "deflate"}))
+    origins.route("/garbage-gzip", Response(200, b"not compressed at all", {"content-encoding": "gzip"}))
+    for path in ("/gzip-as-deflate", "/garbage-gzip"):
+        check, row = check_url(origins.url(path))
+        assert (check.outcome, row.health) == (Outcome.BAD_ENCODING, Health.FAILING), path
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    origins.route("/raw-deflate", Response(200, raw.compress(PAGE.encode()) + raw.flush(), {"content-encoding": "deflate"}))
+    origins.route("/zlib-deflate", Response(200, zlib.compress(PAGE.encode()), {"content-encoding": "deflate"}))
+    origins.route("/gzip", Response(200, gzip.compress(PAGE.encode()), {"content-encoding": "gzip"}))
+    for path in ("/raw-deflate", "/zlib-deflate", "/gzip"):  # what browsers read under those labels still reads
+        check, row = check_url(origins.url(path))
+        assert check.outcome == Outcome.OK and QUOTE in row.snapshots.get().text, path
+
+
 def test_it_reports_a_change_only_when_it_persists(origins):
     versions = iter([PAGE, PAGE.replace("exemplar", "model"), PAGE.replace("exemplar", "model")])
 

@@ -114,6 +114,23 @@ def test_it_retries_when_the_server_fails_then_recovers_losing_and_doubling_noth
     assert [d.last_error for d in deliveries] == [""] * 4
 
 
+def test_the_hourly_tick_sends_what_a_batch_killed_at_its_hard_time_limit_left_claimed(week, smtp, make_subscriber, eager_celery):
+    from django.utils import timezone
+
+    from commitments.tasks.digests import digests_send_due
+
+    orphan, fresh = make_subscriber("orphan@example.org"), make_subscriber("busy@example.org")
+    # Acked as failed, so never re-delivered: only the rows say a digest is missing.
+    DigestDelivery.objects.create(subscriber=orphan, period=WEEK.key, claim_token="killed", claimed_at=timezone.now() - timedelta(hours=1))
+    DigestDelivery.objects.create(subscriber=fresh, period=WEEK.key, claim_token="alive", claimed_at=timezone.now())
+
+    digests_send_due.delay()
+
+    assert DigestDelivery.objects.get(subscriber=orphan).status == State.SENT
+    assert DigestDelivery.objects.get(subscriber=fresh).status == State.CLAIMED  # a live sender's is left alone
+    assert "orphan@example.org" in smtp.recipients() and "busy@example.org" not in smtp.recipients()
+
+
 def test_it_keeps_every_digest_for_later_when_the_server_is_down(week, make_subscriber, settings):
     from tests.digests_support import use_smtp
     from tests.smtp_server import free_port, smtp_server

@@ -158,3 +158,13 @@ def test_a_chinese_or_russian_text_is_reviewed_and_saved_with_its_detected_langu
     assert response.status_code == 302, re.findall(r"errornote.*|errorlist.*", response.content.decode())
     assert Source.objects.get().language == language
     assert Statement.objects.get().commitments.filter(parent=None).count() == count
+
+
+def test_the_recorded_set_it_resembles_is_preselected_under_attach_to(client, intake_staff, seed):
+    client.force_login(intake_staff)
+    text = Source.objects.get(slug="xinhua-2020-09-16-wang-yi-interview").full_text
+    html = client.post(URL, {"text": text, "extract": "1"}).content.decode()
+    statement = Statement.objects.get(slug="anti-pandemic-four-measures-2020")
+    blocks = re.findall(r'<select name="set-\d+-attach_to"[^>]*>(.*?)</select>', html, re.S)
+    chosen = {m[1] for block in blocks if (m := re.search(r'<option value="(\d+)" selected>', block))}
+    assert str(statement.pk) in chosen, chosen

@@ -81,6 +81,18 @@ def test_a_private_address_is_refused(intake_staff, url):
         assert "private or local address" in response.json()["url"][0] and "TRACKER_CHECK_ALLOWED_NETWORKS" in response.json()["url"][0]
 
 
+@pytest.mark.usefixtures("loopback_allowed", "tasks_inline")
+def test_a_page_whose_content_encoding_lies_is_a_400_in_words(intake_staff, origins):
+    """Issue 22 #8: gzip labelled deflate was a 500 (zlib.error); it is a 400 saying what is wrong and what to do."""
+    import gzip  # noqa: PLC0415
+
+    body = gzip.compress(html(f"<h1>Readout</h1><p>{READOUT}</p>").encode())
+    origins.route("/intake/lying.html", Response(body=body, headers={"content-encoding": "deflate"}))
+    response = client_for(intake_staff).post("/api/v1/intake/", {"url": origins.url("/intake/lying.html")}, format="json")
+    assert response.status_code == 400, response.content
+    assert "Content-Encoding header does not match" in response.json()["url"][0]
+
+
 def _draft_body(text: str, make_party) -> dict:
     party = make_party(name="China", slug="china")
     extraction = extract(text).as_json()

@@ -158,3 +158,27 @@ def test_slugs_are_cut_between_words(db):
     assert slug_cut("Short title") == "short-title"
     assert len(slug_cut("x" * 60)) == 40  # one word longer than a slug: cut, since there is no word boundary
     assert Statement._meta.get_field("slug").max_length >= 40
+
+
+def test_the_openapi_schema_documents_the_202_and_the_job(client, db):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    document = response.json()
+    intake = document["paths"]["/api/v1/intake/"]["post"]
+    assert {"200", "202", "400"} <= set(intake["responses"]) and "TRACKER_INTAKE_WAIT" in intake["description"]
+    job = document["paths"]["/api/v1/intake/jobs/{job_id}/"]["get"]
+    assert "200" in job["responses"] and "404" in job["responses"]
+
+
+def test_old_jobs_are_dropped_when_a_new_one_starts(intake_staff, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from commitments.intake.jobs import KEEP, intake_job_create
+
+    old = IntakeJob.objects.create(url="https://example.org/old", requested_by=intake_staff, text="a long page")
+    IntakeJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - KEEP - timedelta(minutes=1))
+    recent = IntakeJob.objects.create(url="https://example.org/recent", requested_by=intake_staff)
+    new = intake_job_create(url="https://example.org/new", user=intake_staff)
+    assert set(IntakeJob.objects.values_list("pk", flat=True)) == {recent.pk, new.pk}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from commitments.models import Commitment, CommitmentLink, ReviewState, StatusUpdate
+from commitments.models import Commitment, CommitmentLink, Evidence, ReviewState, StatusUpdate
 from commitments.models.watch import DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument
 from commitments.watch import notify, services
 from commitments.watch.canonical import document_key
@@ -257,3 +257,18 @@ def test_a_point_taken_in_from_the_document_is_linked_to_the_tracked_point_it_re
     assert link.source.url == filed.document.final_url
     filed.refresh_from_db()
     assert filed.state == InboxState.ACCEPTED and "reports progress on" in filed.decision
+
+
+def test_evidence_attached_from_the_inbox_waits_for_a_reviewer(filed, alice, client):
+    client.force_login(alice)
+    commitment_id = filed.matches[0]["commitment"]
+    done = client.post(reverse("admin:commitments_inboxitem_decide", args=[filed.id]),
+                       {"propose": "1", "action": "evidence", "commitment": commitment_id, "status": "", "stance": "supports"})
+    assert done.status_code == 302
+    evidence = Evidence.objects.get(url=filed.document.final_url)
+    assert evidence.published_at is None and evidence.revisions.get().review_state == ReviewState.PROPOSED
+    assert not Evidence.objects.filter(url=filed.document.final_url, commitments=commitment_id).exists()  # linked once published
+    public = APIClient().get("/api/v1/evidence/").content.decode()
+    assert filed.document.final_url not in public
+    filed.refresh_from_db()
+    assert filed.state == InboxState.ACCEPTED and f"evidence #{evidence.id}" in filed.decision

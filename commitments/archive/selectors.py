@@ -4,10 +4,12 @@ import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from commitments.checks.judge import sentences, text_normalise
 from commitments.checks.selectors import quotes_for_urls
 from commitments.history import published_updates
-from commitments.models import Capture, Evidence
+from commitments.models import Capture
 from commitments.models.checks import Health, MonitoredUrl, QuoteMatch
 
 DIFF_CONTEXT = 1  # unchanged sentences shown around each change
@@ -99,10 +101,14 @@ def capture_payload_source(*, pk: int) -> Capture:
 
 @dataclass(frozen=True)
 class BrokenCitation:
-    """A status relied on a page that changed or lost our quote since: the capture it relied on and the newest."""
+    """A status relied on a page that changed or lost our quote since: the capture it relied on and the newest.
+
+    The page is a piece of evidence the status cites, or the source the commitment is quoted from.
+    """
 
     monitored: MonitoredUrl
-    evidence: Evidence
+    kind: str  # "evidence" or "source"
+    title: str
     status_id: int
     commitment_id: int
     relied_at: datetime
@@ -121,31 +127,39 @@ def _reason(monitored: MonitoredUrl, relied_at: datetime) -> str:
     return ""
 
 
-def broken_citations(*, limit: int = 200) -> list[BrokenCitation]:
-    """Evidence cited by a published status whose page changed after that status, lost our quote, or went. Four queries."""
-    monitored = {
-        m.url: m for m in MonitoredUrl.objects.filter(content_changed_at__isnull=False)
-        | MonitoredUrl.objects.filter(quote_match=QuoteMatch.MISSING) | MonitoredUrl.objects.filter(health__in=[Health.GONE, Health.MOVED])
-    }
-    relied = (
-        published_updates().filter(evidence__url__in=list(monitored)).order_by("-recorded_at")
-        .values_list("id", "commitment_id", "recorded_at", "evidence")
-    )
-    evidence = Evidence.objects.in_bulk({row[3] for row in relied})
+def _captures_by_url(monitored_ids: list[int]) -> dict[int, list[Capture]]:
     captures: dict[int, list[Capture]] = {}
-    for capture in Capture.objects.filter(monitored_url__in=[m.pk for m in monitored.values()]).exclude(kind=Capture.Kind.FAILED) \
-            .select_related("snapshot").order_by("captured_at", "id"):
+    rows = Capture.objects.filter(monitored_url__in=monitored_ids).exclude(kind=Capture.Kind.FAILED).select_related("snapshot")
+    for capture in rows.order_by("captured_at", "id"):
         captures.setdefault(capture.monitored_url_id, []).append(capture)
+    return captures
+
+
+def broken_citations(*, limit: int = 200) -> list[BrokenCitation]:
+    """Evidence a published status cites, and sources of commitments with a published status, whose page
+    changed after that status, lost our quote, moved or went; newest status first. Five queries."""
+    problem = Q(content_changed_at__isnull=False) | Q(quote_match=QuoteMatch.MISSING) | Q(health__in=[Health.GONE, Health.MOVED])
+    monitored = {m.url: m for m in MonitoredUrl.objects.filter(problem)}
+    updates = published_updates().order_by("-recorded_at", "-id")
+    relied = [
+        ("evidence", *row) for row in updates.filter(evidence__url__in=list(monitored))
+        .values_list("id", "commitment_id", "recorded_at", "evidence__url", "evidence__title")
+    ] + [
+        ("source", *row) for row in updates.filter(commitment__source__url__in=list(monitored))
+        .values_list("id", "commitment_id", "recorded_at", "commitment__source__url", "commitment__source__title")
+    ]
+    relied.sort(key=lambda row: (row[3], row[1]), reverse=True)
+    captures = _captures_by_url([m.pk for m in monitored.values()])
     found = []
-    for status_id, commitment_id, relied_at, evidence_id in relied:
-        row = monitored[evidence[evidence_id].url]
+    for kind, status_id, commitment_id, relied_at, url, title in relied:
+        row = monitored[url]
         reason = _reason(row, relied_at)
         if not reason:
             continue
         history = captures.get(row.pk, [])
         before = [c for c in history if c.captured_at <= relied_at]
         found.append(BrokenCitation(
-            monitored=row, evidence=evidence[evidence_id], status_id=status_id, commitment_id=commitment_id, relied_at=relied_at,
-            reason=reason, relied_on=before[-1] if before else (history[0] if history else None), latest=history[-1] if history else None,
+            monitored=row, kind=kind, title=title, status_id=status_id, commitment_id=commitment_id, relied_at=relied_at, reason=reason,
+            relied_on=before[-1] if before else (history[0] if history else None), latest=history[-1] if history else None,
         ))
     return found[:limit]

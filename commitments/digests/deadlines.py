@@ -35,14 +35,14 @@ class AlertResult:
 
 
 def deadlines_unmet(*, now: datetime):
-    """Overdue commitments whose deadline passed recently, with no evidence linked since their last published status."""
+    """Overdue commitments whose deadline passed recently, with no evidence published for them since their last published status."""
     today = now.date()
     last_status = Subquery(
         published_updates().filter(commitment_id=OuterRef("pk")).order_by("-published_at").values("published_at")[:1]
     )
     since = Coalesce(last_status, Value(EPOCH, output_field=DateTimeField()))
     fresh_evidence = Evidence.commitments.through.objects.filter(
-        commitment_id=OuterRef("pk"), evidence__created_at__gt=OuterRef("last_status_at"),
+        commitment_id=OuterRef("pk"), evidence__published_at__gt=OuterRef("last_status_at"),
     )
     return (
         Commitment.objects.filter(overdue_q(today=today), target_date__gte=today - timedelta(days=settings.TRACKER_DEADLINE_ALERT_DAYS))

@@ -144,6 +144,21 @@ def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime
     return Claim(token=token, mine=mine, held=sorted(held))
 
 
+ORPHANS_SINCE = timedelta(days=7)  # older claims are of weeks whose digest would come too late to matter
+
+
+def deliveries_orphaned(*, now: datetime) -> dict[str, list[int]]:
+    """{period key: subscriber ids} of claims whose sender died and that no batch came back for (a hard time limit).
+
+    1 query; the rows are few (none unless a batch was killed past its soft limit).
+    """
+    rows = DigestDelivery.objects.filter(status=State.CLAIMED, claimed_at__lt=claim_stale_before(now=now), claimed_at__gte=now - ORPHANS_SINCE)
+    found: dict[str, list[int]] = {}
+    for period, subscriber_id in rows.order_by("period", "subscriber_id").values_list("period", "subscriber_id"):
+        found.setdefault(period, []).append(subscriber_id)
+    return found
+
+
 def deliveries_renew(*, token: str, delivery_ids: list[int], at: datetime) -> set[int]:
     """1 query (2 if someone took rows over): our claims are alive at `at`; returns those we still hold."""
     rows = DigestDelivery.objects.filter(pk__in=delivery_ids, claim_token=token, status=State.CLAIMED)

@@ -6,10 +6,11 @@ process, never a web worker. The page and the API poll the job until it is done 
 import logging
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from commitments.models import IntakeJob
 
@@ -17,10 +18,13 @@ from .extract import extract
 from .reading import ReadError, page_from_url
 
 logger = logging.getLogger(__name__)
+KEEP = timedelta(days=2)  # how long a read page stays openable from its job
 STALE_SECONDS = 20  # a job no worker has started after this long: the page asks whether one is running
 
 
-def intake_job_create(*, url: str, user: AbstractBaseUser) -> IntakeJob:
+def intake_job_create(*, url: str, user: AbstractBaseUser, now: datetime | None = None) -> IntakeJob:
+    """A new job; jobs older than KEEP (their page text is only needed while someone reviews it) are dropped."""
+    IntakeJob.objects.filter(created_at__lt=(now or timezone.now()) - KEEP).delete()
     return IntakeJob.objects.create(url=url, requested_by=user)
 
 

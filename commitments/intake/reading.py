@@ -142,6 +142,8 @@ def fetch_failure(kind: str, url: str) -> str:
         "connection_error": f"Could not connect to {host}: the site may be down. Try again later, or paste the text.",
         "too_large": f"The document is larger than {settings.TRACKER_CHECK_MAX_BYTES // (1024 * 1024)} MB, the most the tracker "
                      "reads. Paste the part that matters instead.",
+        "bad_encoding": f"{host} sent the page compressed in a way other than it declares (its Content-Encoding header does not match "
+                        "the data), so it cannot be read. Open it in your browser and paste the text.",
         "redirect_loop": f"{host} sends the tracker round in a circle of redirects. Open the page in your browser and paste its final address.",
         "too_many_redirects": f"{host} redirects more than {settings.TRACKER_CHECK_MAX_REDIRECTS} times. Open the page in your browser "
                               "and paste its final address.",

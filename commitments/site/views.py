@@ -112,7 +112,7 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
     compliance = site.statement_compliance(statement=found)
     return render(request, "site/statement.html", {
         "statement": found, "points": points, "bar": charts.status_bar(counts, name=found.title),
-        "sources": list(found.sources.all()), "parties": site.statement_parties(statement=found),
+        "sources": site.with_health(list(found.sources.all())), "parties": site.statement_parties(statement=found),
         "links": site.statement_links(statement=found),
         "claims": site.statement_claims(statement=found),
         "heat": charts.heat_map(compliance, slugs={found.pk: found.slug}),

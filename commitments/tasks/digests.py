@@ -13,7 +13,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from commitments.digests.deadlines import deadline_alerts_send
-from commitments.digests.delivery import chunked, deliveries_give_up, digests_send_batch, subscribers_active
+from commitments.digests.delivery import chunked, deliveries_give_up, deliveries_orphaned, digests_send_batch, subscribers_active
 from commitments.digests.periods import digest_is_due, period_before, period_parse
 
 MAX_RETRIES = 6  # backoff 1, 2, 4, 8, 16, 32 minutes: about an hour of SMTP trouble
@@ -23,9 +23,13 @@ COMMON = {"acks_late": True, "reject_on_worker_lost": True, "autoretry_for": (Op
 
 @shared_task(**COMMON)
 def digests_send_due() -> None:
+    """Hourly: the week's digests when their hour has come, and any claims left by a batch killed at its hard time limit."""
     now = timezone.now()
     if digest_is_due(now=now):
         digests_enqueue.delay(period_before(now=now).key)
+    for period, subscriber_ids in deliveries_orphaned(now=now).items():
+        for ids in chunked(subscriber_ids, settings.TRACKER_DIGEST_BATCH_SIZE):
+            digest_batch_send.delay(period, ids)
 
 
 @shared_task(**COMMON)
