@@ -65,7 +65,7 @@ def copy(conn, table: str, columns: list[str], rows) -> None:
         for row in rows:
             out.write_row(row)
 
-# Loads history rows already reviewed: the history trigger allows it to this session only (migration 0021).
+# Loads history rows already reviewed: the history trigger allows it to this session only (migration 0022).
 BULK_LOAD = "-c commitments.bulk_load=on"
 
 

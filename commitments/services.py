@@ -144,7 +144,7 @@ def _initial_review(*, now: datetime) -> dict:
 def _history_insert(row) -> None:
     """Insert a history row; one published without review (review off) is announced to the trigger for this insert only.
 
-    The PostgreSQL trigger (migration 0021) refuses rows inserted already published unless told so.
+    The PostgreSQL trigger (migration 0022) refuses rows inserted already published unless told so.
     """
     unreviewed = row.is_published and row.reviewer_id is None and connection.vendor == "postgresql"
     if not unreviewed:

@@ -106,7 +106,7 @@ def restore(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("commitments", "0020_evidence_review"),
+        ("commitments", "0021_check_outcome_bad_encoding"),
     ]
 
     operations = [migrations.RunPython(install, restore)]
