@@ -177,3 +177,15 @@ def test_the_migration_publishes_the_evidence_readers_saw(commitment, make_evide
     migration.publish_existing(django_apps, None)
     public = set(Evidence.objects.filter(published_at__isnull=False).values_list("title", flat=True))
     assert public == {"Linked", "Loose"} and proposal.evidence.get().published_at is None
+
+
+@pytest.mark.parametrize("model", ["commitment", "statement", "claim", "source"])
+def test_an_editor_neither_sees_nor_opens_the_admins_add_pages_of_the_catalogue(client, alice, admin_user, model):
+    client.force_login(alice)
+    assert client.get(reverse(f"admin:commitments_{model}_add")).status_code == 403
+    changelist = client.get(reverse(f"admin:commitments_{model}_changelist")).content.decode()
+    assert reverse(f"admin:commitments_{model}_add") not in changelist
+    assert reverse(f"admin:commitments_{model}_add") not in client.get(reverse("admin:index")).content.decode()
+    assert alice.has_perm(f"commitments.add_{model}")  # the intake's permission stays: they add through the intake
+    client.force_login(admin_user)  # a superuser edits the catalogue, and may add here
+    assert client.get(reverse(f"admin:commitments_{model}_add")).status_code == 200
