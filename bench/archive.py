@@ -97,6 +97,7 @@ def reset(urls: list[str]) -> None:
     from commitments.models.checks import MonitoredUrl
 
     with connection.cursor() as cursor:
+        cursor.execute("SET commitments.allow_truncate = 'on'")  # evidence's revisions are history (migration 0022)
         cursor.execute("TRUNCATE commitments_capture, commitments_urlsnapshot, commitments_urlcheck, commitments_monitoredurl, "
                        "commitments_evidence CASCADE")
     Evidence.objects.bulk_create([Evidence(url=url, title="Bench", excerpt=QUOTE) for url in urls], batch_size=2000)
