@@ -125,7 +125,10 @@ def check_all() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--urls", type=int, default=2000)
+    parser.add_argument("--smoke", action="store_true", help="20 URLs: every step runs (the suite does this)")
     args = parser.parse_args()
+    if args.smoke:
+        args.urls = 20
     per_origin = max(1, args.urls // ORIGINS)
     with tempfile.TemporaryDirectory(prefix="tracker-archive-bench-") as folder:
         django_setup(environment(folder))

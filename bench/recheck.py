@@ -187,7 +187,7 @@ def checks_reset() -> None:
     from commitments.models.checks import MonitoredUrl
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE commitments_urlsnapshot, commitments_urlcheck")
+        cursor.execute("TRUNCATE commitments_urlsnapshot, commitments_urlcheck CASCADE")
     MonitoredUrl.objects.update(
         next_check_at=timezone.now(), claim=None, health="unchecked", text_hash="", content_hash="", etag="", last_modified="",
         interval_seconds=86400, checks_since_full_get=0, last_checked_at=None,
