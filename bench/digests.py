@@ -80,6 +80,10 @@ def seed(*, subscribers: int, changes: int, rng: random.Random) -> None:
     )
 
     quote = "The two countries will strengthen cooperation."
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # loads rows already reviewed: the history trigger allows this session (migration 0022)
+        cursor.execute("SET commitments.bulk_load = 'on'")
     with time_machine.travel(BEFORE, tick=False):
         author = User.objects.create_user("bench", "bench@example.org", "bench-only", is_staff=True)
         source = Source.objects.create(slug="bench", title="Bench source", publisher="Bench", full_text=quote)

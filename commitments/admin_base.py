@@ -39,6 +39,18 @@ class ReadOnlyAdmin(AppendOnlyAdmin):
         return False
 
 
+class IntakeAddedAdmin(admin.ModelAdmin):
+    """The catalogue (sources, statements, points, claims): Editors add to it through the intake only.
+
+    Their add permission is the intake's; the admin's own add form writes the catalogue directly,
+    so it is offered (button, page, index link) only to those who may also change it (superusers).
+    """
+
+    def has_add_permission(self, request) -> bool:
+        opts = self.opts
+        return super().has_add_permission(request) and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """The History button shows the audit trail (django-auditlog): every change, its old and new values, who, when, from where.
 
