@@ -72,3 +72,39 @@ def test_a_full_stop_does_not_copy_the_rest_of_the_text(monkeypatch):
     block = layout.blocks_of(text)[0]
     assert len(layout.sentences_of(text, block)) == 4000
     assert Watched.longest <= 12
+
+
+def test_html_nested_past_the_cap_is_refused_in_words_and_fast():
+    """Issue 22 #2: HTML nested 100,000 deep took 24 s of CPU; it is refused after one pass over its tags."""
+    from commitments.intake.reading import MAX_HTML_DEPTH, ReadError, text_from_bytes  # noqa: PLC0415
+
+    def page(depth: int) -> bytes:
+        return b"<html><body>" + b"<div>" * depth + b"<p>The two sides agreed on four points.</p>" + b"</div>" * depth + b"</body></html>"
+
+    started = time.process_time()
+    with pytest.raises(ReadError, match="nest more than 1,000 deep"):
+        text_from_bytes(page(100_000), content_type="text/html")
+    assert time.process_time() - started < 2
+    assert "four points" in text_from_bytes(page(MAX_HTML_DEPTH - 2), content_type="text/html")  # with <html> and <body>: at the cap
+    # Unclosed paragraphs and list items, and void elements, are no nesting: a long flat page is read.
+    flat = b"<html><body>" + b"<p>One<br>two<li>item<img src=x>" * 5000 + b"<p>The two sides agreed on four points.</body></html>"
+    assert "four points" in text_from_bytes(flat, content_type="text/html")
+
+
+def test_a_pdf_past_the_page_cap_is_refused_before_its_pages_are_read():
+    """Issue 22 #2: a 60,000-page PDF took 18 s and 409 MB; the declared count refuses it at once."""
+    import io  # noqa: PLC0415
+
+    from pypdf import PdfWriter  # noqa: PLC0415
+
+    from commitments.intake.reading import MAX_PDF_PAGES, ReadError, text_from_bytes  # noqa: PLC0415
+    from tests.checks_server import minimal_pdf  # noqa: PLC0415
+
+    writer = PdfWriter()
+    for _ in range(MAX_PDF_PAGES + 1):
+        writer.add_blank_page(width=72, height=72)
+    body = io.BytesIO()
+    writer.write(body)
+    with pytest.raises(ReadError, match="1,001 pages; the tracker reads at most 1,000"):
+        text_from_bytes(body.getvalue(), content_type="application/pdf")
+    assert "four points" in text_from_bytes(minimal_pdf("They agreed on four points."), content_type="application/pdf")
