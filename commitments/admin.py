@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
 from commitments import services
-from commitments.admin_base import AppendOnlyAdmin, AuditedAdmin, ReadOnlyAdmin, StaffAwareLoginForm, badge
+from commitments.admin_base import AppendOnlyAdmin, AuditedAdmin, ReadOnlyAdmin, StaffAwareLoginForm, badge, catalogue_editor
 from commitments.forms import RecordStatusForm, RecordVerdictForm
 from commitments.history import ASSESSMENT_ORDER, NEWEST_FIRST
 from commitments.http_urls import link_html
@@ -33,6 +33,7 @@ from commitments.models import (
     VerdictUpdate,
 )
 from commitments.parties import bound_party_q
+from commitments.proposals import EVIDENCE_FIELDS, evidence_propose
 from commitments.relations_admin import (
     ClaimNewRenderingInline,
     ClaimRenderingInline,
@@ -184,6 +185,9 @@ class StatementAdmin(AuditedAdmin):
     filter_horizontal = ["parties", "sources"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PointInline, StatementLinkInline, IncomingStatementLinkInline]
+
+    def has_add_permission(self, request):
+        return catalogue_editor(request, self.model)
 
     def get_queryset(self, request):
         return statements_with_numbering()
@@ -386,10 +390,36 @@ class EvidenceAdmin(AuditedAdmin):
     def link(self, obj: Evidence) -> str:
         return link_html(obj.url, "open")
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "published_at"]
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Nothing readers see changes here: new evidence is a draft, an edit a proposal (commitments.proposals)."""
+        data = form.cleaned_data
+        original = Evidence.objects.get(pk=obj.pk) if change else None
+        obj.created_by = original.created_by if original else request.user
+        fields = {field: data[field] for field in EVIDENCE_FIELDS if field in data}
+        request.evidence_proposal = evidence_propose(evidence=original or obj, fields=fields, commitments=data.get("commitments", ()),
+                                         claims=data.get("claims", ()), author=request.user)
+        obj.pk = request.evidence_proposal.target_id
+        if original is not None:
+            obj.refresh_from_db()  # the row stays as readers see it until a Reviewer publishes the edit
+
+    def save_related(self, request, form, formsets, change):
+        pass  # what it is attached to is part of the proposal, written on publication
+
+    def _proposed(self, request, obj):
+        proposal = getattr(request, "evidence_proposal", None)
+        if proposal is not None and not proposal.is_published:
+            messages.success(request, "Proposed: readers see it once a Reviewer publishes it (review queue).")
+            return HttpResponseRedirect(reverse("review-queue"))
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._proposed(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._proposed(request, obj) or super().response_change(request, obj)
 
 
 @admin.register(StatusUpdate)

@@ -39,6 +39,14 @@ class ReadOnlyAdmin(AppendOnlyAdmin):
         return False
 
 
+def catalogue_editor(request, model: type) -> bool:
+    """Who may add to the catalogue in the admin: those who may edit it (superusers), not Editors.
+
+    Editors take statements, points and claims in through the intake, which has its own page.
+    """
+    return request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """The History button shows the audit trail (django-auditlog): every change, its old and new values, who, when, from where.
 

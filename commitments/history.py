@@ -21,7 +21,7 @@ latest published assessment by (assessed_on, recorded_at, id).
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
 
@@ -48,18 +48,12 @@ def published_assessments() -> QuerySet[PartyAssessment]:
 
 
 def published_evidence() -> QuerySet[Evidence]:
-    """Evidence the public may see: linked to a commitment or claim, or cited by no history row at all.
+    """Evidence the public may see: published (by its own proposal, or with a status, verdict or score citing it).
 
-    Evidence created with a proposal is linked to its commitment or claim only when the proposal
-    is published (services.history_row_published); until then only the proposal cites it.
+    Evidence proposed on its own or with a proposal is a draft until that proposal is published
+    (commitments.proposals, services.history_row_published).
     """
-    def linked(model, column: str) -> Exists:
-        return Exists(model.objects.filter(**{column: OuterRef("pk")}))
-
-    cited = (linked(StatusUpdate.evidence.through, "evidence_id") | linked(VerdictUpdate.evidence.through, "evidence_id")
-             | linked(PartyAssessment.evidence.through, "evidence_id"))
-    public = linked(Evidence.commitments.through, "evidence_id") | linked(Evidence.claims.through, "evidence_id")
-    return Evidence.objects.filter(public | ~cited)
+    return Evidence.objects.filter(published_at__isnull=False)
 
 
 def status_history(*, commitment_id: int) -> QuerySet[StatusUpdate]:

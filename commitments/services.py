@@ -93,13 +93,16 @@ def review_required() -> bool:
 
 
 def _initial_review(*, now: datetime) -> dict:
-    """The review columns of a new row: proposed, or published at once when review is off.
+    """The review columns of a new row: always a proposal (the database refuses a row inserted published).
 
-    Published without review leaves the reviewer empty: nobody reviewed it.
+    With review off `_history_row_save` publishes it at once, leaving the reviewer empty: nobody reviewed it.
     """
-    if review_required():
-        return {"review_state": ReviewState.PROPOSED}
-    return {"review_state": ReviewState.PUBLISHED, "published_at": now}
+    return {"review_state": ReviewState.PROPOSED}
+
+
+def evidence_publish(*, evidence_ids: Iterable[int], at: datetime) -> None:
+    """Evidence becomes public (if it was a draft) when the proposal or history row that brings it is published."""
+    Evidence.objects.filter(pk__in=list(evidence_ids), published_at__isnull=True).update(published_at=at)
 
 
 def commitment_status_refresh(*, commitment: Commitment) -> None:
@@ -137,6 +140,7 @@ def history_row_published(*, row: StatusUpdate | VerdictUpdate | PartyAssessment
     or by commitments.review.services on approval).
     """
     evidence = list(row.evidence.all())
+    evidence_publish(evidence_ids=[e.pk for e in evidence], at=row.published_at or timezone.now())
     if isinstance(row, VerdictUpdate):
         claim = Claim.objects.select_for_update().get(pk=row.claim_id)
         claim.evidence.add(*evidence)
@@ -151,9 +155,14 @@ def history_row_published(*, row: StatusUpdate | VerdictUpdate | PartyAssessment
         commitment.save(update_fields=["updated_at"])
 
 
-def _history_row_save(row, *, evidence: Iterable[Evidence], new_evidence: Sequence[NewEvidence], author: AbstractBaseUser) -> None:
+def _history_row_save(
+    row, *, evidence: Iterable[Evidence], new_evidence: Sequence[NewEvidence], author: AbstractBaseUser, now: datetime | None,
+) -> None:
     row.save()
     row.evidence.add(*_evidence_gather(existing=evidence, new=new_evidence, author=author))
+    if not review_required():
+        type(row).objects.filter(pk=row.pk).review_decide(state=ReviewState.PUBLISHED, reviewer=None, at=now or timezone.now())
+        row.refresh_from_db(fields=["review_state", "published_at", "reviewed_at"])
     if row.is_published:
         history_row_published(row=row)
 
@@ -186,7 +195,7 @@ def status_update_record(
         **_initial_review(now=now or timezone.now()),
     )
     update.full_clean(validate_constraints=False)  # the only constraint is on the review columns, set here
-    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author)
+    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author, now=now)
     return update
 
 
@@ -207,7 +216,7 @@ def verdict_update_record(
         raise ValidationError(errors)
     update = VerdictUpdate(claim=claim, verdict=verdict, rationale=rationale, author=author, **_initial_review(now=now or timezone.now()))
     update.full_clean(validate_constraints=False)  # the only constraint is on the review columns, set here
-    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author)
+    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author, now=now)
     return update
 
 
@@ -232,7 +241,7 @@ def assessment_record(
     assessment.full_clean(validate_constraints=False)  # review columns are set here; the score range is a field validator too
     if not commitment.parties.filter(pk=party.pk).exists():
         raise ValidationError({"party": f"{party} is not a party responsible for this commitment."})
-    _history_row_save(assessment, evidence=evidence, new_evidence=new_evidence, author=author)
+    _history_row_save(assessment, evidence=evidence, new_evidence=new_evidence, author=author, now=now)
     return assessment
 
 

@@ -22,11 +22,14 @@ from .domain import (
     Verdict,
     VerdictUpdate,
 )
+from .proposals import ChangeKind, ChangeProposal  # proposed changes of public content
 from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
 
 __all__ = [
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
     "AppendOnlyError",
+    "ChangeKind",
+    "ChangeProposal",
     "Claim",
     "Commitment",
     "CommitmentLink",

@@ -453,6 +453,10 @@ class Evidence(TimestampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True,
+        help_text="When readers first saw it (its proposal or the status, verdict or score citing it was published); empty: a draft.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

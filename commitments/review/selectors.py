@@ -7,11 +7,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from commitments.history import ASSESSMENT_ORDER
-from commitments.models import Claim, Commitment, PartyAssessment, ReviewState, Score, Status, StatusUpdate, Verdict, VerdictUpdate
+from commitments.models import ChangeProposal, Claim, Commitment, PartyAssessment, ReviewState, Score, Status, StatusUpdate, Verdict, VerdictUpdate
+from commitments.proposals import proposal_lines
 
 from .services import REVIEWED_MODELS, Proposal
 
-KINDS = {"status": StatusUpdate, "verdict": VerdictUpdate, "assessment": PartyAssessment}
+KINDS = {"status": StatusUpdate, "verdict": VerdictUpdate, "assessment": PartyAssessment, "change": ChangeProposal}
 KIND_OF = {model: kind for kind, model in KINDS.items()}
 AGES = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 
@@ -28,7 +29,10 @@ class Change:
 def proposals(*, model: type, statement_id: int | None = None, author_id: int | None = None, older_than: datetime | None = None,
               state: str = ReviewState.PROPOSED) -> QuerySet:
     """Rows of one kind in a review state, oldest first, with what the queue shows."""
-    rows = model.objects.filter(review_state=state).select_related("author", "reviewer").prefetch_related("evidence")
+    rows = model.objects.filter(review_state=state).select_related("author", "reviewer")
+    if model is ChangeProposal:
+        return _filtered(rows, statement_id=statement_id, author_id=author_id, older_than=older_than).order_by("recorded_at", "id")
+    rows = rows.prefetch_related("evidence")
     if model is VerdictUpdate:
         rows = rows.select_related("claim__statement")
         statement_path = "claim__statement_id"
@@ -39,11 +43,17 @@ def proposals(*, model: type, statement_id: int | None = None, author_id: int | 
         rows = rows.select_related("party")
     if statement_id:
         rows = rows.filter(**{statement_path: statement_id})
+    return _filtered(rows, author_id=author_id, older_than=older_than).order_by("recorded_at", "id")
+
+
+def _filtered(rows: QuerySet, *, statement_id: int | None = None, author_id: int | None = None, older_than: datetime | None = None) -> QuerySet:
+    if statement_id:  # change proposals: those about the statement itself (its links)
+        rows = rows.filter(target_type="statement", target_id=statement_id)
     if author_id:
         rows = rows.filter(author_id=author_id)
     if older_than:
         rows = rows.filter(recorded_at__lt=older_than)
-    return rows.order_by("recorded_at", "id")
+    return rows
 
 
 def pending_count() -> int:
@@ -60,6 +70,8 @@ def my_proposals(*, user: AbstractBaseUser, limit: int = 50) -> list[Proposal]:
 
 
 def proposal_subject(row: Proposal) -> str:
+    if isinstance(row, ChangeProposal):
+        return f"{row.get_kind_display()}: {row.subject}"
     if isinstance(row, VerdictUpdate):
         return f"Claim: {row.claim.title}"
     commitment = row.commitment
@@ -69,6 +81,8 @@ def proposal_subject(row: Proposal) -> str:
 
 def proposal_changes(row: Proposal) -> list[Change]:
     """What publishing this row would change, field by field, against what readers see now."""
+    if isinstance(row, ChangeProposal):
+        return [Change(*line) for line in proposal_lines(row)]
     if isinstance(row, StatusUpdate):
         commitment: Commitment = row.commitment
         return [

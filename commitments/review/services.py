@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from commitments.models import PartyAssessment, ReviewState, StatusUpdate, VerdictUpdate
+from commitments.models import ChangeProposal, PartyAssessment, ReviewState, StatusUpdate, VerdictUpdate
+from commitments.proposals import proposal_apply
 from commitments.services import history_row_published
 
-Proposal = StatusUpdate | VerdictUpdate | PartyAssessment
-REVIEWED_MODELS: tuple[type, ...] = (StatusUpdate, VerdictUpdate, PartyAssessment)
+Proposal = StatusUpdate | VerdictUpdate | PartyAssessment | ChangeProposal
+REVIEWED_MODELS: tuple[type, ...] = (StatusUpdate, VerdictUpdate, PartyAssessment, ChangeProposal)
 
 
 def review_permission(model: type) -> str:
@@ -53,8 +54,16 @@ def _decide(*, row: Proposal, reviewer: AbstractBaseUser, state: str, comment: s
         raise ValidationError("This proposal was reviewed meanwhile by someone else.")
     row = type(row).objects.get(pk=row.pk)
     if row.is_published:
-        history_row_published(row=row)
+        row_published(row=row)
     return row
+
+
+def row_published(*, row: Proposal) -> None:
+    """What publishing implies: a change proposal is written; a history row's caches and evidence follow."""
+    if isinstance(row, ChangeProposal):
+        proposal_apply(proposal=row)
+    else:
+        history_row_published(row=row)
 
 
 def proposal_approve(*, row: Proposal, reviewer: AbstractBaseUser, comment: str = "", now: datetime | None = None) -> Proposal:
