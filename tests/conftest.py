@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
+from django.utils import timezone
 
 from commitments.models import Claim, Commitment, Evidence, Party, Source, Statement, Theme
 from commitments.renderings import claim_create, commitment_create
@@ -124,6 +125,7 @@ def make_evidence(db):
         n = next(_seq)
         fields.setdefault("url", f"https://news.example.org/{n}")
         fields.setdefault("title", f"Report {n}")
+        fields.setdefault("published_at", timezone.now())  # already public, as evidence recorded before a test
         return Evidence.objects.create(**fields)
 
     return make

@@ -23,3 +23,12 @@ def reviewer_user(username: str = "dave") -> User:
 def publish(row, *, reviewer: User | None = None, now=None):
     """Publish a proposal as a reviewer (dave unless told), as the review queue does."""
     return proposal_approve(row=row, reviewer=reviewer or reviewer_user(), now=now)
+
+
+def publish_proposed(response) -> None:
+    """Publish the change proposal an API write answered with (202), as a reviewer would."""
+    from commitments.models import ChangeProposal
+
+    assert response.status_code == 202, response.content
+    assert response.json()["kind"] == "change" and response.json()["review_state"] == "proposed"
+    publish(ChangeProposal.objects.get(pk=response.json()["id"]))

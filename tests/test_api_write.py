@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
 from tests.api_support import client_for
-from tests.review_support import publish
+from tests.review_support import publish, publish_proposed
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -68,9 +68,13 @@ def test_an_editor_gives_a_verdict_scores_and_adds_evidence(commitment, claim, a
     evidence = client.post("/api/v1/evidence/", {
         "url": "https://a.example.org/r", "title": "Report", "commitments": [commitment.pk], "claims": [claim.pk],
     }, format="json")
-    assert evidence.status_code == 201
-    assert evidence.json()["commitments"] == [commitment.pk] and evidence.json()["claims"] == [claim.pk]
-    assert "created_by" not in evidence.json()
+    assert evidence.status_code == 202  # a proposal: nothing public yet
+    assert client.get("/api/v1/evidence/").json()["count"] == 0
+    assert not commitment.evidence.exists() and not claim.evidence.exists()
+    publish_proposed(evidence)
+    evidence = client.get("/api/v1/evidence/").json()["results"][0]
+    assert evidence["commitments"] == [commitment.pk] and evidence["claims"] == [claim.pk]
+    assert "created_by" not in evidence
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -7,6 +7,7 @@ from django.urls import reverse
 from commitments.audit import audit_source
 from commitments.models import Source, Theme
 from tests.api_support import client_for
+from tests.review_support import publish_proposed
 
 pytest_plugins = ["tests.api_support"]
 
@@ -41,10 +42,11 @@ def test_a_write_through_the_api_is_logged_with_its_token_user_and_links(commitm
     response = client_for(alice).post("/api/v1/evidence/", {
         "url": "https://a.example.org/report", "title": "Progress report", "commitments": [commitment.pk],
     }, format="json")
-    assert response.status_code == 201
-    created, linked = LogEntry.objects.filter(content_type__model="evidence").order_by("id")
+    created = LogEntry.objects.filter(content_type__model="evidence").get()  # the draft; linked once published
     assert (created.action, created.actor, created.additional_data["source"]) == (LogEntry.Action.CREATE, alice, "api")
     assert created.changes_dict["title"] == [None, "Progress report"]
+    publish_proposed(response)
+    linked = LogEntry.objects.filter(content_type__model="evidence", changes__has_key="commitments").get()
     assert linked.changes_dict["commitments"]["type"] == "m2m" and linked.changes_dict["commitments"]["operation"] == "add"
 
 

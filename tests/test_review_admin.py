@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from commitments.models import ReviewState, Status, StatusUpdate
 from commitments.services import status_update_record, verdict_update_record
-from tests.review_support import reviewer_user
+from tests.review_support import publish, reviewer_user
 
 QUEUE = "/admin/review/"
 
@@ -110,10 +110,7 @@ def test_viewers_and_anonymous_users_cannot_decide(client, bob, alice, commitmen
 
 
 def test_an_editor_sees_change_in_the_title_and_the_status_starts_where_it_stands(client, alice, bob, commitment):
-    StatusUpdate.objects.create(commitment=commitment, status=Status.STALLED, effective_on=date(2024, 1, 1), rationale="r", author=alice,
-                                review_state=ReviewState.PUBLISHED, published_at=timezone.now())
-    commitment.status = Status.STALLED
-    commitment.save()
+    publish(propose(commitment, alice, status=Status.STALLED))
     client.force_login(alice)
     page = client.get(reverse("admin:commitments_commitment_change", args=[commitment.pk])).content.decode()
     assert "| Change commitment |" in page and "View commitment" not in page

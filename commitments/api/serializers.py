@@ -526,5 +526,5 @@ def change_proposal_dict(proposal, request) -> dict:
         "kind": "change", "id": proposal.pk, "kind_code": proposal.kind, "subject": proposal.subject, "review_state": proposal.review_state,
         "published_at": proposal.published_at,
         "changes": [{"field": f, "old": o, "new": n} for f, o, n in proposal_lines(proposal)],
-        "review_url": request.build_absolute_uri(reverse("review-approve", args=["change", proposal.pk])),
+        "review_url": request.build_absolute_uri(reverse("api:review-approve", args=["change", proposal.pk])),
     }

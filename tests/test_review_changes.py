@@ -1,0 +1,149 @@
+"""Nothing an Editor does is public before a Reviewer publishes it: evidence, renderings and links (issue 19
+item 1, issue 22 #10), through the admin and the API, and the database's own guard (issue 22 #11)."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments.models import ChangeProposal, ReviewState, Stance, Status, StatusUpdate
+from commitments.review.services import proposal_approve
+from commitments.services import status_update_record
+from tests.api_support import client_for
+from tests.review_support import reviewer_user
+
+pytest_plugins = ["tests.api_support"]
+
+
+def public_evidence(client, pk: int) -> dict:
+    return next(row for row in client.get("/api/v1/evidence/").json()["results"] if row["id"] == pk)
+
+
+def evidence_form(evidence, **changes) -> dict:
+    data = {"url": evidence.url, "title": evidence.title, "publisher": evidence.publisher, "published_on": "", "excerpt": evidence.excerpt,
+            "stance": evidence.stance, "commitments": [c.pk for c in evidence.commitments.all()], "claims": []}
+    return {**data, **changes}
+
+
+def test_an_editors_edit_of_published_evidence_waits_for_a_reviewer(client, alice, commitment, make_evidence):
+    evidence = make_evidence(title="Progress report", stance=Stance.SUPPORTS)
+    evidence.commitments.add(commitment)
+    client.force_login(alice)
+    url = reverse("admin:commitments_evidence_change", args=[evidence.pk])
+    response = client.post(url, evidence_form(evidence, stance=Stance.CONTRADICTS, title="Failure report", url="https://evil.example/"))
+    assert response.status_code == 302 and response["Location"] == reverse("review-queue")
+    api = client_for(alice)
+    assert public_evidence(api, evidence.pk) | {"stance": "supports", "title": "Progress report"} == public_evidence(api, evidence.pk)
+    evidence.refresh_from_db()
+    assert (evidence.stance, evidence.title) == (Stance.SUPPORTS, "Progress report")
+    queue = client.get(reverse("review-queue")).content.decode()
+    assert "Evidence edited: Progress report" in queue and "Only a Reviewer may publish" in queue
+    lines = client_for(reviewer_user()).get("/api/v1/review/proposals/?kind=change").json()[0]["changes"]
+    assert {"field": "stance", "old": "supports", "new": "contradicts"} in lines
+    assert {"field": "title", "old": "Progress report", "new": "Failure report"} in lines
+    proposal = ChangeProposal.objects.get()
+    assert client_for(alice).post(f"/api/v1/review/proposals/change/{proposal.pk}/approve/").status_code == 403  # not Reviewer
+    assert client_for(reviewer_user()).post(f"/api/v1/review/proposals/change/{proposal.pk}/approve/").status_code == 200
+    assert public_evidence(api, evidence.pk)["stance"] == "contradicts" and public_evidence(api, evidence.pk)["url"] == "https://evil.example/"
+
+
+def test_new_evidence_from_the_admin_is_a_draft_until_published(client, alice, commitment):
+    client.force_login(alice)
+    response = client.post(reverse("admin:commitments_evidence_add"), {
+        "url": "https://a.example.org/r", "title": "New report", "publisher": "", "published_on": "", "excerpt": "",
+        "stance": "supports", "commitments": [commitment.pk], "claims": [],
+    })
+    assert response.status_code == 302
+    assert client_for(alice).get("/api/v1/evidence/").json()["count"] == 0 and not commitment.evidence.exists()
+    proposal_approve(row=ChangeProposal.objects.get(kind="evidence-new"), reviewer=reviewer_user())
+    assert client_for(alice).get("/api/v1/evidence/").json()["count"] == 1 and commitment.evidence.get().title == "New report"
+
+
+def test_a_primary_rendering_does_not_replace_the_public_quote_before_review(alice, commitment, make_source):
+    make_source(slug="tass", full_text="Intro. China will set an exemplar.")
+    api = client_for(alice)
+    quote = commitment.quote
+    response = api.post(f"/api/v1/commitments/{commitment.pk}/renderings/", {"source": "tass", "text": "China will set an exemplar.",
+                        "is_primary": True}, format="json")
+    assert response.status_code == 202 and {"field": "is primary", "old": "—", "new": "True"} in response.json()["changes"]
+    assert api.get(f"/api/v1/commitments/{commitment.pk}/").json()["quote"] == quote
+    commitment.refresh_from_db()
+    assert commitment.quote == quote and commitment.renderings.count() == 1
+    dave = reviewer_user()
+    proposal = ChangeProposal.objects.get()
+    own = client_for(dave).post(f"/api/v1/commitments/{commitment.pk}/renderings/", {"source": "tass", "text": "Intro."}, format="json")
+    mine = ChangeProposal.objects.get(pk=own.json()["id"])
+    assert client_for(dave).post(f"/api/v1/review/proposals/change/{mine.pk}/approve/").json()["detail"].startswith("You proposed this")
+    assert client_for(dave).post(f"/api/v1/review/proposals/change/{proposal.pk}/approve/").status_code == 200
+    assert api.get(f"/api/v1/commitments/{commitment.pk}/").json()["quote"] == "China will set an exemplar."
+
+
+def test_a_rejected_change_leaves_readers_as_they_were(alice, commitment, make_statement):
+    earlier = make_statement(points=1).commitments.get()
+    api = client_for(alice)
+    response = api.post(f"/api/v1/commitments/{commitment.pk}/links/", {"to_commitment": earlier.pk, "kind": "supersedes", "rationale": "r"},
+                        format="json")
+    dave = client_for(reviewer_user())
+    assert dave.post(f"/api/v1/review/proposals/change/{response.json()['id']}/reject/", {"comment": ""}).status_code == 400
+    assert dave.post(f"/api/v1/review/proposals/change/{response.json()['id']}/reject/", {"comment": "Not so."}).json()["review_state"] == "rejected"
+    assert api.get(f"/api/v1/commitments/{commitment.pk}/").json()["links"] == []
+    assert dave.post(f"/api/v1/review/proposals/change/{response.json()['id']}/approve/").status_code == 403  # decided once
+
+
+def test_with_review_off_changes_are_public_at_once(settings, alice, commitment):
+    settings.TRACKER_REVIEW_REQUIRED = False
+    response = client_for(alice).post("/api/v1/evidence/", {"url": "https://a.example.org/r", "title": "R", "commitments": [commitment.pk]},
+                                      format="json")
+    assert response.status_code == 201 and response.json()["commitments"] == [commitment.pk]
+    proposal = ChangeProposal.objects.get()
+    assert proposal.review_state == ReviewState.PUBLISHED and proposal.reviewer is None
+
+
+def test_editors_do_not_see_or_open_the_admins_add_pages_of_the_catalogue(client, alice, admin_user):
+    client.force_login(alice)
+    for model in ("statement", "commitment", "claim"):
+        assert client.get(reverse(f"admin:commitments_{model}_add")).status_code == 403, model
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:commitments_statement_add") not in index and reverse("admin:commitments_commitment_add") not in index
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:commitments_statement_add")).status_code == 200
+
+
+def _raw(sql: str, params=()) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_database_refuses_a_row_inserted_already_published(alice, commitment):
+    now = timezone.now()
+    with pytest.raises(IntegrityError, match="inserted as a proposal"):
+        _raw("INSERT INTO commitments_statusupdate (commitment_id, status, effective_on, rationale, author_id, recorded_at, review_state, "
+             "review_comment, published_at) VALUES (%s, 'fulfilled', '2024-01-01', 'r', %s, %s, 'published', '', %s)",
+             [commitment.pk, alice.pk, now, now])
+    with pytest.raises(IntegrityError, match="inserted as a proposal"):
+        _raw("INSERT INTO commitments_changeproposal (kind, target_type, subject, data, before, author_id, recorded_at, review_state, "
+             "review_comment, published_at) VALUES ('evidence-new', 'evidence', 's', '{}', '{}', %s, %s, 'published', '', %s)",
+             [alice.pk, now, now])
+    assert not StatusUpdate.objects.exists()
+
+
+def test_the_database_refuses_publishing_by_the_proposer(alice, commitment):
+    update = status_update_record(commitment=commitment, status=Status.IN_PROGRESS, effective_on=timezone.now().date(), rationale="r",
+                                  author=alice)
+    with pytest.raises(IntegrityError, match="other than their proposer"):
+        _raw("UPDATE commitments_statusupdate SET review_state = 'published', reviewer_id = author_id, reviewed_at = now(), "
+             "published_at = now() WHERE id = %s", [update.pk])
+    _raw("UPDATE commitments_statusupdate SET review_state = 'published', reviewer_id = %s, reviewed_at = now(), published_at = now() "
+         "WHERE id = %s", [reviewer_user().pk, update.pk])  # another person may
+    assert StatusUpdate.objects.published().count() == 1
+
+
+@pytest.mark.parametrize("table", ["commitments_statusupdate", "commitments_changeproposal", "commitments_commitment"])
+def test_the_database_refuses_truncating_history_also_through_cascade(alice, commitment, table):
+    status_update_record(commitment=commitment, status=Status.IN_PROGRESS, effective_on=timezone.now().date(), rationale="r", author=alice)
+    with pytest.raises(IntegrityError, match="cannot be truncated"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL tracker.allow_history_truncate = 'off'")  # as any session but the test suite's flush
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction: no deferred checks pending
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert StatusUpdate.objects.count() == 1
