@@ -15,5 +15,6 @@ class CommitmentsConfig(AppConfig):
         from commitments.audit import audit_register
 
         audit_register()
+        import_module("commitments.intake.services")  # registers the intake's kind of change proposal
         for module in self.CAPABILITY_ADMINS:
             import_module(module)

@@ -95,7 +95,7 @@ def _apply_link(proposal: ChangeProposal) -> None:
                        to_statement=Statement.objects.get(pk=data["to"]), kind=data["kind"], rationale=data["rationale"], source=source)
 
 
-APPLY: dict[str, Callable[[ChangeProposal], None]] = {
+APPLY: dict[str, Callable[[ChangeProposal], object]] = {
     ChangeKind.EVIDENCE_NEW: _apply_evidence,
     ChangeKind.EVIDENCE_EDIT: _apply_evidence,
     ChangeKind.RENDERING_ADD: _apply_rendering_add,
@@ -106,9 +106,19 @@ APPLY: dict[str, Callable[[ChangeProposal], None]] = {
 }
 
 
-def proposal_apply(*, proposal: ChangeProposal) -> None:
+# Capabilities add their own kinds (the intake: commitments.intake.services), so the core imports none of them.
+DESCRIBE: dict[str, Callable[[ChangeProposal], list[tuple[str, str, str]]]] = {}
+
+
+def change_kind_register(kind: str, *, apply: Callable[[ChangeProposal], object],
+                         describe: Callable[[ChangeProposal], list[tuple[str, str, str]]]) -> None:
+    APPLY[kind] = apply
+    DESCRIBE[kind] = describe
+
+
+def proposal_apply(*, proposal: ChangeProposal):
     """Write what a published proposal says, through the services (inside the publishing transaction)."""
-    APPLY[proposal.kind](proposal)
+    return APPLY[proposal.kind](proposal)
 
 
 def _try(proposal: ChangeProposal) -> None:
@@ -136,7 +146,7 @@ def change_propose(
         return proposal
     ChangeProposal.objects.filter(pk=proposal.pk).review_decide(state=ReviewState.PUBLISHED, reviewer=None, at=now or timezone.now())
     proposal.refresh_from_db()
-    proposal_apply(proposal=proposal)
+    proposal.applied = proposal_apply(proposal=proposal)  # what was written, for the caller's answer
     return proposal
 
 
@@ -220,6 +230,8 @@ def _label(field: str, value) -> str:
 
 def proposal_lines(proposal: ChangeProposal) -> list[tuple[str, str, str]]:
     """(field, now, would become) for each field the proposal would change, in words."""
+    if proposal.kind in DESCRIBE:
+        return DESCRIBE[proposal.kind](proposal)
     lines = []
     for field, new in proposal.data.items():
         old = proposal.before.get(field, "")

@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
-from commitments.models import Claim, Commitment, Source, Statement
+from commitments.models import ChangeProposal, Claim, Commitment, Source, Statement
 from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text  # noqa: F401
+from tests.review_support import publish
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/commitments/statement/intake/"
@@ -77,6 +79,8 @@ def test_a_fixed_point_is_accepted_and_saved(client, intake_staff, make_party):
                  "save": "1"})
     response = client.post(URL, data)
     assert response.status_code == 302, re.findall(r"errornote.*|errorlist.*", response.content.decode())
+    assert response["Location"] == reverse("review-queue") and not Statement.objects.exists()  # proposed, not public
+    publish(ChangeProposal.objects.get(kind="intake"))
     statement = Statement.objects.get()
     assert statement.commitments.get(ordinal=2, parent=None).quote.endswith("win-win partner.")
 

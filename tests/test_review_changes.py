@@ -141,9 +141,27 @@ def test_the_database_refuses_publishing_by_the_proposer(alice, commitment):
 @pytest.mark.parametrize("table", ["commitments_statusupdate", "commitments_changeproposal", "commitments_commitment"])
 def test_the_database_refuses_truncating_history_also_through_cascade(alice, commitment, table):
     status_update_record(commitment=commitment, status=Status.IN_PROGRESS, effective_on=timezone.now().date(), rationale="r", author=alice)
-    with pytest.raises(IntegrityError, match="cannot be truncated"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL tracker.allow_history_truncate = 'off'")  # as any session but the test suite's flush
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction: no deferred checks pending
-            cursor.execute(f"TRUNCATE {table} CASCADE")
+    with pytest.raises(IntegrityError, match="cannot be truncated"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL tracker.allow_history_truncate = 'off'")  # as any session but the test suite's flush
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction: no deferred checks pending
+        cursor.execute(f"TRUNCATE {table} CASCADE")
     assert StatusUpdate.objects.count() == 1
+
+
+def test_a_statement_taken_in_by_an_editor_is_public_only_once_a_reviewer_publishes_it(alice, make_party, settings):
+    from tests.test_intake_api import READOUT, _draft_body
+
+    api = client_for(alice)
+    response = api.post("/api/v1/intake/save/", _draft_body(READOUT, make_party), format="json")
+    assert response.status_code == 202, response.content
+    assert api.get("/api/v1/statements/").json()["count"] == 0 and api.get("/api/v1/sources/").json()["count"] == 0
+    queued = client_for(reviewer_user()).get("/api/v1/review/proposals/?kind=change").json()[0]
+    assert queued["subject"].startswith("Taken in by the intake: Readout") and queued["changes"][1]["field"] == "statement"
+    assert api.post(f"/api/v1/review/proposals/change/{response.json()['proposal']}/approve/").status_code == 403  # an Editor
+    assert client_for(reviewer_user()).post(f"/api/v1/review/proposals/change/{response.json()['proposal']}/approve/").status_code == 200
+    assert api.get("/api/v1/statements/").json()["count"] == 1
+    settings.TRACKER_REVIEW_REQUIRED = False  # review off: saved at once, as before
+    body = _draft_body(READOUT, lambda **fields: make_party(name="China (2)", slug="china-2"))
+    body["source"]["title"] = "Another readout"
+    response = api.post("/api/v1/intake/save/", body, format="json")
+    assert response.status_code == 201 and api.get("/api/v1/statements/").json()["count"] == 2

@@ -338,11 +338,11 @@ def _status_changes(*, period: Period, commitments: dict[int, CommitmentRow], hi
 
 def _evidence_items(*, period: Period, commitments: dict[int, CommitmentRow], claims: dict[int, ClaimRow]) -> list[Item]:
     """3 queries: evidence added in the period and what it is attached to."""
-    in_period = {"evidence__created_at__gte": period.start, "evidence__created_at__lt": period.end}
+    in_period = {"evidence__published_at__gte": period.start, "evidence__published_at__lt": period.end}
     on_commitments = _pairs(Evidence.commitments.through.objects.filter(**in_period).values_list("evidence_id", "commitment_id"))
     on_claims = _pairs(Evidence.claims.through.objects.filter(**in_period).values_list("evidence_id", "claim_id"))
     items = []
-    for evidence in published_evidence().filter(created_at__gte=period.start, created_at__lt=period.end).order_by("created_at", "id"):
+    for evidence in published_evidence().filter(published_at__gte=period.start, published_at__lt=period.end).order_by("published_at", "id"):
         about = [commitments[pk] for pk in sorted(on_commitments.get(evidence.pk, ()))]
         about += [claims[pk] for pk in sorted(on_claims.get(evidence.pk, ()))]
         items.append(Item(

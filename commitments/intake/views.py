@@ -19,7 +19,7 @@ from .extract import extract
 from .highlight import Mark, highlighted, span_of
 from .matching import rendering_candidates
 from .reading import ReadError, text_from_url
-from .services import intake_save
+from .services import intake_propose
 
 
 def intake_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
@@ -127,10 +127,14 @@ def _save(request: HttpRequest, admin_context: dict) -> HttpResponse:
         [intake_forms.claim_quote(f) for f in claim_forms],
     )
     try:
-        saved = intake_save(draft=draft)
+        proposal = intake_propose(draft=draft, author=request.user)
     except ValidationError as error:
         leftover = _errors_place(error.message_dict, included, points, claim_forms)
         return _review(request, admin_context, source_form, text, bound, ["Nothing was saved. Please correct the errors below.", *leftover])
+    if not proposal.is_published:
+        messages.success(request, f"Proposed “{draft.source.title}”: readers see it once a Reviewer publishes it.")
+        return HttpResponseRedirect(reverse("review-queue"))
+    saved = proposal.applied  # review off: written at once, as before
     messages.success(request, f"Saved “{saved.source.title}”: {len(saved.statements)} statement(s), {len(saved.claims)} claim(s).")
     return HttpResponseRedirect(reverse("admin:commitments_statement_changelist"))
 

@@ -159,7 +159,7 @@ class Migration(migrations.Migration):
                 ('reviewed_at', models.DateTimeField(blank=True, null=True)),
                 ('review_comment', models.TextField(blank=True)),
                 ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='When it became public: digests and feeds count it in this week.', null=True)),
-                ('kind', models.CharField(choices=[('evidence-new', 'New evidence'), ('evidence-edit', 'Evidence edited'), ('rendering-add', 'New rendering'), ('rendering-primary', 'Rendering made primary'), ('rendering-remove', 'Rendering removed'), ('commitment-link', 'New link between points'), ('statement-link', 'New link between statements')], db_index=True, max_length=30)),
+                ('kind', models.CharField(choices=[('evidence-new', 'New evidence'), ('evidence-edit', 'Evidence edited'), ('rendering-add', 'New rendering'), ('rendering-primary', 'Rendering made primary'), ('rendering-remove', 'Rendering removed'), ('commitment-link', 'New link between points'), ('statement-link', 'New link between statements'), ('intake', 'Taken in by the intake')], db_index=True, max_length=30)),
                 ('target_type', models.CharField(help_text='What it changes: evidence, commitment, claim, rendering, statement.', max_length=30)),
                 ('target_id', models.PositiveBigIntegerField(blank=True, null=True)),
                 ('subject', models.CharField(help_text='What it is about, in words, as proposed.', max_length=600)),

@@ -22,7 +22,7 @@ from .domain import (
     Verdict,
     VerdictUpdate,
 )
-from .proposals import ChangeKind, ChangeProposal  # proposed changes of public content
+from .proposals import ChangeKind, ChangeProposal, ReviewerNotice  # proposed changes of public content
 from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "AppendOnlyError",
     "ChangeKind",
     "ChangeProposal",
+    "ReviewerNotice",
     "Claim",
     "Commitment",
     "CommitmentLink",

@@ -1,5 +1,5 @@
 """Proposed changes to public content other than status, verdict and score: new or edited evidence,
-renderings, typed links, statements taken in by the intake.
+renderings, typed links, sources with their statements, points and claims taken in by the intake.
 
 A proposal holds what would change (`data`) and what readers saw when it was proposed (`before`);
 nothing public changes until a Reviewer who did not propose it publishes it, then
@@ -23,6 +23,7 @@ class ChangeKind(models.TextChoices):
     RENDERING_REMOVE = "rendering-remove", "Rendering removed"
     COMMITMENT_LINK = "commitment-link", "New link between points"
     STATEMENT_LINK = "statement-link", "New link between statements"
+    INTAKE = "intake", "Taken in by the intake"
 
 
 class ChangeProposal(ReviewedHistoryModel):
@@ -42,3 +43,14 @@ class ChangeProposal(ReviewedHistoryModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject}"
+
+
+class ReviewerNotice(models.Model):
+    """Whether a Reviewer gets the e-mail "proposals wait for review", and when they last got it (at most daily)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_notice")
+    enabled = models.BooleanField(default=True, help_text="Off: this Reviewer opted out of the e-mail.")
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Review e-mail for {self.user}: {'on' if self.enabled else 'off'}"

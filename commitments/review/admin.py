@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from commitments.models import Statement
 
-from . import selectors, services
+from . import notices, selectors, services
 
 QUEUE_LENGTH = 100  # per kind; the oldest first
 
@@ -82,3 +82,18 @@ def review_decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return HttpResponseRedirect(request.POST.get("next") or reverse("review-queue"))
 
 
+
+
+def review_notices(request: HttpRequest) -> HttpResponse:
+    """A Reviewer's switch for the daily e-mail about waiting proposals (the e-mail links here)."""
+    if not can_see_queue(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        enabled = request.POST.get("enabled") == "on"
+        notices.notice_set(user=request.user, enabled=enabled)
+        messages.success(request, "You will get an e-mail when proposals wait (at most daily)." if enabled
+                         else "You will no longer get e-mails about waiting proposals.")
+        return HttpResponseRedirect(reverse("review-notices"))
+    context = {**admin.site.each_context(request), "title": "E-mail about waiting proposals",
+               "enabled": notices.notice_enabled(user=request.user)}
+    return TemplateResponse(request, "review/notices.html", context)
