@@ -1,5 +1,7 @@
 # One image for web, worker and beat (compose picks the command).
-FROM python:3.11-slim
+# BASE: any image with Python 3.11+ and pip on PATH (`make compose-smoke` builds one locally).
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 TRACKER_VAR_DIR=/app/var
 WORKDIR /app

@@ -5,17 +5,18 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench fuzz clean
+.PHONY: run test lint bench fuzz compose-smoke clean
 
+# The venv's own pip, not upgraded: the requirements must install with a stock pip (as the Dockerfile's).
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_seed --if-empty
+	DEBUG=1 $(PY) manage.py load_originals
 	@echo ""
 	@echo "  Site:  http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  No account exists yet. Create your admin login with:"
@@ -31,6 +32,11 @@ lint: $(VENV)/.installed
 
 fuzz: $(VENV)/.installed
 	$(PY) bench/fuzz.py $(FUZZ_ARGS)
+
+# The real Dockerfile and docker-compose.yml, up and checked end to end (needs root: it may install
+# docker.io and start an engine); see the README's "Compose smoke test".
+compose-smoke:
+	bash scripts/compose_smoke.sh
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

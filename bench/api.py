@@ -1,6 +1,6 @@
 """Benchmark of the dashboard API on a large data set (issue 3). Not a test: it prints figures.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/api.py [--runs 30] [--keep]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/api.py [--runs 30] [--keep] [--smoke]
 
 Creates its own database (<name>_bench on the same server), migrates it, bulk-loads 10,000
 commitments (50 statements), 100,000 status updates and 200,000 evidence links with COPY,
@@ -33,6 +33,16 @@ STATEMENTS, POINTS, DELIVERABLES_PER_POINT = 50, 50, 3  # 50 x (50 + 150) = 10,0
 UPDATES_PER_COMMITMENT, LINKS_PER_COMMITMENT, EVIDENCE_ROWS = 10, 20, 50_000
 STATUSES = ["not_started", "in_progress", "partially_fulfilled", "fulfilled", "stalled", "broken", "not_assessable"]
 DAY0 = date(2022, 1, 3)
+
+
+def smoke_scale() -> None:
+    """--smoke: the same data set in miniature (800 commitments), for the suite's run of every benchmark."""
+    global STATEMENTS, POINTS, UPDATES_PER_COMMITMENT, LINKS_PER_COMMITMENT, EVIDENCE_ROWS
+    STATEMENTS, POINTS, UPDATES_PER_COMMITMENT, LINKS_PER_COMMITMENT, EVIDENCE_ROWS = 8, 25, 3, 3, 500
+
+
+def commitments_total() -> int:
+    return STATEMENTS * POINTS * (1 + DELIVERABLES_PER_POINT)
 
 
 def database_urls(suffix: str = "bench") -> tuple[str, str, str]:
@@ -168,12 +178,18 @@ def _number(r) -> str:
 
 
 def floor_once(conn, offset: int, labels: dict[str, str], api_prefix: str, link_labels: dict) -> bytes:
+    from django.utils import timezone
+
+    from commitments.deadlines import overdue_since
+
+    today = timezone.now().date()  # as the list does
     rows = conn.execute(FLOOR_SQL, (offset,)).fetchall()
     return orjson.dumps([{
         "id": r[0], "url": f"http://testserver/statements/{r[5]}/{_number(r)}/", "api_url": f"{api_prefix}{r[0]}/", "number": _number(r),
         "ordinal": r[1], "title": r[2], "quote": r[3],
         "statement": {"id": r[4], "slug": r[5], "title": r[6]}, "source": r[7], "parent": r[8], "deliverables": r[15],
         "status": r[10], "status_label": labels[r[10]], "status_since": r[11], "target_date": r[12],
+        "overdue_since": overdue_since(status=r[10], target_date=r[12], today=today),
         "parties": r[16], "themes": r[17], "evidence_count": r[18],
         "latest_evidence": r[19] and {"id": r[19], "url": r[20], "title": r[21], "publisher": r[22], "published_on": r[23], "stance": r[24]},
         "renderings": (renderings := [dict(zip(RENDERING_KEYS, v, strict=True)) for v in r[25] or ()]),
@@ -208,7 +224,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
+    parser.add_argument("--smoke", action="store_true", help="tiny data, two runs: every step runs (the suite does this)")
     args = parser.parse_args()
+    if args.smoke:
+        smoke_scale()
+        args.runs = 2
     admin_url, bench_url, bench_name = database_urls()
     started = time.perf_counter()
     recreate(admin_url, bench_name)
@@ -229,14 +249,17 @@ def main() -> int:
     try:
         call_command("migrate", verbosity=0)
         build(bench_url)
-        print(f"built in {time.perf_counter() - started:.0f} s: 10,000 commitments, 100,000 status updates, 200,000 evidence links")
+        total = commitments_total()
+        print(f"built in {time.perf_counter() - started:.0f} s: {total:,} commitments, {total * UPDATES_PER_COMMITMENT:,} status updates, "
+              f"{total * LINKS_PER_COMMITMENT:,} evidence links")
         client = Client()
         # What the web server does at start-up (tracker/wsgi.py): import the URLconf and every
         # view, build the reverse map, open the cache client and the (persistent) connection.
         from tracker.warmup import warm
 
         warm()
-        page = "/api/v1/commitments/?page=20&page_size=100"
+        offset = min(1900, total - 100)  # page 20 of the full data set
+        page = f"/api/v1/commitments/?page={offset // 100 + 1}&page_size=100"
         cases = {
             "commitments list (100 rows)": page,
             "stats": "/api/v1/stats/",
@@ -252,7 +275,7 @@ def main() -> int:
         link_labels |= {(kind.value, False): str(LINK_INVERSE_LABELS[kind]) for kind in LinkKind}
         prefix = "http://testserver/api/v1/commitments/"  # api_url names the host the request came in on, as the list does
         raw = psycopg.connect(bench_url)
-        floor_rows = orjson.loads(floor_once(raw, 1900, labels, prefix, link_labels))
+        floor_rows = orjson.loads(floor_once(raw, offset, labels, prefix, link_labels))
         first_list = (time.perf_counter(), client.get(page), time.perf_counter())
         # Fair both ways: the floor must fetch exactly the rows and fields the list returns.
         assert len(floor_rows) == 100 and floor_rows == first_list[1].json()["results"], "the floor and the list disagree"
@@ -270,7 +293,7 @@ def main() -> int:
             # Counted by a wrapper: CaptureQueriesContext is reset by request_started.
             with connection.execute_wrapper(count):
                 client.get(url)
-            floor, ms = medians_ms([lambda: floor_once(raw, 1900, labels, prefix, link_labels), lambda u=url: client.get(u)], args.runs)
+            floor, ms = medians_ms([lambda: floor_once(raw, offset, labels, prefix, link_labels), lambda u=url: client.get(u)], args.runs)
             print(f"{label:40s} {ms:8.2f} ms  {ms / floor:5.2f}x of {floor:5.2f}  {len(queries):2d}   {cold:6.1f} ms ({cold / ms:.1f}x)")
         raw.close()
         print(f"total {time.perf_counter() - started:.0f} s")

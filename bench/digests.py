@@ -1,7 +1,7 @@
 """Benchmark: build and deliver 10,000 and 100,000 weekly digests to a local SMTP sink.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/digests.py \
-        [--subscribers 10000,100000] [--changes 500] [--workers 2]
+        [--subscribers 10000,100000] [--changes 500] [--workers 2] [--smoke]
 
 For each number of subscribers: creates its own PostgreSQL database (<DATABASE_URL's name>_digests,
 dropped and re-created; BENCH_DATABASE_URL overrides it), fills one ISO week with status
@@ -281,7 +281,10 @@ def main() -> None:
     parser.add_argument("--workers", default="2", help="comma-separated worker counts to run, 1 meaning this process")
     parser.add_argument("--sink", choices=["fast", "aiosmtpd"], default="fast",
                         help="fast: a counting SMTP server that reads each message in one go; aiosmtpd: parses line by line (~3 ms CPU a digest)")
+    parser.add_argument("--smoke", action="store_true", help="tiny data: every step runs (the suite does this)")
     args = parser.parse_args()
+    if args.smoke:
+        args.subscribers, args.changes, args.workers = "40,80", 500, "1,2"
 
     from tests.smtp_server import free_port
 

@@ -1,6 +1,6 @@
 """A long fuzz of the API against a live server (issue 14). Not a test: it prints figures.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/fuzz.py [--examples 1000] [--jobs 2] [--keep]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/fuzz.py [--examples 1000] [--jobs 2] [--keep] [--smoke]
 
 Creates its own database (<name>_fuzz on the same server), migrates it and loads the seed data,
 adds an Editor (alice) with an API token, and serves the app with gunicorn on a free loopback
@@ -96,12 +96,13 @@ def operations(port: int, *, writes_only: bool) -> list[str]:
     return sorted(name for name in found if not writes_only or name.startswith("POST "))
 
 
-def fuzz(port: int, *, examples: int, token: str | None, reports: list[str], seed: int, writes_only: bool) -> list[subprocess.CompletedProcess]:
+def fuzz(port: int, *, examples: int, token: str | None, reports: list[str], seed: int, writes_only: bool,
+         phases: str = "examples,coverage,fuzzing") -> list[subprocess.CompletedProcess]:
     """One schemathesis process per report path, the operations dealt out among them (they run at once: schemathesis
     generating cases is the bottleneck, one CPU per process)."""
     command = [
         str(Path(PY).parent / "schemathesis"), "run", f"http://127.0.0.1:{port}/api/schema/?format=json",
-        "--checks", "all", "--phases", "examples,coverage,fuzzing", "-n", str(examples), "--seed", str(seed),
+        "--checks", "all", "--phases", phases, "-n", str(examples), "--seed", str(seed),
         "--workers", "2", "--suppress-health-check", "all", "--no-shrink", "--continue-on-failure",
         "--report", "ndjson", "--request-timeout", "60",
     ]
@@ -177,7 +178,10 @@ def main() -> int:
     parser.add_argument("--who", choices=["anonymous", "editor", "both"], default="both")
     parser.add_argument("--editor-reads", action="store_true", help="fuzz the read operations as the Editor too")
     parser.add_argument("--jobs", type=int, default=2, help="schemathesis processes at once, the operations dealt out among them (default 2)")
+    parser.add_argument("--smoke", action="store_true", help="2 generated cases an operation, no coverage phase (the suite does this)")
     args = parser.parse_args()
+    if args.smoke:
+        args.examples, args.jobs = 2, 1
     sys.stdout.reconfigure(line_buffering=True)  # figures appear as each run ends, also when piped to a file
     admin_url, url, name = database_urls("fuzz")
     recreate(admin_url, name)
@@ -196,7 +200,8 @@ def main() -> int:
             since = os.path.getsize(access_log)
             run_started = time.monotonic()
             reports = [f"{work}/{who.split()[0]}-{job}.ndjson" for job in range(max(1, args.jobs))]
-            done = fuzz(port, examples=args.examples, token=auth, reports=reports, seed=args.seed, writes_only=writes_only)
+            done = fuzz(port, examples=args.examples, token=auth, reports=reports, seed=args.seed, writes_only=writes_only,
+                        phases="fuzzing" if args.smoke else "examples,coverage,fuzzing")
             count, cases, failures, findings = report_summary(reports)
             requests, errors, where = access_summary(access_log, since)
             schema = sum(n for check, n in failures.items() if check in SCHEMA_CHECKS)

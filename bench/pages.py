@@ -1,6 +1,6 @@
 """Benchmark of the public pages on a large data set (issue 10). Not a test: it prints figures.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/pages.py [--runs 20] [--keep] [--name bench_pages]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/pages.py [--runs 20] [--keep] [--name NAME] [--smoke]
 
 Creates its own database (--name, on the server of DATABASE_URL), migrates it and bulk-loads the
 data set of bench/api.py (10,000 commitments in 50 statements, 100,000 status updates, 200,000
@@ -23,7 +23,8 @@ import psycopg
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.api import build, medians_ms, recreate  # noqa: E402 - after the path is set
+from bench import api  # noqa: E402 - after the path is set
+from bench.api import build, database_urls, medians_ms, recreate  # noqa: E402
 
 CLAIMS = 500
 
@@ -36,7 +37,8 @@ def add_claims(url: str) -> None:
         with conn.cursor() as cur, cur.copy("COPY commitments_claim (id, statement_id, source_id, title, quote, verdict, verdict_rationale, "
                                             "verdict_at, created_at, updated_at) FROM STDIN") as out:
             for i in range(1, CLAIMS + 1):
-                out.write_row((i, 1 + i % 50, 1 + i % 50, f"Claim {i}", f"Trade grew {i} percent in the first year.", "accurate",
+                statement = 1 + i % api.STATEMENTS
+                out.write_row((i, statement, statement, f"Claim {i}", f"Trade grew {i} percent in the first year.", "accurate",
                                "Customs figures agree.", now, now, now))
         verdicts = ("COPY commitments_verdictupdate (claim_id, verdict, rationale, author_id, recorded_at, review_state, review_comment, "
                     "published_at) FROM STDIN")
@@ -49,19 +51,20 @@ def add_claims(url: str) -> None:
 
 
 def pages() -> dict[str, str]:
+    statement = f"statement-{min(25, api.STATEMENTS)}"
     return {
         "overview /": "/",
-        "statement (200 commitments)": "/statements/statement-25/",
-        "point": "/statements/statement-25/10/",
-        "deliverable": "/statements/statement-25/10.2/",
+        "statement (200 commitments)": f"/statements/{statement}/",
+        "point": f"/statements/{statement}/10/",
+        "deliverable": f"/statements/{statement}/10.2/",
         "party (10,000 bound)": "/parties/party-3/",
         "claim": "/claims/7/",
         "statements index (50)": "/statements/",
         "parties index": "/parties/",
         "claims index (first 50 of 500)": "/claims/",
         "changes (newest 50)": "/changes/",
-        "changes, filtered": "/changes/?statement=statement-25&status=in_progress&party=party-2",
-        "changes, page 40": "/changes/?page=40",
+        "changes, filtered": f"/changes/?statement={statement}&status=in_progress&party=party-2",
+        "changes, page 40": f"/changes/?page={min(40, api.commitments_total() * api.UPDATES_PER_COMMITMENT // 50)}",
         "search": "/search/?q=statement+25",
         "search, filtered": "/search/?q=cooperation&status=fulfilled&party=party-2",
     }
@@ -95,10 +98,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
-    parser.add_argument("--name", default="bench_pages", help="The bench database's name (make it yours on a shared server).")
+    parser.add_argument("--name", help="The bench database's name (default: DATABASE_URL's name + _pages).")
+    parser.add_argument("--smoke", action="store_true", help="tiny data, two runs: every step runs (the suite does this)")
     args = parser.parse_args()
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rpartition("/")[0]
-    admin_url, bench_url = f"{base}/postgres", f"{base}/{args.name}"
+    if args.smoke:
+        global CLAIMS
+        api.smoke_scale()
+        args.runs, CLAIMS = 2, 20
+    admin_url, _, default_name = database_urls("pages")
+    args.name = args.name or default_name
+    admin_url, bench_url = admin_url, f"{admin_url.rpartition('/')[0]}/{args.name}"
     started = time.perf_counter()
     recreate(admin_url, args.name)
     os.environ.update({
@@ -118,8 +127,15 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         build(bench_url)
         add_claims(bench_url)
-        print(f"built in {time.perf_counter() - started:.0f} s: 10,000 commitments, 100,000 status changes, {CLAIMS} claims")
+        total = api.commitments_total()
+        print(f"built in {time.perf_counter() - started:.0f} s: {total:,} commitments, {total * api.UPDATES_PER_COMMITMENT:,} status changes, "
+              f"{CLAIMS} claims")
         client = Client()
+        # What the web server does at start-up (tracker/wsgi.py), as bench/api.py does: "first" is then
+        # the first request a reader makes of a server that has just started.
+        from tracker.warmup import warm
+
+        warm()
         print(f"{'page':32s} {'median':>9s} {'cpu':>8s} {'queries':>8s} {'first':>8s} {'304':>8s}")
         for label, url in pages().items():
             first_start = time.perf_counter()

@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from commitments import services
 from commitments.admin_base import AppendOnlyAdmin, AuditedAdmin, ReadOnlyAdmin, StaffAwareLoginForm, badge, catalogue_editor
-from commitments.forms import RecordStatusForm, RecordVerdictForm
+from commitments.forms import EvidenceForm, RecordStatusForm, RecordVerdictForm
 from commitments.history import ASSESSMENT_ORDER, NEWEST_FIRST
 from commitments.http_urls import link_html
 from commitments.ids import id_parse
@@ -33,7 +35,6 @@ from commitments.models import (
     VerdictUpdate,
 )
 from commitments.parties import bound_party_q
-from commitments.proposals import EVIDENCE_FIELDS, evidence_propose
 from commitments.relations_admin import (
     ClaimNewRenderingInline,
     ClaimRenderingInline,
@@ -143,14 +144,21 @@ class SourceAdmin(AuditedAdmin):
         return super().get_queryset(request).defer("full_text").annotate(text_held=text_held)
 
 
+def record_status_link(commitment: Commitment) -> str:
+    """One click from a list of points to the page that records a status for one of them."""
+    if commitment.pk is None:
+        return ""
+    return format_html('<a href="{}" class="record-link">Record status</a>', reverse("admin:commitments_commitment_record", args=[commitment.pk]))
+
+
 class PointInline(admin.TabularInline):
     """The numbered points of a statement (deliverables are edited on their point)."""
 
     model = Commitment
     fk_name = "statement"
-    fields = ["ordinal", "title", "source", "quote", "status"]
+    fields = ["ordinal", "title", "source", "quote", "status", "record_status"]
     # The quote is the primary rendering's: it changes on the point's own page, through its renderings.
-    readonly_fields = ["source", "quote", "status"]
+    readonly_fields = ["source", "quote", "status", "record_status"]
     extra = 0
     show_change_link = True
     verbose_name = "numbered point"
@@ -161,6 +169,15 @@ class PointInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(parent__isnull=True).select_related("source")
+
+    @admin.display(description="")
+    def record_status(self, obj: Commitment) -> str:
+        return record_status_link(obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        may_record = request.user.has_perm(f"{StatusUpdate._meta.app_label}.add_{StatusUpdate._meta.model_name}")
+        return fields if may_record else [name for name in fields if name != "record_status"]
 
 
 class DeliverableInline(admin.TabularInline):
@@ -216,9 +233,11 @@ class HistoryFormAdmin(AuditedAdmin):
     """
 
     change_form_template = "admin/commitments/history_change_form.html"
+    record_template = "admin/commitments/record.html"
     history_model: type = None
     record_form_class: type = None
     record_title = ""
+    review_kind = ""  # the review queue's name for the history rows (its #proposal-<kind>-<id> anchors)
 
     def get_urls(self):
         opts = self.model._meta
@@ -239,7 +258,8 @@ class HistoryFormAdmin(AuditedAdmin):
     def record_initial(self, obj) -> dict:
         return {}
 
-    def record(self, request: HttpRequest, obj, form) -> None:
+    def record(self, request: HttpRequest, obj, form):
+        """Write the history row through the service and return it."""
         raise NotImplementedError
 
     def recorded_message(self) -> str:
@@ -272,25 +292,42 @@ class HistoryFormAdmin(AuditedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def record_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Its own short page: which statement and point, where it stands, the form (errors beside each field);
+        after saving, the same page confirms what was recorded and links to the proposal in the review queue."""
         obj = get_object_or_404(self.model, pk=object_id)
-        if request.method != "POST" or not self.can_record(request):
+        if not self.can_record(request):
             raise PermissionDenied
-        form = self.record_form_class(request.POST, admin_site=self.admin_site)
-        if form.is_valid():
-            try:
-                self.record(request, obj, form)
-            except ValidationError as error:
-                for field, messages_ in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages_)
-            else:
-                messages.success(request, self.recorded_message())
-                change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-                return HttpResponseRedirect(change_url)
-        messages.error(request, "Nothing was recorded: please correct the errors below.")
-        # Re-render the change page around the bound form; as a GET, so the admin does not
-        # take this POST for an edit of the object itself.
-        request.method = "GET"
-        return self.change_view(request, object_id, extra_context={"record_form": form})
+        if request.method == "POST":
+            form = self.record_form_class(request.POST, admin_site=self.admin_site)
+            row = self._record_valid(request, obj, form)
+            if row is not None:
+                record_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_record", args=[obj.pk])
+                return HttpResponseRedirect(f"{record_url}?done={row.pk}")
+        else:
+            form = self.record_form_class(initial=self.record_initial(obj), admin_site=self.admin_site)
+        return TemplateResponse(request, self.record_template, self.record_context(request, obj, form))
+
+    def _record_valid(self, request: HttpRequest, obj, form):
+        if not form.is_valid():
+            return None
+        try:
+            return self.record(request, obj, form)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return None
+
+    def record_context(self, request: HttpRequest, obj, form) -> dict:
+        done = request.GET.get("done", "")
+        recorded = self.history(obj).filter(pk=int(done)).first() if done.isdigit() and request.method == "GET" else None
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        return {
+            **self.admin_site.each_context(request), "opts": self.opts, "obj": obj, "form": form, "media": form.media,
+            "title": f"Record a {self.record_title.lower()}", "record_title": self.record_title, "change_url": change_url,
+            "recorded": recorded, "review_required": services.review_required(), "errors": form.errors and request.method == "POST",
+            "proposal_url": f"{reverse('review-queue')}?kind={self.review_kind}#proposal-{self.review_kind}-{recorded.pk}" if recorded else "",
+            "history_rows": self.history(obj)[:5],
+        }
 
 
 @admin.register(Commitment)
@@ -298,8 +335,9 @@ class CommitmentAdmin(QuotedAdminMixin, HistoryFormAdmin):
     history_model = StatusUpdate
     record_form_class = RecordStatusForm
     record_title = "Status change"
+    review_kind = "status"
 
-    list_display = ["number_display", "title", "statement", "status_badge", "party_list", "target_date", "updated_at"]
+    list_display = ["number_display", "title", "statement", "status_badge", "record_status", "party_list", "target_date", "updated_at"]
     list_display_links = ["number_display", "title"]
     list_filter = ["statement", "status", BoundPartyFilter, ("parties", admin.RelatedFieldListFilter), "themes", HasTargetDateFilter, KindFilter]
     list_select_related = ["statement", "parent"]
@@ -320,6 +358,10 @@ class CommitmentAdmin(QuotedAdminMixin, HistoryFormAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("parties")
 
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if self.can_record(request) else [name for name in shown if name != "record_status"]
+
     @admin.display(description="#", ordering="ordinal")
     def number_display(self, obj: Commitment) -> str:
         return obj.number
@@ -327,6 +369,10 @@ class CommitmentAdmin(QuotedAdminMixin, HistoryFormAdmin):
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: Commitment) -> str:
         return badge(obj.get_status_display(), STATUS_COLOURS[obj.status])
+
+    @admin.display(description="")
+    def record_status(self, obj: Commitment) -> str:
+        return record_status_link(obj)
 
     @admin.display(description="parties")
     def party_list(self, obj: Commitment) -> str:
@@ -339,8 +385,8 @@ class CommitmentAdmin(QuotedAdminMixin, HistoryFormAdmin):
     def record_initial(self, obj: Commitment) -> dict:
         return {"status": obj.status}  # the form starts from where the commitment stands
 
-    def record(self, request, obj, form) -> None:
-        services.status_update_record(
+    def record(self, request, obj, form) -> StatusUpdate:
+        return services.status_update_record(
             commitment=obj, status=form.cleaned_data["status"], effective_on=form.cleaned_data["effective_on"],
             rationale=form.cleaned_data["rationale"], author=request.user,
             evidence=form.cleaned_data["evidence"], new_evidence=form.new_evidence(),
@@ -352,6 +398,7 @@ class ClaimAdmin(QuotedAdminMixin, HistoryFormAdmin):
     history_model = VerdictUpdate
     record_form_class = RecordVerdictForm
     record_title = "Verdict"
+    review_kind = "verdict"
 
     list_display = ["title", "source", "statement", "verdict_badge", "verdict_at"]
     list_filter = ["verdict", "statement", "source", "parties", "themes"]
@@ -371,8 +418,8 @@ class ClaimAdmin(QuotedAdminMixin, HistoryFormAdmin):
     def record_initial(self, obj: Claim) -> dict:
         return {"verdict": obj.verdict}
 
-    def record(self, request, obj, form) -> None:
-        services.verdict_update_record(
+    def record(self, request, obj, form) -> VerdictUpdate:
+        return services.verdict_update_record(
             claim=obj, verdict=form.cleaned_data["verdict"], rationale=form.cleaned_data["rationale"],
             author=request.user, evidence=form.cleaned_data["evidence"], new_evidence=form.new_evidence(),
         )
@@ -380,46 +427,45 @@ class ClaimAdmin(QuotedAdminMixin, HistoryFormAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(AuditedAdmin):
-    list_display = ["title", "publisher", "published_on", "stance", "link", "created_at"]
+    """Adding or editing evidence proposes it: the row and its links change when a Reviewer publishes (review queue)."""
+
+    form = EvidenceForm
+    list_display = ["title", "publisher", "published_on", "stance", "link", "created_at", "public"]
     list_filter = ["stance", "publisher", "published_on"]
     search_fields = ["title", "url", "excerpt", "publisher"]
     autocomplete_fields = ["commitments", "claims"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "published_at"]
 
     @admin.display(description="URL")
     def link(self, obj: Evidence) -> str:
         return link_html(obj.url, "open")
 
-    def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "published_at"]
+    @admin.display(description="public", boolean=True, ordering="published_at")
+    def public(self, obj: Evidence) -> bool:
+        return obj.published_at is not None
+
+    def editorial_history(self, obj):
+        return obj.revisions.select_related("author", "reviewer").order_by("-recorded_at", "-id")
 
     def save_model(self, request, obj, form, change):
-        """Nothing readers see changes here: new evidence is a draft, an edit a proposal (commitments.proposals)."""
         data = form.cleaned_data
-        original = Evidence.objects.get(pk=obj.pk) if change else None
-        obj.created_by = original.created_by if original else request.user
-        fields = {field: data[field] for field in EVIDENCE_FIELDS if field in data}
-        request.evidence_proposal = evidence_propose(evidence=original or obj, fields=fields, commitments=data.get("commitments", ()),
-                                         claims=data.get("claims", ()), author=request.user)
-        obj.pk = request.evidence_proposal.target_id
-        if original is not None:
-            obj.refresh_from_db()  # the row stays as readers see it until a Reviewer publishes the edit
+        links = {"commitments": data.get("commitments", []), "claims": data.get("claims", [])}
+        if not change:
+            services.evidence_propose_new(evidence=obj, author=request.user, reason=data.get("reason", ""), **links)
+            return
+        current = Evidence.objects.get(pk=obj.pk)
+        form.proposal = services.evidence_revise(evidence=current, author=request.user, data=data, reason=data.get("reason", ""), **links)
 
     def save_related(self, request, form, formsets, change):
-        pass  # what it is attached to is part of the proposal, written on publication
+        """Links change only through the proposal (save_model): nothing is written here."""
 
-    def _proposed(self, request, obj):
-        proposal = getattr(request, "evidence_proposal", None)
-        if proposal is not None and not proposal.is_published:
-            messages.success(request, "Proposed: readers see it once a Reviewer publishes it (review queue).")
-            return HttpResponseRedirect(reverse("review-queue"))
-        return None
+    def log_change(self, request, obj, message):
+        return super().log_change(request, obj, "Proposed an edit for review.")
 
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._proposed(request, obj) or super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        return self._proposed(request, obj) or super().response_change(request, obj)
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        if level == messages.SUCCESS and services.review_required():
+            message = "Proposed for review: it is public once a Reviewer publishes it (review queue)."
+        super().message_user(request, message, level, extra_tags, fail_silently)
 
 
 @admin.register(StatusUpdate)

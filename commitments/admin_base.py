@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from commitments.audit import audit_entries
+from commitments.audit import audit_entries, audit_entry_redact
 
 AUDIT_HISTORY_LENGTH = 200
 
@@ -64,8 +64,9 @@ class AuditedAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        entries = list(audit_entries(model=self.opts.model_name, object_pk=obj.pk)[:AUDIT_HISTORY_LENGTH])
+        entries = list(audit_entries(user=request.user, model=self.opts.model_name, object_pk=obj.pk)[:AUDIT_HISTORY_LENGTH])
         for entry in entries:
+            audit_entry_redact(entry, user=request.user)
             entry.changes_html = render_logentry_changes_html(entry)
         context = {
             **self.admin_site.each_context(request), "title": f"History: {obj}", "subtitle": None, "opts": self.opts,

@@ -7,7 +7,12 @@ class CommitmentsConfig(AppConfig):
 
     # Each capability's admin, registered after commitments/admin.py (which Django's admin
     # autodiscovery imported already): they import the core admin, never the other way round.
-    CAPABILITY_ADMINS = ("commitments.checks.admin", "commitments.digests.admin", "commitments.intake.admin")
+    CAPABILITY_ADMINS = (
+        "commitments.checks.admin", "commitments.archive.admin", "commitments.digests.admin", "commitments.intake.admin", "commitments.watch.admin",
+    )
+
+    # Capabilities that listen to another's signals (the archive to the re-check's snapshots).
+    CAPABILITY_RECEIVERS = ("commitments.archive.receivers",)
 
     def ready(self) -> None:
         from importlib import import_module
@@ -15,6 +20,6 @@ class CommitmentsConfig(AppConfig):
         from commitments.audit import audit_register
 
         audit_register()
-        import_module("commitments.intake.services")  # registers the intake's kind of change proposal
-        for module in self.CAPABILITY_ADMINS:
+        import_module("commitments.intake.services")  # registers the intake kind of change proposal
+        for module in (*self.CAPABILITY_ADMINS, *self.CAPABILITY_RECEIVERS):
             import_module(module)

@@ -3,7 +3,7 @@
 Kept by django-auditlog: one LogEntry per write of a Party, Theme, Source, Statement,
 Commitment, Claim, Evidence or Subscriber (many-to-many links included), with the changed
 fields as JSON ``{"field": [old, new]}``, the actor, the time, the client's address, and in
-``additional_data["source"]`` where the write came from: "admin", "api", "web", "intake" or
+``additional_data["source"]`` where the write came from: "admin", "api", "web", "intake", "watch" or
 "command" (anything outside a request: management commands, Celery tasks, the shell).
 
 Requests get their context from ``AuditMiddleware``. Code that writes outside a request and
@@ -30,7 +30,9 @@ from django.db.models import QuerySet
 from django.db.models.signals import pre_save
 from django.http import HttpRequest, HttpResponse
 
-SOURCES = ("admin", "api", "web", "intake", "command")
+from commitments.clients import client_address
+
+SOURCES = ("admin", "api", "web", "intake", "watch", "command")
 OUTSIDE_REQUESTS = "command"
 
 # model label -> its many-to-many fields, logged as links added and removed
@@ -43,6 +45,8 @@ AUDITED = {
     "commitments.Claim": ("parties", "themes"),
     "commitments.Evidence": ("commitments", "claims"),
     "commitments.Subscriber": ("statements", "parties", "themes"),
+    "commitments.Watch": (),
+    "commitments.InboxItem": (),
 }
 # Bookkeeping that changes with every save says nothing an auditor needs.
 NOT_AUDITED_FIELDS = ["updated_at"]
@@ -121,15 +125,45 @@ class AuditMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # DRF sets request.user on the Django request once it has authenticated a token.
-        with audit_source(request_source(request.path), actor=lambda: getattr(request, "user", None), remote_addr=request.META.get("REMOTE_ADDR")):
+        with audit_source(request_source(request.path), actor=lambda: getattr(request, "user", None), remote_addr=client_address(request) or None):
             return self.get_response(request)
 
 
-def audit_entries(*, model: str | None = None, object_pk: str | None = None) -> QuerySet[LogEntry]:
-    """The audit trail of the catalogue, newest first; `model` is a model name such as "commitment"."""
-    entries = LogEntry.objects.filter(content_type__app_label="commitments").select_related("actor", "content_type")
+# Personal data: which fields of which audited model hold it (the entry's object_repr is the
+# row's str(), so it goes too). Only superusers read them, or anyone's client address.
+PERSONAL_FIELDS = {"subscriber": ("email",)}
+HIDDEN = "(hidden)"
+
+
+def audit_models_visible(user) -> list[str]:
+    """The audited model names ("commitment", ...) whose trail this user may read: those they may view."""
+    names = [label.split(".")[1].lower() for label in AUDITED]
+    return [name for name in names if user.has_perm(f"commitments.view_{name}")]
+
+
+def audit_entries(*, user, model: str | None = None, object_pk: str | None = None) -> QuerySet[LogEntry]:
+    """The audit trail of the models this user may view, newest first; `model` is a model name such as "commitment"."""
+    visible = audit_models_visible(user)
+    entries = LogEntry.objects.filter(content_type__app_label="commitments", content_type__model__in=visible)
+    entries = entries.select_related("actor", "content_type")
     if model:
         entries = entries.filter(content_type__model=model.lower())
     if object_pk is not None:
         entries = entries.filter(object_pk=str(object_pk))
     return entries.order_by("-timestamp", "-id")
+
+
+def audit_entry_redact(entry: LogEntry, *, user) -> LogEntry:
+    """Hide personal data (addresses, IPs) from everyone but superusers; in memory only, never saved."""
+    if user.is_superuser:
+        return entry
+    entry.remote_addr = None
+    personal = PERSONAL_FIELDS.get(entry.content_type.model, ())
+    if personal:
+        entry.object_repr = HIDDEN
+        changes = dict(entry.changes_dict)
+        for name in personal:
+            if name in changes:
+                changes[name] = [HIDDEN if value is not None else None for value in changes[name]]
+        entry.changes, entry.changes_text = changes, ""
+    return entry

@@ -162,3 +162,17 @@ class SerialisedEmail(EmailMessage):
 
     def message(self) -> _Serialised:
         return _Serialised(self.raw)
+
+
+_KEPT_HERE = {
+    "django.core.mail.backends.console.EmailBackend": "It was printed in the terminal where the server runs (make run's terminal).",
+    "django.core.mail.backends.filebased.EmailBackend": "It was written to a file in {path}.",
+    "django.core.mail.backends.locmem.EmailBackend": "It was kept in the server's memory (django.core.mail.outbox).",
+    "django.core.mail.backends.dummy.EmailBackend": "It was discarded (EMAIL_URL is dummy://).",
+}
+
+
+def email_kept_locally() -> str:
+    """Where an e-mail went when the backend keeps it on this machine (development mode); empty when it was really sent."""
+    where = _KEPT_HERE.get(settings.EMAIL_BACKEND, "")
+    return where.format(path=getattr(settings, "EMAIL_FILE_PATH", "")) if where else ""

@@ -93,3 +93,16 @@ class RecordVerdictForm(EvidenceFormMixin):
         for field, message in errors.items():
             self.add_error(field, message)
         return cleaned
+
+
+class EvidenceForm(forms.ModelForm):
+    """The admin's evidence form: what it proposes, and why (the reason shows in the corrections log once published)."""
+
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why you add or change it. Nothing here is public until a Reviewer publishes it.",
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["url", "title", "publisher", "published_on", "excerpt", "stance", "commitments", "claims"]

@@ -48,10 +48,10 @@ def published_assessments() -> QuerySet[PartyAssessment]:
 
 
 def published_evidence() -> QuerySet[Evidence]:
-    """Evidence the public may see: published (by its own proposal, or with a status, verdict or score citing it).
+    """Evidence the public may see: published by a reviewed revision, or with the proposal that cites it.
 
-    Evidence proposed on its own or with a proposal is a draft until that proposal is published
-    (commitments.proposals, services.history_row_published).
+    Its links to commitments and claims are likewise made only when published (services.evidence_revision_apply,
+    services.history_row_published); a draft or a proposed edit changes nothing here.
     """
     return Evidence.objects.filter(published_at__isnull=False)
 

@@ -1,4 +1,4 @@
-"""Proposed changes of public content: evidence (new or edited), renderings, typed links.
+"""Proposed changes of public content: renderings, typed links, intakes (evidence has its own EvidenceRevision).
 
 The admin, the API and the commands call the `*_propose` functions here instead of writing; what
 they would change is kept in a `ChangeProposal` and written only when a Reviewer who did not
@@ -11,13 +11,12 @@ ValidationError with field messages then, not a surprise for the reviewer; it is
 published, since what it changes may have changed meanwhile.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from commitments.links import commitment_link, statement_link
 from commitments.models import (
@@ -25,46 +24,12 @@ from commitments.models import (
     ChangeProposal,
     Claim,
     Commitment,
-    Evidence,
     Rendering,
-    ReviewState,
     Source,
-    Stance,
     Statement,
 )
 from commitments.renderings import Quoted, rendering_add, rendering_make_primary, rendering_remove
-from commitments.services import evidence_publish, review_required
-
-EVIDENCE_FIELDS = ("url", "title", "publisher", "published_on", "excerpt", "stance")
-EVIDENCE_LINKS = ("commitments", "claims")
-
-
-def _evidence_state(evidence: Evidence) -> dict:
-    state = {field: getattr(evidence, field) for field in EVIDENCE_FIELDS}
-    if evidence.pk and evidence.published_at:
-        state["commitments"] = sorted(evidence.commitments.values_list("pk", flat=True))
-        state["claims"] = sorted(evidence.claims.values_list("pk", flat=True))
-    return state
-
-
-def _apply_evidence(proposal: ChangeProposal) -> None:
-    evidence = Evidence.objects.select_for_update().get(pk=proposal.target_id)
-    data = proposal.data
-    for field in EVIDENCE_FIELDS:
-        if field in data:
-            setattr(evidence, field, data[field])
-    evidence.full_clean(exclude=["created_by"])
-    evidence.save()
-    before = {name: set(getattr(evidence, name).values_list("pk", flat=True)) for name in EVIDENCE_LINKS}
-    commitments = Commitment.objects.filter(pk__in=data.get("commitments", []))
-    claims = Claim.objects.filter(pk__in=data.get("claims", []))
-    evidence.commitments.set(commitments)
-    evidence.claims.set(claims)
-    # Both the old and the new ends changed, for sync, ETags and digests.
-    now = timezone.now()
-    Commitment.objects.filter(pk__in=before["commitments"] | set(data.get("commitments", []))).update(updated_at=now)
-    Claim.objects.filter(pk__in=before["claims"] | set(data.get("claims", []))).update(updated_at=now)
-    evidence_publish(evidence_ids=[evidence.pk], at=proposal.published_at or now)
+from commitments.services import publish_unless_reviewed
 
 
 def _quoted(proposal: ChangeProposal) -> Quoted:
@@ -96,8 +61,6 @@ def _apply_link(proposal: ChangeProposal) -> None:
 
 
 APPLY: dict[str, Callable[[ChangeProposal], object]] = {
-    ChangeKind.EVIDENCE_NEW: _apply_evidence,
-    ChangeKind.EVIDENCE_EDIT: _apply_evidence,
     ChangeKind.RENDERING_ADD: _apply_rendering_add,
     ChangeKind.RENDERING_PRIMARY: lambda proposal: rendering_make_primary(rendering=_rendering(proposal)),
     ChangeKind.RENDERING_REMOVE: lambda proposal: rendering_remove(rendering=_rendering(proposal)),
@@ -141,43 +104,11 @@ def change_propose(
     proposal.full_clean(validate_constraints=False)
     proposal.save()
     proposal.refresh_from_db()  # the data as JSON holds it (dates as text), as the reviewer's apply will see it
-    if review_required():
+    if publish_unless_reviewed(proposal, now=now):
+        proposal.applied = proposal_apply(proposal=proposal)  # what was written, for the caller's answer
+    else:
         _try(proposal)
-        return proposal
-    ChangeProposal.objects.filter(pk=proposal.pk).review_decide(state=ReviewState.PUBLISHED, reviewer=None, at=now or timezone.now())
-    proposal.refresh_from_db()
-    proposal.applied = proposal_apply(proposal=proposal)  # what was written, for the caller's answer
     return proposal
-
-
-def _ids(rows: Iterable) -> list[int]:
-    return sorted(row.pk for row in rows)
-
-
-@transaction.atomic
-def evidence_propose(
-    *, evidence: Evidence | None, fields: dict, commitments: Iterable[Commitment], claims: Iterable[Claim], author: AbstractBaseUser,
-) -> ChangeProposal:
-    """New evidence (`evidence` None: a draft row readers do not see) or an edit of existing evidence.
-
-    `fields` holds EVIDENCE_FIELDS; `commitments` and `claims` what it would be attached to.
-    """
-    data = {**{field: fields[field] for field in EVIDENCE_FIELDS if field in fields},
-            "commitments": _ids(commitments), "claims": _ids(claims)}
-    if evidence is None or evidence._state.adding:
-        draft = evidence or Evidence()
-        for field in EVIDENCE_FIELDS:
-            setattr(draft, field, fields.get(field, getattr(draft, field)))
-        draft.stance = draft.stance or Stance.SUPPORTS
-        draft.created_by = draft.created_by or author
-        draft.full_clean(exclude=["created_by"])
-        draft.save()
-        return change_propose(kind=ChangeKind.EVIDENCE_NEW, target_type="evidence", target_id=draft.pk, subject=draft.title,
-                              data=data, author=author)
-    before = _evidence_state(Evidence.objects.get(pk=evidence.pk))
-    kind = ChangeKind.EVIDENCE_EDIT if "commitments" in before else ChangeKind.EVIDENCE_NEW
-    return change_propose(kind=kind, target_type="evidence", target_id=evidence.pk, subject=str(before["title"]),
-                          data=data, before=before, author=author)
 
 
 def rendering_propose(
@@ -217,10 +148,6 @@ def link_propose(
 def _label(field: str, value) -> str:
     if value is None or value == "":
         return "—"
-    if field == "commitments":
-        return "; ".join(str(c) for c in Commitment.objects.filter(pk__in=value).select_related("statement")) or "—"
-    if field == "claims":
-        return "; ".join(str(c) for c in Claim.objects.filter(pk__in=value)) or "—"
     if field == "source":
         return str(Source.objects.filter(pk=value).first() or value)
     if field == "to":
@@ -235,10 +162,6 @@ def proposal_lines(proposal: ChangeProposal) -> list[tuple[str, str, str]]:
     lines = []
     for field, new in proposal.data.items():
         old = proposal.before.get(field, "")
-        if proposal.kind == ChangeKind.EVIDENCE_EDIT and old == new:
-            continue
-        if field in ("commitments", "claims") and not new and not old:
-            continue
         lines.append((field.replace("_", " "), _label(field, old), _label(field, new)))
     for field, old in proposal.before.items():
         if field not in proposal.data:

@@ -31,6 +31,7 @@ from django.db.models import Model, OuterRef, QuerySet, Subquery
 
 from commitments.models import Claim, Commitment, Party, Rendering, Source, Statement, Theme
 from commitments.text import quote_locate
+from commitments.text_search import search_terms
 
 Quoted = Commitment | Claim
 
@@ -73,7 +74,7 @@ def rendering_add(
     start, end = rendering_offsets(text=text, source=source, start=start, end=end)
     rendering = Rendering(
         **_owner(target), source=source, text=text, start=start, end=end,
-        language=language or source.language, translator=translator,
+        language=language or source.language, translator=translator, search_terms=search_terms(text),
         is_translation=source.is_translation if is_translation is None else is_translation,
     )
     rendering.full_clean(exclude=["is_primary"])
@@ -119,14 +120,14 @@ def renderings_at(*, source: Source, start: int, end: int) -> QuerySet[Rendering
 
 def _quoted_create(
     model: type[Model], *, source: Source, quote: str, parties: Iterable[Party], themes: Iterable[Theme],
-    start: int | None = None, end: int | None = None, **fields,
+    start: int | None = None, end: int | None = None, translator: str = "", **fields,
 ) -> Quoted:
     obj = model(source=source, quote=quote, **fields)
     obj.full_clean()
     obj.save()
     obj.parties.set(parties)
     obj.themes.set(themes)
-    rendering_add(target=obj, source=source, text=quote, start=start, end=end, is_primary=True)
+    rendering_add(target=obj, source=source, text=quote, start=start, end=end, is_primary=True, translator=translator)
     obj.refresh_from_db()
     return obj
 
@@ -135,11 +136,11 @@ def _quoted_create(
 def commitment_create(
     *, statement: Statement, ordinal: int, title: str, source: Source, quote: str, parent: Commitment | None = None,
     target_date: date | None = None, parties: Iterable[Party] = (), themes: Iterable[Theme] = (),
-    start: int | None = None, end: int | None = None,
+    start: int | None = None, end: int | None = None, translator: str = "",
 ) -> Commitment:
     """A new point (or deliverable, with `parent`) with its primary rendering (at `start`:`end` when known)."""
     return _quoted_create(Commitment, statement=statement, ordinal=ordinal, title=title, source=source, quote=quote,
-                          parent=parent, target_date=target_date, parties=parties, themes=themes, start=start, end=end)
+                          parent=parent, target_date=target_date, parties=parties, themes=themes, start=start, end=end, translator=translator)
 
 
 @transaction.atomic

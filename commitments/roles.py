@@ -1,13 +1,13 @@
 """The three roles, as groups: Viewers read, Editors propose, Reviewers also publish.
 
-Migrations 0009, 0011 and 0013 created them; `roles_ensure` puts them back as defined here (create_editor
+Migrations 0009, 0011, 0020 and 0022 created them; `roles_ensure` puts them back as defined here (create_editor
 calls it, so a database flushed by tests or restored without them still works).
 """
 
 from django.contrib.auth.models import Group, Permission
 
 CATALOGUE = ("party", "theme", "source", "statement", "commitment", "claim", "evidence")
-HISTORY = ("statusupdate", "verdictupdate", "partyassessment", "changeproposal")  # reviewed: proposed, then published
+HISTORY = ("statusupdate", "verdictupdate", "partyassessment", "evidencerevision", "changeproposal")  # proposals: Reviewers publish them
 RELATIONS = ("rendering", "commitmentlink", "statementlink")  # added through the services (issue 12)
 INTAKE = ("source", "statement", "commitment", "claim")  # editors add them through the intake (issue 9), never edit them
 # Editors record history, evidence and relations; the catalogue itself (titles, quotes) is edited by
@@ -17,8 +17,11 @@ EDITOR = {
     "evidence": ("add", "change", "view"), "membership": ("view",),
     **{model: ("add", "view", "delete") for model in RELATIONS}, **{model: ("add", "view") for model in HISTORY},
 }
+# The watch inbox (issue 18): Editors and Reviewers register watches and decide on new documents.
+WATCH = {"watch": ("add", "change", "view"), "watcheddocument": ("view",), "inboxitem": ("change", "view")}
+EDITOR |= WATCH
 REVIEWER = {model: (*actions, "review") if model in HISTORY else actions for model, actions in EDITOR.items()}
-VIEWER = {model: ("view",) for model in (*CATALOGUE, *HISTORY, *RELATIONS, "membership")}
+VIEWER = {model: ("view",) for model in (*CATALOGUE, *HISTORY, *RELATIONS, "membership", *WATCH)}
 ROLES = {"viewer": ("Viewers", VIEWER), "editor": ("Editors", EDITOR), "reviewer": ("Reviewers", REVIEWER)}
 
 

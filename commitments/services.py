@@ -24,6 +24,7 @@ from commitments.models import (
     Claim,
     Commitment,
     Evidence,
+    EvidenceRevision,
     Party,
     PartyAssessment,
     ReviewState,
@@ -34,7 +35,7 @@ from commitments.models import (
     Verdict,
     VerdictUpdate,
 )
-from commitments.models.domain import STATUSES_NEEDING_EVIDENCE
+from commitments.models.domain import EVIDENCE_FIELDS, EVIDENCE_LINKS, STATUSES_NEEDING_EVIDENCE
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def verdict_update_errors(*, verdict: str, rationale: str) -> dict[str, str]:
     return {}
 
 
-def evidence_create(*, data: NewEvidence, created_by: AbstractBaseUser | None) -> Evidence:
+def _evidence_draft(*, data: NewEvidence, created_by: AbstractBaseUser | None) -> Evidence:
+    """A new evidence row, not yet public: a published revision or the proposal citing it publishes it."""
     evidence = Evidence(
         url=data.url, title=data.title, publisher=data.publisher, published_on=data.published_on,
         excerpt=data.excerpt, stance=data.stance, created_by=created_by,
@@ -81,10 +83,47 @@ def evidence_create(*, data: NewEvidence, created_by: AbstractBaseUser | None) -
     return evidence
 
 
+def evidence_create(
+    *, data: NewEvidence, created_by: AbstractBaseUser, commitments: Iterable[Commitment] = (), claims: Iterable[Claim] = (),
+    now: datetime | None = None,
+) -> Evidence:
+    """Propose new evidence, attached to commitments and claims: public once a Reviewer publishes it."""
+    evidence = Evidence(
+        url=data.url, title=data.title, publisher=data.publisher, published_on=data.published_on,
+        excerpt=data.excerpt, stance=data.stance,
+    )
+    return evidence_propose_new(evidence=evidence, author=created_by, commitments=commitments, claims=claims, now=now)
+
+
+@transaction.atomic
+def evidence_propose_new(
+    *, evidence: Evidence, author: AbstractBaseUser, commitments: Iterable[Commitment] = (), claims: Iterable[Claim] = (),
+    reason: str = "", now: datetime | None = None,
+) -> Evidence:
+    """Save an unsaved Evidence as a draft and propose it (its fields and links) in one revision."""
+    evidence.created_by, evidence.published_at = author, None
+    evidence.full_clean()
+    evidence.save()
+    changes = {field: getattr(evidence, field) for field in EVIDENCE_FIELDS}
+    changes["published_on"] = str(evidence.published_on) if evidence.published_on else None
+    changes |= _link_changes(commitments_add=commitments, claims_add=claims)
+    evidence_revision_record(evidence=evidence, changes=changes, author=author, reason=reason, now=now)
+    return evidence
+
+
+def _gather_ids(rows: Iterable) -> list[int]:
+    return sorted({row.pk for row in rows})
+
+
+def _link_changes(**links: Iterable) -> dict[str, list[int]]:
+    return {key: ids for key, rows in links.items() if (ids := _gather_ids(rows))}
+
+
 def _evidence_gather(
     *, existing: Iterable[Evidence], new: Sequence[NewEvidence], author: AbstractBaseUser
 ) -> list[Evidence]:
-    return [*existing, *(evidence_create(data=item, created_by=author) for item in new)]
+    # Evidence created with a proposal is reviewed with it: publishing the proposal publishes it.
+    return [*existing, *(_evidence_draft(data=item, created_by=author) for item in new)]
 
 
 def review_required() -> bool:
@@ -95,14 +134,22 @@ def review_required() -> bool:
 def _initial_review(*, now: datetime) -> dict:
     """The review columns of a new row: always a proposal (the database refuses a row inserted published).
 
-    With review off `_history_row_save` publishes it at once, leaving the reviewer empty: nobody reviewed it.
+    With review off `publish_unless_reviewed` publishes it at once, leaving the reviewer empty: nobody reviewed it.
     """
     return {"review_state": ReviewState.PROPOSED}
 
 
-def evidence_publish(*, evidence_ids: Iterable[int], at: datetime) -> None:
-    """Evidence becomes public (if it was a draft) when the proposal or history row that brings it is published."""
-    Evidence.objects.filter(pk__in=list(evidence_ids), published_at__isnull=True).update(published_at=at)
+def publish_unless_reviewed(row, *, now: datetime | None = None) -> bool:
+    """With review off, publish a just-inserted proposal at once, without a reviewer; True when it did.
+
+    The database takes every history row as a proposal first (migration 0022's trigger), so this is
+    the review-off path of every kind: status updates, verdicts, scores, evidence revisions, changes.
+    """
+    if review_required():
+        return False
+    type(row).objects.filter(pk=row.pk).review_decide(state=ReviewState.PUBLISHED, reviewer=None, at=now or timezone.now())
+    row.refresh_from_db(fields=["review_state", "published_at", "reviewed_at"])
+    return True
 
 
 def commitment_status_refresh(*, commitment: Commitment) -> None:
@@ -133,14 +180,17 @@ def claim_verdict_refresh(*, claim: Claim) -> None:
     claim.save(update_fields=["verdict", "verdict_rationale", "verdict_at", "updated_at"])
 
 
-def history_row_published(*, row: StatusUpdate | VerdictUpdate | PartyAssessment) -> None:
-    """What publishing a row implies: its evidence joins the commitment or claim, and the caches follow.
+def history_row_published(*, row: StatusUpdate | VerdictUpdate | PartyAssessment | EvidenceRevision) -> None:
+    """What publishing a row implies: its evidence is public and joins the commitment or claim, and the caches follow.
 
     Called inside the transaction that published the row (at record time with review off,
     or by commitments.review.services on approval).
     """
+    if isinstance(row, EvidenceRevision):
+        evidence_revision_apply(revision=row)
+        return
     evidence = list(row.evidence.all())
-    evidence_publish(evidence_ids=[e.pk for e in evidence], at=row.published_at or timezone.now())
+    Evidence.objects.filter(pk__in=[e.pk for e in evidence], published_at__isnull=True).update(published_at=row.published_at)
     if isinstance(row, VerdictUpdate):
         claim = Claim.objects.select_for_update().get(pk=row.claim_id)
         claim.evidence.add(*evidence)
@@ -160,10 +210,7 @@ def _history_row_save(
 ) -> None:
     row.save()
     row.evidence.add(*_evidence_gather(existing=evidence, new=new_evidence, author=author))
-    if not review_required():
-        type(row).objects.filter(pk=row.pk).review_decide(state=ReviewState.PUBLISHED, reviewer=None, at=now or timezone.now())
-        row.refresh_from_db(fields=["review_state", "published_at", "reviewed_at"])
-    if row.is_published:
+    if publish_unless_reviewed(row, now=now):
         history_row_published(row=row)
 
 
@@ -246,11 +293,78 @@ def assessment_record(
 
 
 @transaction.atomic
-def evidence_attach(*, evidence: Evidence, commitments: Iterable[Commitment] = (), claims: Iterable[Claim] = ()) -> None:
-    """Link evidence to commitments and claims; they count as changed (for sync, ETags and digests)."""
-    commitments, claims = list(commitments), list(claims)
-    evidence.commitments.add(*commitments)
-    evidence.claims.add(*claims)
-    now = timezone.now()
-    Commitment.objects.filter(pk__in=[c.pk for c in commitments]).update(updated_at=now)
-    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(updated_at=now)
+def evidence_attach(
+    *, evidence: Evidence, author: AbstractBaseUser, commitments: Iterable[Commitment] = (), claims: Iterable[Claim] = (),
+    now: datetime | None = None,
+) -> EvidenceRevision | None:
+    """Propose linking evidence to commitments and claims (None when it already is linked to all of them)."""
+    changes = _link_changes(
+        commitments_add=[c for c in commitments if not evidence.commitments.filter(pk=c.pk).exists()],
+        claims_add=[c for c in claims if not evidence.claims.filter(pk=c.pk).exists()],
+    )
+    return evidence_revision_record(evidence=evidence, changes=changes, author=author, now=now) if changes else None
+
+
+def evidence_changes(*, evidence: Evidence, data: dict, commitments: Iterable[Commitment] | None = None,
+                     claims: Iterable[Claim] | None = None) -> dict:
+    """What an edit changes against the evidence as readers see it: new field values, links added or removed."""
+    changes = {field: data[field] for field in EVIDENCE_FIELDS if field in data and data[field] != getattr(evidence, field)}
+    if "published_on" in changes:
+        changes["published_on"] = str(changes["published_on"]) if changes["published_on"] else None
+    for name, wanted in (("commitments", commitments), ("claims", claims)):
+        if wanted is None:
+            continue
+        now_ids, wanted_ids = set(getattr(evidence, name).values_list("pk", flat=True)), set(_gather_ids(wanted))
+        changes |= {key: sorted(ids) for key, ids in ((f"{name}_add", wanted_ids - now_ids), (f"{name}_remove", now_ids - wanted_ids)) if ids}
+    return changes
+
+
+@transaction.atomic
+def evidence_revise(
+    *, evidence: Evidence, author: AbstractBaseUser, data: dict, commitments: Iterable[Commitment] | None = None,
+    claims: Iterable[Claim] | None = None, reason: str = "", now: datetime | None = None,
+) -> EvidenceRevision | None:
+    """Propose an edit of evidence (fields in `data`; links as the full wanted sets). None when nothing changes."""
+    changes = evidence_changes(evidence=evidence, data=data, commitments=commitments, claims=claims)
+    if not changes:
+        return None
+    probe = Evidence(**{field: getattr(evidence, field) for field in EVIDENCE_FIELDS} | {k: data[k] for k in EVIDENCE_FIELDS if k in data})
+    probe.full_clean(exclude=["created_by", "published_at"])
+    return evidence_revision_record(evidence=evidence, changes=changes, author=author, reason=reason, now=now)
+
+
+def evidence_revision_record(
+    *, evidence: Evidence, changes: dict, author: AbstractBaseUser, reason: str = "", now: datetime | None = None,
+) -> EvidenceRevision:
+    """Record a proposed change of evidence; published at once (and applied) when review is off."""
+    unknown = set(changes) - {*EVIDENCE_FIELDS, *EVIDENCE_LINKS}
+    if unknown:
+        raise ValidationError(f"Evidence has no {', '.join(sorted(unknown))}.")
+    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, author=author, **_initial_review(now=now or timezone.now()))
+    revision.full_clean(validate_constraints=False)
+    revision.save()
+    if publish_unless_reviewed(revision, now=now):
+        history_row_published(row=revision)
+    return revision
+
+
+def evidence_revision_apply(*, revision: EvidenceRevision) -> None:
+    """What publishing a revision does: the evidence takes its values and links, and is public from then on."""
+    evidence = Evidence.objects.select_for_update().get(pk=revision.evidence_id)
+    changes = revision.changes
+    for field in EVIDENCE_FIELDS:
+        if field in changes:
+            setattr(evidence, field, date.fromisoformat(changes[field]) if field == "published_on" and changes[field] else changes[field])
+    evidence.published_at = evidence.published_at or revision.published_at
+    evidence.save()
+    touched_commitments = {*changes.get("commitments_add", ()), *changes.get("commitments_remove", ())}
+    touched_claims = {*changes.get("claims_add", ()), *changes.get("claims_remove", ())}
+    evidence.commitments.add(*changes.get("commitments_add", ()))
+    evidence.commitments.remove(*changes.get("commitments_remove", ()))
+    evidence.claims.add(*changes.get("claims_add", ()))
+    evidence.claims.remove(*changes.get("claims_remove", ()))
+    # Linked commitments and claims count as changed (for sync, ETags and digests); so do those it was already on.
+    touched_commitments |= set(evidence.commitments.values_list("pk", flat=True))
+    touched_claims |= set(evidence.claims.values_list("pk", flat=True))
+    Commitment.objects.filter(pk__in=touched_commitments).update(updated_at=revision.published_at)
+    Claim.objects.filter(pk__in=touched_claims).update(updated_at=revision.published_at)

@@ -130,3 +130,34 @@ class Browser:
     def press_tab(self) -> None:
         for kind in ("rawKeyDown", "keyUp"):
             self.page("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab", windowsVirtualKeyCode=9)
+
+    def click(self, selector: str) -> dict:
+        """A real mouse click (press and release at the element's centre), as a person makes it.
+
+        The element is first brought into view, as a person scrolls to it. Returns the page's
+        scroll position just before the press and just after the release: a page that jumps
+        between the two loses the click.
+        """
+        self.js(f"document.querySelector({json.dumps(selector)}).scrollIntoView({{block: 'center', behavior: 'instant'}})")
+        box = self.js(f"(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
+                      " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()")
+        # A phone zooms out a page wider than the screen: the mouse moves in the zoomed (visual) viewport.
+        zoom = self.js("(() => { const v = window.visualViewport; return {scale: v.scale, left: v.offsetLeft, top: v.offsetTop}; })()")
+        screen = {"x": (box["x"] - zoom["left"]) * zoom["scale"], "y": (box["y"] - zoom["top"]) * zoom["scale"]}
+        target = json.dumps(selector)
+        hit = self.js(f"(() => {{ const el = document.querySelector({target}), at = document.elementFromPoint({box['x']}, {box['y']});"
+                      " return at === el || el.contains(at) || (at && at.htmlFor && at.control === el) ? '' :"
+                      " (at ? at.outerHTML.slice(0, 200) : 'nothing'); })()")
+        if hit:
+            raise RuntimeError(f"a click on {selector} would land on {hit}")
+        before = self.js("window.scrollY")
+        self.page("Input.dispatchMouseEvent", type="mouseMoved", x=screen["x"], y=screen["y"])
+        self.page("Input.dispatchMouseEvent", type="mousePressed", x=screen["x"], y=screen["y"], button="left", clickCount=1)
+        self.page("Input.dispatchMouseEvent", type="mouseReleased", x=screen["x"], y=screen["y"], button="left", clickCount=1)
+        return {"before": before, "after": self.js("window.scrollY")}
+
+    def click_and_wait_for_load(self, selector: str) -> None:
+        """A real mouse click on a link or submit button, then wait for the next page."""
+        self.events.clear()
+        self.click(selector)
+        self.wait_for_load()

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.utils import timezone
@@ -122,7 +123,9 @@ def claim(commitment) -> Claim:
 @pytest.fixture
 def make_evidence(db):
     def make(**fields) -> Evidence:
+        """Evidence already public (as all evidence was before review covered it); links go through attach_published."""
         n = next(_seq)
+        fields.setdefault("published_at", timezone.now())
         fields.setdefault("url", f"https://news.example.org/{n}")
         fields.setdefault("title", f"Report {n}")
         fields.setdefault("published_at", timezone.now())  # already public, as evidence recorded before a test
@@ -136,15 +139,97 @@ def theme(db) -> Theme:
     return Theme.objects.get_or_create(slug="health", defaults={"name": "Health"})[0]
 
 
+class _SharedSeed:
+    """The seed, loaded once for a run of tests that use it, in a transaction none of them commits.
+
+    Each test runs inside its own savepoint (pytest-django's TestCase atomics nest inside this
+    transaction), so what a test writes on top of the seed is rolled back after it, as before,
+    while the seed itself stays for the next test that uses it. A test that does not use the
+    seed, or needs real commits (transaction=True, live servers), rolls it back first and sees
+    the empty database it always saw. Tests are ordered so that a module's seed users run
+    together (see pytest_collection_modifyitems): one load per module instead of one per test.
+    """
+
+    def __init__(self) -> None:
+        self.atomic = None
+
+    def open(self) -> None:
+        if self.atomic is None:
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            call_command("load_seed", verbosity=0)
+
+    def close(self) -> None:
+        if self.atomic is not None:
+            atomic, self.atomic = self.atomic, None
+            if connection.in_atomic_block:  # else a test closed the connection: the transaction is gone already
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
+def _uses_shared_seed(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
+    fixtures = getattr(item, "fixturenames", ())
+    if "seed" in getattr(getattr(item, "callspec", None), "params", {}):
+        return False  # a test's own parameter named seed (a random seed), not this fixture
+    return "seed" in fixtures and not transactional and "transactional_db" not in fixtures and "live_server" not in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Within each run of a module's tests, those that use the shared seed first (otherwise in their order).
+
+    After pytest-django's ordering (every TestCase-style test before the transactional ones), which it keeps.
+    """
+    ordered, run = [], []
+    for item in items:
+        if run and item.module is not run[0].module:
+            ordered += sorted(run, key=lambda test: not _uses_shared_seed(test))
+            run = []
+        run.append(item)
+    ordered += sorted(run, key=lambda test: not _uses_shared_seed(test))
+    items[:] = ordered
+
+
+_SHARED_SEED = _SharedSeed()
+
+
+@pytest.fixture(scope="session")
+def _shared_seed_teardown(django_db_setup, django_db_blocker):
+    """Roll the shared seed back before the test database is dropped."""
+    yield
+    with django_db_blocker.unblock():
+        _SHARED_SEED.close()
+
+
 @pytest.fixture
-def seed(db) -> None:
-    """The project's seed fixtures, loaded as `make run` loads them."""
-    call_command("load_seed", verbosity=0)
+def _seed_scope(request, django_db_blocker, _shared_seed_teardown) -> None:
+    """Open the shared seed for a test that uses it, else roll it back (before the test's own atomics)."""
+    with django_db_blocker.unblock():
+        if _uses_shared_seed(request.node):
+            _SHARED_SEED.open()
+        else:
+            _SHARED_SEED.close()
+
+
+@pytest.fixture
+def _django_db_helper(_seed_scope, _django_db_helper):
+    """pytest-django's per-test database set-up, after _seed_scope: the test's atomics nest inside
+    the shared seed's transaction, or see none."""
+    return _django_db_helper
+
+
+@pytest.fixture
+def seed(request, db) -> None:
+    """The project's seed fixtures, loaded as `make run` loads them (shared: see _SharedSeed)."""
+    if not _uses_shared_seed(request.node):
+        call_command("load_seed", verbosity=0)
 
 
 @receiver(connection_created)
 def _allow_test_flush(sender, connection, **kwargs):
-    """The history tables refuse TRUNCATE (migration 0013) except on a test database whose session allows it:
+    """The history tables refuse TRUNCATE (migration 0022) except on a test database whose session allows it:
     transactional tests flush the database with TRUNCATE between tests."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -4,6 +4,7 @@ Settings read the environment at import, so these must be set before Django star
 """
 
 import os
+import tempfile
 
 import pytest
 
@@ -17,6 +18,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_URL", "memory://")
 # The test client and the live servers speak plain HTTP; production's redirect to HTTPS is tested on its own.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Archived copies (WARC files) that checks take in any test, workers included, go to a scratch folder, not var/.
+os.environ.setdefault("TRACKER_ARCHIVE_DIR", tempfile.mkdtemp(prefix="tracker-test-archive-"))
 
 # Helper modules that hold fixtures and asserts; registered before any test module imports them.
 pytest.register_assert_rewrite("tests.api_support", "tests.review_support", "tests.digests_support", "tests.checks_helpers", "tests.digests_week")

@@ -22,3 +22,14 @@ def seed_text(slug: str) -> str:
 
 
 CENTRAL_ASIA = "china-news-2020-07-16-china-central-asia-meeting"
+
+
+@pytest.fixture
+def tasks_inline():
+    """Celery tasks run inside the caller, as `task_always_eager`: for tests about what a task does, not where it runs
+    (tests/test_intake_jobs.py runs the same intake on a real worker)."""
+    from tracker.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

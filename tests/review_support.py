@@ -32,3 +32,17 @@ def publish_proposed(response) -> None:
     assert response.status_code == 202, response.content
     assert response.json()["kind"] == "change" and response.json()["review_state"] == "proposed"
     publish(ChangeProposal.objects.get(pk=response.json()["id"]))
+def editor_user(username: str = "pat") -> User:
+    """pat: an Editor who proposes what the helpers below publish (no address: staff mail does not reach pat)."""
+    user, created = User.objects.get_or_create(username=username, defaults={"email": "", "is_staff": True})
+    if created:
+        user.groups.add(role_group("editor"))
+    return user
+
+
+def attach_published(*, evidence, commitments=(), claims=(), now=None):
+    """Link evidence to commitments and claims as the staff do: an Editor proposes, a Reviewer publishes."""
+    from commitments.services import evidence_attach
+
+    revision = evidence_attach(evidence=evidence, author=editor_user(), commitments=commitments, claims=claims, now=now)
+    return publish(revision, now=now) if revision else None

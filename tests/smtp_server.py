@@ -37,12 +37,28 @@ def free_port() -> int:
 
 class RecordingHandler:
     def __init__(self, *, fail_first: int = 0, fail_reply: str = "451 4.3.0 Try again later", refuse: frozenset[str] = frozenset(),
-                 keep: bool = True):
-        self.fail_first, self.fail_reply, self.refuse, self.keep = fail_first, fail_reply, refuse, keep
+                 keep: bool = True, delay: float = 0.0):
+        self.fail_first, self.fail_reply, self.refuse, self.keep, self.delay = fail_first, fail_reply, refuse, keep, delay
         self.messages: list[email.message.EmailMessage] = []
         self.data_attempts = 0
         self.accepted = 0
         self._lock = threading.Lock()
+        self.hold_after: int | None = None  # from this many accepted on, each DATA waits (unanswered) until release()
+        self.waiting = 0  # senders waiting for the answer to their DATA
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    async def _wait_if_held(self, server) -> bool:
+        """Hold the reply to DATA while the test kills senders; False if the sender hung up meanwhile (nothing delivered)."""
+        if self.hold_after is None or self.accepted < self.hold_after:
+            return True
+        self.waiting += 1
+        while not self._released.is_set():
+            await asyncio.sleep(0.01)
+        self.waiting -= 1
+        return server.transport is not None and not server.transport.is_closing()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's hook name)
         if address in self.refuse:
@@ -51,6 +67,10 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if not await self._wait_if_held(server):
+            return "451 4.4.2 Connection lost before the reply"
         with self._lock:
             self.data_attempts += 1
             if self.data_attempts <= self.fail_first:

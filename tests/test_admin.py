@@ -31,9 +31,9 @@ def test_it_lets_an_editor_record_a_status_with_new_and_existing_evidence(client
         new_evidence_publisher="Xinhua",
     ))
     assert response.status_code == 302
-    assert response["Location"] == change_url(commitment)
-
     update = StatusUpdate.objects.get(commitment=commitment)
+    assert response["Location"] == f"{record_url(commitment)}?done={update.pk}"  # the confirmation, linking to the proposal
+
     assert (update.status, update.author, update.rationale) == (Status.FULFILLED, alice, "Delivered in full.")
     assert {e.title for e in update.evidence.all()} == {"Ministry statement", "Delivery report"}
     commitment.refresh_from_db()

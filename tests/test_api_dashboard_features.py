@@ -8,9 +8,9 @@ import pytest
 from django.test import override_settings
 
 from commitments.models import Evidence, Status
-from commitments.services import assessment_record, evidence_attach
+from commitments.services import assessment_record
 from tests.api_support import record_status, results
-from tests.review_support import publish
+from tests.review_support import attach_published, publish
 
 pytest_plugins = ["tests.api_support"]
 
@@ -27,7 +27,7 @@ def data(make_statement, make_party, theme, claim, alice):
     record_status(point, alice, Status.IN_PROGRESS, date(2024, 1, 8))
     publish(assessment_record(commitment=point, party=canada, score=1, assessed_on=date(2024, 2, 1), rationale="Paid.", author=alice))
     evidence = Evidence.objects.create(url="https://www.example.org/report", title="Report")
-    evidence_attach(evidence=evidence, commitments=[point], claims=[claim])
+    attach_published(evidence=evidence, commitments=[point], claims=[claim])
     return {"point": point, "canada": canada, "statement": statement}
 
 

@@ -11,8 +11,8 @@ from rest_framework.fields import DateTimeField
 from commitments import selectors
 from commitments.api.serializers import CommitmentSerializer, commitment_representations, iso_formatter
 from commitments.models import Commitment, CommitmentLink, Evidence, LinkKind, Rendering, Status
-from commitments.services import evidence_attach
 from tests.api_support import record_status, results
+from tests.review_support import attach_published
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -30,8 +30,8 @@ def rich(make_statement, make_party, make_source, theme, make_evidence, alice) -
     d1.parties.add(zulu)
     tied = [make_evidence(published_on=date(2021, 3, 1)), make_evidence()]
     Evidence.objects.filter(pk__in=[e.pk for e in tied]).update(created_at=datetime(2021, 3, 1, 12, 30, 15, 123456, tzinfo=UTC))
-    evidence_attach(evidence=tied[0], commitments=[p1, d2])
-    evidence_attach(evidence=tied[1], commitments=[p1])
+    attach_published(evidence=tied[0], commitments=[p1, d2])
+    attach_published(evidence=tied[1], commitments=[p1])
     record_status(p2, alice, Status.STALLED, date(2021, 7, 1))
     p3.target_date = date(2030, 1, 1)
     p3.save()

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Claim, Commitment, Status
-from commitments.services import assessment_record, evidence_attach, verdict_update_record
+from commitments.services import assessment_record, verdict_update_record
 from tests.api_support import record_status
-from tests.review_support import publish
+from tests.review_support import attach_published, publish
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -42,7 +42,7 @@ def build(n: int, make_statement, make_party, make_evidence, theme, alice) -> No
         commitment.themes.add(theme)
         Commitment.objects.create(statement=statement, parent=commitment, ordinal=1, title="d", source=commitment.source, quote=commitment.quote)
         evidence = make_evidence()
-        evidence_attach(evidence=evidence, commitments=[commitment])
+        attach_published(evidence=evidence, commitments=[commitment])
         record_status(commitment, alice, Status.IN_PROGRESS, date(2021, 1, 1), evidence=[evidence])
         publish(assessment_record(commitment=commitment, party=party, score=1, assessed_on=date(2021, 1, 1), rationale="r", author=alice,
                                   evidence=[evidence]))

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from commitments.api.serializers import CommitmentSerializer
 from commitments.models import Claim, Commitment, PartyAssessment, Status, Verdict
-from commitments.services import assessment_record, evidence_attach, verdict_update_record
+from commitments.services import assessment_record, verdict_update_record
 from tests.api_support import ids, record_status, results
-from tests.review_support import publish
+from tests.review_support import attach_published, publish
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -29,15 +29,15 @@ def two_statements(make_statement, make_party, theme, make_evidence, alice):
     a2.save()
     a3.save()
     record_status(a2, alice, Status.IN_PROGRESS, date(2021, 7, 1))
-    evidence_attach(evidence=make_evidence(), commitments=[a3])
+    attach_published(evidence=make_evidence(), commitments=[a3])
     return {"a": a, "b": b, "a1": a1, "a2": a2, "a3": a3, "deliverable": deliverable, "canada": canada, "japan": japan}
 
 
 def test_it_lists_commitments_with_what_a_dashboard_shows(api, two_statements, make_evidence):
     a1, deliverable = two_statements["a1"], two_statements["deliverable"]
     older = make_evidence(title="Older report")
-    evidence_attach(evidence=make_evidence(title="Newest report"), commitments=[a1])
-    evidence_attach(evidence=older, commitments=[a1])  # linked last, but recorded first
+    attach_published(evidence=make_evidence(title="Newest report"), commitments=[a1])
+    attach_published(evidence=older, commitments=[a1])  # linked last, but recorded first
     rows = {row["id"]: row for row in results(api.get("/api/v1/commitments/"))}
     row = rows[a1.pk]
     assert row["number"] == "1" and rows[deliverable.pk]["number"] == "1.1"
@@ -149,7 +149,7 @@ def test_it_lists_claims_evidence_and_assessments(api, two_statements, claim, al
     assert [row["party"] for row in results(api.get("/api/v1/assessments/?statement=g7-2021"))] == ["canada"]
     assert results(api.get("/api/v1/assessments/?party=japan")) == []
     evidence = make_evidence(title="Budget line")
-    evidence_attach(evidence=evidence, commitments=[a1])
+    attach_published(evidence=evidence, commitments=[a1])
     assert ids(api.get(f"/api/v1/evidence/?commitment={a1.pk}")) == [evidence.pk]
     assert evidence.pk in ids(api.get("/api/v1/evidence/?statement=g7-2021&search=Budget"))
     assert ids(api.get("/api/v1/evidence/?statement=g7-2022")) == []

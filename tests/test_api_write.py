@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
+from commitments.models import Evidence, EvidenceRevision, PartyAssessment, Status, StatusUpdate, VerdictUpdate
 from tests.api_support import client_for
-from tests.review_support import publish, publish_proposed
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]  # the api client and no-throttling fixtures
 
@@ -68,13 +68,17 @@ def test_an_editor_gives_a_verdict_scores_and_adds_evidence(commitment, claim, a
     evidence = client.post("/api/v1/evidence/", {
         "url": "https://a.example.org/r", "title": "Report", "commitments": [commitment.pk], "claims": [claim.pk],
     }, format="json")
-    assert evidence.status_code == 202  # a proposal: nothing public yet
-    assert client.get("/api/v1/evidence/").json()["count"] == 0
-    assert not commitment.evidence.exists() and not claim.evidence.exists()
-    publish_proposed(evidence)
-    evidence = client.get("/api/v1/evidence/").json()["results"][0]
-    assert evidence["commitments"] == [commitment.pk] and evidence["claims"] == [claim.pk]
-    assert "created_by" not in evidence
+    assert evidence.status_code == 201
+    assert evidence.json()["review_state"] == "proposed" and evidence.json()["published_at"] is None
+    assert "created_by" not in evidence.json()
+    # A proposal: nowhere public until a Reviewer publishes it.
+    evidence_id = evidence.json()["id"]
+    assert client.get(f"/api/v1/evidence/{evidence_id}/").status_code == 404
+    assert client.get(f"/api/v1/commitments/{commitment.pk}/").json()["evidence_count"] == 0
+    publish(EvidenceRevision.objects.get(pk=evidence.json()["proposal"]["id"]))
+    published = client.get(f"/api/v1/evidence/{evidence_id}/").json()
+    assert published["commitments"] == [commitment.pk] and published["claims"] == [claim.pk]
+    assert "created_by" not in published
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -7,7 +7,7 @@ from django.urls import reverse
 from commitments.audit import audit_source
 from commitments.models import Source, Theme
 from tests.api_support import client_for
-from tests.review_support import publish_proposed
+from tests.review_support import reviewer_user
 
 pytest_plugins = ["tests.api_support"]
 
@@ -42,12 +42,17 @@ def test_a_write_through_the_api_is_logged_with_its_token_user_and_links(commitm
     response = client_for(alice).post("/api/v1/evidence/", {
         "url": "https://a.example.org/report", "title": "Progress report", "commitments": [commitment.pk],
     }, format="json")
-    created = LogEntry.objects.filter(content_type__model="evidence").get()  # the draft; linked once published
+    assert response.status_code == 201
+    # The link is made when a Reviewer publishes the proposal, also through the API.
+    dave = reviewer_user("dave")
+    approved = client_for(dave).post(f"/api/v1/review/proposals/evidence/{response.json()['proposal']['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200
+    created, *changed = LogEntry.objects.filter(content_type__model="evidence").order_by("id")
     assert (created.action, created.actor, created.additional_data["source"]) == (LogEntry.Action.CREATE, alice, "api")
     assert created.changes_dict["title"] == [None, "Progress report"]
-    publish_proposed(response)
-    linked = LogEntry.objects.filter(content_type__model="evidence", changes__has_key="commitments").get()
+    linked = next(entry for entry in changed if "commitments" in entry.changes_dict)
     assert linked.changes_dict["commitments"]["type"] == "m2m" and linked.changes_dict["commitments"]["operation"] == "add"
+    assert (linked.actor, linked.additional_data["source"]) == (dave, "api")
 
 
 def test_the_intake_hook_names_its_source_and_actor(alice, db):
@@ -121,3 +126,35 @@ def test_a_statement_saved_through_the_intake_is_logged_as_intake_by_its_user(ch
         LogEntry.Action.CREATE, charlie, "198.51.100.4", "intake")
     points = LogEntry.objects.filter(content_type__model="commitment", action=LogEntry.Action.CREATE)
     assert points.count() == 2 and {entry.additional_data["source"] for entry in points} == {"intake"}
+
+
+def _subscriber_and_theme_written_from(address: str):
+    from commitments.models import Subscriber
+
+    with audit_source("web", remote_addr=address):
+        subscriber = Subscriber.objects.create(email="private.person@example.net")
+        theme = Theme.objects.create(slug="health", name="Health")
+    return subscriber, theme
+
+
+def test_a_viewer_reads_no_subscriber_entries_and_no_client_addresses(bob, db):
+    subscriber, theme = _subscriber_and_theme_written_from("203.0.113.9")
+    client = client_for(bob)  # a Viewer: the subscriber admin answers them 403, so does their audit trail
+    assert client.get("/api/v1/audit/?model=subscriber").json()["results"] == []
+    body = client.get("/api/v1/audit/").content.decode()
+    assert "private.person" not in body and "203.0.113.9" not in body
+    [row] = client.get(f"/api/v1/audit/?model=theme&object={theme.pk}").json()["results"]
+    assert row["object_repr"] == "Health" and row["remote_addr"] is None
+
+
+def test_staff_who_may_view_subscribers_see_their_entries_without_addresses_and_superusers_see_all(charlie, admin_user, db):
+    from django.contrib.auth.models import Permission
+
+    subscriber, _ = _subscriber_and_theme_written_from("203.0.113.9")
+    charlie.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
+    [row] = client_for(charlie).get(f"/api/v1/audit/?model=subscriber&object={subscriber.pk}").json()["results"]
+    assert row["object_repr"] == "(hidden)" and row["changes"]["email"] == [None, "(hidden)"] and row["remote_addr"] is None
+    assert "private.person" not in client_for(charlie).get("/api/v1/audit/").content.decode()
+    [row] = client_for(admin_user).get(f"/api/v1/audit/?model=subscriber&object={subscriber.pk}").json()["results"]
+    assert row["object_repr"] == "private.person@example.net" and row["changes"]["email"] == [None, "private.person@example.net"]
+    assert row["remote_addr"] == "203.0.113.9"

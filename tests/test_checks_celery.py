@@ -5,79 +5,17 @@ request arrives and how many are open at once.
 """
 # ruff: noqa: F811  (fixtures imported from tests.checks_helpers)
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count
-from redis import Redis
 
 from commitments.models.checks import MonitoredUrl, UrlCheck
+from tests.celery_worker import POLL, Worker, broker_empty
 from tests.checks_helpers import origins, redis_server  # noqa: F401
 from tests.checks_server import Response, html
-
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _broker_empty(url: str) -> None:
-    redis = Redis.from_url(url)
-    assert url.endswith("/0") or redis.connection_pool.connection_kwargs.get("db", 0) != 0, "never flush the shared Redis db 0"
-    redis.flushdb()
-    redis.close()
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"  # the test database
-
-
-class Worker:
-    """`celery worker --pool prefork --concurrency 2 --beat`, as docker-compose.yml runs it (beat embedded)."""
-
-    def __init__(self, tmp_path: Path, name: str, **env: str) -> None:
-        self.log = tmp_path / f"worker-{name}.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool", "prefork", "--concurrency", "2", "--beat",
-             "--schedule", str(tmp_path / f"beat-{name}"), "--loglevel", "INFO", "--hostname", f"checks-{name}-{os.getpid()}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=BASE_DIR, env={**os.environ, "DATABASE_URL": _database_url(), "DEBUG": "0", "TRACKER_VAR_DIR": str(tmp_path),
-                               "TRACKER_CHECK_ALLOWED_NETWORKS": "127.0.0.0/8",
-                               # The origins here are a thread of this busy test process: their clock reads
-                               # arrivals up to a few ms late, so keep a wider margin over the gap asserted.
-                               "TRACKER_CHECK_HOST_GAP_MARGIN_MS": "30", **env},
-            stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-        )
-
-    def output(self) -> str:
-        return self.log.read_text()
-
-    def wait_for(self, condition, *, seconds: float) -> float:
-        deadline = time.monotonic() + seconds
-        while not condition():
-            assert self.process.poll() is None, self.output()[-3000:]
-            assert time.monotonic() < deadline, self.output()[-3000:]
-            time.sleep(0.25)
-        return time.monotonic()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def kill(self) -> None:
-        """kill -9 of the whole worker: the main process and its pool processes, as a crash."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
 
 
 def _checked() -> int:
@@ -112,11 +50,11 @@ def _assert_polite(origins, *, prefix: str, gap: float) -> None:
 def test_it_runs_the_dispatcher_and_runs_in_a_real_worker(origins, make_evidence, make_source, tmp_path):
     urls = _urls(origins, make_evidence, prefix="celery", per_origin=6, delay=0.05)
     make_source(url=urls[0])
-    _broker_empty(settings.REDIS_URL)
+    broker_empty(settings.REDIS_URL)
     worker = Worker(tmp_path, "e2e", REDIS_URL=settings.REDIS_URL, TRACKER_CHECK_DISPATCH_EVERY="1", TRACKER_CHECK_HOST_RATE="10")
     try:
         worker.wait_for(lambda: _checked() >= len(urls), seconds=60)
-        time.sleep(1.5)  # another dispatch or two: nothing is checked twice
+        worker.wait_for_dispatches(2, seconds=30)  # two more dispatches: nothing is checked twice
     finally:
         worker.stop()
     output = worker.output()
@@ -131,21 +69,25 @@ def test_it_runs_the_dispatcher_and_runs_in_a_real_worker(origins, make_evidence
 def test_it_keeps_checking_politely_while_redis_is_down_and_each_url_once(origins, make_evidence, redis_server, tmp_path):
     """Redis (broker and politeness store) dies mid-run and comes back: nothing lost, nothing doubled, never impolite."""
     urls = _urls(origins, make_evidence, prefix="outage", per_origin=12, delay=0.1)
-    worker = Worker(tmp_path, "outage", REDIS_URL=redis_server.url, TRACKER_CHECK_DISPATCH_EVERY="2", TRACKER_CHECK_HOST_RATE="4",
-                    TRACKER_CHECK_REDIS_CALM="1")
+    dispatch_every, calm = 2, 1
+    worker = Worker(tmp_path, "outage", REDIS_URL=redis_server.url, TRACKER_CHECK_DISPATCH_EVERY=str(dispatch_every),
+                    TRACKER_CHECK_HOST_RATE="4", TRACKER_CHECK_REDIS_CALM=str(calm))
     try:
         worker.wait_for(lambda: _checked() >= 3, seconds=60)
         redis_server.stop()
-        time.sleep(3)
-        assert _checked() > 3, "the run kept checking while Redis was away"
+        worker.wait_for(lambda: "politeness store unreachable" in worker.output(), seconds=30)
+        degraded = _checked()
+        # The run keeps checking while Redis is away (the wait fails, with the log, if it does not).
+        worker.wait_for(lambda: _checked() > degraded, seconds=30)
         redis_server.start()
         restarted = time.monotonic()
         finished = worker.wait_for(lambda: _checked() >= len(urls), seconds=60)
-        time.sleep(2.5)  # another dispatch after the restart: nothing is checked twice
+        worker.wait_for_dispatches(1, seconds=30)  # another dispatch after the restart: nothing is checked twice
     finally:
         worker.stop()
     output = worker.output()
-    assert finished - restarted <= 2 * 2, "every URL checked within two dispatch cycles of Redis coming back"
+    # Two dispatch cycles after the calm that follows Redis' return (seen at most one poll late).
+    assert finished - restarted <= 2 * dispatch_every + calm + POLL, "every URL checked within two dispatch cycles of Redis coming back"
     _assert_each_checked_once(urls, output)
     assert "politeness store unreachable" in output
     _assert_polite(origins, prefix="outage", gap=0.25)
@@ -154,7 +96,7 @@ def test_it_keeps_checking_politely_while_redis_is_down_and_each_url_once(origin
 @pytest.mark.django_db(transaction=True)
 def test_it_checks_what_a_killed_worker_held_once_its_lease_ends(origins, make_evidence, tmp_path):
     urls = _urls(origins, make_evidence, prefix="killed", per_origin=8, delay=0.1)
-    _broker_empty(settings.REDIS_URL)
+    broker_empty(settings.REDIS_URL)
     short = {"REDIS_URL": settings.REDIS_URL, "TRACKER_CHECK_DISPATCH_EVERY": "1", "TRACKER_CHECK_HOST_RATE": "2",
              "TRACKER_CHECK_RUN_TIME_LIMIT": "12", "TRACKER_CHECK_LEASE": "14", "TRACKER_CHECK_TOTAL_TIMEOUT": "3", "TRACKER_CHECK_MAX_WAIT": "2"}
     first = Worker(tmp_path, "first", **short)

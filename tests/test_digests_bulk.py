@@ -1,5 +1,6 @@
 """Sending one week's digests to many: each digest serialised once and copied, the week loaded once per run."""
 
+import email
 import re
 from datetime import timedelta
 
@@ -48,6 +49,17 @@ def test_it_copies_exactly_the_bytes_django_would_build(week, make_subscriber, f
     expected = in_full.message().as_bytes(linesep="\r\n")
     assert _boundaries_alike(copy.message().as_bytes(linesep="\r\n")) == _boundaries_alike(expected)
     assert UNSUBSCRIBE_PLACEHOLDER.encode() not in expected and b"slot.invalid" not in expected
+
+
+def test_every_copy_of_a_subscribers_weekly_digest_has_one_message_id(week, make_subscriber):
+    """A digest sent twice (a crash right after the server took it) carries the same Message-ID, which mail systems collapse."""
+    reader, other = make_subscriber("reader@example.org"), make_subscriber("other@example.org")
+    smtp = get_connection("django.core.mail.backends.smtp.EmailBackend")
+    copies = [digest_message(plan=_plan(subscriber), connection=smtp).message().as_bytes() for subscriber in (reader, reader, other)]
+    ids = [email.message_from_bytes(raw)["Message-ID"] for raw in copies]
+    assert ids[0] == ids[1] == f"<digest.{WEEK.key}.{reader.pk}@tracker.example.org>" and ids[2] != ids[0]
+    in_full = digest_message(plan=_plan(reader), connection=get_connection("django.core.mail.backends.locmem.EmailBackend"))
+    assert in_full.message()["Message-ID"] == ids[0]
 
 
 def test_it_builds_a_message_in_full_when_a_line_is_too_long_for_8bit():

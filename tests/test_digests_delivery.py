@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
 from commitments.digests import delivery
 from commitments.digests.changes import week_changes_load
@@ -113,6 +114,23 @@ def test_it_retries_when_the_server_fails_then_recovers_losing_and_doubling_noth
     assert [d.last_error for d in deliveries] == [""] * 4
 
 
+def test_the_hourly_tick_sends_what_a_batch_killed_at_its_hard_time_limit_left_claimed(week, smtp, make_subscriber, eager_celery):
+    from django.utils import timezone
+
+    from commitments.tasks.digests import digests_send_due
+
+    orphan, fresh = make_subscriber("orphan@example.org"), make_subscriber("busy@example.org")
+    # Acked as failed, so never re-delivered: only the rows say a digest is missing.
+    DigestDelivery.objects.create(subscriber=orphan, period=WEEK.key, claim_token="killed", claimed_at=timezone.now() - timedelta(hours=1))
+    DigestDelivery.objects.create(subscriber=fresh, period=WEEK.key, claim_token="alive", claimed_at=timezone.now())
+
+    digests_send_due.delay()
+
+    assert DigestDelivery.objects.get(subscriber=orphan).status == State.SENT
+    assert DigestDelivery.objects.get(subscriber=fresh).status == State.CLAIMED  # a live sender's is left alone
+    assert "orphan@example.org" in smtp.recipients() and "busy@example.org" not in smtp.recipients()
+
+
 def test_it_keeps_every_digest_for_later_when_the_server_is_down(week, make_subscriber, settings):
     from tests.digests_support import use_smtp
     from tests.smtp_server import free_port, smtp_server
@@ -153,7 +171,7 @@ def test_it_takes_over_a_claim_whose_sender_died_but_not_a_live_one(week, smtp, 
 
     result = send(dead, busy)
 
-    assert result.sent == [dead.pk] and result.skipped == [busy.pk]
+    assert result.sent == [dead.pk] and result.skipped == result.held == [busy.pk]
     assert smtp.recipients() == ["dead@example.org"]
     assert DigestDelivery.objects.get(subscriber=dead).attempts == 2
 
@@ -215,9 +233,11 @@ def test_a_sender_that_dies_before_recording_is_taken_over_without_sending_twice
     assert smtp.recipients() == [f"r{n}@example.org" for n in range(3)]
     assert set(DigestDelivery.objects.values_list("status", flat=True)) == {State.CLAIMED}  # nothing recorded
 
-    # A re-run before the claims go stale leaves them alone; after, it takes them over.
-    assert send(*people, now=SEND_AT + timedelta(minutes=5)).skipped == [p.pk for p in people]
-    result = send(*people, now=SEND_AT + timedelta(minutes=30))
+    # A re-run before the claims go stale leaves them alone (held: its task looks again later); after, it takes them over.
+    lease = timedelta(seconds=settings.TRACKER_DIGEST_CLAIM_TIMEOUT)
+    early = send(*people, now=SEND_AT + lease / 2)
+    assert early.skipped == early.held == [p.pk for p in people]
+    result = send(*people, now=SEND_AT + lease + timedelta(seconds=1))
 
     assert result.sent == [p.pk for p in people[3:]]
     assert smtp.recipients() == [f"r{n}@example.org" for n in range(5)]  # each exactly once

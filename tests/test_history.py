@@ -76,10 +76,10 @@ def test_new_evidence_is_attached_to_the_update_and_the_commitment(commitment, a
 
 
 def test_attaching_evidence_marks_the_commitment_and_claim_as_changed(commitment, claim, make_evidence):
-    from commitments.services import evidence_attach
+    from tests.review_support import attach_published
 
     before_commitment, before_claim = commitment.updated_at, claim.updated_at
-    evidence_attach(evidence=make_evidence(), commitments=[commitment], claims=[claim])
+    attach_published(evidence=make_evidence(), commitments=[commitment], claims=[claim])
     commitment.refresh_from_db()
     claim.refresh_from_db()
     assert commitment.updated_at > before_commitment and claim.updated_at > before_claim

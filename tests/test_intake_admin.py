@@ -25,18 +25,22 @@ def _counts() -> tuple[int, ...]:
 def _form_data(html: str) -> dict:
     """What a browser would submit from the review page, unchanged (inputs, textareas, selected options)."""
     data = {}
-    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', html):
-        data[name] = value
+    for tag in re.findall(r"<input[^>]*>", html):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name is None:
+            continue
+        if 'type="checkbox"' not in tag:
+            data[name[1]] = value[1] if value else ""
+        elif " checked" in tag:  # a browser submits only ticked boxes: "on", or each ticked value of a multiple choice
+            data.setdefault(name[1], []).append(value[1] if value else "on")
     for attrs, value in re.findall(r"<textarea([^>]*)>(.*?)</textarea>", html, re.S):
         name = re.search(r'name="([^"]+)"', attrs).group(1)
         data[name] = _unescape(value.removeprefix("\n"))
-    for name in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]*checked', html):
-        data[name] = "on"
     for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option value="([^"]*)" selected>', options)
         data[name] = chosen.group(1) if chosen else ""
     data.pop("save", None)
-    return {k: _unescape(v) for k, v in data.items()}
+    return {k: [_unescape(x) for x in v] if isinstance(v, list) else _unescape(v) for k, v in data.items()}
 
 
 def _unescape(value: str) -> str:
@@ -45,10 +49,11 @@ def _unescape(value: str) -> str:
 
 def _review(client, make_party) -> tuple[str, dict]:
     make_party(name="China", slug="china")
-    response = client.post(URL, {"text": seed_text(CENTRAL_ASIA), "title": "China + Central Asia", "publisher": "China News",
-                                 "language": "en", "extract": "1"})
+    response = client.post(URL, {"text": seed_text(CENTRAL_ASIA), "extract": "1"})
     assert response.status_code == 200
-    return response.content.decode(), _form_data(response.content.decode())
+    data = _form_data(response.content.decode())
+    data.update({"title": "China + Central Asia", "publisher": "China News", "language": "en"})  # typed on the review page
+    return response.content.decode(), data
 
 
 def test_the_statement_list_links_to_the_intake_page(client, admin_user):
@@ -120,3 +125,52 @@ def test_the_review_costs_a_bounded_number_of_queries(client, intake_staff, seed
     with django_assert_max_num_queries(QUERIES_FOR_FIVE_SETS):
         response = client.post(URL, {"text": text, "title": "Interview", "publisher": "Xinhua", "language": "en", "extract": "1"})
     assert response.status_code == 200
+
+
+def test_a_set_left_with_no_points_is_an_error_on_the_set_not_a_500(client, intake_staff, make_party):
+    """Issue 22 #9: every point dropped from a kept set put its error on `sets.0.points`, which named no point form."""
+    client.force_login(intake_staff)
+    _, data = _review(client, make_party)
+    party = Statement._meta.get_field("announcing_party").related_model.objects.get(slug="china")
+    data.update({"set-0-announced_by": "Wang Yi", "set-0-announcing_party": str(party.pk), "set-0-announced_on": "2020-07-16", "save": "1"})
+    for n in range(int(data["set-0-points-TOTAL_FORMS"])):
+        data[f"set-0-points-{n}-DELETE"] = "on"
+    before = _counts()
+    response = client.post(URL, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    set_box = page.split('id="intake-set-1"', 1)[1].split("</fieldset>", 1)[0]
+    assert "A set needs at least one point." in set_box and "Nothing was saved" in page
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(("text", "language", "count"), [
+    ("王毅表示，中方愿提出三点建议：\n第一，坚持相互尊重。\n第二，加强疫苗合作。\n第三，维护多边主义。\n", "zh", 3),
+    ("Стороны договорились о сотрудничестве по трём направлениям:\n1) укрепление диалога;\n2) расширение торговли;\n3) вакцины.\n", "ru", 3),
+])
+def test_a_chinese_or_russian_text_is_reviewed_and_saved_with_its_detected_language(client, intake_staff, make_party, text, language, count):
+    client.force_login(intake_staff)
+    party = make_party(name="China", slug="china")
+    response = client.post(URL, {"text": text, "title": "Readout", "publisher": "MFA", "language": "", "extract": "1"})
+    html = response.content.decode()
+    assert f"{count} of {count} announced points" in html and html.count('<mark class="intake-point" id=') == count
+    assert f'<option value="{language}" selected>' in html  # the detected language, shown for the analyst to confirm
+    data = _form_data(html)
+    data.update({"set-0-announced_by": "Wang Yi", "set-0-announcing_party": str(party.pk), "set-0-announced_on": "2023-05-01", "save": "1",
+                 "title": "Readout", "publisher": "MFA"})  # typed on the review page
+    response = client.post(URL, data)
+    assert response.status_code == 302, re.findall(r"errornote.*|errorlist.*", response.content.decode())
+    assert not Source.objects.exists()  # proposed: saved once a Reviewer publishes it
+    publish(ChangeProposal.objects.get(kind="intake"))
+    assert Source.objects.get().language == language
+    assert Statement.objects.get().commitments.filter(parent=None).count() == count
+
+
+def test_the_recorded_set_it_resembles_is_preselected_under_attach_to(client, intake_staff, seed):
+    client.force_login(intake_staff)
+    text = Source.objects.get(slug="xinhua-2020-09-16-wang-yi-interview").full_text
+    html = client.post(URL, {"text": text, "extract": "1"}).content.decode()
+    statement = Statement.objects.get(slug="anti-pandemic-four-measures-2020")
+    blocks = re.findall(r'<select name="set-\d+-attach_to"[^>]*>(.*?)</select>', html, re.S)
+    chosen = {m[1] for block in blocks if (m := re.search(r'<option value="(\d+)" selected>', block))}
+    assert str(statement.pk) in chosen, chosen

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from commitments.intake.extract import extract
-from tests.intake_corpus import corpus_load, corpus_score
+from tests.intake_corpus import LANGUAGES, corpus_load, corpus_score, score_items
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FOUND_DELIVERABLES, TOTAL_DELIVERABLES = 56, 62  # pinned: candidates overlapping >= half of a recorded deliverable
@@ -101,18 +101,49 @@ def test_it_offers_most_seed_deliverables_as_candidates():
     assert (found, total) == (FOUND_DELIVERABLES, TOTAL_DELIVERABLES)
 
 
-def test_it_scores_the_corpus_and_keeps_its_figures():
-    assert len(corpus_load()) >= 15
-    assert all(item.url.startswith("http") for item in corpus_load())
-    assert sum(1 for item in corpus_load() if not item.expected) >= 1
-    score = corpus_score()
-    print("intake corpus:", score.line())
-    # Pinned: a regression in any rule moves one of these.
-    assert (score.sets_found, score.sets_expected) == (14, 14), score.misses
-    assert (score.points_found, score.points_expected) == (58, 58), score.misses
-    assert score.extra_sets == 0, score.misses
-    assert score.counts_right == 14 and score.complete_right == 14
+def test_the_corpus_answers_quote_their_texts_in_every_language():
+    items = corpus_load()
+    assert all(item.url.startswith("http") and item.language in LANGUAGES for item in items)
+    assert len(corpus_load("zh")) >= 20 and len(corpus_load("ru")) >= 10  # issue 17: real texts per language
+    for language in LANGUAGES:
+        texts = corpus_load(language)
+        assert any(not item.expected for item in texts), f"{language}: no text without a set"
+        assert any(item.heldout for item in texts) or language == "en", f"{language}: nothing held out"
+    for item in items:
+        for expected in item.expected:
+            at = 0
+            for start, end in expected["points"]:
+                at = item.text.index(start, at)
+                at = item.text.index(end, at)
+
+
+# Floors per language and side of the held-out split: a regression in any rule moves one of them.
+# English only here (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim);
+# the Chinese and Russian floors come with their rules. The English texts 23-34 carry the shapes the
+# rules had not met (issue 17) and start below target; the first 22 texts keep their full marks.
+ENGLISH_FLOORS = {
+    False: {"sets": (18, 20), "points": (84, 101), "extra": 0, "counts": 17, "complete": 18},
+    True: {"sets": (3, 5), "points": (13, 22), "extra": 0, "counts": 3, "complete": 3},
+}
+
+
+@pytest.mark.parametrize("heldout", sorted(ENGLISH_FLOORS))
+def test_it_scores_the_english_corpus_and_keeps_its_figures(heldout):
+    floor = ENGLISH_FLOORS[heldout]
+    score = corpus_score("en", heldout)
+    print(f"intake corpus, English, {'held-out' if heldout else 'tuning'}:", score.line())
+    assert score.sets_found >= floor["sets"][0] and score.sets_expected == floor["sets"][1], score.misses
+    assert score.points_found >= floor["points"][0] and score.points_expected == floor["points"][1], score.misses
+    assert score.extra_sets <= floor["extra"], score.misses
+    assert score.counts_right >= floor["counts"] and score.complete_right >= floor["complete"], score.misses
     assert score.verbatim_rate == 1.0
+
+
+def test_the_first_english_corpus_keeps_full_marks():
+    first = score_items([item for item in corpus_load("en") if int(item.name[:2]) <= 22])
+    assert (first.sets_found, first.sets_expected) == (14, 14), first.misses
+    assert (first.points_found, first.points_expected) == (58, 58), first.misses
+    assert first.extra_sets == 0 and first.counts_right == 14 and first.complete_right == 14, first.misses
 
 
 def test_every_quote_is_the_exact_substring_and_the_hash_names_the_text():

@@ -153,3 +153,14 @@ def test_create_editor_makes_a_staff_account_with_a_role_and_a_one_time_link(cli
     assert "new_password1" not in client.get(link, follow=True).content.decode()  # used once, then invalid
     call_command("create_editor", "hana@example.org", "--role", "editor", stdout=io.StringIO())
     assert [g.name for g in User.objects.get(username="hana@example.org").groups.all()] == ["Editors"]
+
+
+def test_the_decision_redirect_stays_on_this_site(client, alice, commitment):
+    """Issue 22 #13: `next` pointing off-site (or scheme-relative) falls back to the queue; a local path is kept."""
+    client.force_login(reviewer_user())
+    url = reverse("review-decide", args=["status", propose(commitment, alice).pk])
+    for evil in ("https://evil.example/x", "//evil.example/x", "/\\evil.example/x", "javascript:alert(1)"):
+        response = client.post(url, {"decision": "reject", "comment": "No source.", "next": evil})
+        assert response.status_code == 302 and response["Location"] == QUEUE, evil
+    response = client.post(url, {"decision": "reject", "comment": "No source.", "next": "/admin/review/?kind=status"})
+    assert response["Location"] == "/admin/review/?kind=status"

@@ -81,7 +81,7 @@ def test_an_editor_searches_and_picks_existing_evidence_and_the_status_starts_wh
         page.js("document.getElementById('id_status').value = 'fulfilled'; true")
         page.type_into("#id_rationale", "The clinic opened.")
         page.click_and_wait("#record-form input[type=submit]")
-        assert "proposed" in page.js("document.querySelector('.messagelist').textContent")
+        assert "Proposed:" in page.js("document.querySelector('#record-done').textContent")  # the confirmation, with a link to the proposal
     update = StatusUpdate.objects.get(author=alice)
     assert (update.status, list(update.evidence.all()), update.review_state) == (Status.FULFILLED, [report], ReviewState.PROPOSED)
 

@@ -1,4 +1,4 @@
-"""Nothing an Editor does is public before a Reviewer publishes it: evidence, renderings and links (issue 19
+"""Nothing an Editor does is public before a Reviewer publishes it: renderings, links and intakes (issue 19
 item 1, issue 22 #10), through the admin and the API, and the database's own guard (issue 22 #11)."""
 
 import pytest
@@ -6,57 +6,12 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import ChangeProposal, ReviewState, Stance, Status, StatusUpdate
-from commitments.review.services import proposal_approve
+from commitments.models import ChangeProposal, ReviewState, Status, StatusUpdate
 from commitments.services import status_update_record
 from tests.api_support import client_for
 from tests.review_support import reviewer_user
 
 pytest_plugins = ["tests.api_support"]
-
-
-def public_evidence(client, pk: int) -> dict:
-    return next(row for row in client.get("/api/v1/evidence/").json()["results"] if row["id"] == pk)
-
-
-def evidence_form(evidence, **changes) -> dict:
-    data = {"url": evidence.url, "title": evidence.title, "publisher": evidence.publisher, "published_on": "", "excerpt": evidence.excerpt,
-            "stance": evidence.stance, "commitments": [c.pk for c in evidence.commitments.all()], "claims": []}
-    return {**data, **changes}
-
-
-def test_an_editors_edit_of_published_evidence_waits_for_a_reviewer(client, alice, commitment, make_evidence):
-    evidence = make_evidence(title="Progress report", stance=Stance.SUPPORTS)
-    evidence.commitments.add(commitment)
-    client.force_login(alice)
-    url = reverse("admin:commitments_evidence_change", args=[evidence.pk])
-    response = client.post(url, evidence_form(evidence, stance=Stance.CONTRADICTS, title="Failure report", url="https://evil.example/"))
-    assert response.status_code == 302 and response["Location"] == reverse("review-queue")
-    api = client_for(alice)
-    assert public_evidence(api, evidence.pk) | {"stance": "supports", "title": "Progress report"} == public_evidence(api, evidence.pk)
-    evidence.refresh_from_db()
-    assert (evidence.stance, evidence.title) == (Stance.SUPPORTS, "Progress report")
-    queue = client.get(reverse("review-queue")).content.decode()
-    assert "Evidence edited: Progress report" in queue and "Only a Reviewer may publish" in queue
-    lines = client_for(reviewer_user()).get("/api/v1/review/proposals/?kind=change").json()[0]["changes"]
-    assert {"field": "stance", "old": "supports", "new": "contradicts"} in lines
-    assert {"field": "title", "old": "Progress report", "new": "Failure report"} in lines
-    proposal = ChangeProposal.objects.get()
-    assert client_for(alice).post(f"/api/v1/review/proposals/change/{proposal.pk}/approve/").status_code == 403  # not Reviewer
-    assert client_for(reviewer_user()).post(f"/api/v1/review/proposals/change/{proposal.pk}/approve/").status_code == 200
-    assert public_evidence(api, evidence.pk)["stance"] == "contradicts" and public_evidence(api, evidence.pk)["url"] == "https://evil.example/"
-
-
-def test_new_evidence_from_the_admin_is_a_draft_until_published(client, alice, commitment):
-    client.force_login(alice)
-    response = client.post(reverse("admin:commitments_evidence_add"), {
-        "url": "https://a.example.org/r", "title": "New report", "publisher": "", "published_on": "", "excerpt": "",
-        "stance": "supports", "commitments": [commitment.pk], "claims": [],
-    })
-    assert response.status_code == 302
-    assert client_for(alice).get("/api/v1/evidence/").json()["count"] == 0 and not commitment.evidence.exists()
-    proposal_approve(row=ChangeProposal.objects.get(kind="evidence-new"), reviewer=reviewer_user())
-    assert client_for(alice).get("/api/v1/evidence/").json()["count"] == 1 and commitment.evidence.get().title == "New report"
 
 
 def test_a_primary_rendering_does_not_replace_the_public_quote_before_review(alice, commitment, make_source):
@@ -90,11 +45,12 @@ def test_a_rejected_change_leaves_readers_as_they_were(alice, commitment, make_s
     assert dave.post(f"/api/v1/review/proposals/change/{response.json()['id']}/approve/").status_code == 403  # decided once
 
 
-def test_with_review_off_changes_are_public_at_once(settings, alice, commitment):
+def test_with_review_off_changes_are_public_at_once(settings, alice, commitment, make_statement):
     settings.TRACKER_REVIEW_REQUIRED = False
-    response = client_for(alice).post("/api/v1/evidence/", {"url": "https://a.example.org/r", "title": "R", "commitments": [commitment.pk]},
-                                      format="json")
-    assert response.status_code == 201 and response.json()["commitments"] == [commitment.pk]
+    earlier = make_statement(points=1).commitments.get()
+    response = client_for(alice).post(f"/api/v1/commitments/{commitment.pk}/links/", {"to_commitment": earlier.pk, "kind": "reaffirms",
+                                      "rationale": "r"}, format="json")
+    assert response.status_code == 201 and commitment.links_out.count() == 1
     proposal = ChangeProposal.objects.get()
     assert proposal.review_state == ReviewState.PUBLISHED and proposal.reviewer is None
 

@@ -101,6 +101,17 @@ class ConsoleBrowser(Browser):
         super().__init__()
         self.page("Runtime.enable")
         self.page("Log.enable")
+        self.page("Page.setLifecycleEventsEnabled", enabled=True)
+
+    def go_until_idle(self, url: str, timeout: float = 30) -> None:
+        """Open `url` and wait until its network is idle (Chromium's networkIdle: no request for 500 ms
+        after the load), so the reports of its frames and late loads have come in."""
+        self.events.clear()
+        loader = self.page("Page.navigate", url=url)["loaderId"]
+        deadline = time.monotonic() + timeout
+        while not any(event.get("method") == "Page.lifecycleEvent" and event["params"]["name"] == "networkIdle"
+                      and event["params"]["loaderId"] == loader for event in self.events):
+            self.events.append(self._read(deadline))
 
     def _read(self, deadline: float) -> dict:
         message = super()._read(deadline)
@@ -138,9 +149,7 @@ def test_swagger_ui_the_admin_and_the_dashboard_work_under_the_policy_in_chromiu
                  "/admin/commitments/monitoredurl/", f"/admin/commitments/subscriber/{subscriber.pk}/preview/?week=2021-W35",
                  "/admin/commitments/statement/intake/", reverse("review-queue"), "/subscribe/", "/"]:
         chromium.problems = []
-        chromium.go(live_server.url + path)
-        time.sleep(0.5)  # late reports (the preview's frame) arrive after the load event
-        chromium.js("1")
+        chromium.go_until_idle(live_server.url + path)  # late reports (the preview's frame) arrive after the load event
         assert chromium.js("document.title") and "Log in" not in chromium.js("document.title"), path
         assert chromium.js("document.styleSheets.length") >= 1, path  # its stylesheet loaded
         problems[path] = chromium.problems

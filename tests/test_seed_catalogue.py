@@ -12,9 +12,9 @@ from commitments.digests.periods import period_before, period_containing
 from commitments.integrity import integrity_violations
 from commitments.models import Claim, Commitment, Party, Rendering, Source, Statement, Subscriber
 from commitments.parties import members_at, statement_bound_parties
-from commitments.services import evidence_attach
 from commitments.text import normalize_whitespace
 from tests.api_support import results
+from tests.review_support import attach_published
 
 pytest_plugins = ["tests.api_support"]
 
@@ -157,6 +157,6 @@ def test_the_seed_links_show_on_both_ends(seed, api):
 
 def test_evidence_on_two_bound_points_is_listed_once(seed, api, make_evidence):
     evidence = make_evidence(title="Joint report")
-    evidence_attach(evidence=evidence, commitments=[_point("sco-five-point-proposal-2021", "1"), _point("sco-five-point-proposal-2021", "2")])
+    attach_published(evidence=evidence, commitments=[_point("sco-five-point-proposal-2021", "1"), _point("sco-five-point-proposal-2021", "2")])
     assert [row["id"] for row in results(api.get("/api/v1/evidence/?bound_party=kazakhstan"))] == [evidence.pk]
     assert results(api.get("/api/v1/evidence/?bound_party=mongolia")) == []

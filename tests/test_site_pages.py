@@ -128,7 +128,7 @@ def test_changes_filter_by_week_statement_party_theme_and_status(client, history
     week = date.today().isocalendar()
     assert page(client, f"/changes/?week={week.year}-W{week.week:02d}").count('class="change-line"') == 4
     assert page(client, "/changes/?week=2001-W01").count('class="change-line"') == 0
-    assert "Use An ISO week" in page(client, "/changes/?week=soon")  # an invalid filter says so and is left out
+    assert "is not an ISO week" in page(client, "/changes/?week=soon")  # an invalid filter says so and is left out
     health = history["vaccines"].themes.first()
     assert page(client, f"/changes/?theme={health.slug}").count('class="change-line"') >= 2
     assert page(client, "/changes/?party=mongolia").count('class="change-line"') == 0
@@ -140,6 +140,15 @@ def test_the_changes_feed_is_atom_and_links_to_pages(client, history):
     assert response["Content-Type"].startswith("application/atom+xml")
     body = response.content.decode()
     assert body.count("<entry>") == 2 and f'href="http://testserver{history["vaccines"].get_absolute_url()}"' in body
+
+
+def test_the_feed_answers_a_bad_filter_with_a_400_that_says_why(client, history):
+    """Issue 22 #7: a feed cannot show a form error, so a bad week is a 400 naming the field, not a feed of everything."""
+    client.raise_request_exception = True
+    for bad in ("9999-W52", "0001-W01", "soon", "2023-W53"):
+        response = client.get(f"/changes/feed.atom?week={bad}")
+        assert response.status_code == 400 and response.content.decode().startswith("week: "), bad
+    assert client.get("/changes/feed.atom?week=9998-W52").status_code == 200
 
 
 def test_every_page_sends_validators_and_answers_304_until_something_changes(client, history, alice):

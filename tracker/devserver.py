@@ -70,6 +70,23 @@ def site_url(host: str, port: str) -> str:
     return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
 
 
+def served_file() -> Path:
+    """Where `make run` notes the address it serves, for commands run in another terminal (tracker.settings reads it)."""
+    return Path(os.environ.get("TRACKER_VAR_DIR", BASE_DIR / "var")) / "served-site-url"
+
+
+def served_note(url: str) -> None:
+    served_file().parent.mkdir(parents=True, exist_ok=True)
+    served_file().write_text(url + "\n")
+
+
+def served_forget(url: str) -> None:
+    """Remove the note when stopping, unless another `make run` has since written its own."""
+    with contextlib.suppress(OSError):
+        if served_file().read_text().strip() == url:
+            served_file().unlink()
+
+
 def child_env(host: str, port: str) -> dict[str, str]:
     """The server's and the worker's environment: development mode, and links to this address."""
     return {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "SITE_URL": site_url(host, port)}
@@ -85,6 +102,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
     env = child_env(args.host, args.port)
+    served_note(env["SITE_URL"])
     children = [
         group_start([sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat", "--concurrency", "1",
                      "--loglevel", "INFO", "--pool", "solo"], env=env),
@@ -99,6 +117,7 @@ def main() -> int:
             signal.signal(signum, signal.SIG_IGN)
         for child in reversed(children):
             group_stop(child)
+        served_forget(env["SITE_URL"])
 
 
 if __name__ == "__main__":

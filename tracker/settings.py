@@ -42,8 +42,13 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # Absolute links (e-mails, feeds, JSON-LD, the API's `url` fields). Unset, pages and the API use the
 # address each request was served on, and what runs without a request (e-mail) this default;
 # `make run` sets it to the host and port it serves (tracker/devserver.py).
+# A command run in another terminal while `make run` serves (create_editor, send_digests) links to
+# the address that server noted in var/served-site-url; development mode only, SITE_URL still wins.
 SITE_URL_EXPLICIT = bool(os.environ.get("SITE_URL"))
-SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+_SERVED = VAR_DIR / "served-site-url"
+SITE_URL = (
+    os.environ.get("SITE_URL") or (DEBUG and _SERVED.is_file() and _SERVED.read_text().strip()) or "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -115,6 +120,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# "archive": where the archived copies (WARC files, commitments/archive/) are stored. The filesystem under
+# the data directory by default; for an S3-compatible store install django-storages[s3] and set, e.g.
+#   STORAGES["archive"] = {"BACKEND": "storages.backends.s3.S3Storage",
+#                          "OPTIONS": {"bucket_name": "tracker-archive", "endpoint_url": "https://s3.example.org"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "archive": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("TRACKER_ARCHIVE_DIR", str(VAR_DIR / "archive")), "base_url": None},
+    },
+}
 
 # --- HTTPS and browser security headers -------------------------------------------
 # Safe production defaults (DEBUG off): HTTPS only, HSTS for a year, Secure cookies. Each is an
@@ -157,6 +174,8 @@ EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Commitments Tracker <tracker@localhost>")
+# Where the methodology page tells readers to report an error; empty: the address above.
+TRACKER_CORRECTIONS_EMAIL = os.environ.get("TRACKER_CORRECTIONS_EMAIL", "")
 
 # --- Cache --------------------------------------------------------------------
 # API throttles, subscribe rate limits and cached aggregates must be shared by every
@@ -212,6 +231,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Commitments and claims quoted verbatim from official statements, "
     "with their status history and evidence.",
     "VERSION": "1.0.0",
+    # Two choice sets share the field name "status" (a commitment's, an intake job's): each keeps a readable name.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.domain.Status"},
 }
 
 LOGGING = {
@@ -236,6 +257,8 @@ TRACKER_CHECK_CONNECT_TIMEOUT = float(os.environ.get("TRACKER_CHECK_CONNECT_TIME
 TRACKER_CHECK_TOTAL_TIMEOUT = float(os.environ.get("TRACKER_CHECK_TOTAL_TIMEOUT", "30"))
 TRACKER_CHECK_MAX_BYTES = envint("TRACKER_CHECK_MAX_BYTES", 10 * 1024 * 1024)
 TRACKER_CHECK_MAX_REDIRECTS = envint("TRACKER_CHECK_MAX_REDIRECTS", 10)
+# Seconds a web request waits for an intake URL read by a worker before answering "still reading" (202).
+TRACKER_INTAKE_WAIT = float(os.environ.get("TRACKER_INTAKE_WAIT", "2"))
 TRACKER_CHECK_INTERVAL = envint("TRACKER_CHECK_INTERVAL", 24 * 3600)  # seconds between checks of a new URL
 TRACKER_CHECK_MIN_INTERVAL = envint("TRACKER_CHECK_MIN_INTERVAL", 3600)  # changed or failing URLs come back this soon
 TRACKER_CHECK_MAX_INTERVAL = envint("TRACKER_CHECK_MAX_INTERVAL", 7 * 24 * 3600)  # stable URLs back off up to this
@@ -265,11 +288,41 @@ TRACKER_CHECK_USER_AGENT = os.environ.get(
 )
 if REDIS_URL and not CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = max(CELERY_TASK_TIME_LIMIT, TRACKER_CHECK_RUN_TIME_LIMIT) + 60
+if REDIS_URL:
+    # Look for tasks of dead workers every 10 s (kombu's unacked_restore_interval), not every 100 s:
+    # an acks_late task is back at most 10 s after its visibility timeout ran out.
+    CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("unacked_restore_throttle", 1)
 CELERY_BEAT_SCHEDULE["source-checks-dispatch"] = {
     "task": "commitments.tasks.checks.checks_dispatch",
     "schedule": TRACKER_CHECK_DISPATCH_EVERY,
 }
 # --- end of source checks ----------------------------------------------------------
+
+# --- Archive (WARC captures of cited pages, commitments/archive/) -------------------
+# Retention: captures older than TRACKER_ARCHIVE_KEEP_DAYS are pruned daily (0 keeps everything),
+# except each URL's newest TRACKER_ARCHIVE_KEEP_LATEST and any capture a kept revisit refers to.
+TRACKER_ARCHIVE_KEEP_DAYS = envint("TRACKER_ARCHIVE_KEEP_DAYS", 0)
+TRACKER_ARCHIVE_KEEP_LATEST = envint("TRACKER_ARCHIVE_KEEP_LATEST", 3)
+# Save Page Now (web.archive.org) for each new capture: off unless set; at most
+# TRACKER_ARCHIVE_WAYBACK_PER_MINUTE submissions a minute, retried with backoff TRACKER_ARCHIVE_WAYBACK_TRIES times.
+TRACKER_ARCHIVE_WAYBACK = envbool("TRACKER_ARCHIVE_WAYBACK")
+TRACKER_ARCHIVE_WAYBACK_ENDPOINT = os.environ.get("TRACKER_ARCHIVE_WAYBACK_ENDPOINT", "https://web.archive.org/save/")
+TRACKER_ARCHIVE_WAYBACK_PER_MINUTE = envint("TRACKER_ARCHIVE_WAYBACK_PER_MINUTE", 6)
+TRACKER_ARCHIVE_WAYBACK_TRIES = envint("TRACKER_ARCHIVE_WAYBACK_TRIES", 5)
+CELERY_BEAT_SCHEDULE["archive-prune"] = {"task": "commitments.tasks.archive.captures_prune_daily", "schedule": 86400.0}
+CELERY_BEAT_SCHEDULE["archive-wayback"] = {"task": "commitments.tasks.archive.wayback_dispatch", "schedule": 60.0}
+# --- end of archive ----------------------------------------------------------------
+
+# --- Watches (commitments/watch/: official listings polled for new documents) -------
+TRACKER_WATCH_DISPATCH_EVERY = float(os.environ.get("TRACKER_WATCH_DISPATCH_EVERY", "60"))  # seconds between passes
+TRACKER_WATCH_LEASE = envint("TRACKER_WATCH_LEASE", 300)  # seconds a claimed poll or fetch is held before another worker may take it
+TRACKER_WATCH_BATCH = envint("TRACKER_WATCH_BATCH", 200)  # watches polled, or documents fetched, per claim
+TRACKER_WATCH_FETCH_PER_ORIGIN = envint("TRACKER_WATCH_FETCH_PER_ORIGIN", 5)  # documents of one origin in one claim
+TRACKER_WATCH_MAX_CHILD_SITEMAPS = envint("TRACKER_WATCH_MAX_CHILD_SITEMAPS", 20)
+TRACKER_WATCH_FAILING_AFTER = envint("TRACKER_WATCH_FAILING_AFTER", 3)  # polls failed in a row before a watch is flagged
+TRACKER_WATCH_MATCH_THRESHOLD = float(os.environ.get("TRACKER_WATCH_MATCH_THRESHOLD", "0.4"))  # 0-1: watch/matching.py, bench/watch_matching.py
+CELERY_BEAT_SCHEDULE["watch-pass"] = {"task": "commitments.tasks.watch.watch_dispatch", "schedule": TRACKER_WATCH_DISPATCH_EVERY}
+CELERY_BEAT_SCHEDULE["watch-inbox-mail"] = {"task": "commitments.tasks.watch.inbox_mail_daily", "schedule": 3600.0}
 
 # --- Digests (weekly e-mail digests for subscribers) ---------------------------
 # Sent on TRACKER_DIGEST_DAY at TRACKER_DIGEST_HOUR in TRACKER_DIGEST_TIMEZONE, about the ISO
@@ -280,12 +333,17 @@ TRACKER_DIGEST_HOUR = envint("TRACKER_DIGEST_HOUR", 8)
 TRACKER_DIGEST_TIMEZONE = os.environ.get("TRACKER_DIGEST_TIMEZONE", "UTC")
 TRACKER_DIGEST_SEND_EMPTY = envbool("TRACKER_DIGEST_SEND_EMPTY")
 TRACKER_DIGEST_BATCH_SIZE = envint("TRACKER_DIGEST_BATCH_SIZE", 500)
-# A claim older than this belongs to a sender that died (tasks are killed after CELERY_TASK_TIME_LIMIT).
-TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES = envint("TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES", 15)
+# A sender renews its claims every quarter of this (seconds); a claim not renewed for this long
+# belongs to a sender that died and is taken over. Keep it under the broker's visibility timeout:
+# a batch re-delivered after its worker died must find its dead claims already stale.
+TRACKER_DIGEST_CLAIM_TIMEOUT = envint("TRACKER_DIGEST_CLAIM_TIMEOUT", 120)
 # Items listed per section of one e-mail; the rest are counted with a link to the full list.
 TRACKER_DIGEST_MAX_ITEMS = envint("TRACKER_DIGEST_MAX_ITEMS", 25)
 TRACKER_DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("TRACKER_DIGEST_UNSUBSCRIBE_MAILTO", "")
 # The public subscribe form and API send e-mail to any address typed in: cap them.
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client: subscribe limits and
+# the audit trail count by that address instead of the proxy's (commitments.clients). Empty: REMOTE_ADDR.
+TRACKER_TRUSTED_PROXIES = envlist("TRACKER_TRUSTED_PROXIES")
 TRACKER_SUBSCRIBE_PER_IP_PER_HOUR = envint("TRACKER_SUBSCRIBE_PER_IP_PER_HOUR", 20)
 TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY = envint("TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY", 3)
 
@@ -295,6 +353,12 @@ CELERY_BEAT_SCHEDULE["weekly-digests"] = {
     "task": "commitments.tasks.digests.digests_send_due",
     "schedule": crontab(minute=0),
 }
+# Staff alerts for missed deadlines (commitments/digests/deadlines.py): hourly; each deadline is mailed once.
+# Deadlines passed more than TRACKER_DEADLINE_ALERT_DAYS ago are not announced; TRACKER_DEADLINE_ALERT_TO
+# (comma-separated addresses) replaces the default recipients, every active staff user with an address.
+TRACKER_DEADLINE_ALERT_DAYS = envint("TRACKER_DEADLINE_ALERT_DAYS", 7)
+TRACKER_DEADLINE_ALERT_TO = envlist("TRACKER_DEADLINE_ALERT_TO")
+CELERY_BEAT_SCHEDULE["deadline-alerts"] = {"task": "commitments.tasks.digests.deadline_alerts", "schedule": crontab(minute=30)}
 # Reviewers get an e-mail when proposals wait (at most daily each; opt-out on /admin/review/notices/).
 CELERY_BEAT_SCHEDULE["review-notices"] = {
     "task": "commitments.tasks.review.review_notices_send_due",

@@ -8,6 +8,8 @@ from commitments.views import healthz
 urlpatterns = [
     # The public site: /, /statements/<slug>/[<number>/], /parties/<slug>/, /claims/<id>/, /changes/, /search/
     path("", include("commitments.site.urls")),
+    # Archived copies of cited pages: /archive/<id>/ (text, diff), /archive/<id>.warc.gz, /archive/<id>/sandboxed/
+    path("", include("commitments.archive.urls")),
     # The one-time link `create_editor` prints: a new editor sets a password, then logs in.
     path("admin/password-set/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("admin/password-set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

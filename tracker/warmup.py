@@ -4,12 +4,15 @@ The URLconf is imported lazily on the first request, and with it every view, ser
 filter module (and drf-spectacular's views, which import `requests`): most of a second that
 the first caller of any endpoint used to wait. The reverse-lookup tables and the cache client
 are built lazily too, and so is the database connection, which is kept between requests
-when DATABASE_CONN_MAX_AGE is set. wsgi.py and asgi.py call `warm()` once the application exists.
+when DATABASE_CONN_MAX_AGE is set. The overview's cached aggregates (the weekly series and the
+compliance matrix) are computed into the cache, so the first reader of the home page does not
+wait for them either. wsgi.py and asgi.py call `warm()` once the application exists.
 """
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 
 def warm() -> None:
@@ -18,3 +21,15 @@ def warm() -> None:
     cache.get("warm-up")  # opens the cache client (Redis in production)
     if connection.settings_dict["CONN_MAX_AGE"]:  # otherwise every request opens its own anyway
         connection.ensure_connection()
+    warm_aggregates()
+
+
+def warm_aggregates() -> None:
+    from commitments.site.selectors import overview_aggregates
+
+    try:
+        overview_aggregates(today=timezone.now().date())
+    except DatabaseError:  # no database yet, or not migrated (the compose stack migrates first): the first request computes them
+        connection.close()
+    except RuntimeError:  # database access blocked (pytest-django, a test module importing tracker.wsgi): nothing to warm
+        pass

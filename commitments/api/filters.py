@@ -3,10 +3,14 @@
 from datetime import UTC
 
 import django_filters as df
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
 
+from commitments.deadlines import overdue_q
 from commitments.ids import id_parse
 from commitments.models import (
     Claim,
@@ -24,6 +28,7 @@ from commitments.models import (
 )
 from commitments.parties import bound_party_q, responsible_party_q, statement_bound_parties
 from commitments.selectors import has_evidence_filter
+from commitments.text_search import rendered_match_q
 
 
 def id_or_slug_q(path: str, value: str) -> Q:
@@ -133,12 +138,19 @@ class CommitmentFilter(df.FilterSet):
     has_evidence = df.BooleanFilter(method="filter_has_evidence", help_text="`true`: with at least one piece of evidence; `false`: none.")
     target_before = df.DateFilter(field_name="target_date", lookup_expr="lte", help_text="Target date on or before this date (YYYY-MM-DD).")
     target_after = df.DateFilter(field_name="target_date", lookup_expr="gte", help_text="Target date on or after this date (YYYY-MM-DD).")
+    due_before = df.DateFilter(field_name="target_date", lookup_expr="lte", help_text="Due (target date) on or before this date (YYYY-MM-DD).")
+    due_after = df.DateFilter(field_name="target_date", lookup_expr="gte", help_text="Due (target date) on or after this date (YYYY-MM-DD).")
+    overdue = df.BooleanFilter(
+        method="filter_overdue",
+        help_text="`true`: the target date has passed (before today, UTC) and the status is not fulfilled, broken or not assessable; "
+        "`false`: every other commitment.",
+    )
 
     class Meta:
         model = Commitment
         fields = [
             "statement", "bound_party", "responsible_party", "party", "theme", "status", "level", "parent", "updated_since", "has_evidence",
-            "target_before", "target_after",
+            "target_before", "target_after", "due_before", "due_after", "overdue",
         ]
 
     def filter_level(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -147,6 +159,10 @@ class CommitmentFilter(df.FilterSet):
     def filter_has_evidence(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         exists = has_evidence_filter(model=Commitment)
         return queryset.filter(exists if value else ~exists)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        overdue = overdue_q(today=timezone.now().date())
+        return queryset.filter(overdue if value else ~overdue)
 
 
 class StatementFilter(df.FilterSet):
@@ -280,3 +296,18 @@ class StatusChangeFilter(df.FilterSet):
             "statement", "bound_party", "responsible_party", "party", "theme", "status", "published_since", "published_until", "recorded_since",
             "recorded_until", "effective_since", "effective_until",
         ]
+
+
+class RenderingSearchFilter(SearchFilter):
+    """?search= on points and claims: their own fields (as SearchFilter does), or any of their renderings in any
+    language (commitments.text_search: Russian stems and Chinese character pairs on PostgreSQL, substrings elsewhere)."""
+
+    owner = {Commitment: "commitment", Claim: "claim"}
+
+    def filter_queryset(self, request, queryset, view):
+        terms = " ".join(self.get_search_terms(request))
+        if not terms:
+            return queryset
+        own = super().filter_queryset(request, queryset, view).values("pk")
+        rendered = rendered_match_q(terms, owner=self.owner[queryset.model], postgres=connection.vendor == "postgresql")
+        return queryset.filter(Q(pk__in=own) | rendered)

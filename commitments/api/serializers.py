@@ -1,7 +1,7 @@
 """What the API shows and accepts. No personal data: no authors, no e-mail addresses."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from django.urls import reverse
@@ -15,6 +15,7 @@ from rest_framework.settings import ISO_8601, api_settings
 from commitments import permalinks, selectors
 from commitments.api.fields import HttpUrlField, IdRelatedField
 from commitments.api.link_health import LinkHealthListSerializer, LinkHealthMixin
+from commitments.deadlines import overdue_since
 from commitments.models import (
     Claim,
     Commitment,
@@ -168,6 +169,11 @@ class CommitmentSerializer(serializers.Serializer):
     status_label = serializers.CharField(read_only=True)
     status_since = serializers.DateField(read_only=True, allow_null=True)
     target_date = serializers.DateField(read_only=True, allow_null=True)
+    overdue_since = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text="The day after the target date when that date has passed and the status is still open "
+        "(not fulfilled, broken or not assessable); null when not overdue. `?overdue=true` lists these.",
+    )
     parties = SlugList(read_only=True, help_text="Slugs of the responsible parties (the `responsible_party` relation).")
     themes = SlugList(read_only=True, help_text="Slugs of its themes.")
     evidence_count = serializers.IntegerField(read_only=True)
@@ -199,10 +205,11 @@ def commitment_representations(rows: list[dict], *, request=None) -> list[dict]:
     iso = iso_formatter(timezone.get_current_timezone())
     base = permalinks.site_base(request=request)
     prefix = api_url_prefix("commitment", request=request)
-    return [_commitment(row, labels, iso, base, prefix) for row in rows]
+    today = timezone.now().date()
+    return [_commitment(row, labels, iso, base, prefix, today) for row in rows]
 
 
-def _commitment(row: dict, labels: dict[str, str], iso: Callable, base: str, prefix: str) -> dict:
+def _commitment(row: dict, labels: dict[str, str], iso: Callable, base: str, prefix: str, today: date) -> dict:
     latest = row["latest_evidence"]
     number = point_number(ordinal=row["ordinal"], parent_ordinal=row["parent_ordinal"] if row["parent"] is not None else None)
     return {
@@ -224,6 +231,7 @@ def _commitment(row: dict, labels: dict[str, str], iso: Callable, base: str, pre
         "status_label": labels[row["status"]],
         "status_since": _day(row["status_since"]),
         "target_date": _day(row["target_date"]),
+        "overdue_since": _day(overdue_since(status=row["status"], target_date=row["target_date"], today=today)),
         "parties": row["parties"],
         "themes": row["themes"],
         "evidence_count": row["evidence_count"],
@@ -428,6 +436,28 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 # --- Input ------------------------------------------------------------------------------
+
+
+class EvidenceProposalSerializer(serializers.ModelSerializer):
+    """What POST /evidence/ answers: the proposed evidence, public (and listed) once a Reviewer publishes its revision."""
+
+    proposal = serializers.SerializerMethodField(help_text="The revision that waits for review: kind and id in /api/v1/review/proposals/.")
+    review_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "publisher", "published_on", "excerpt", "stance", "created_at", "published_at", "review_state", "proposal"]
+
+    def _revision(self, evidence: Evidence):
+        return evidence.revisions.order_by("-id").first()
+
+    @extend_schema_field({"type": "object", "properties": {"kind": {"type": "string"}, "id": {"type": "integer"}}})
+    def get_proposal(self, evidence: Evidence) -> dict:
+        return {"kind": "evidence", "id": self._revision(evidence).pk}
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_review_state(self, evidence: Evidence) -> str:
+        return self._revision(evidence).review_state
 
 
 class NewEvidenceSerializer(serializers.Serializer):

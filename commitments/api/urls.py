@@ -3,6 +3,8 @@ from rest_framework.routers import DefaultRouter
 
 from commitments.api import audit, exports, stats, views
 from commitments.intake import api as intake
+from commitments.site import api as site
+from commitments.watch import api as watch
 
 router = DefaultRouter()
 router.register("statements", views.StatementViewSet, basename="statement")
@@ -14,6 +16,7 @@ router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("status-changes", views.StatusChangeViewSet, basename="status-change")
+router.register("inbox", watch.InboxViewSet, basename="inbox")
 
 app_name = "api"
 urlpatterns = [
@@ -24,7 +27,9 @@ urlpatterns = [
     path("claims/<int:pk>/claimreview.json", exports.ClaimReviewView.as_view(), name="claim-claimreview"),
     path("audit/", audit.AuditListView.as_view(), name="audit"),
     path("review/", include("commitments.review.api_urls")),
+    path("search/", site.SearchView.as_view(), name="search"),
     path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
     path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
+    path("intake/jobs/<uuid:job_id>/", intake.IntakeJobView.as_view(), name="intake-job"),
     *router.urls,
 ]

@@ -104,6 +104,7 @@ class CommitmentViewSet(ReadViewSet):
     serializer_class = serializers.CommitmentSerializer
     filterset_class = filters.CommitmentFilter
     search_fields = ["title", "quote"]
+    filter_backends = [FilterBackend, filters.RenderingSearchFilter, OrderingFilter]
     ordering_fields = ["id", "updated_at", "target_date", "status", "status_since", "ordinal"]
     write_models = {"history": StatusUpdate, "renderings": Rendering, "links": CommitmentLink}
 
@@ -202,6 +203,7 @@ class ClaimViewSet(ReadViewSet):
     serializer_class = serializers.ClaimSerializer
     filterset_class = filters.ClaimFilter
     search_fields = ["title", "quote"]
+    filter_backends = [FilterBackend, filters.RenderingSearchFilter, OrderingFilter]
     ordering_fields = ["id", "updated_at", "verdict_at"]
     write_models = {"verdicts": VerdictUpdate, "renderings": Rendering}
 
@@ -233,8 +235,7 @@ class ClaimViewSet(ReadViewSet):
 @extend_schema_view(
     list=_list_docs,
     create=extend_schema(
-        request=serializers.EvidenceInputSerializer, responses={201: serializers.EvidenceSerializer, 202: serializers.ChangeProposalSerializer},
-        description="Propose evidence: 202, a proposal public once a Reviewer publishes it (201, the evidence, only with review off).",
+        request=serializers.EvidenceInputSerializer, responses={201: serializers.EvidenceSerializer},
         examples=[OpenApiExample("Evidence on a commitment", request_only=True, value={
             "url": "https://www.example.org/report", "title": "Progress report", "stance": "supports", "commitments": [1],
         })],
@@ -253,12 +254,11 @@ class EvidenceViewSet(mixins.CreateModelMixin, ReadViewSet):
     def create(self, request, *args, **kwargs):
         data = _valid(serializers.EvidenceInputSerializer, request)
         commitments, claims = data.pop("commitments"), data.pop("claims")
-        proposal = service_call(proposals.evidence_propose, evidence=None, fields=data, commitments=commitments, claims=claims,
-                                author=request.user)
-        if not proposal.is_published:
-            return proposal_response(proposal, request)
-        return Response(serializers.EvidenceSerializer(selectors.evidence_list().get(pk=proposal.target_id)).data,
-                        status=status.HTTP_201_CREATED)
+        evidence = service_call(
+            services.evidence_create, data=services.NewEvidence(**data), created_by=request.user, commitments=commitments, claims=claims,
+        )
+        # Proposed: public (and in this list) once a Reviewer publishes it; 201 answers the draft with its revision.
+        return Response(serializers.EvidenceProposalSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=_list_docs)

@@ -10,6 +10,7 @@ import contextlib
 import email.utils
 import ssl
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -60,11 +61,16 @@ class Fetched:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     elapsed_ms: int = 0
-    error_kind: str = ""  # refused, timeout, dns_error, tls_error, connection_error, too_large, redirect_loop, too_many_redirects
+    error_kind: str = ""  # refused, timeout, dns_error, tls_error, connection_error, too_large, bad_encoding, redirect_loop, too_many_redirects
     error: str = ""
     retry_after: float | None = None
     conditional: bool = False  # sent with If-None-Match / If-Modified-Since
     postponed: float | None = None  # not fetched: the origin asked for this many seconds' pause
+    # The last exchange as sent and received, for an archived copy (commitments.archive writes it as WARC).
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    reason: str = ""
+    http_version: str = ""
 
     @property
     def content_type(self) -> str:
@@ -194,14 +200,28 @@ async def _body_read(response: httpx.Response, max_bytes: int) -> bytes | None:
     return body
 
 
-def _decompress_capped(body: bytes, encoding: str, max_bytes: int) -> bytes | None:
-    import zlib
+class UndecodableBody(ValueError):
+    """The body is not what its Content-Encoding says (e.g. gzip labelled deflate)."""
 
+
+def _decompress_capped(body: bytes, encoding: str, max_bytes: int) -> bytes | None:
+    """The decoded body, None when it decodes to more than `max_bytes`; UndecodableBody when it does not decode.
+
+    "deflate" is read as zlib-wrapped or raw deflate, as browsers and httpx read it; anything else
+    under that label (gzip data included) is refused rather than guessed.
+    """
     if encoding == "br":
         return body  # we do not ask for brotli; keep the raw bytes
-    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
-    out = decoder.decompress(body, max_bytes + 1)
-    return None if len(out) > max_bytes else out
+    window_bits = [16 + zlib.MAX_WBITS] if encoding == "gzip" else [zlib.MAX_WBITS, -zlib.MAX_WBITS]
+    for bits in window_bits:
+        decoder = zlib.decompressobj(bits)
+        try:
+            out = decoder.decompress(body, max_bytes + 1)
+        except zlib.error as error:
+            failure = error
+            continue
+        return None if len(out) > max_bytes else out
+    raise UndecodableBody(f"the body is not {encoding} data as its Content-Encoding says ({failure})")
 
 
 def _send_hooks(turn):
@@ -221,12 +241,18 @@ async def _hop(client: httpx.AsyncClient, url: str, headers: dict, result: Fetch
         result.status = response.status_code
         result.final_url = url
         result.headers = {k.lower(): v for k, v in response.headers.items()}
+        result.response_headers, result.request_headers = response.headers.multi_items(), response.request.headers.multi_items()
+        result.reason, result.http_version = response.reason_phrase, response.http_version
         location = response.headers.get("location")
         if response.status_code in REDIRECT_STATUSES and location:
             next_url = urljoin(url, location.strip())
             result.hops.append((response.status_code, next_url))
             return next_url
-        body = await _body_read(response, max_bytes)
+        try:
+            body = await _body_read(response, max_bytes)
+        except UndecodableBody as undecodable:
+            result.error_kind, result.error = "bad_encoding", str(undecodable)
+            return None
         if body is None:
             result.error_kind, result.error = "too_large", f"the body is larger than {max_bytes} bytes"
         else:

@@ -87,9 +87,14 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sentences(text: str) -> list[str]:
+    """A page's text cut into sentences: the unit in which changes are told (here and on the archive's diff)."""
+    return _SENTENCE.split(text)
+
+
 def diff_summary(old: str, new: str, *, limit: int = 300) -> str:
     """A short summary of what changed, sentence by sentence."""
-    before, after = _SENTENCE.split(old), _SENTENCE.split(new)
+    before, after = sentences(old), sentences(new)
     added, removed = [], []
     for line in difflib.ndiff(before, after):
         if line.startswith("+ "):

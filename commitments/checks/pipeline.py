@@ -28,6 +28,7 @@ class Target:
     url: str
     quotes: list[str]
     validators: dict
+    known_text_hash: str = ""  # the text last confirmed: a body whose text differs is kept for an archived copy
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Result:
     analysis: judge.Analysis | None = None
     postponed: float | None = None  # not fetched: due again after this many seconds
     error: BaseException | None = None  # the loop itself failed (target is None)
+    # The body, when its text differs from the target's known text (a first read or a change in the making):
+    # the only results the re-check may snapshot, and so archive. Others drop it, as the judge does.
+    body: bytes | None = None
 
 
 class FetchLoop:
@@ -150,7 +154,14 @@ class FetchLoop:
             log.exception("judging %s failed", target.url)
             failed = Fetched(url=target.url, final_url=target.url, error_kind="connection_error", error=f"{type(error).__name__}: {error}")
             analysis = judge.fetch_analyse(failed, quotes=target.quotes, threshold=self.threshold)
-        return Result(target, analysis=analysis)
+        return Result(target, analysis=analysis, body=body_to_keep(fetched, analysis=analysis, known_text_hash=target.known_text_hash))
+
+
+def body_to_keep(fetched: Fetched, *, analysis: judge.Analysis, known_text_hash: str) -> bytes | None:
+    """The fetched body when the re-check may snapshot this result (its text is new), else None."""
+    if analysis.text is None or analysis.text_hash == known_text_hash:
+        return None
+    return fetched.body
 
 
 def results_take(results: queue.Queue, *, limit: int, timeout: float | None) -> list[Result]:

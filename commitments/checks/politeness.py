@@ -12,29 +12,39 @@ step atomic and use Redis' clock, so workers with skewed clocks agree. Each requ
    expiry, so a place left by a dead worker lapses on its own and no counter drifts.
 
 When Redis cannot be reached, each process falls back to a stricter local limiter (the gap
-times the most processes that may fetch at once, and its share of the in-flight cap): slower,
-never impolite. When Redis answers again the process writes back what it did meanwhile
+times the most processes that may fetch at once, and its share of the in-flight cap), and
+the send gate moves to a file per origin under `Limits.gate_dir` (TRACKER_VAR_DIR), taken
+under an exclusive lock: every process of the machine passes the same gate, so two of them
+never send to one origin closer than the gap (each waiting its share is not enough: they
+would send in step). When Redis answers again the process writes back what it did meanwhile
 (its open places and its last send per origin) and asks every process to pause for a short
 calm period, long enough for the others to notice Redis is back and write theirs.
 """
 
 import asyncio
+import fcntl
+import hashlib
 import itertools
 import logging
 import os
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 _NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local after = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000)
 """
 # Keys per origin: `next` (the next reservation), `sent` (no request may be sent before it),
 # `inflight` (a sorted set of open places, scored by expiry); and one global `calm` (no request
-# at all before it). Times are Redis' own, in ms.
+# at all before it). Times are Redis' own, in whole ms: `now` rounds down (has a time passed?),
+# `after` rounds up (a floor set from now), so rounding never shortens a gap, not even by the
+# fraction of a ms that a floor set from `now` would lose: floor(t2) >= ceil(t1) + gap means
+# t2 - t1 >= gap.
 _CALM = """
 local calm = tonumber(redis.call('GET', KEYS[4]) or '0')
 if now < calm then return calm - now end
@@ -46,7 +56,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[2]) then return 25 end
 local turn = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('GET', KEYS[2]) or '0'))
 if now < turn - tonumber(ARGV[5]) then return turn - tonumber(ARGV[5]) - now end
-redis.call('SET', KEYS[1], math.max(turn, now) + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('SET', KEYS[1], math.max(turn, after) + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]))
 return 0
@@ -55,12 +65,12 @@ return 0
 _GATE = _NOW + _CALM + """
 local sent = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < sent then return sent - now end
-redis.call('SET', KEYS[2], now + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('SET', KEYS[2], after + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
 return 0
 """
 # ARGV: ms from now before anything may be sent (after a send: the gap; Retry-After). Never earlier.
 _PUSH = _NOW + """
-local until_at = now + tonumber(ARGV[1])
+local until_at = after + tonumber(ARGV[1])
 for i = 1, #KEYS do
   if until_at > tonumber(redis.call('GET', KEYS[i]) or '0') then
     redis.call('SET', KEYS[i], until_at, 'PX', tonumber(ARGV[1]) + 60000)
@@ -71,7 +81,7 @@ return until_at
 _RELEASE = "return redis.call('ZREM', KEYS[1], ARGV[1])"
 # ARGV: ms before the next send, hold ms, calm ms, tokens...
 _RESTORE = _NOW + """
-local until_at = now + tonumber(ARGV[1])
+local until_at = after + tonumber(ARGV[1])
 for i = 1, 2 do
   if until_at > tonumber(redis.call('GET', KEYS[i]) or '0') then
     redis.call('SET', KEYS[i], until_at, 'PX', tonumber(ARGV[1]) + 60000)
@@ -79,8 +89,8 @@ for i = 1, 2 do
 end
 for i = 4, #ARGV do redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[i]) end
 if #ARGV >= 4 then redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[2])) end
-if now + tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[4]) or '0') then
-  redis.call('SET', KEYS[4], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
+if after + tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[4]) or '0') then
+  redis.call('SET', KEYS[4], after + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
 end
 return 0
 """
@@ -95,6 +105,7 @@ class Limits:
     margin_ms: int = 0  # added to the gap; a request written within it of passing the gate needs no stamp
     calm_seconds: float = 2.0  # pause for everyone after a process comes back from degraded mode
     probe_seconds: float = 0.5  # how often a degraded process tries Redis again
+    gate_dir: str = ""  # where this machine's processes share each origin's send gate while Redis is away ("" for none)
 
     @property
     def gap_ms(self) -> int:
@@ -120,6 +131,49 @@ class Postponed(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the origin asked for a pause of {seconds:.0f} s")
         self.seconds = seconds
+
+
+class _FileGates:
+    """Each origin's next allowed send (wall-clock seconds) in a file of its own, read and written under flock.
+
+    The lock is held for one read and one write, microseconds, so taking it blocks the event loop no longer than a log line.
+    A time further ahead than SANE_AHEAD is a clock that jumped back, not a wait, and is overwritten.
+    """
+
+    SANE_AHEAD = 3600.0
+
+    def __init__(self, folder: str) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, host: str) -> Path:
+        return self.folder / f"{hashlib.sha256(host.encode()).hexdigest()[:32]}.gate"
+
+    def _update(self, host: str, decide) -> float:
+        fd = os.open(self._path(host), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            now, raw = time.time(), os.pread(fd, 64, 0).strip(b"\0 \n")
+            try:
+                next_at = float(raw) if raw else 0.0
+            except ValueError:
+                next_at = 0.0
+            if next_at - now > self.SANE_AHEAD:
+                next_at = 0.0
+            wait, new = decide(now, next_at)
+            if new is not None:
+                os.pwrite(fd, f"{new:.6f}".encode().ljust(32), 0)
+            return wait
+        finally:
+            os.close(fd)  # releases the lock
+
+    def take(self, host: str, gap: float) -> float:
+        """0, and the next send to `host` from any process is `gap` away; else the seconds to wait."""
+        return self._update(host, lambda now, next_at: (next_at - now, None) if now < next_at else (0.0, now + gap))
+
+    def push(self, host: str, seconds: float) -> None:
+        """No send to `host` from any process before `seconds` from now (never earlier than already set)."""
+        self._update(host, lambda now, next_at: (0.0, max(next_at, now + seconds)))
 
 
 class _Local:
@@ -164,6 +218,7 @@ class Politeness:
 
     def __init__(self, limits: Limits, redis_url: str = "") -> None:
         self.limits, self.local = limits, _Local(limits)
+        self.gates = _FileGates(limits.gate_dir) if limits.gate_dir else None
         self.redis = None
         self.degraded_since: float | None = None
         self._probed = 0.0
@@ -258,6 +313,8 @@ class Politeness:
         now = time.monotonic()
         if wait_ms is None:
             wait = self.local.send_wait(host, now)
+            if wait <= 0 and self.gates is not None:  # this process may: now the machine's shared gate
+                wait = self.gates.take(host, self.limits.gap_ms / 1000)
             if wait > 0:
                 return min(wait, self.limits.probe_seconds) if self.redis is not None else wait
         elif wait_ms > 0:
@@ -268,8 +325,8 @@ class Politeness:
     async def sent(self, host: str, *, stamp: bool = True) -> None:
         """The request has been written: with `stamp`, the next one to this origin waits a full gap from now."""
         self.local.push(host, time.monotonic() + (self._gap if self.degraded or self.redis is None else self.limits.gap_ms / 1000))
-        if stamp:
-            await self._call("push", self._keys(host)[:2], [self.limits.gap_ms])
+        if stamp and await self._call("push", self._keys(host)[:2], [self.limits.gap_ms]) is None and self.gates is not None:
+            self.gates.push(host, self.limits.gap_ms / 1000)
 
     async def release(self, host: str, token: str) -> None:
         self.local.done(host, token)
@@ -278,7 +335,8 @@ class Politeness:
     async def defer(self, host: str, seconds: float) -> None:
         """Retry-After: no request to this origin for `seconds`, from any worker."""
         self.local.push(host, time.monotonic() + seconds)
-        await self._call("push", self._keys(host)[:2], [int(seconds * 1000)])
+        if await self._call("push", self._keys(host)[:2], [int(seconds * 1000)]) is None and self.gates is not None:
+            self.gates.push(host, seconds)
 
     def token(self) -> str:
         return next(self._tokens)

@@ -4,8 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from commitments.models import Claim, Commitment, Evidence, Rendering, Source
-from commitments.models.checks import Event, MonitoredUrl, UrlCheck
+from django.db.models import OuterRef, Subquery
+
+from commitments.models import Capture, Claim, Commitment, Evidence, Rendering, Source
+from commitments.models.checks import Event, Health, MonitoredUrl, QuoteMatch, UrlCheck
 
 
 def quotes_for_urls(*, urls: list[str]) -> dict[str, list[str]]:
@@ -47,14 +49,26 @@ class UrlHealth:
     quote_score: float | None
     quotes_missing: int
     next_check_at: datetime
+    # Its newest archived copy (commitments.archive), when one was captured.
+    capture_id: int | None = None
+    captured_at: datetime | None = None
+
+    @property
+    def live_lost(self) -> bool:
+        """The live page no longer shows what was cited: gone, moved, or our quote is missing from it."""
+        return self.health in (Health.GONE, Health.MOVED) or self.quote_match == QuoteMatch.MISSING
 
 
-_HEALTH_FIELDS = [f for f in UrlHealth.__dataclass_fields__]
+_CAPTURE_FIELDS = ("capture_id", "captured_at")
+_HEALTH_FIELDS = [f for f in UrlHealth.__dataclass_fields__ if f not in _CAPTURE_FIELDS]
 
 
 def latest_checks(*, urls: list[str]) -> dict[str, UrlHealth]:
-    """The current health of each URL (those never seen are absent), in one query."""
-    rows = MonitoredUrl.objects.filter(url__in=list(urls)).values(*_HEALTH_FIELDS)
+    """The current health of each URL (those never seen are absent) and its newest capture, in one query."""
+    newest = Capture.objects.filter(monitored_url=OuterRef("pk")).exclude(kind=Capture.Kind.FAILED).order_by("-captured_at", "-id")
+    rows = MonitoredUrl.objects.filter(url__in=list(urls)).annotate(
+        capture_id=Subquery(newest.values("id")[:1]), captured_at=Subquery(newest.values("captured_at")[:1]),
+    ).values(*_HEALTH_FIELDS, *_CAPTURE_FIELDS)
     return {row["url"]: UrlHealth(**row) for row in rows}
 
 

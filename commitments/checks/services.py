@@ -5,6 +5,8 @@ A run claims due URLs a few per origin at a time (sync), hands them to the fetch
 a group per transaction), claiming more while any origin has budget.
 """
 
+import asyncio
+import dataclasses
 import logging
 import math
 import time
@@ -13,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -20,9 +23,10 @@ from django.db import DatabaseError, connection, transaction
 from commitments.models.checks import Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot
 
 from . import judge, scheduling, selectors
-from .fetch import fetch_config_from_settings
+from .fetch import FetchConfig, Fetched, client_create, fetch, fetch_config_from_settings
 from .pipeline import FetchLoop, Target, results_take
-from .politeness import Limits
+from .politeness import Limits, politeness_for
+from .signals import Taken, snapshots_taken
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +98,7 @@ def targets_load(*, ids: list[int], claim: str | None) -> list[Target]:
         rows = rows.filter(claim=claim)  # a redelivered batch skips what was already recorded
     rows = list(rows)
     quotes = selectors.quotes_for_urls(urls=[row.url for row in rows])
-    return [Target(row.id, row.url, quotes.get(row.url, []), _validators(row)) for row in rows]
+    return [Target(row.id, row.url, quotes.get(row.url, []), _validators(row), row.text_hash) for row in rows]
 
 
 def limits_from_settings() -> Limits:
@@ -102,7 +106,44 @@ def limits_from_settings() -> Limits:
         rate=settings.TRACKER_CHECK_HOST_RATE, in_flight=settings.TRACKER_CHECK_HOST_IN_FLIGHT,
         hold_seconds=settings.TRACKER_CHECK_TOTAL_TIMEOUT + settings.TRACKER_CHECK_MAX_WAIT + 5, processes=settings.TRACKER_CHECK_RUNNERS,
         margin_ms=settings.TRACKER_CHECK_HOST_GAP_MARGIN_MS, calm_seconds=settings.TRACKER_CHECK_REDIS_CALM,
+        gate_dir=str(Path(settings.VAR_DIR) / "politeness"),
     )
+
+
+def fetch_urls(
+    urls: list[str], *, validators: dict[str, dict] | None = None, max_wait: float | None = None, follow_redirects: bool = True,
+    one_at_a_time: bool = False,
+) -> list[Fetched]:
+    """Fetch `urls` now, concurrently, through the guarded fetcher and the shared per-origin politeness.
+
+    For callers outside the re-check runs (intake, watches); results in the order of `urls`.
+    Without `follow_redirects` a redirect ends the fetch (error_kind too_many_redirects, the
+    target in `hops`), so the caller can tell whether it already knows the page redirected to.
+    `one_at_a_time` holds one request in flight per origin: the next one passes the send gate only
+    after the previous one was written and stamped, so the gap holds even when a busy machine delays
+    a process between the gate and the write (the watches' batches run beside CPU-heavy extraction).
+    """
+    config, limits = fetch_config_from_settings(), limits_from_settings()
+    if not follow_redirects:
+        config = dataclasses.replace(config, max_redirects=0)
+    if one_at_a_time:
+        limits = dataclasses.replace(limits, in_flight=1)
+    return asyncio.run(_fetch_all(urls, config=config, limits=limits, validators=validators or {}, max_wait=max_wait))
+
+
+async def _fetch_all(
+    urls: list[str], *, config: FetchConfig, limits: Limits, validators: dict[str, dict], max_wait: float | None,
+) -> list[Fetched]:
+    politeness = politeness_for(limits=limits, redis_url=settings.REDIS_URL)
+    gate = asyncio.Semaphore(config.concurrency)
+    try:
+        async with client_create(config) as client:
+            return list(await asyncio.gather(*(
+                fetch(client, url, politeness=politeness, config=config, validators=validators.get(url), gate=gate, max_wait=max_wait)
+                for url in urls
+            )))
+    finally:
+        await politeness.close()
 
 
 def fetch_loop_start(*, max_wait: float | None) -> FetchLoop:
@@ -128,7 +169,7 @@ def check_batch_run(*, ids: list[int], claim: str | None, now: datetime) -> list
         while remaining:
             group = results_take(loop.results, limit=min(remaining, RECORD_GROUP), timeout=None)
             remaining -= len(group)
-            recorded += checks_record(items=[(r.target.id, r.analysis) for r in group], claim=claim, now=now)
+            recorded += checks_record(items=[(r.target.id, r.analysis) for r in group], claim=claim, now=now, bodies=_bodies(group))
     finally:
         loop.stop()
     return recorded
@@ -243,7 +284,7 @@ def _record_ready(*, loop: FetchLoop, held: _Held, claim: uuid.UUID, clock, repo
     now = clock()
     checked = [(r.target.id, r.analysis) for r in group if r.analysis is not None]
     postponed = {r.target.id: r.postponed for r in group if r.postponed is not None}
-    report.checked += len(checks_record(items=checked, claim=str(claim), now=now))
+    report.checked += len(checks_record(items=checked, claim=str(claim), now=now, bodies=_bodies(group)))
     report.postponed += scheduling.claims_release(claim=claim, delays=postponed, now=now)
     for result in group:
         held.done(result.target.id)
@@ -266,14 +307,23 @@ def _rules() -> judge.Rules:
     )
 
 
+def _bodies(group) -> dict[int, bytes]:
+    return {result.target.id: result.body for result in group if result.body is not None}
+
+
 @transaction.atomic
-def checks_record(*, items: list[tuple[int, judge.Analysis]], claim: str | None, now: datetime) -> list[UrlCheck]:
+def checks_record(
+    *, items: list[tuple[int, judge.Analysis]], claim: str | None, now: datetime, bodies: dict[int, bytes] | None = None,
+) -> list[UrlCheck]:
     """Append the checks, update each URL's health and schedule, snapshot the first read and confirmed changes.
 
     URLs whose claim is no longer `claim` are skipped: an earlier delivery recorded them.
+    Each snapshot taken is announced with `snapshots_taken` (with the body, when `bodies` has
+    it): the archive captures it there, without the re-check depending on the archive.
     """
     rows = MonitoredUrl.objects.select_for_update().in_bulk([pk for pk, _ in items])
     rules, checks, updated, snapshots = _rules(), [], [], []
+    analyses = dict(items)
     for pk, analysis in items:
         row = rows.get(pk)
         if row is None or (claim is not None and str(row.claim) != str(claim)):
@@ -289,6 +339,9 @@ def checks_record(*, items: list[tuple[int, judge.Analysis]], claim: str | None,
         snapshot.url_check_id = snapshot.url_check.pk
     UrlSnapshot.objects.bulk_create(snapshots)
     _rows_save(updated)
+    if snapshots:
+        taken = [Taken(snapshot=s, fetched=analyses[s.monitored_url_id].fetched, body=(bodies or {}).get(s.monitored_url_id)) for s in snapshots]
+        snapshots_taken.send(sender=UrlSnapshot, taken=taken, now=now)
     return checks
 
 

@@ -1,5 +1,6 @@
 """Staff: manage subscribers, preview anyone's digest for any ISO week, read the delivery log."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.html import format_html
 from commitments.admin_base import AuditedAdmin, ReadOnlyAdmin
 from commitments.models import DigestDelivery, Subscriber
 
+from .addresses import subscriber_address_validate
 from .build import digest_content, subscriber_filter
 from .changes import week_changes_load
 from .delivery import digest_headers, digest_render, filter_names
@@ -38,8 +40,19 @@ class SubscriberStateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class SubscriberForm(forms.ModelForm):
+    class Meta:
+        model = Subscriber
+        fields = ["email"]  # the admin adds the rest (SubscriberAdmin.fields)
+
+    def clean_email(self) -> str:
+        subscriber_address_validate(self.cleaned_data["email"])
+        return self.cleaned_data["email"]
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(AuditedAdmin):
+    form = SubscriberForm
     list_display = ["email", "state", "filters", "created_at", "confirmed_at", "unsubscribed_at", "preview"]
     list_filter = [SubscriberStateFilter, "parties", "themes", "statements"]
     search_fields = ["email"]

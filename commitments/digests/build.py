@@ -26,6 +26,8 @@ SECTIONS = (
     ("renderings", "New renderings of existing points", False),
     ("source_health", "Source health", False),
 )
+# The "Deadlines" part of the digest: dates listed by day (commitments.deadlines owns "overdue").
+DEADLINE_KEYS = ("deadlines_passed", "upcoming")
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,13 @@ class DigestContent:
     sections: tuple[Section, ...]
     upcoming: Section
     tally: tuple[TallyRow, ...]
+    deadlines_passed: Section | None = None
     followed: int = 0  # commitments within the filter at the period's end (the API's count for the same filter)
 
     @property
     def is_empty(self) -> bool:
-        """Nothing changed: upcoming dates and the tally alone are not news."""
-        return not any(section.total for section in self.sections)
+        """Nothing changed: upcoming dates and the tally alone are not news (a deadline missed this week is)."""
+        return not any(section.total for section in self.sections) and not (self.deadlines_passed and self.deadlines_passed.total)
 
     @property
     def change_count(self) -> int:
@@ -106,7 +109,7 @@ def _more_url(*, changes: WeekChanges, on_changes_page: bool) -> str:
 
 def _section(*, changes: WeekChanges, key: str, title: str, items: list[Item], on_changes_page: bool) -> Section:
     shown = tuple(items[: settings.TRACKER_DIGEST_MAX_ITEMS])
-    fragments = [item_fragments(changes=changes, item=item, upcoming=key == "upcoming") for item in shown]
+    fragments = [item_fragments(changes=changes, item=item, upcoming=key in DEADLINE_KEYS) for item in shown]
     return Section(
         key=key, title=title, items=shown, total=len(items),
         more_url=_more_url(changes=changes, on_changes_page=on_changes_page),
@@ -140,7 +143,11 @@ def digest_content(*, changes: WeekChanges, digest_filter: Filter) -> DigestCont
                 for key, title, listed in SECTIONS
             ),
             upcoming=_section(
-                changes=changes, key="upcoming", title="Target dates in the next 30 days", items=keep(changes.upcoming), on_changes_page=False,
+                changes=changes, key="upcoming", title="Due in the next 30 days", items=keep(changes.upcoming), on_changes_page=False,
+            ),
+            deadlines_passed=_section(
+                changes=changes, key="deadlines_passed", title="Passed this week, not met", items=keep(changes.deadlines_passed),
+                on_changes_page=False,
             ),
             tally=_tally(changes=changes, digest_filter=digest_filter),
             followed=sum(1 for row in _followed(changes=changes, digest_filter=digest_filter) if row.status_after),
@@ -157,6 +164,8 @@ def digest_context(*, content: DigestContent, unsubscribe_url: str, filter_names
         "period": content.period,
         "sections": [section for section in content.sections if section.total],
         "upcoming": content.upcoming,
+        "deadlines_passed": content.deadlines_passed,
+        "deadlines_parts": [part for part in (content.deadlines_passed, content.upcoming) if part],
         "tally": content.tally,
         "tally_line": content.tally_line,
         "filter_names": filter_names,

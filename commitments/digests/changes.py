@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch
 
-from commitments import permalinks
+from commitments import deadlines, permalinks
 from commitments.checks.selectors import health_events
 from commitments.history import ASSESSMENT_ORDER, published_assessments, published_evidence, published_updates, published_verdicts, status_at
 from commitments.models import (
@@ -32,7 +32,6 @@ from commitments.parties import bound_parties_by_statement
 from .periods import Period
 
 UPCOMING_DAYS = 30
-FINAL_STATUSES = frozenset({Status.FULFILLED, Status.BROKEN, Status.NOT_ASSESSABLE})
 HEALTH_KINDS = {"gone": "Gone", "moved": "Moved", "changed": "Changed", "quote_missing": "Quote missing"}
 
 
@@ -161,6 +160,7 @@ class WeekChanges:
     source_health: list[Item]
     upcoming: list[Item]
     commitments: list[CommitmentRow]
+    deadlines_passed: list[Item] = field(default_factory=list)
     # Per distinct subscriber filter: its DigestContent (build.py) and its rendered e-mail (delivery.py).
     # What is derived from these changes, per batch run: each filter's DigestContent (build.py), its
     # rendered e-mail (delivery.py), each item's rendered fragments (as many as the week has).
@@ -346,7 +346,7 @@ def _evidence_items(*, period: Period, commitments: dict[int, CommitmentRow], cl
         about = [commitments[pk] for pk in sorted(on_commitments.get(evidence.pk, ()))]
         about += [claims[pk] for pk in sorted(on_claims.get(evidence.pk, ()))]
         items.append(Item(
-            scopes=tuple(row.scope for row in about), title=evidence.title, url=evidence.url, at=evidence.created_at,
+            scopes=tuple(row.scope for row in about), title=evidence.title, url=evidence.url, at=evidence.published_at,
             new=evidence.get_stance_display(), detail=evidence.publisher,
             links=tuple(Link(title=getattr(row, "label", None) or row.title, url=row.url) for row in about),
         ))
@@ -433,11 +433,26 @@ def _renderings(*, period: Period, commitments: dict[int, CommitmentRow], claims
     return items
 
 
+def _deadline_items(rows: list[CommitmentRow]) -> list[Item]:
+    rows.sort(key=lambda row: (row.target_date, row.id))
+    return [Item(scopes=(row.scope,), title=row.label, url=row.url, at=row.target_date, new=Status(row.status).label) for row in rows]
+
+
 def _upcoming(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
     first, last = period.end.date(), period.end.date() + timedelta(days=UPCOMING_DAYS)
-    due = [row for row in commitments.values() if row.target_date and first <= row.target_date <= last and row.status not in FINAL_STATUSES]
-    due.sort(key=lambda row: (row.target_date, row.id))
-    return [Item(scopes=(row.scope,), title=row.label, url=row.url, at=row.target_date, new=Status(row.status).label) for row in due]
+    return _deadline_items([
+        row for row in commitments.values() if row.target_date and first <= row.target_date <= last and deadlines.is_open(row.status)
+    ])
+
+
+def _deadlines_passed(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
+    """Target dates within the period that were overdue once it ended (commitments.deadlines' rule)."""
+    after = period.end.date()
+    return _deadline_items([
+        row for row in commitments.values()
+        if row.target_date and period.first_day <= row.target_date <= period.last_day
+        and deadlines.is_overdue(status=row.status, target_date=row.target_date, today=after)
+    ])
 
 
 def _health_items(*, events: list[dict], commitments: dict[int, CommitmentRow], claims: dict[int, ClaimRow]) -> list[Item]:
@@ -471,5 +486,6 @@ def week_changes_load(*, period: Period, health_events: list[dict] | None = None
         renderings=_renderings(period=period, commitments=commitments, claims=claims),
         source_health=_health_items(events=health_events, commitments=commitments, claims=claims),
         upcoming=_upcoming(period=period, commitments=commitments),
+        deadlines_passed=_deadlines_passed(period=period, commitments=commitments),
         commitments=list(commitments.values()),
     )

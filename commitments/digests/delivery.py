@@ -3,8 +3,13 @@
 The claim comes before the send (healthchecks-style conditional writes), so two runners, a
 re-run or a re-delivered task never send a digest twice: whoever inserted the
 (subscriber, period) row, or re-claimed it with a conditional UPDATE, is the only sender.
-A claim whose sender died goes stale after TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES and is
-taken over, so nobody is skipped either.
+Nobody is skipped either. A claim is a lease: its sender renews it every quarter of
+TRACKER_DIGEST_CLAIM_TIMEOUT while it sends, and a claim not renewed for that long belongs
+to a sender that died and is taken over. The timeout is shorter than the broker's visibility
+timeout, so a batch re-delivered after its whole worker died finds its dead claims stale; a
+batch that finds rows another sender holds (re-delivered at once after a pool process died,
+or a second run) reports them as `held`, and its task looks at them again once such a lease
+would have run out (commitments.tasks.digests).
 
 Recording: each digest the SMTP server accepts is journalled at once in the shared cache
 (one Redis SET, a tenth of a database commit), and the delivery rows are marked sent in
@@ -18,10 +23,12 @@ the unrecorded group.
 """
 
 import smtplib
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,7 +43,7 @@ from commitments.emails import EmailBlueprint, RenderedEmail, SerialisedEmail, e
 from commitments.models import DigestDelivery, Subscriber
 
 from .build import DigestContent, digest_content, digest_context, subscriber_filter
-from .changes import WeekChanges, week_changes_load
+from .changes import WeekChanges, site_url, week_changes_load
 from .periods import Period
 from .subscriptions import unsubscribe_url
 
@@ -52,11 +59,12 @@ class BatchResult:
     sent: list[int] = field(default_factory=list)
     empty: list[int] = field(default_factory=list)  # nothing to send this week
     skipped: list[int] = field(default_factory=list)  # someone else holds or already sent it
+    held: list[int] = field(default_factory=list)  # of the skipped: claimed by another sender, not sent yet
     retry: list[int] = field(default_factory=list)  # transient failure: try again later
     failed: list[int] = field(default_factory=list)  # permanent failure, recorded
 
     def merge(self, other: "BatchResult") -> None:
-        for name in ("sent", "empty", "skipped", "retry", "failed"):
+        for name in ("sent", "empty", "skipped", "held", "retry", "failed"):
             getattr(self, name).extend(getattr(other, name))
 
 
@@ -98,13 +106,24 @@ def filter_names(subscriber: Subscriber) -> str:
     return ", ".join(names + [t.name for t in subscriber.themes.all()])
 
 
-def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime) -> dict[int, int]:
-    """Claim this period's delivery rows for these subscribers; returns {subscriber id: delivery id} of those we now hold.
+@dataclass(frozen=True)
+class Claim:
+    token: str
+    mine: dict[int, int]  # {subscriber id: delivery id} of the rows we now hold
+    held: list[int]  # subscribers whose row another sender holds (claimed, its lease not over)
+
+
+def claim_stale_before(*, now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.TRACKER_DIGEST_CLAIM_TIMEOUT)
+
+
+def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime) -> Claim:
+    """Claim this period's delivery rows for these subscribers.
 
     4 queries whatever the batch size: insert the missing rows (a conflict means the row
-    exists: someone else's), record as sent what a dead sender's journal says it sent, take
-    over rows waiting for a retry or claimed by a sender that died, then read back which
-    rows carry our token.
+    exists), record as sent what a dead sender's journal says it sent, take over rows waiting
+    for a retry or whose sender stopped renewing its claim (died), then read back who holds
+    which row. The take-over is one conditional UPDATE, so of two runners only one wins a row.
     """
     token = uuid.uuid4().hex
     DigestDelivery.objects.bulk_create(
@@ -112,13 +131,40 @@ def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime
          for pk in subscriber_ids],
         ignore_conflicts=True,
     )
-    stale = now - timedelta(minutes=settings.TRACKER_DIGEST_CLAIM_TIMEOUT_MINUTES)
-    mine = DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key)
-    deliveries_record_sent(sent=journal_read(delivery_ids=list(mine.filter(status=State.CLAIMED, claimed_at__lt=stale).values_list("pk", flat=True))))
-    mine.filter(Q(status=State.RETRY) | Q(status=State.CLAIMED, claimed_at__lt=stale)).exclude(claim_token=token).update(
-        status=State.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1,
-    )
-    return dict(mine.filter(claim_token=token, status=State.CLAIMED).values_list("subscriber_id", "pk"))
+    rows = DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key)
+    dead = Q(status=State.CLAIMED, claimed_at__lt=claim_stale_before(now=now))
+    deliveries_record_sent(sent=journal_read(delivery_ids=list(rows.filter(dead).values_list("pk", flat=True))))
+    rows.filter(Q(status=State.RETRY) | dead).update(status=State.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
+    mine, held = {}, []
+    for subscriber_id, pk, holder in rows.filter(status=State.CLAIMED).values_list("subscriber_id", "pk", "claim_token"):
+        if holder == token:
+            mine[subscriber_id] = pk
+        else:
+            held.append(subscriber_id)
+    return Claim(token=token, mine=mine, held=sorted(held))
+
+
+ORPHANS_SINCE = timedelta(days=7)  # older claims are of weeks whose digest would come too late to matter
+
+
+def deliveries_orphaned(*, now: datetime) -> dict[str, list[int]]:
+    """{period key: subscriber ids} of claims whose sender died and that no batch came back for (a hard time limit).
+
+    1 query; the rows are few (none unless a batch was killed past its soft limit).
+    """
+    rows = DigestDelivery.objects.filter(status=State.CLAIMED, claimed_at__lt=claim_stale_before(now=now), claimed_at__gte=now - ORPHANS_SINCE)
+    found: dict[str, list[int]] = {}
+    for period, subscriber_id in rows.order_by("period", "subscriber_id").values_list("period", "subscriber_id"):
+        found.setdefault(period, []).append(subscriber_id)
+    return found
+
+
+def deliveries_renew(*, token: str, delivery_ids: list[int], at: datetime) -> set[int]:
+    """1 query (2 if someone took rows over): our claims are alive at `at`; returns those we still hold."""
+    rows = DigestDelivery.objects.filter(pk__in=delivery_ids, claim_token=token, status=State.CLAIMED)
+    if rows.update(claimed_at=at) == len(delivery_ids):
+        return set(delivery_ids)
+    return set(rows.values_list("pk", flat=True))
 
 
 def _journal_key(delivery_id: int) -> str:
@@ -243,10 +289,21 @@ def digests_plan(*, changes: WeekChanges, subscribers: list[Subscriber]) -> tupl
     return plans, empty
 
 
+def digest_message_id(*, plan: _Plan) -> str:
+    """The same for every copy of one subscriber's digest of one week, whoever sends it.
+
+    A crash between the server accepting a digest and its journal entry sends it again; mail
+    systems that drop a second message with a Message-ID they already hold then show it once.
+    """
+    host = urlsplit(site_url("/")).hostname or "tracker.invalid"
+    return f"<digest.{plan.content.period.key}.{plan.subscriber.pk}@{host}>"
+
+
 def digest_message(*, plan: _Plan, connection: BaseEmailBackend) -> EmailMessage:
     """One subscriber's e-mail: the digest's bytes with their address and unsubscribe link, or built in full."""
     link = unsubscribe_url(subscriber_id=plan.subscriber.pk)
-    headers = digest_headers(unsubscribe=link)
+    # Message-ID first: where Django puts it when it makes it itself (email_blueprint relies on that order).
+    headers = {"Message-ID": digest_message_id(plan=plan), **digest_headers(unsubscribe=link)}
     # Only Django's SMTP backend takes bytes as they are (message().as_bytes()); the console and locmem ones read the parts.
     if plan.digest.blueprint is not None and isinstance(connection, SMTPBackend):
         raw = email_copy(plan.digest.blueprint, to=plan.subscriber.email, headers=headers, body_value=link)
@@ -275,18 +332,44 @@ class _SentRecorder:
         self.pending = {}
 
 
-def _send_claimed(*, plans: list[_Plan], claimed: dict[int, int], connection: BaseEmailBackend, result: BatchResult) -> None:
-    recorder = _SentRecorder(result)
+class _Lease:
+    """Our claims while we send: renewed every quarter of the timeout, so nobody takes them over while we live."""
+
+    def __init__(self, *, token: str, mine: dict[int, int], now: datetime):
+        self.token, self.mine, self.now = token, mine, now
+        self.started = self.renewed = time.monotonic()
+
+    def due(self) -> bool:
+        return time.monotonic() - self.renewed >= settings.TRACKER_DIGEST_CLAIM_TIMEOUT / 4
+
+    def renew(self, rest: list[_Plan]) -> list[_Plan]:
+        """The plans of `rest` whose claims we still hold (someone took over the others: we were too slow), renewed."""
+        self.renewed = time.monotonic()
+        ids = [self.mine[plan.subscriber.pk] for plan in rest]
+        held = deliveries_renew(token=self.token, delivery_ids=ids, at=self.now + timedelta(seconds=self.renewed - self.started))
+        return [plan for plan in rest if self.mine[plan.subscriber.pk] in held]
+
+
+def _send_claimed(*, plans: list[_Plan], claim: _Lease, connection: BaseEmailBackend, result: BatchResult) -> None:
+    recorder, claimed, position = _SentRecorder(result), claim.mine, 0
     try:
-        for position, plan in enumerate(plans):
-            delivery_id = claimed[plan.subscriber.pk]
+        while position < len(plans):
+            if claim.due():
+                kept = claim.renew(plans[position:])
+                kept_ids = {plan.subscriber.pk for plan in kept}
+                result.skipped.extend(plan.subscriber.pk for plan in plans[position:] if plan.subscriber.pk not in kept_ids)
+                plans, position = kept, 0
+                continue
+            plan = plans[position]
             try:
                 connection.send_messages([digest_message(plan=plan, connection=connection)])
             except (smtplib.SMTPException, OSError) as error:
                 if not _handle_send_error(error=error, rest=plans[position:], claimed=claimed, result=result):
                     return
+                position += 1
                 continue
-            recorder.accepted(plan=plan, delivery_id=delivery_id)
+            recorder.accepted(plan=plan, delivery_id=claimed[plan.subscriber.pk])
+            position += 1
     finally:
         recorder.flush()
 
@@ -341,8 +424,11 @@ def digests_send_batch(*, period: Period, subscriber_ids: list[int], now: dateti
     changes = changes or week_changes_shared(period=period, now=now)
     plans, empty = digests_plan(changes=changes, subscribers=subscribers_load(subscriber_ids))
     result = BatchResult(empty=empty)
-    claimed = deliveries_claim(subscriber_ids=[plan.subscriber.pk for plan in plans], period=period, now=now) if plans else {}
-    result.skipped = [plan.subscriber.pk for plan in plans if plan.subscriber.pk not in claimed]
+    claim = Claim(token="", mine={}, held=[])
+    if plans:
+        claim = deliveries_claim(subscriber_ids=[plan.subscriber.pk for plan in plans], period=period, now=now)
+    claimed = claim.mine
+    result.skipped, result.held = [plan.subscriber.pk for plan in plans if plan.subscriber.pk not in claimed], claim.held
     plans = [plan for plan in plans if plan.subscriber.pk in claimed]
     if not plans:
         return result
@@ -354,7 +440,7 @@ def digests_send_batch(*, period: Period, subscriber_ids: list[int], now: dateti
         result.retry = [plan.subscriber.pk for plan in plans]
         return result
     try:
-        _send_claimed(plans=plans, claimed=claimed, connection=connection, result=result)
+        _send_claimed(plans=plans, claim=_Lease(token=claim.token, mine=claimed, now=now), connection=connection, result=result)
     finally:
         connection.close()
     return result

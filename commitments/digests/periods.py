@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
+_KEY = re.compile(r"^(\d{4})-W(\d{2})$", re.IGNORECASE | re.ASCII)
+# Weeks whose bounds, moved into any time zone, stay inside what `date` and `datetime` can hold.
+YEARS = (2, 9998)
 
 
 def digest_timezone() -> ZoneInfo:
@@ -47,11 +49,17 @@ class Period:
 
 
 def period_parse(key: str) -> Period:
-    """ "2024-W05" -> Period; ValueError with a clear message otherwise."""
+    """ "2024-W05" (or "2024-w05") -> Period; ValueError with a clear message otherwise.
+
+    The one parser of ISO weeks: digests, the digest preview, the command and the
+    /changes/ filter and feed all read a week through it.
+    """
     match = _KEY.match(key.strip())
     if not match:
         raise ValueError(f"“{key}” is not an ISO week: write it as YYYY-Www, e.g. 2024-W05.")
     year, week = int(match[1]), int(match[2])
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueError(f"Weeks of the years {YEARS[0]} to {YEARS[1]} only, not {year}.")
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError as error:

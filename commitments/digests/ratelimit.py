@@ -9,6 +9,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from .addresses import mailbox_key
+
 HOUR, DAY = 3600, 86400
 
 
@@ -24,8 +26,12 @@ def _over(key: str, *, limit: int, window: int) -> bool:
 
 
 def subscribe_refusal(*, client_ip: str, email: str) -> str:
-    """Why this subscribe request is refused now ("" when it may go ahead)."""
-    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    """Why this subscribe request is refused now ("" when it may go ahead).
+
+    `client_ip` is commitments.clients.client_address (the proxy's word when it is trusted); the address
+    is counted as its mailbox, so the spellings of one inbox share one limit.
+    """
+    address = hashlib.sha256(mailbox_key(email).encode()).hexdigest()
     if _over(f"subscribe:ip:{client_ip}", limit=settings.TRACKER_SUBSCRIBE_PER_IP_PER_HOUR, window=HOUR):
         return "Too many subscription requests from your network. Please try again in an hour."
     if _over(f"subscribe:email:{address}", limit=settings.TRACKER_SUBSCRIBE_PER_ADDRESS_PER_DAY, window=DAY):

@@ -6,7 +6,7 @@ only when it is followed. So nobody can subscribe, or re-filter, someone else's 
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -23,7 +23,7 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 
 
 class InvalidToken(Exception):
-    """A link that was tampered with, truncated or (for confirmation) is older than seven days."""
+    """A link that was tampered with, truncated or (for confirmation) is older than seven days or than an unsubscribe."""
 
 
 def unsubscribe_token(*, subscriber_id: int) -> str:
@@ -92,12 +92,29 @@ def confirm_token_check(*, token: str) -> dict:
         raise InvalidToken from error
 
 
+def _confirm_token_issued(token: str) -> datetime:
+    """When a (checked) confirmation link was signed: Django's signed value ends in `:timestamp:signature`."""
+    return datetime.fromtimestamp(signing.b62_decode(token.rsplit(signing.Signer().sep, 2)[-2]), tz=UTC)
+
+
+def _confirm_token_outdated(*, token: str, subscriber: Subscriber) -> bool:
+    """A link signed before (or in the second of) the latest unsubscribe: unsubscribing cancels every link sent before it.
+
+    The signature's time has whole seconds, so a link asked for in the same second as the unsubscribe counts as older.
+    """
+    if subscriber.unsubscribed_at is None:
+        return False
+    return _confirm_token_issued(token) <= subscriber.unsubscribed_at
+
+
 @transaction.atomic
 def subscription_confirm(*, token: str, now: datetime) -> Subscriber:
     """Apply a followed confirmation link: the subscriber is active from now, with the filters asked for."""
     payload = confirm_token_check(token=token)
     subscriber = _subscriber_get_or_create(email=payload["e"])
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if _confirm_token_outdated(token=token, subscriber=subscriber):
+        raise InvalidToken("This confirmation link was sent before the address unsubscribed.")
     # Ids that no longer exist are dropped rather than failing the confirmation.
     subscriber.statements.set(Statement.objects.filter(pk__in=payload["s"]))
     subscriber.parties.set(Party.objects.filter(pk__in=payload["p"]))
@@ -110,6 +127,13 @@ def subscription_confirm(*, token: str, now: datetime) -> Subscriber:
     return subscriber
 
 
+@transaction.atomic
 def subscription_cancel(*, subscriber: Subscriber, now: datetime) -> None:
-    """Unsubscribe at once: the next batch will not pick this address (a second click changes nothing)."""
-    Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=now)
+    """Unsubscribe at once: the next batch will not pick this address (a second click changes nothing).
+
+    Saved through the model, not .update(), so the audit trail records it; the row lock keeps two clicks to one entry.
+    """
+    row = Subscriber.objects.select_for_update().filter(pk=subscriber.pk, unsubscribed_at__isnull=True).first()
+    if row is not None:
+        row.unsubscribed_at = now
+        row.save(update_fields=["unsubscribed_at"])

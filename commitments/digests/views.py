@@ -21,8 +21,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commitments.api.serializers import SlugRelatedField
+from commitments.clients import client_address
+from commitments.emails import email_kept_locally
 from commitments.models import Party, Statement, Theme
 
+from .addresses import subscriber_address_validate
 from .ratelimit import subscribe_refusal
 from .subscriptions import InvalidToken, confirm_token_check, subscriber_from_token, subscription_cancel, subscription_confirm, subscription_request
 
@@ -32,16 +35,20 @@ SEND_FAILED = "We could not send the confirmation e-mail just now. Please try ag
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(max_length=254)
-    statements = forms.ModelMultipleChoiceField(Statement.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    """Plain labels for readers: the API's names (bound_parties, responsible_parties) mean the same."""
+
+    email = forms.EmailField(max_length=254, label="Your e-mail address", validators=[subscriber_address_validate])
     parties = forms.ModelMultipleChoiceField(
-        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Bound parties",
-        help_text="Statements binding the party (an organisation's members included).",
+        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Countries and organisations that made the promise",
+        help_text="Statements they signed or announced (for an organisation, its member states too).",
     )
     responsible_parties = forms.ModelMultipleChoiceField(
-        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, help_text="Points the party is responsible for."
+        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Who has to carry it out",
+        help_text="Points that name this country or organisation as the one to act.",
     )
-    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Topics")
+    statements = forms.ModelMultipleChoiceField(Statement.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+                                                label="Particular statements")
 
 
 def _request_subscription(data: dict) -> bool:
@@ -61,19 +68,21 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     # The site's subscribe boxes send the address here by GET, to fill it in.
     form = SubscribeForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
     if request.method == "POST" and form.is_valid():
-        refusal = subscribe_refusal(client_ip=request.META.get("REMOTE_ADDR", ""), email=form.cleaned_data["email"])
+        refusal = subscribe_refusal(client_ip=client_address(request), email=form.cleaned_data["email"])
         if refusal:
             return render(request, "digests/message.html", {"title": "Please try again later", "message": refusal}, status=429)
         sent = _request_subscription(form.cleaned_data)
         return render(request, "digests/message.html", {"title": "Check your inbox" if sent else "Please try again",
-                                                        "message": SENT_MESSAGE if sent else SEND_FAILED}, status=200 if sent else 503)
+                                                        "message": SENT_MESSAGE if sent else SEND_FAILED,
+                                                        "mail_went": email_kept_locally() if sent else ""}, status=200 if sent else 503)
     return render(request, "digests/subscribe.html", {"form": form})
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "digests/message.html", {
         "title": "This link does not work",
-        "message": "It is incomplete, was changed, or (for a confirmation) is older than seven days. You can subscribe again.",
+        "message": ("It is incomplete, was changed, or (for a confirmation) is older than seven days or than your last unsubscribe. "
+                    "You can subscribe again."),
     }, status=400)
 
 
@@ -105,7 +114,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class SubscriptionSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(max_length=254, validators=[subscriber_address_validate])
     statements = SlugRelatedField(slug_field="slug", queryset=Statement.objects.all(), many=True, required=False)
     bound_parties = SlugRelatedField(
         slug_field="slug", queryset=Party.objects.all(), many=True, required=False,
@@ -134,7 +143,7 @@ class SubscriptionCreateView(APIView):
     def post(self, request: Request) -> Response:
         serializer = SubscriptionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refusal = subscribe_refusal(client_ip=request.META.get("REMOTE_ADDR", ""), email=serializer.validated_data["email"])
+        refusal = subscribe_refusal(client_ip=client_address(request), email=serializer.validated_data["email"])
         if refusal:
             return Response({"detail": refusal}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if not _request_subscription(serializer.validated_data):

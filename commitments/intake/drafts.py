@@ -8,15 +8,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from commitments.models import Party, Statement
+from commitments.models import Party, Statement, Theme
+from commitments.text_search import HAN_RUN
 
 from .extract import Extraction, FoundSet
 
 _ORDINAL_LEAD = re.compile(
     r"^(?:(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)(?:ly)?"
-    r"(?:\s+of\s+all)?(?:\s+(?:is|are)\s+(?:to\s+)?)?|one\s+is\s+(?:to\s+)?|finally|lastly)[,:]?\s*",
+    r"(?:\s+of\s+all)?(?:\s+(?:is|are)\s+(?:to\s+)?)?|one\s+is\s+(?:to\s+)?|finally|lastly"
+    # Chinese and Russian ordinal leads: 第一，一是 首先，（一） 一、; во-первых, Первое –
+    r"|第[一二两兩三四五六七八九十]{1,3}(?:[点點条條项項])?\s?[，,、：:]?|[一二两兩三四五六七八九十]{1,3}是|其[一二三四五六七八九十]"
+    r"|首先|其次|再次|最后|最後|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、"
+    r"|во?-\w+ых|(?:первое|второе|третье|четв[её]ртое|пятое|шестое|седьмое|восьмое|девятое|десятое)\s*[—–-]?(?:\s*это)?"
+    r")[,:，：]?\s*",
     re.IGNORECASE,
 )
+# A Chinese title is the point's first clause (to the first ，or 。): its sentences run long.
+_CHINESE_CLAUSE = re.compile(r"[^，,。；;！？]{4,}")
 TITLE_LENGTH = 120
 
 
@@ -41,6 +49,7 @@ class DraftSet:
     announced_count: int | None  # None: the text states no number; the points' count is stored as inferred
     points: list[DraftQuote]
     parties: list[Party] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)  # given to each point
     meeting: str = ""
     slug: str = ""
     attach_to: Statement | None = None  # this text renders a set already recorded: add quotes, not a statement
@@ -53,7 +62,7 @@ class DraftSource:
     full_text: str
     url: str = ""
     published_on: date | None = None
-    language: str = "en"
+    language: str = ""  # empty: detected from the text when saved
     is_translation: bool = False
     original_language: str = ""
     slug: str = ""
@@ -69,6 +78,9 @@ class Draft:
 def title_from_quote(quote: str) -> str:
     """A short title for a point: its words without the ordinal, to the first full stop, at most 120 characters."""
     words = _ORDINAL_LEAD.sub("", quote.strip(), count=1)
+    if HAN_RUN.match(words):
+        clause = _CHINESE_CLAUSE.match(words)
+        return (clause.group() if clause else words)[:TITLE_LENGTH]
     sentence = re.split(r"(?<=[.;:!?])\s", words, maxsplit=1)[0].rstrip(".;: ")
     title = sentence[:1].upper() + sentence[1:]
     return title if len(title) <= TITLE_LENGTH else title[:TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
@@ -112,7 +124,8 @@ def draft_data(draft: Draft) -> dict:
     sets = [{
         **{name: getattr(item, name) for name in ("title", "announced_by", "announcement", "announced_count", "meeting", "slug")},
         "announcing_party": item.announcing_party and item.announcing_party.pk, "announced_on": item.announced_on and item.announced_on.isoformat(),
-        "parties": [party.pk for party in item.parties], "attach_to": item.attach_to and item.attach_to.pk,
+        "parties": [party.pk for party in item.parties], "themes": [theme.pk for theme in item.themes],
+        "attach_to": item.attach_to and item.attach_to.pk,
         "points": [_quote_data(point) for point in item.points],
     } for item in draft.sets]
     return {"source": source, "sets": sets, "claims": [_quote_data(claim) for claim in draft.claims]}
@@ -122,11 +135,13 @@ def draft_from_data(data: dict) -> Draft:
     """The draft `draft_data` kept, with its parties and statements as they are now."""
     parties = Party.objects.in_bulk([pk for item in data["sets"] for pk in (*item["parties"], item["announcing_party"]) if pk])
     statements = Statement.objects.in_bulk([item["attach_to"] for item in data["sets"] if item["attach_to"]])
+    themes = Theme.objects.in_bulk([pk for item in data["sets"] for pk in item.get("themes", ())])
     source = DraftSource(**{**data["source"], "published_on": data["source"]["published_on"] and date.fromisoformat(data["source"]["published_on"])})
     sets = [DraftSet(
         **{name: item[name] for name in ("title", "announced_by", "announcement", "announced_count", "meeting", "slug")},
         announcing_party=parties.get(item["announcing_party"]), announced_on=item["announced_on"] and date.fromisoformat(item["announced_on"]),
         parties=[parties[pk] for pk in item["parties"] if pk in parties], attach_to=statements.get(item["attach_to"]),
+        themes=[themes[pk] for pk in item.get("themes", ()) if pk in themes],
         points=[_quote_from(point) for point in item["points"]],
     ) for item in data["sets"]]
     return Draft(source, sets, [_quote_from(claim) for claim in data["claims"]])

@@ -21,10 +21,12 @@ from commitments.audit import audit_source
 from commitments.integrity import numbering_problem
 from commitments.models import ChangeKind, ChangeProposal, Claim, Commitment, CountKind, Source, Statement
 from commitments.proposals import change_kind_register, change_propose
-from commitments.renderings import claim_create, commitment_create, rendering_add
+from commitments.renderings import claim_create, commitment_create, primary_rendering, rendering_add
 from commitments.text import is_verbatim, is_verbatim_at
 
 from .drafts import Draft, DraftQuote, DraftSet, DraftSource, draft_data, draft_from_data
+from .language import detect_language
+from .verbatim import quote_difference
 
 
 @dataclass
@@ -79,7 +81,8 @@ def _quote_errors(errors: dict, key: str, item: DraftQuote, text: str) -> None:
     if not item.quote.strip():
         errors[f"{key}.quote"] = ["The quote is empty."]
     elif not quote_verbatim(quote=item.quote, text=text, start=item.start, end=item.end):
-        errors[f"{key}.quote"] = ["This quote is not verbatim from the source's text: copy it exactly (only whitespace may differ)."]
+        errors[f"{key}.quote"] = ["This quote is not verbatim from the source's text: copy it exactly (only whitespace may differ). "
+                                  + quote_difference(item.quote, text)]
     if len(item.title) > 300:
         errors[f"{key}.title"] = ["At most 300 characters."]
 
@@ -97,8 +100,20 @@ def intake_save(*, draft: Draft) -> IntakeSaved:
     return IntakeSaved(source, statements, claims)
 
 
+SLUG_LENGTH = 40
+
+
+def slug_cut(text: str, length: int = SLUG_LENGTH) -> str:
+    """A slug of at most `length` characters, cut between words ("...-five-point", never "...-five-poi")."""
+    slug = slugify(text)
+    if len(slug) <= length:
+        return slug
+    head = slug[:length + 1]
+    return head.rsplit("-", 1)[0] if "-" in head.strip("-") else slug[:length]
+
+
 def _unique_slug(model, base: str) -> str:
-    base = (slugify(base)[:40] or "intake").strip("-")
+    base = slug_cut(base).strip("-") or "intake"
     slug, n = base, 1
     while model.objects.filter(slug=slug).exists():
         n += 1
@@ -109,7 +124,7 @@ def _unique_slug(model, base: str) -> str:
 def source_from_draft(data: DraftSource) -> Source:
     source = Source(
         slug=data.slug or _unique_slug(Source, data.title), title=data.title, publisher=data.publisher, url=data.url,
-        published_on=data.published_on, language=data.language, is_translation=data.is_translation,
+        published_on=data.published_on, language=data.language or detect_language(data.full_text), is_translation=data.is_translation,
         original_language=data.original_language, full_text=data.full_text,
     )
     source.full_clean()
@@ -131,7 +146,7 @@ def _set_save(item: DraftSet, source: Source) -> Statement:
     statement.sources.add(source)
     statement.parties.set(item.parties or [item.announcing_party])
     for ordinal, point in enumerate(item.points, 1):
-        parent = _commitment_save(statement, point, source, ordinal=ordinal, parent=None)
+        parent = _commitment_save(statement, point, source, ordinal=ordinal, parent=None, themes=item.themes)
         for number, deliverable in enumerate(point.deliverables, 1):
             _commitment_save(statement, deliverable, source, ordinal=number, parent=parent)
     return statement
@@ -144,20 +159,35 @@ def _offsets(item: DraftQuote, text: str) -> dict:
     return {}
 
 
-def _commitment_save(statement: Statement, item: DraftQuote, source: Source, *, ordinal: int, parent: Commitment | None) -> Commitment:
+def _commitment_save(statement: Statement, item: DraftQuote, source: Source, *, ordinal: int, parent: Commitment | None,
+                     themes: list = ()) -> Commitment:
     return commitment_create(
         statement=statement, parent=parent, ordinal=ordinal, title=item.title or item.quote[:120], source=source, quote=item.quote,
-        parties=statement.parties.all(), **_offsets(item, source.full_text),
+        parties=statement.parties.all(), themes=themes, translator=translator_of(source), **_offsets(item, source.full_text),
     )
 
 
+def translator_of(source: Source) -> str:
+    """Who translated a translation, as far as intake knows: the outlet that published it."""
+    return source.publisher if source.is_translation else ""
+
+
 def _renderings_attach(item: DraftSet, source: Source) -> Statement:
-    """Another rendering of a recorded set: each point's quote becomes one more rendering of the recorded point."""
+    """Another rendering of a recorded set: point n's quote becomes one more rendering of recorded point n.
+
+    Taken in either order, an original and its translation end alike: the original (a source not
+    marked as a translation) becomes the primary rendering where a translation was primary, and a
+    translation records its outlet (the source's publisher) as translator.
+    """
     statement = item.attach_to
     statement.sources.add(source)
-    points = statement.commitments.filter(parent__isnull=True).order_by("ordinal")
+    points = statement.commitments.filter(parent__isnull=True).order_by("ordinal").prefetch_related("renderings")
+    translator = translator_of(source)
     for point, quote in zip(points, item.points, strict=True):
-        rendering_add(target=point, source=source, text=quote.quote, **_offsets(quote, source.full_text))
+        primary = primary_rendering(point.renderings.all())
+        replaces = not source.is_translation and primary is not None and primary.is_translation
+        rendering_add(target=point, source=source, text=quote.quote, translator=translator, is_primary=replaces,
+                      **_offsets(quote, source.full_text))
     return statement
 
 

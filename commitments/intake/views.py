@@ -4,21 +4,26 @@ Accepting saves everything through `intake_save` in one transaction; any error i
 field it concerns and nothing is written.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.ids import id_parse
-from commitments.models import Statement
+from commitments.models import IntakeJob, Party, Statement, Theme
+from commitments.tasks.intake import intake_read
 
 from . import forms as intake_forms
 from .drafts import draft_from_extraction
 from .extract import extract
 from .highlight import Mark, highlighted, span_of
+from .jobs import intake_job_create, intake_job_for, intake_job_stale
 from .matching import rendering_candidates
-from .reading import ReadError, text_from_url
+from .prefill import guess, title_in
 from .services import intake_propose
 
 
@@ -27,36 +32,92 @@ def intake_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST" and "save" in request.POST:
         return _save(request, admin_context)
-    source_form = intake_forms.SourceForm(request.POST or None)
-    if request.method == "POST" and source_form.is_valid():
-        try:
-            text = source_form.cleaned_data["text"] or text_from_url(source_form.cleaned_data["url"])
-        except ReadError as error:
-            source_form.add_error("url", str(error))
-        else:
-            return _review(request, admin_context, source_form, text, _forms_from_text(text))
-    return TemplateResponse(request, "admin/intake/start.html", {**admin_context, "source_form": source_form})
+    if request.method == "GET" and "job" in request.GET:
+        return _job_page(request, admin_context, request.GET["job"])
+    start_form = intake_forms.StartForm(request.POST or None)
+    if request.method == "POST" and start_form.is_valid():
+        text = start_form.cleaned_data["text"]
+        if text.strip():
+            forms = _forms_from_text(text)
+            source_form = intake_forms.SourceForm(initial={"title": title_in(text), "language": _known_language(forms["language"])})
+            return _review(request, admin_context, source_form, text, forms)
+        job = intake_job_create(url=start_form.cleaned_data["url"], user=request.user)
+        intake_read.delay(str(job.pk))
+        return HttpResponseRedirect(f"{reverse('admin:commitments_statement_intake')}?job={job.pk}")
+    return TemplateResponse(request, "admin/intake/start.html", {**admin_context, "start_form": start_form})
 
 
-def _forms_from_text(text: str) -> dict:
-    """Unbound forms, filled with what the extractor found."""
+def _job_page(request: HttpRequest, admin_context: dict, job_id: str) -> HttpResponse:
+    """The URL being read: a page that refreshes itself until the worker is done, then the review (or the error on the URL field)."""
+    job = intake_job_for(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404("No such intake.")
+    if job.state == IntakeJob.State.FAILED:
+        start_form = intake_forms.StartForm(data={"url": job.url, "text": ""})
+        start_form.is_valid()
+        start_form.add_error("url", job.error)
+        return TemplateResponse(request, "admin/intake/start.html", {**admin_context, "start_form": start_form})
+    if job.state != IntakeJob.State.DONE:
+        return TemplateResponse(request, "admin/intake/reading.html", {
+            **admin_context, "job": job, "stale": intake_job_stale(job=job, now=timezone.now()),
+        })
+    page = job.page
+    forms = _forms_from_text(job.text, page_date=_date(page.get("published_on")))
+    source_form = intake_forms.SourceForm(initial={
+        "url": job.url, "title": page.get("title", ""), "publisher": page.get("publisher", ""), "published_on": page.get("published_on") or None,
+        # The page's own <html lang>, else the language detected in its text.
+        "language": _known_language(page.get("language", "")) or _known_language(forms["language"]),
+    })
+    return _review(request, admin_context, source_form, job.text, forms)
+
+
+def _known_language(code: str) -> str:
+    return code if code in dict(intake_forms.LANGUAGES) else ""
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _forms_from_text(text: str, *, page_date: date | None = None) -> dict:
+    """Unbound forms, filled with what the extractor found and what the text says (who, when, which parties, themes)."""
     extraction = extract(text)
     draft = draft_from_extraction(extraction, source=None)
+    parties, themes = list(Party.objects.all()), list(Theme.objects.all())  # read once for every set's guesses and choices
     sets = []
     for n, (item, found) in enumerate(zip(draft.sets, extraction.sets, strict=True)):
-        candidates = [s for s, _ in rendering_candidates(points=[p.quote for p in item.points])]
-        set_form = intake_forms.SetForm(prefix=f"set-{n}", candidates=candidates, initial={
+        candidates = [s for s, _ in rendering_candidates(points=[p.quote for p in item.points], language=extraction.language)]
+        hint = guess(text=text, announcement=item.announcement, points=[p.quote for p in item.points], parties=parties, themes=themes,
+                     page_date=page_date)
+        set_form = intake_forms.SetForm(prefix=f"set-{n}", candidates=candidates, parties=parties, themes=themes, initial={
             "include": True, "title": item.title, "announcement": item.announcement, "announced_count": item.announced_count,
+            "announced_by": hint.announced_by, "announcing_party": hint.announcing_party, "announced_on": hint.announced_on,
+            "parties": hint.parties, "themes": hint.themes,
+            # The recorded set this one resembles most is chosen: attaching is the usual answer, creating a duplicate the rare one.
+            "attach_to": candidates[0] if candidates else None,
         })
         points = intake_forms.PointFormSet(prefix=f"set-{n}-points", initial=[
             {"quote": p.quote, "start": p.start, "end": p.end, "title": p.title, "deliverables": "\n".join(d.quote for d in p.deliverables)}
             for p in item.points
         ])
         sets.append({"form": set_form, "points": points, "found": len(found.points), "announced": found.announced_count,
-                     "candidates": candidates})
+                     "candidates": candidates, "aligned": _aligned(item.points, candidates, extraction.language)})
     claims = intake_forms.ClaimFormSet(prefix="claims", initial=[{"quote": c.quote, "start": c.start, "end": c.end, "title": c.title}
                                                                  for c in draft.claims])
-    return {"sets": sets, "claims": claims}
+    return {"sets": sets, "claims": claims, "language": extraction.language}
+
+
+def _aligned(points, candidates: list[Statement], language: str) -> dict | None:
+    """The best candidate's points beside these, point n by point n, each with its language (shown side by side)."""
+    if not candidates:
+        return None
+    best = candidates[0]
+    rows = [{"ordinal": n, "new": p.quote, "recorded": c.quote, "recorded_language": c.source.language}
+            for n, (p, c) in enumerate(zip(points, best.points, strict=True), 1)]
+    return {"statement": best, "language": language, "rows": rows}
 
 
 def _review(request, admin_context: dict, source_form, text: str, bound: dict, errors: list[str] = ()) -> HttpResponse:
@@ -112,7 +173,7 @@ def _bound_forms(request: HttpRequest) -> dict:
 
 def _save(request: HttpRequest, admin_context: dict) -> HttpResponse:
     text = intake_forms.newlines(request.POST.get("full_text", ""))
-    source_form = intake_forms.SourceForm({**request.POST.dict(), "text": text})
+    source_form = intake_forms.SourceForm(request.POST)
     bound = _bound_forms(request)
     valid = source_form.is_valid() & all([s["form"].is_valid() & s["points"].is_valid() for s in bound["sets"]]) & bound["claims"].is_valid()
     for item in bound["sets"]:
@@ -140,19 +201,40 @@ def _save(request: HttpRequest, admin_context: dict) -> HttpResponse:
 
 
 def _errors_place(errors: dict, included: list, points: list, claim_forms: list) -> list[str]:
-    """Put each `sets.0.points.2.quote` message on its form field; return what fits no field."""
+    """Put each `sets.0.points.2.quote` message on its form field (or, where no field fits, at the top of its
+    set, point or claim); return, in words, what belongs to no form."""
     leftover = []
     for key, messages_ in errors.items():
-        parts = key.split(".")
-        form = None
-        if parts[0] == "sets" and len(parts) >= 3:
-            form = points[int(parts[1])][int(parts[3])] if parts[2] == "points" else included[int(parts[1])]["form"]
-        elif parts[0] == "claims":
-            form = claim_forms[int(parts[1])]
-        field = "deliverables" if "deliverables" in parts else parts[-1]
-        if form is not None and field in form.fields:
-            for message in messages_:
-                form.add_error(field, message)
-        else:
-            leftover.extend(f"{key}: {m}" for m in messages_)
+        form, field = _error_target(key.split("."), included, points, claim_forms)
+        for message in messages_:
+            if form is None:
+                leftover.append(f"{_place(key)}: {message}")
+            else:
+                form.add_error(field if field in form.fields else None, message)
     return leftover
+
+
+def _error_target(parts: list[str], included: list, points: list, claim_forms: list) -> tuple:
+    try:
+        if parts[0] == "sets" and len(parts) >= 4 and parts[2] == "points":
+            return points[int(parts[1])][int(parts[3])], "deliverables" if "deliverables" in parts else parts[-1]
+        if parts[0] == "sets" and len(parts) >= 3:  # sets.0.points (a set with no point) lands at the top of its set
+            return included[int(parts[1])]["form"], parts[2]
+        if parts[0] == "claims" and len(parts) >= 2:
+            return claim_forms[int(parts[1])], parts[-1]
+    except (IndexError, ValueError):
+        pass
+    return None, None
+
+
+def _place(key: str) -> str:
+    """`source.full_text` -> "The source's text"; `sets.0.title` -> "Set 1, title"."""
+    words = []
+    parts = key.split(".")
+    for n, part in enumerate(parts):
+        if part.isdigit() and n:
+            words[-1] = f"{words[-1]} {int(part) + 1}"
+        else:
+            words.append({"sets": "Set", "points": "point", "claims": "Claim", "deliverables": "deliverable", "source": "The source",
+                          "full_text": "text"}.get(part, part.replace("_", " ")))
+    return ", ".join(words)

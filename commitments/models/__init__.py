@@ -1,13 +1,15 @@
 """The domain models, one module per subject."""
 
+from .archive import Capture  # archived copies (commitments.archive)
 from .checks import Event, Health, MonitoredUrl, Outcome, QuoteMatch, UrlCheck, UrlSnapshot  # source checks
-from .digests import DigestDelivery, Subscriber  # weekly digests
+from .digests import DeadlineAlert, DigestDelivery, Subscriber  # weekly digests, deadline alerts
 from .domain import (
     AppendOnlyError,
     Claim,
     Commitment,
     CountKind,
     Evidence,
+    EvidenceRevision,
     Party,
     PartyAssessment,
     ReviewState,
@@ -22,10 +24,13 @@ from .domain import (
     Verdict,
     VerdictUpdate,
 )
+from .intake import IntakeJob  # URL intake off the request
 from .proposals import ChangeKind, ChangeProposal, ReviewerNotice  # proposed changes of public content
 from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
+from .watch import DocumentKey, DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument, WatchKind  # watched listings
 
 __all__ = [
+    "Capture",
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
     "AppendOnlyError",
     "ChangeKind",
@@ -40,8 +45,11 @@ __all__ = [
     "Membership",
     "Rendering",
     "StatementLink",
+    "DeadlineAlert",
     "DigestDelivery",
+    "IntakeJob",
     "Evidence",
+    "EvidenceRevision",
     "Party",
     "PartyAssessment",
     "ReviewState",
@@ -56,4 +64,5 @@ __all__ = [
     "Theme",
     "Verdict",
     "VerdictUpdate",
+    "DocumentKey", "DocumentState", "InboxItem", "InboxMailOptIn", "InboxState", "Watch", "WatchedDocument", "WatchKind",  # watched listings
 ]

@@ -26,6 +26,7 @@ class Outcome(models.TextChoices):
     TLS_ERROR = "tls_error", "TLS failure"
     CONNECTION_ERROR = "connection_error", "Connection failure"
     TOO_LARGE = "too_large", "Too large"
+    BAD_ENCODING = "bad_encoding", "Undecodable body (Content-Encoding does not match)"
     REDIRECT_LOOP = "redirect_loop", "Redirect loop"
     TOO_MANY_REDIRECTS = "too_many_redirects", "Too many redirects"
     REFUSED = "refused", "Refused (not a public address)"

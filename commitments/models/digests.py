@@ -70,3 +70,23 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} to {self.subscriber_id}: {self.status}"
+
+
+class DeadlineAlert(models.Model):
+    """One staff alert about a commitment's missed target date: at most one per (commitment, target date).
+
+    Inserted when the deadline is found passed with no evidence since the last status, and
+    claimed (sent_at set) by the one sender that e-mails it, so no deadline is announced twice.
+    """
+
+    commitment = models.ForeignKey("Commitment", on_delete=models.CASCADE, related_name="deadline_alerts")
+    target_date = models.DateField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "target_date"], name="deadline_alert_once")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} due {self.target_date}"

@@ -453,10 +453,9 @@ class Evidence(TimestampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    published_at = models.DateTimeField(
-        null=True, blank=True, db_index=True,
-        help_text="When readers first saw it (its proposal or the status, verdict or score citing it was published); empty: a draft.",
-    )
+    # Set when it first became public: by a published EvidenceRevision, or with the status update,
+    # verdict or assessment that cites it. Until then a draft only staff see.
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -464,6 +463,31 @@ class Evidence(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The columns of Evidence an EvidenceRevision may change, and the links it may add or remove.
+EVIDENCE_FIELDS = ("url", "title", "publisher", "published_on", "excerpt", "stance")
+EVIDENCE_LINKS = ("commitments_add", "commitments_remove", "claims_add", "claims_remove")
+
+
+class EvidenceRevision(ReviewedHistoryModel):
+    """A proposed change of evidence: its creation, an edit, or what it is attached to.
+
+    `changes` holds only what changes: EVIDENCE_FIELDS to their new values and EVIDENCE_LINKS to
+    lists of ids. Readers see the Evidence row, which changes only when a revision is published
+    (commitments.services.evidence_revision_apply).
+    """
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="revisions")
+    changes = models.JSONField(default=dict)
+    reason = models.TextField(blank=True, help_text="Why it changes (shown in the corrections log once published).")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(ReviewedHistoryModel.Meta):
+        permissions = [("review_evidencerevision", "Can publish or reject proposed evidence and evidence edits")]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.evidence}"
 
 
 class StatusUpdate(ReviewedHistoryModel):
@@ -478,7 +502,12 @@ class StatusUpdate(ReviewedHistoryModel):
 
     class Meta(ReviewedHistoryModel.Meta):
         # No default ordering: the history order is one rule, owned by commitments.history.
-        indexes = [models.Index(fields=["commitment", "-effective_on", "-recorded_at"])]
+        indexes = [
+            models.Index(fields=["commitment", "-effective_on", "-recorded_at"]),
+            # The public changes list and the overview's latest changes, newest published first: read
+            # from the index's start instead of sorting every published change (400 ms at 100,000).
+            models.Index(fields=["-published_at", "-id"], name="statusupdate_published_order", condition=models.Q(review_state="published")),
+        ]
         permissions = [("review_statusupdate", "Can publish or reject proposed status updates")]
 
     def __str__(self) -> str:

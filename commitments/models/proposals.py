@@ -1,11 +1,11 @@
-"""Proposed changes to public content other than status, verdict and score: new or edited evidence,
+"""Proposed changes to public content other than status, verdict, score and evidence (EvidenceRevision):
 renderings, typed links, sources with their statements, points and claims taken in by the intake.
 
 A proposal holds what would change (`data`) and what readers saw when it was proposed (`before`);
 nothing public changes until a Reviewer who did not propose it publishes it, then
 `commitments.proposals.proposal_apply` writes it through the same services as before. Rows are
 history, like status updates: the review columns change once, the rest never (the trigger of
-migration 0013 enforces it in the database).
+migration 0022 enforces it in the database).
 """
 
 from django.conf import settings
@@ -16,8 +16,6 @@ from .domain import ReviewedHistoryModel
 
 
 class ChangeKind(models.TextChoices):
-    EVIDENCE_NEW = "evidence-new", "New evidence"
-    EVIDENCE_EDIT = "evidence-edit", "Evidence edited"
     RENDERING_ADD = "rendering-add", "New rendering"
     RENDERING_PRIMARY = "rendering-primary", "Rendering made primary"
     RENDERING_REMOVE = "rendering-remove", "Rendering removed"
@@ -30,7 +28,7 @@ class ChangeProposal(ReviewedHistoryModel):
     """One proposed change of public content, published or rejected like a status update."""
 
     kind = models.CharField(max_length=30, choices=ChangeKind.choices, db_index=True)
-    target_type = models.CharField(max_length=30, help_text="What it changes: evidence, commitment, claim, rendering, statement.")
+    target_type = models.CharField(max_length=30, help_text="What it changes: commitment, claim, rendering, statement, source.")
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = models.CharField(max_length=600, help_text="What it is about, in words, as proposed.")
     data = models.JSONField(encoder=DjangoJSONEncoder, help_text="What would change: field -> new value.")

@@ -45,6 +45,9 @@ class Rendering(TimestampedModel):
     is_translation = models.BooleanField(default=False, help_text="This wording is a translation of the original.")
     translator = models.CharField(max_length=200, blank=True, help_text="Who translated it, where known.")
     is_primary = models.BooleanField(default=False, help_text="The wording shown first and copied onto the point.")
+    search_terms = models.TextField(
+        blank=True, editable=False, help_text="Its Chinese as character pairs, for full-text search (commitments.text_search).",
+    )
 
     class Meta:
         ordering = ["-is_primary", "source__published_on", "source_id", "start", "id"]

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from commitments.models import Statement
@@ -79,7 +80,14 @@ def review_decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         messages.error(request, str(refusal))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return HttpResponseRedirect(request.POST.get("next") or reverse("review-queue"))
+    return HttpResponseRedirect(_safe_next(request))
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after a decision: the posted `next` only when it stays on this site, else the queue."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return target if target and allowed else reverse("review-queue")
 
 
 

@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from commitments.models import ChangeProposal, PartyAssessment, ReviewState, StatusUpdate, VerdictUpdate
+from commitments.models import ChangeProposal, EvidenceRevision, PartyAssessment, ReviewState, StatusUpdate, VerdictUpdate
 from commitments.proposals import proposal_apply
 from commitments.services import history_row_published
 
-Proposal = StatusUpdate | VerdictUpdate | PartyAssessment | ChangeProposal
-REVIEWED_MODELS: tuple[type, ...] = (StatusUpdate, VerdictUpdate, PartyAssessment, ChangeProposal)
+Proposal = StatusUpdate | VerdictUpdate | PartyAssessment | EvidenceRevision | ChangeProposal
+# Every kind of proposal: one queue, one rule (review_refusal), one decision (_decide).
+REVIEWED_MODELS: tuple[type, ...] = (StatusUpdate, VerdictUpdate, PartyAssessment, EvidenceRevision, ChangeProposal)
 
 
 def review_permission(model: type) -> str:

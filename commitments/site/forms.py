@@ -1,24 +1,15 @@
 """The GET filters of /changes/ and /search/: plain query parameters, so a filtered view is a shareable address."""
 
-from datetime import date
-
 from django import forms
 from django.http import QueryDict
 
+from commitments.digests.periods import Period, period_parse
 from commitments.models import Status
 
 from .search import SearchFilters
 from .selectors import ChangeFilters
 
 WEEK_HELP = "An ISO week such as 2026-W46."
-
-
-def _iso_week(value: str) -> date:
-    year, _, week = value.upper().partition("-W")
-    try:
-        return date.fromisocalendar(int(year), int(week), 1)
-    except ValueError as exc:
-        raise forms.ValidationError(f"Use {WEEK_HELP}") from exc
 
 
 class ChangesForm(forms.Form):
@@ -28,16 +19,21 @@ class ChangesForm(forms.Form):
     theme = forms.SlugField(required=False)
     status = forms.MultipleChoiceField(required=False, choices=Status.choices)
 
-    def clean_week(self) -> date | None:
+    def clean_week(self) -> Period | None:
         value = self.cleaned_data["week"].strip()
-        return _iso_week(value) if value else None
+        if not value:
+            return None
+        try:
+            return period_parse(value)
+        except ValueError as invalid:
+            raise forms.ValidationError(str(invalid)) from invalid
 
     def filters(self) -> ChangeFilters:
         """The valid filters; an invalid one is left out (the form shows its error)."""
         self.is_valid()
         data = self.cleaned_data
         return ChangeFilters(
-            week_start=data.get("week"), statement=data.get("statement", ""), party=data.get("party", ""),
+            week=data.get("week"), statement=data.get("statement", ""), party=data.get("party", ""),
             theme=data.get("theme", ""), statuses=tuple(data.get("status") or ()),
         )
 

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from commitments import history, selectors
 from commitments.checks.selectors import UrlHealth, latest_checks
+from commitments.digests.periods import Period
 from commitments.integrity import count_problem, statements_with_numbering
 from commitments.links import LinkView, commitment_links_of, statement_links_of
 from commitments.models import (
@@ -187,14 +188,24 @@ def with_health(items: list) -> list[Linked]:
 
 def overview(*, today: date) -> dict:
     """Counts by status per statement, the weekly series, the compliance matrix, the latest changes."""
+    return {
+        "stats": selectors.statement_stats(commitments=Commitment.objects.all()),
+        **overview_aggregates(today=today),
+        "recent": list(status_changes()[:RECENT_CHANGES]),
+    }
+
+
+def overview_aggregates(*, today: date) -> dict:
+    """The overview's cached aggregates (the weekly series and the compliance matrix of every commitment).
+
+    The web server computes them at start-up (tracker.warmup), so its first reader does not wait for them.
+    """
     everything = Commitment.objects.all()
     return {
-        "stats": selectors.statement_stats(commitments=everything),
         "weeks": selectors.status_over_time_cached(
             commitments=everything, start=today - timedelta(weeks=WEEKS_SHOWN - 1), end=today, key="site:all"
         ),
         "compliance": selectors.compliance_matrix_cached(commitments=everything, key="site:all"),
-        "recent": list(status_changes()[:RECENT_CHANGES]),
     }
 
 
@@ -406,7 +417,7 @@ def status_changes() -> QuerySet[StatusUpdate]:
 
 @dataclass(frozen=True)
 class ChangeFilters:
-    week_start: date | None = None
+    week: Period | None = None
     statement: str = ""
     party: str = ""
     theme: str = ""
@@ -415,8 +426,8 @@ class ChangeFilters:
 
 def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
     changes = status_changes()
-    if filters.week_start:  # the week it was published, as the digest counts it
-        changes = changes.filter(published_at__date__gte=filters.week_start, published_at__date__lt=filters.week_start + timedelta(days=7))
+    if filters.week:  # the week it was published, as the digest counts it
+        changes = changes.filter(published_at__gte=filters.week.start, published_at__lt=filters.week.end)
     if filters.statement:
         changes = changes.filter(commitment__statement__slug=filters.statement)
     if filters.party:

@@ -17,4 +17,5 @@ urlpatterns = [
     path("changes/", views.changes, name="changes"),
     path("changes/feed.atom", views.changes_feed, name="changes-feed"),
     path("search/", views.search_page, name="search"),
+    path("methodology/", views.methodology_page, name="methodology"),
 ]

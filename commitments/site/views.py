@@ -4,6 +4,7 @@ import json
 from datetime import date
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from commitments.integrity import count_problem
 from commitments.models import Claim, Commitment, Party, Statement, Status, Verdict
 from commitments.selectors import Fingerprint, content_version
 
-from . import charts, forms
+from . import charts, forms, methodology
 from . import selectors as site
 from .search import search
 
@@ -111,11 +112,21 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
     compliance = site.statement_compliance(statement=found)
     return render(request, "site/statement.html", {
         "statement": found, "points": points, "bar": charts.status_bar(counts, name=found.title),
-        "sources": list(found.sources.all()), "parties": site.statement_parties(statement=found),
+        "sources": site.with_health(list(found.sources.all())), "parties": site.statement_parties(statement=found),
         "links": site.statement_links(statement=found),
         "claims": site.statement_claims(statement=found),
         "heat": charts.heat_map(compliance, slugs={found.pk: found.slug}),
         "count_matches": not count_problem(count=len(points), announced=found.announced_count),
+        "today": _today(),
+    })
+
+
+@require_safe
+def methodology_page(request: HttpRequest) -> HttpResponse:
+    """How the tracker works: statuses, review, compliance scale, evidence and verdicts, reporting an error."""
+    return render(request, "site/methodology.html", {
+        "statuses": methodology.statuses(), "verdicts": methodology.verdicts(), "scores": methodology.scores(),
+        "review_required": settings.TRACKER_REVIEW_REQUIRED, "corrections_address": methodology.corrections_address(),
     })
 
 
@@ -131,6 +142,7 @@ def commitment(request: HttpRequest, slug: str, number: str) -> HttpResponse:
         "assessments": site.commitment_assessments(commitment=found),
         "deliverables": site.commitment_deliverables(commitment=found) if not found.parent_id else [],
         "links": site.commitment_links(commitment=found),
+        "today": _today(),
     })
 
 
@@ -174,7 +186,11 @@ def changes(request: HttpRequest) -> HttpResponse:
 @require_safe
 def changes_feed(request: HttpRequest) -> HttpResponse:
     """The same changes as an Atom feed, with the same filters (the feed the API serves, on a public address)."""
-    filters = forms.ChangesForm(request.GET).filters()
+    form = forms.ChangesForm(request.GET)
+    if not form.is_valid():  # a feed cannot show a form error: say what is wrong instead of dropping the filter
+        problems = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    filters = form.filters()
     updates = site.changes_filtered(filters=filters)[:FEED_LENGTH]
     feed = feeds.status_change_feed(updates=updates, feed_url=request.build_absolute_uri(), request=request)
     return HttpResponse(feeds.atom(feed), content_type="application/atom+xml; charset=utf-8")

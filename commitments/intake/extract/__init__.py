@@ -5,19 +5,29 @@ result is `text[start:end]`.
 """
 
 import hashlib
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from ..language import detect_language
 from .announce import announcement_find, has_cue
 from .claims import claims_find
-from .counts import count_in, counts_in
+from .counts import count_in, counts_in, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, paragraph_list
+from .enumerations import inline_enumeration, paragraph_list, sentence_list
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span
 from .markers import Marker, markers_find
 from .runs import nesting_parent, runs_build
 
 __all__ = ["Extraction", "FoundPoint", "FoundSet", "Span", "extract"]
+
+
+_NAVIGATION = re.compile(
+    r"\s*(?:推荐阅读|推薦閱讀|相关阅读|相關閱讀|相关新闻|相關新聞|延伸阅读|延伸閱讀|热门推荐|熱門推薦"
+    r"|Related(?: articles| stories| news)?|Read more|See also"
+    r"|Читайте также|Смотрите также|По теме|Другие новости)\s*[:：]?\s*$", re.IGNORECASE,
+)
 
 
 @dataclass
@@ -43,7 +53,7 @@ class FoundSet:
         if self.announced_count is not None:
             return len(self.points) == self.announced_count
         last = self.points[-1].span
-        return not (last.end >= len(text.rstrip()) and text.rstrip()[-1:] not in ".!?。\"'”’)")
+        return not (last.end >= len(text.rstrip()) and text.rstrip()[-1:] not in ".!?。！？；\"'”’)）」』")
 
 
 @dataclass
@@ -51,6 +61,7 @@ class Extraction:
     text: str
     sets: list[FoundSet]
     claims: list[Span]
+    language: str = "und"
 
     def quote(self, span: Span | None) -> str:
         return self.text[span.start:span.end] if span else ""
@@ -60,6 +71,7 @@ class Extraction:
             "sets": [self._set_json(s) for s in self.sets],
             "claims": [{"quote": self.quote(c), "start": c.start, "end": c.end} for c in self.claims],
             "text_sha256": hashlib.sha256(self.text.encode()).hexdigest(),
+            "language": self.language,
         }
 
     def _set_json(self, found: FoundSet) -> dict:
@@ -80,14 +92,21 @@ class Extraction:
         }
 
 
-def extract(text: str) -> Extraction:
+def extract(text: str, *, language: str | None = None) -> Extraction:
+    """The sets and claims of `text`, in `language` (detected when not given).
+
+    The English rules run everywhere (digits, letters and bullets are shared); the Chinese and
+    Russian ones on the blocks written in those scripts, so a mixed text gets each part's rules.
+    """
+    language = language or detect_language(text)
     layout = Layout(text)
     markers = markers_find(layout)
     sets = _marker_sets(layout, markers)
     sets.extend(_unmarked_sets(layout, sets))
+    sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     announcements = [s.announcement for s in sets if s.announcement]
-    return Extraction(text, sets, claims_find(layout, exclude=announcements))
+    return Extraction(text, sets, claims_find(layout, exclude=announcements), language)
 
 
 def _marker_sets(layout: Layout, markers: list[Marker]) -> list[FoundSet]:
@@ -110,8 +129,12 @@ def _marker_sets(layout: Layout, markers: list[Marker]) -> list[FoundSet]:
 
 
 def _introduced(layout: Layout, run: list[Marker], head) -> bool:
-    """Ordinal words stand on their own; numbers, letters and bullets need a count or a lead-in that introduces them."""
-    if run[0].family == "word" or head[1] is not None or has_cue(layout, head[0]):
+    """Ordinal words stand on their own; numbers, letters and bullets need a count or a lead-in that introduces them.
+    Nothing under a "Related reading" heading is a set."""
+    index = layout.block_index(run[0].start)
+    if index > 0 and _NAVIGATION.match(layout.text, layout.blocks[index - 1].start, layout.blocks[index - 1].end):
+        return False
+    if run[0].family in ("word", "shi") or head[1] is not None or has_cue(layout, head[0]):
         return True
     return _title_count(layout, run[0].start) is not None
 
@@ -181,14 +204,42 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
     taken = {layout.blocks[layout.block_index(p.span.start)].start for s in existing for p in s.points}
     found = []
     for sentence in layout.sentences:
-        counts = counts_in(layout.text, sentence.start, sentence.end)
+        counts = counts_in(layout.text, sentence.start, sentence.end) or unnumbered_in(layout.text, sentence.start, sentence.end)
         if not counts or any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
             continue
         for count in counts:
-            listed = inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
+            listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
+                      or (sentence_list(layout, count, sentence) if count.value else None))
             if listed:
                 head, items = listed
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
-                found.append(FoundSet(head, count.value, points, "inline" if items[0].start < head.end else "paragraphs"))
+                found.append(FoundSet(head, count.value or None, points, "inline" if items[0].start < head.end else "paragraphs"))
                 break
+    return found
+
+
+def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[FoundSet]) -> list[FoundSet]:
+    """"…主要有以下五个方面：" then "一是…" and the text stops: a set of one point, flagged incomplete.
+
+    Only right after a paragraph that ends with a colon and announces a count, so that one "First,"
+    in running prose is still no set.
+    """
+    taken = sorted((p.span.start, p.span.end) for s in existing for p in s.points)
+    starts = [start for start, _ in taken]
+    with_second = {m.family for m in markers if m.ordinal == 2}
+    found = []
+    for marker in markers:
+        if marker.ordinal != 1 or not marker.at_block_start or marker.family in with_second or marker.family == "bullet" or marker.qa:
+            continue
+        before = bisect_right(starts, marker.content) - 1
+        if before >= 0 and taken[before][1] > marker.content:  # inside a point already found
+            continue
+        index = layout.block_index(marker.start)
+        if index == 0 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
+            continue
+        head = layout.sentences[layout.sentence_index(layout.blocks[index - 1].end - 1)]
+        count = count_in(layout.text, head.start, head.end)
+        if count:
+            point = Span(marker.quote_start, layout.blocks[index].end)
+            found.append(FoundSet(head, count.value, [FoundPoint(1, point)], "markers"))
     return found

@@ -8,9 +8,14 @@ from .markers import Marker
 
 LOOKBACK_SENTENCES = 3
 _ANAPHORA = re.compile(r"(?:To this end|To that end|For this purpose|To this effect|To achieve this|On this basis|For this reason)\b", re.I)
-_DOCUMENT = re.compile(r"\bfollowing\s+(?:joint\s+)?(?:declaration|statement|communiqu[ée]|resolution|text|agenda|documents?)\b", re.I)
+_DOCUMENT = re.compile(r"\bfollowing\s+(?:joint\s+)?(?:declaration|statement|communiqu[ée]|resolution|text|agenda|documents?)\b"
+                       r"|(?:发表|發表|通过|通過)(?:如下|以下)?(?:联合|聯合)?(?:声明|聲明|宣言|公报|公報)"
+                       r"|следующ\w+\s+(?:совместн\w+\s+)?(?:заявлени|декларац)", re.I)
 _CUE = re.compile(r"(?::\s*$|\bfollowing\b|\bas follows\b|\binclud(?:e|es|ing)\b|\bnamely\b|\bagree|\bcommit|\bdecid|\bpledge|\bpropos|"
-                  r"\bsuggest|\bconsensus|\bmeasures\b|\boutcomes?\b|\bpriorit|\bresults?\b|\bwill\b)", re.I)
+                  r"\bsuggest|\bconsensus|\bmeasures\b|\boutcomes?\b|\bpriorit|\bresults?\b|\bwill\b"
+                  # Chinese (Simplified and Traditional) and Russian lead-ins
+                  r"|：\s*$|如下|以下|包括|提出|建议|建議|主张|主張|倡议|倡議|共识|共識|同意|一致|成果|措施|举措|舉措|重点|重點|愿|願|将|將"
+                  r"|следующ|включа|а именно|договорил|согласил|предлага|предлож|намерен|будет|будут|приоритет|задач|\bряд\b|\bмер)", re.I)
 
 
 def announcement_find(first: Marker, layout: Layout, *, floor: int) -> tuple[Span | None, Count | None]:
@@ -18,7 +23,7 @@ def announcement_find(first: Marker, layout: Layout, *, floor: int) -> tuple[Spa
     candidates = _sentences_before(first, layout, floor=floor)
     if not candidates:
         return None, None
-    for span in candidates:
+    for span in map(lambda s: _rejoined(s, layout), candidates):
         count = count_in(layout.text, span.start, span.end)
         if count:
             return _with_context(span, layout), count
@@ -40,6 +45,14 @@ def _sentences_before(first: Marker, layout: Layout, *, floor: int) -> list[Span
             break
         found.append(sentence)
     return [s for s in found if s.end > s.start]
+
+
+def _rejoined(span: Span, layout: Layout) -> Span:
+    """A sentence whose first word ends a hyphenated word broken across lines ("a four-\npoint proposal") starts on the line before."""
+    before = layout.text[:span.start].rstrip()
+    if before.endswith("-") and span.start > 0:
+        return Span(layout.sentences[layout.sentence_index(len(before) - 1)].start, span.end)
+    return span
 
 
 def _with_context(span: Span, layout: Layout) -> Span:

@@ -1,7 +1,10 @@
-"""Announced counts: "four areas", "a five-point proposal", "the 4 priorities", "two 'no's"."""
+"""Announced counts: "four areas", "a five-point proposal", "the 4 priorities", "two 'no's";
+四点建议, 三个方面 (commitments.intake.extract.chinese); "по четырём направлениям" (.russian)."""
 
 import re
 from dataclasses import dataclass
+
+from . import chinese, russian
 
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -14,7 +17,7 @@ NOUNS = (
     "initiatives|aspects|respects|fields|pillars|tasks|goals|objectives|results|outcomes|agreements|actions|pledges|"
     "ideas|recommendations|directions|fronts|dimensions|elements|tracks|approaches|things|items|musts|proposition|"
     "propositions|deliverables|targets|guidelines|principles|opinions|requests|demands|expectations|hopes|insistences|"
-    "understandings|commonalities|efforts|lines|sectors|components|parts|areas of cooperation|key areas"
+    "understandings|commonalities|efforts|lines|sectors|components|parts|lists|conditions|areas of cooperation|key areas"
 )
 SINGULAR_AFTER_POINT = (
     "paper|position|document|peace plan|proposal|plan|initiative|consensus|agenda|programme|program|strategy|vision|"
@@ -29,7 +32,7 @@ _GAP_STOP_WORDS = (
 _GAP_STOP = frozenset(_GAP_STOP_WORDS.split())
 _NUMBER = r"(?P<num>" + "|".join(NUMBER_WORDS) + r"|\d{1,2})"
 _PHRASE = re.compile(
-    rf"\b{_NUMBER}(?:(?P<hyph>-(?:point|pronged|part|item|fold|plank))\s+(?P<single>{SINGULAR_AFTER_POINT}|(?:{NOUNS}))"
+    rf"\b{_NUMBER}(?:(?P<hyph>-\s*(?:point|pronged|part|item|fold|plank))\s+(?P<single>{SINGULAR_AFTER_POINT}|(?:{NOUNS}))"
     rf"|\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,3}}?)[\"“'‘]?(?P<noun>(?:{NOUNS})\b[\"”'’]?|[A-Za-z]+[\"”'’]s\b))",
     re.IGNORECASE,
 )
@@ -52,10 +55,22 @@ def counts_in(text: str, start: int, end: int) -> list[Count]:
         value = NUMBER_WORDS.get(raw) or int(raw)
         if value >= 2:
             found.append(Count(value, match.start(), match.end()))
-    return found
+    for rules, script in ((chinese, chinese.HAN), (russian, russian.CYRILLIC)):
+        if script.search(text, start, end):
+            found.extend(Count(*found_count) for found_count in rules.counts(text, start, end))
+    return sorted(found, key=lambda c: c.start)
 
 
 def count_in(text: str, start: int, end: int) -> Count | None:
     """The last count phrase in the span (the one nearest the list that follows)."""
     found = counts_in(text, start, end)
     return found[-1] if found else None
+
+
+def unnumbered_in(text: str, start: int, end: int) -> list[Count]:
+    """"ряд задач", "以下几点": a set announced with no number; value 0 (the count is inferred from the items)."""
+    found = []
+    for rules, script in ((chinese, chinese.HAN), (russian, russian.CYRILLIC)):
+        if script.search(text, start, end):
+            found.extend(Count(0, m.start(), m.end()) for m in rules.UNNUMBERED.finditer(text, start, end))
+    return found

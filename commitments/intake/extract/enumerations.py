@@ -5,10 +5,13 @@ import re
 from .counts import Count, counts_in
 from .layout import Layout, Span
 
-_LEAD = re.compile(r"[^.;:]{0,60}?(?::|,?\s+namely,?|,?\s+including|,?\s+i\.e\.,?)\s+")
-_GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=[a-z]+ing\b)")
+_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–]\s+|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
+                   r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
+_GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")
 _COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+)?")
-_HEADING_END = ".!?。\"'”’):;,"
+_HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
+# Paragraphs that each open alike ("——坚持…", "坚持…"): a set with no ordinals, when the count is announced.
+_FORMULA_CHARS = 2
 
 
 def inline_enumeration(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
@@ -22,13 +25,16 @@ def inline_enumeration(layout: Layout, count: Count, sentence: Span) -> tuple[Sp
 
 
 def paragraph_list(layout: Layout, count: Count, sentence: Span, *, taken: set[int]) -> tuple[Span, list[Span]] | None:
-    """"... the following three points:" at the end of a paragraph, then one point per paragraph."""
+    """"... the following three points:" at the end of a paragraph, then one point per paragraph; or, after a paragraph
+    announcing the count, exactly that many paragraphs opening alike ("——坚持…", "Стороны договорились …")."""
     block_index = layout.block_index(sentence.start)
     block = layout.blocks[block_index]
-    if sentence.end < block.end or layout.text[block.end - 1] != ":":
+    following_blocks = layout.blocks[block_index + 1:block_index + 1 + count.value]
+    colon = sentence.end >= block.end and layout.text[block.end - 1] in ":："
+    if not colon and not _same_opening(layout.text, layout.blocks[block_index + 1:block_index + 2 + count.value], count.value):
         return None
     items = []
-    for following in layout.blocks[block_index + 1:block_index + 1 + count.value]:
+    for following in following_blocks:
         line = layout.text[following.start:following.end]
         if following.start in taken or (len(line) < 60 and line[-1] not in _HEADING_END) or counts_in(layout.text, following.start, following.end):
             break
@@ -36,10 +42,43 @@ def paragraph_list(layout: Layout, count: Count, sentence: Span, *, taken: set[i
     return (sentence, items) if len(items) >= 2 else None
 
 
+def _same_opening(text: str, spans: list, count: int, *, ascii_ok: bool = True) -> bool:
+    """The next `count` paragraphs (or sentences), and not the one after them, open with the same formula
+    (Chinese: two characters, "——", "坚持"; Russian: two words, "Стороны договорились"; English: three, "The two sides")."""
+    openings = [_opening(text, s) for s in spans[:count]]
+    opening = openings[0] if openings else ""
+    after = _opening(text, spans[count]) if len(spans) > count else None
+    latin_ok = ascii_ok or not opening.isascii()
+    return len(openings) == count and count >= 2 and set(openings) == {opening} and bool(opening) and latin_ok and after != opening
+
+
+def _opening(text: str, span) -> str:
+    """How a paragraph or sentence opens: two characters in Chinese, two words in Russian, three in English."""
+    line = text[span.start:span.end]
+    if line[:1] >= "\u2e80" or not line[:1].isalpha():  # Chinese, or a dash: characters
+        return line[:_FORMULA_CHARS] if len(line) > _FORMULA_CHARS else ""
+    words = line.split()
+    n = 3 if line[:1].isascii() else 2
+    return " ".join(words[:n]) if len(words) > n else ""
+
+
+def sentence_list(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """"... reached a three-point consensus. The two sides agreed to A. The two sides agreed to B. The two sides agreed
+    to C.": as many following sentences as the count, opening alike (and not the one after them)."""
+    index = layout.sentence_index(sentence.start)
+    following = layout.sentences[index + 1:index + 2 + count.value]
+    if not _same_opening(layout.text, following, count.value, ascii_ok=True):
+        return None
+    return sentence, [Span(s.start, s.end) for s in following[:count.value]]
+
+
 def _split(text: str, start: int, end: int) -> list[Span]:
     segment = text[start:end]
-    if ";" in segment:
-        pieces = [m.span() for m in re.finditer(r"[^;]+", segment)]
+    if ";" in segment or "；" in segment:
+        pieces = [m.span() for m in re.finditer(r"[^;；]+", segment)]
+        return [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
+    if "、" in segment or "，" in segment:  # Chinese: items joined by 、 (or ，)
+        pieces = [m.span() for m in re.finditer(r"[^、]+" if "、" in segment else r"[^，]+", segment)]
         return [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
     first_word = re.match(r"[A-Za-z]+", segment)
     if first_word and first_word.group().endswith("ing"):
@@ -50,9 +89,10 @@ def _split(text: str, start: int, end: int) -> list[Span]:
     else:
         pattern = _COMMA_BOUNDARY
     boundaries = [m.span() for m in pattern.finditer(segment)]
-    final_and = segment.rfind(" and ")
+    conjunction = " и " if " и " in segment and " and " not in segment else " and "
+    final_and = segment.rfind(conjunction)
     if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0):
-        boundaries.append((final_and, final_and + 5))  # "A, B and C": the last item follows a bare "and"
+        boundaries.append((final_and, final_and + len(conjunction)))  # "A, B and C" ("A, B и C"): the last item follows a bare "and"
     spans, cursor = [], 0
     for left, right in boundaries:
         spans.append(_trimmed(text, start + cursor, start + left))
@@ -70,6 +110,6 @@ def _trimmed(text: str, start: int, end: int) -> Span:
 
 
 def _strip_end(text: str, start: int, end: int) -> int:
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ".;,"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".;,。；，、"):
         end -= 1
     return end

@@ -10,17 +10,40 @@ _ATTRIBUTION = re.compile(
     r"^(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,4}(?:also\s+)?(?:said|added|noted|stressed|told|pointed out|emphasi[sz]ed)\b"
     r"|^(?:In the interview|In their statements|In his remarks|In her remarks|During the talks|At the meeting)\b"
 )
-_TERMINAL = ".!?。！？\"'”’)"
+_TERMINAL = ".!?。！？；\"'”’)）」』"
 # ", Wang said." closing a point is the reporter's, not the speaker's.
-_TRAILING_ATTRIBUTION = re.compile(r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$")
+_TRAILING_ATTRIBUTION = re.compile(
+    r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$"
+    r"|[\"»”]?,?\s+[-–—]\s+(?:заявил|сказал|отметил|подчеркнул|добавил|сообщил|указал)[а-я]*(?:\s+[А-ЯЁ][\w.-]*){0,3}\.?$"
+)
 
 
 def point_spans(run: list[Marker], layout: Layout, *, bound: int, indent_regime: bool, stops: frozenset[int]) -> list[Span]:
     """The span of each point: marker (or its words) to the next marker; the last by the rules of `last_point_end`."""
-    spans = [Span(m.quote_start, _separator_strip(layout.text, m.quote_start, nxt.start)) for m, nxt in zip(run, run[1:], strict=False)]
+    text = layout.text
+    spans = [Span(m.quote_start, _separator_strip(text, m.quote_start, _inner_end(layout, m, nxt))) for m, nxt in zip(run, run[1:], strict=False)]
     end = last_point_end(run, spans, layout, bound=bound, indent_regime=indent_regime, stops=stops)
     spans.append(Span(run[-1].quote_start, end))
     return [_without_attribution(layout.text, span) for span in spans]
+
+
+def _inner_end(layout: Layout, marker: Marker, nxt: Marker) -> int:
+    """Up to the next marker, less what stands between the point's last paragraph and that marker: the lead-in of an
+    inline marker in a later paragraph ("王毅还强调，四是…") and captions or headings in between ("【资料图】")."""
+    own, index = layout.block_index(marker.start), layout.block_index(nxt.start)
+    end = nxt.start
+    if index > own and not nxt.at_block_start:
+        end, index = layout.blocks[index - 1].end, index - 1
+    elif index > own:
+        index -= 1
+    while index > own and _heading(layout.text, layout.blocks[index]):
+        end, index = layout.blocks[index - 1].end, index - 1
+    return end
+
+
+def _heading(text: str, block) -> bool:
+    line = text[block.start:block.end]
+    return len(line) < 80 and line[-1] not in _TERMINAL + ":;,"
 
 
 def _without_attribution(text: str, span: Span) -> Span:
@@ -30,16 +53,20 @@ def _without_attribution(text: str, span: Span) -> Span:
 
 def last_point_end(run, spans, layout: Layout, *, bound: int, indent_regime: bool, stops: frozenset[int]) -> int:
     last = run[-1]
-    same_block = all(layout.block_index(m.start) == layout.block_index(last.start) for m in run)
+    last_block = layout.block_index(last.start)
+    same_block = all(layout.block_index(m.start) == last_block for m in run)
     if not last.at_block_start or same_block:
-        return _sentence_level_end(last, spans, layout, bound)
+        alone = not same_block and layout.block_index(run[-2].start) < last_block
+        return _sentence_level_end(last, spans, layout, bound, alone=alone)
     return _block_level_end(last, spans, layout, bound=bound, indent_regime=indent_regime, stops=stops)
 
 
-def _sentence_level_end(last: Marker, spans: list[Span], layout: Layout, bound: int) -> int:
-    """An inline list: as many sentences as the longest earlier point, stopping where the reporter speaks again."""
-    cap = max((_sentences_in(layout, s) for s in spans), default=1)
+def _sentence_level_end(last: Marker, spans: list[Span], layout: Layout, bound: int, *, alone: bool = False) -> int:
+    """An inline list: as many sentences as the longest earlier point, stopping where the reporter speaks again.
+
+    A last marker alone in its paragraph ("王毅还强调，四是…。「…」") keeps the rest of that paragraph."""
     block = layout.blocks[layout.block_index(last.start)]
+    cap = len(layout.sentences) if alone else max((_sentences_in(layout, s) for s in spans), default=1)
     first = layout.sentence_index(last.start)
     end = layout.sentences[first].end
     for sentence in layout.sentences[first + 1:first + cap]:
@@ -68,9 +95,7 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
 
 
 def _not_continuation(text: str, block) -> bool:
-    line = text[block.start:block.end]
-    heading = len(line) < 80 and line[-1] not in _TERMINAL + ":;,"
-    return heading or bool(_ATTRIBUTION.match(line))
+    return _heading(text, block) or bool(_ATTRIBUTION.match(text[block.start:block.end]))
 
 
 def _sentences_in(layout: Layout, span: Span) -> int:
@@ -84,10 +109,10 @@ def _blocks_in(layout: Layout, span: Span) -> int:
 def _separator_strip(text: str, start: int, end: int) -> int:
     """Up to the next marker, without the "; and " that joins two points of an inline list."""
     end = _rstrip(text, start, end)
-    for tail in (" and", " or", ";", ","):
+    for tail in (" and", " or", " и", ";", ",", "；", "，", "、"):
         if text.endswith(tail, start, end):
             end = _rstrip(text, start, end - len(tail))
-    return end if text[end - 1:end] not in ";," else _rstrip(text, start, end - 1)
+    return end if text[end - 1:end] not in ";,；，、" else _rstrip(text, start, end - 1)
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

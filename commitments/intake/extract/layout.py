@@ -8,9 +8,11 @@ from dataclasses import dataclass
 _ABBREVIATION_WORDS = (
     "mr mrs ms dr st sept sep jan feb mar apr jun jul aug oct nov dec no nos art arts gen gov prof "
     "jr sr inc ltd co corp vs etc e.g i.e u.s u.k u.n h.e para paras fig op cf approx dept est vol"
+    " г гг т.е т.д т.п т.к им млн млрд тыс руб стр ст ул св см др"  # Russian
 )
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
-_END = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s)")
+# Chinese needs no space after its full stops.
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？]+[”’」』）)]*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
@@ -51,7 +53,7 @@ class Layout:
         found = []
         for block in self.blocks[:self.block_index(offset)]:
             line = self.text[block.start:block.end]
-            if len(line) <= 200 and not line.endswith((".", ":", "?")):
+            if len(line) <= 200 and not line.endswith((".", ":", "?", "。", "：", "？")):
                 found.append(block)
         return found[::-1]
 

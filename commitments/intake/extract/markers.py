@@ -7,6 +7,7 @@ or a semicolon (the word styles and the bracketed ones, which read the same inli
 import re
 from dataclasses import dataclass
 
+from . import chinese, russian
 from .layout import Layout
 
 ORDINAL_WORDS = {
@@ -17,29 +18,37 @@ CARDINAL_LEADS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6
 FINAL_WORDS = frozenset({"last", "lastly", "finally", "final"})
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12}
 # Families ranked from the outermost list level to the innermost, for nesting.
-RANK = {"word": 0, "ROMAN": 1, "digit": 2, "ALPHA": 3, "alpha": 4, "roman": 5, "circled": 6, "bullet": 7}
+# Chinese: 一、 is a top-level heading, （一） the level below it, 一是 a run-in list inside a paragraph.
+RANK = {
+    "word": 0, "ROMAN": 1, "cnum": 1, "cparen": 1.5, "digit": 2, "ALPHA": 3, "alpha": 4, "cyr": 4, "roman": 5,
+    "circled": 6, "shi": 6.5, "bullet": 7,
+}
 TYPOGRAPHIC = frozenset(RANK) - {"word"}
 
 _ORD = "|".join(ORDINAL_WORDS)
 _WORD_MARKER = re.compile(
     rf"(?:(?P<adv>(?:{_ORD})ly|first\s+of\s+all|first\s+and\s+foremost|last\s+but\s+not\s+least|lastly|finally)\b[,:]?"
-    rf"|(?P<bare>{_ORD}|last)\s*[,:—–]"
+    rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]"
     rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
     rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b))",
     re.IGNORECASE,
 )
 _TYPO_MARKER = re.compile(
-    r"(?:\((?P<pdigit>\d{1,2})\)|(?P<digit>\d{1,2})\s?[.)、](?!\d)"
+    r"(?:[(（](?P<pdigit>\d{1,2})[)）]|(?P<digit>\d{1,2})\s?[.)、．）](?!\d)|No\.\s?(?P<nodigit>\d{1,2})[:.,]?"
     r"|\((?P<palpha>[a-z])\)|(?P<alpha>[a-z])[.)]"
     r"|\((?P<proman>[ivx]{1,4})\)|(?P<roman>[ivx]{1,4})[.)]"
     r"|(?P<ROMAN>[IVX]{1,4})[.)]|\((?P<pALPHA>[A-Z])\)|(?P<ALPHA>[A-Z])[.)]"
-    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$)"
+    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$|[^\x00-\x7f])"
 )
 _INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
+_INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 _BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓\-–—*](?=\s)")
-_QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a)\s*[:：]", re.IGNORECASE)
+_QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记者|記者|问|問|答|вопрос|ответ)\s*[:：]", re.IGNORECASE)
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
-_INLINE_START = re.compile(r"(?:[.!?;:。；：]|[.!?][\"'”’])\s+(?:(?:and|or)\s+)?(?=\S)")
+_INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
+# Run-in points in lower case: "Wang said, first, ...; second, ...; and tenth, ...".
+_LOWER_START = re.compile(r"(?:[;:]|\b(?:said|says|noted|stressed|added|stated),)\s+(?:(?:and|or)\s+)?(?=[a-z])")
+_LOWER_BARE = re.compile(rf"(?:{_ORD}),", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,24 +62,51 @@ class Marker:
 
     @property
     def quote_start(self) -> int:
-        """Word markers are part of the sentence ("The first is to ..."); numbers and bullets are layout."""
-        return self.start if self.family == "word" else self.content
+        """Word markers are part of the sentence ("The first is to ...", "一是加强…"); numbers and bullets are layout."""
+        return self.start if self.family in ("word", "shi") else self.content
 
 
 def markers_find(layout: Layout) -> list[Marker]:
+    """Every marker; the Chinese and Russian rules run on the blocks written in those scripts."""
     text, found = layout.text, []
     for block in layout.blocks:
         found.extend(_block_start_markers(text, block.start, block.end))
         found.extend(_inline_markers(text, block.start, block.end))
+        for rules in _rules_for(text, block.start, block.end):
+            found.extend(_script_markers(rules, text, block.start, block.end))
     unique = {(m.family, m.start, m.ordinal): m for m in found}
     return sorted(unique.values(), key=lambda m: (m.start, m.family))
+
+
+def _rules_for(text: str, start: int, end: int) -> list:
+    """The language rules a block needs: those of the scripts it is written in (an English page may quote Chinese)."""
+    rules = []
+    if chinese.HAN.search(text, start, end):
+        rules.append(chinese)
+    if russian.CYRILLIC.search(text, start, end):
+        rules.append(russian)
+    return rules
+
+
+def _script_markers(rules, text: str, start: int, end: int) -> list[Marker]:
+    """A language's markers at the block's start and after its inline breaks."""
+    found = []
+    inline = rules.inline_starts(text, start, end) + [m.end() for m in _INLINE_START.finditer(text, start, end)]
+    for at in [start, *sorted(set(inline))]:
+        own = rules.markers_at(text, at, end, at_block_start=at == start)
+        for family, ordinal, begin, content in own:
+            if content < end:
+                found.append(Marker(family, ordinal, begin, content, at == start, _is_qa(text, content, end)))
+        if not own and at != start and _INLINE_TYPO_CJK.match(text, at, end):  # "；（2）…", "。②…"
+            found.extend(_typo_markers(text, _TYPO_MARKER.match(text, at, end), end, at_block_start=False))
+    return found
 
 
 def _block_start_markers(text: str, start: int, end: int) -> list[Marker]:
     word = _word_marker(text, start, end, at_block_start=True)
     if word:
         return [word]
-    match = _TYPO_MARKER.match(text, start, end)
+    match = _TYPO_MARKER.match(text, _skip(text, start, end, chars="\"“'‘«"), end)  # "(i) ...": a list quoted whole
     if match:
         return _typo_markers(text, match, end, at_block_start=True)
     bullet = _BULLET.match(text, start, end)
@@ -82,7 +118,9 @@ def _block_start_markers(text: str, start: int, end: int) -> list[Marker]:
 
 def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
     """Word and bracketed markers after a sentence break, a colon or a semicolon inside the block."""
-    found = []
+    found = [Marker("word", ORDINAL_WORDS[m.group().lower()[:-1]], at, _skip(text, at + len(m.group()), end), False)
+             for at in (s.end() for s in _LOWER_START.finditer(text, start, end))
+             for m in [_LOWER_BARE.match(text, at, end)] if m]
     for match in _INLINE_START.finditer(text, start, end):
         at = match.end()
         word = _word_marker(text, at, end, at_block_start=False)
@@ -126,7 +164,8 @@ def _typo_markers(text: str, match: re.Match | None, end: int, *, at_block_start
     for name, value in match.groupdict().items():
         if value is None:
             continue
-        for family, ordinal in _typo_ordinals(name.removeprefix("p") if name != "proman" else "roman", value):
+        kind = {"proman": "roman", "nodigit": "digit"}.get(name, name.removeprefix("p"))
+        for family, ordinal in _typo_ordinals(kind, value):
             found.append(Marker(family, ordinal, match.start(), content, at_block_start, qa))
     return found
 

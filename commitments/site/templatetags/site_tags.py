@@ -1,6 +1,10 @@
-"""Words for link health on the public pages."""
+"""Words for link health and deadlines on the public pages."""
+
+from datetime import date
 
 from django import template
+
+from commitments import deadlines
 
 register = template.Library()
 
@@ -13,3 +17,9 @@ HEALTH_WORDS = {
 @register.filter
 def health_word(value: str) -> str:
     return HEALTH_WORDS.get(value, value)
+
+
+@register.simple_tag
+def overdue_since(commitment, today: date) -> date | None:
+    """The day `commitment` became overdue, or None: the rule is commitments.deadlines'."""
+    return deadlines.overdue_since(status=commitment.status, target_date=commitment.target_date, today=today)

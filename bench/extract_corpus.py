@@ -1,0 +1,75 @@
+"""The intake corpus's figures per language, tuning and held-out texts apart, and Chinese speed.
+
+For each language (en, zh, ru) and each side of the held-out split (tests/data/intake/*.json,
+`"heldout": true`): set recall, point recall, extra sets per 10 texts, count accuracy (announced
+counts right among the sets found), complete flags right, verbatim rate. Then the time to extract
+~100 KB of Chinese built from the corpus's Chinese texts. Targets (issue 17): >= 90% set and point
+recall per language, 100% verbatim, <= 1 extra set in 10 texts, 100 KB of Chinese in < 200 ms.
+
+    .venv/bin/python bench/extract_corpus.py [--misses] [--runs 11] [--kb 100] [--smoke]
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from commitments.intake.extract import extract  # noqa: E402
+from tests.intake_corpus import LANGUAGES, corpus_load, corpus_score  # noqa: E402
+
+
+def figures(misses: bool) -> None:
+    print(f"{'lang':4} {'side':8} {'texts':>5} {'sets':>11} {'points':>11} {'extra/10':>8} {'counts':>11} {'complete':>9} {'verbatim':>8}")
+    for language in LANGUAGES:
+        for heldout in (False, True):
+            s = corpus_score(language, heldout)
+            if not s.texts:
+                continue
+            print(f"{language:4} {'held-out' if heldout else 'tuning':8} {s.texts:5} "
+                  f"{s.set_recall:5.2f} {s.sets_found:2}/{s.sets_expected:<2} {s.point_recall:5.2f} {s.points_found:2}/{s.points_expected:<2} "
+                  f"{s.extra_per_10_texts:8.1f} {s.count_accuracy:5.2f} {s.counts_right:2}/{s.sets_found:<2} "
+                  f"{s.complete_right:4}/{s.sets_expected:<4} {s.verbatim_rate:8.3f}")
+            if misses:
+                for miss in s.misses:
+                    print("    ", miss)
+
+
+def chinese_text(kb: int) -> str:
+    texts = [item.text for item in corpus_load("zh")]
+    text, target = "", kb * 1024
+    while len(text.encode()) < target:
+        text += "\n\n".join(texts) + "\n\n"
+    return text.encode()[:target].decode(errors="ignore")
+
+
+def chinese_speed(kb: int, runs: int) -> None:
+    text = chinese_text(kb)
+    timings, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = extract(text)
+        timings.append((time.perf_counter() - started) * 1000)
+    points = sum(len(s.points) for s in result.sets)
+    print(f"Chinese: {len(text.encode()) / 1024:.0f} KB ({len(text)} characters), {len(result.sets)} sets, {points} points; "
+          f"extract median {statistics.median(timings):.1f} ms, worst {max(timings):.1f} ms over {runs} runs (target < 200 ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misses", action="store_true", help="list what each group missed or found extra")
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--kb", type=int, default=100)
+    parser.add_argument("--smoke", action="store_true", help="10 KB of Chinese, two runs: every step runs (the suite does this)")
+    args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.kb = 2, 10
+    figures(args.misses)
+    chinese_speed(args.kb, args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Russian counts and markers, with inflected numerals.
+
+Counts: "по четырём направлениям", "пять предложений", "из трёх пунктов", "12 пунктов",
+"четыре ключевых направления". Markers: во-первых / во-вторых / в-третьих ..., "Первое –",
+"Второе:", "И наконец"; а) б) в) (the numbered and dash styles are the shared ones).
+"""
+
+import re
+
+_NUMBER_FORMS = {
+    2: "два две двух двум двумя", 3: "три трёх трех трём трем тремя", 4: "четыре четырёх четырех четырём четырем четырьмя",
+    5: "пять пяти пятью", 6: "шесть шести шестью", 7: "семь семи семью", 8: "восемь восьми восьмью",
+    9: "девять девяти девятью", 10: "десять десяти десятью", 11: "одиннадцать одиннадцати", 12: "двенадцать двенадцати",
+    13: "тринадцать тринадцати", 14: "четырнадцать четырнадцати", 15: "пятнадцать пятнадцати", 20: "двадцать двадцати",
+}
+NUMBER_WORDS = {form: value for value, forms in _NUMBER_FORMS.items() for form in forms.split()}
+# Stems of what a set is called; any ending follows.
+_NOUN_STEMS = (
+    "направлени|предложени|пункт|задач|принцип|приоритет|мер|шаг|инициатив|област|сфер|цел|договор[её]нност|обязательств|"
+    "аспект|положени|тезис|итог|результат|соглашени|элемент|блок|компонент|иде|рекомендаци|мероприяти|позици|составляющ|"
+    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет"
+)
+_ADJECTIVE = r"[а-яё-]+(?:ых|их|ым|им|ыми|ими|ые|ие|ой|ая|ое|ого|ому|ую)"
+_COUNT = re.compile(
+    rf"(?<![\w-])(?P<num>{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))}|\d{{1,2}})\s+"
+    rf"(?:{_ADJECTIVE}\s+){{0,2}}[«\"„]?(?:{_NOUN_STEMS})[а-яё]*[»\"“]?(?![\w-])",
+    re.IGNORECASE,
+)
+
+_COMPOUND = re.compile(
+    r"(?<![\w-])(?P<num>\d{1,2})-?(?:ти|х|и)?-?пункт(?:ов|н)\w*"
+    r"|(?<![\w-])(?P<word>двух|трех|трёх|четырех|четырёх|пяти|шести|семи|восьми|девяти|десяти|двенадцати)пункт(?:ов|н)\w*",
+    re.IGNORECASE,
+)
+_COMPOUND_WORDS = {"двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8,
+                   "девяти": 9, "десяти": 10, "двенадцати": 12}
+# "ряд задач": a set announced with no number (its count is inferred from what it lists).
+UNNUMBERED = re.compile(rf"(?<![\w-])ряд(?:а|ом|е)?\s+(?:{_ADJECTIVE}\s+)?(?:{_NOUN_STEMS})[а-яё]*", re.IGNORECASE)
+
+_ORDINAL_ADVERBS = {
+    "во-первых": 1, "во-вторых": 2, "в-третьих": 3, "в-четвёртых": 4, "в-четвертых": 4, "в-пятых": 5, "в-шестых": 6,
+    "в-седьмых": 7, "в-восьмых": 8, "в-девятых": 9, "в-десятых": 10,
+}
+_ORDINAL_NOUNS = {
+    "первое": 1, "второе": 2, "третье": 3, "четвёртое": 4, "четвертое": 4, "пятое": 5, "шестое": 6, "седьмое": 7,
+    "восьмое": 8, "девятое": 9, "десятое": 10, "последнее": None,
+}
+_ADVERB = re.compile(rf"(?P<w>{'|'.join(_ORDINAL_ADVERBS)})(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
+_NOUN = re.compile(rf"(?:И\s+)?(?P<w>{'|'.join(_ORDINAL_NOUNS)})\s*[—–:,.-]", re.IGNORECASE)
+# "Первое направление –", "Вторая задача:", "Третий пункт —": an ordinal adjective, its noun, then a dash or colon.
+_ORDINAL_STEMS = {"перв": 1, "втор": 2, "трет": 3, "четв[её]рт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10}
+_ADJECTIVE_ORDINAL = re.compile(
+    rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+(?:{_NOUN_STEMS})[а-яё]*\s*[—–:-]", re.IGNORECASE,
+)
+_FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
+_LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
+_LETTERS = "абвгдежзиклм"
+_PAREN_DIGIT = re.compile(r"(?P<d>\d{1,2})\)\s")
+_COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
+_UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    found = []
+    for match in _COUNT.finditer(text, start, end):
+        raw = match.group("num").lower()
+        value = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+        if value >= 2:
+            found.append((value, match.start(), match.end()))
+    for match in _COMPOUND.finditer(text, start, end):  # "12-пунктовый план", "пятипунктный"
+        value = int(match.group("num")) if match.group("num") else _COMPOUND_WORDS[match.group("word").lower()]
+        if value >= 2:
+            found.append((value, match.start(), match.end()))
+    return found
+
+
+def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tuple[str, int | None, int, int]]:
+    """(family, ordinal, start, content) of a marker starting at `at`."""
+    match = _ADVERB.match(text, at, end)
+    if match:
+        return [("word", _ORDINAL_ADVERBS[match.group("w").lower()], at, _skip(text, match.end(), end))]
+    match = _ADJECTIVE_ORDINAL.match(text, at, end)
+    if match and text[at].isupper():
+        stem = match.group("stem").lower()
+        ordinal = next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem))
+        return [("word", ordinal, at, _skip(text, match.end(), end))]
+    match = _NOUN.match(text, at, end) or _FINAL.match(text, at, end)
+    if match and text[at].isupper():
+        word = (match.groupdict().get("w") or "").lower()
+        return [("word", _ORDINAL_NOUNS.get(word), at, _skip(text, match.end(), end))]
+    match = _LETTER.match(text, at, end)
+    if match and (at_block_start or _after_list_break(text, at)):
+        return [("cyr", _LETTERS.index(match.group("l")) + 1, at, _skip(text, match.end(), end))]
+    match = _PAREN_DIGIT.match(text, at, end)
+    if match and not at_block_start and _after_list_break(text, at):  # "три шага: 1) ...; 2) ...; 3) ..."
+        return [("digit", int(match.group("d")), at, _skip(text, match.end(), end))]
+    return []
+
+
+def _after_list_break(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return before.endswith((":", ";"))
+
+
+def inline_starts(text: str, start: int, end: int) -> list[int]:
+    """", во-вторых, ...": the ordinal adverbs also follow a comma; and a sentence may start with no space after a stop."""
+    return [m.end() for m in _COMMA_START.finditer(text, start, end)] + [m.end() for m in _UNSPACED_START.finditer(text, start, end)]
+
+
+def _skip(text: str, offset: int, limit: int) -> int:
+    while offset < limit and text[offset].isspace():
+        offset += 1
+    return offset

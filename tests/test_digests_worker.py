@@ -1,0 +1,148 @@
+"""End to end: digests sent by a real Celery worker (prefork, Redis broker) that is killed with SIGKILL mid batch.
+
+Every subscriber must get exactly one digest: the batch a dead pool process held comes back at
+once (reject_on_worker_lost) and looks again once the dead claims lapse; the batches of a dead
+worker come back after the broker's visibility timeout and take the stale claims over. The test
+shortens the lease and the visibility timeout; `test_the_default_timeouts_bring_a_dead_batch_back_within_ten_minutes`
+checks that the defaults keep the same order, and add up to less than ten minutes.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+
+from commitments.models import DigestDelivery, Subscriber
+from tests.celery_worker import BASE_DIR, Worker, broker_empty
+from tests.digests_week import BEFORE, WEEK
+from tests.smtp_server import smtp_server
+
+pytest_plugins = ["tests.digests_support"]
+
+SUBSCRIBERS, BATCH = 600, 100
+# A lease of 4 s renewed every second, batches back 8 s after their worker vanished, killed after 6 s.
+FAST = {"TRACKER_DIGEST_CLAIM_TIMEOUT": "4", "CELERY_VISIBILITY_TIMEOUT": "8", "CELERY_TASK_TIME_LIMIT": "6",
+        "CELERY_TASK_SOFT_TIME_LIMIT": "5", "TRACKER_DIGEST_BATCH_SIZE": str(BATCH)}
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """A transactional test empties every table at its end, the roles' groups (made by a migration) too."""
+    from commitments.roles import roles_ensure
+
+    roles_ensure()
+
+
+def _subscribers() -> list[str]:
+    Subscriber.objects.bulk_create([Subscriber(email=f"r{n}@example.org", confirmed_at=BEFORE) for n in range(SUBSCRIBERS)])
+    return sorted(Subscriber.objects.values_list("email", flat=True))
+
+
+def _worker(tmp_path, name: str, port: int) -> Worker:
+    return Worker(tmp_path, name, beat=False, REDIS_URL=settings.REDIS_URL, CACHE_URL=settings.REDIS_URL, EMAIL_URL=f"smtp://127.0.0.1:{port}",
+                  EMAIL_TIMEOUT="5", SITE_URL="https://tracker.example.org", **FAST)
+
+
+def _enqueue() -> None:
+    from tracker.celery import app
+
+    app.send_task("commitments.tasks.digests.digests_enqueue", args=[WEEK.key])
+
+
+def _hold_mid_batch(handler, worker: Worker) -> None:
+    """Once a third of the digests are accepted, hold every sender on its next DATA (a sender spends most of its time there).
+
+    A held message whose sender is gone by the time the server would answer is not delivered (451): the kill lands
+    outside the one window no SMTP client can close (the server accepted, the sender died before journalling).
+    """
+    handler.hold_after = SUBSCRIBERS // 3
+    worker.wait_for(lambda: handler.waiting == 2, seconds=60)  # both pool processes inside a batch, mid-send
+
+
+def _assert_each_got_one(handler, emails: list[str], output: str) -> None:
+    per_address = Counter(str(message["To"]) for message in handler.messages)
+    assert sorted(per_address) == emails, output[-3000:]
+    assert set(per_address.values()) == {1}, [address for address, n in per_address.items() if n > 1]
+    statuses = Counter(DigestDelivery.objects.filter(period=WEEK.key).values_list("status", flat=True))
+    assert statuses == {DigestDelivery.State.SENT: SUBSCRIBERS}, statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_pool_process_costs_no_digest_and_doubles_none(roles, week, tmp_path):
+    emails = _subscribers()
+    broker_empty(settings.REDIS_URL)
+    with smtp_server(delay=0.005) as smtp:
+        worker = _worker(tmp_path, "child", smtp.port)
+        try:
+            _enqueue()
+            _hold_mid_batch(smtp.handler, worker)
+            victim = worker.pool_processes()[0]
+            os.kill(victim, signal.SIGKILL)
+            killed_at = time.monotonic()
+            time.sleep(0.5)  # the server sees the connection close before it would answer its DATA
+            smtp.handler.release()
+            done = worker.wait_for(lambda: smtp.handler.accepted >= SUBSCRIBERS and not _unsent(), seconds=120)
+        finally:
+            worker.stop()
+        output = worker.output()
+    assert "WorkerLostError" in output or "Process 'ForkPoolWorker" in output, output[-3000:]
+    _assert_each_got_one(smtp.handler, emails, output)
+    assert DigestDelivery.objects.filter(attempts__gt=1).exists(), "the dead process's claims were taken over"
+    assert done - killed_at < 4 + 5 + 20  # lease, the look-again margin, and the sending
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_costs_no_digest_and_doubles_none(roles, week, tmp_path):
+    emails = _subscribers()
+    broker_empty(settings.REDIS_URL)
+    with smtp_server(delay=0.005) as smtp:
+        first = _worker(tmp_path, "first", smtp.port)
+        try:
+            _enqueue()
+            _hold_mid_batch(smtp.handler, first)
+        finally:
+            first.kill()  # kill -9 of the main process and its pool
+        killed_at = time.monotonic()
+        time.sleep(0.5)  # the server sees the connections close before it would answer their DATA
+        smtp.handler.release()
+        assert _unsent(), "the killed worker left digests unsent"
+        second = _worker(tmp_path, "second", smtp.port)
+        try:
+            done = second.wait_for(lambda: smtp.handler.accepted >= SUBSCRIBERS and not _unsent(), seconds=120)
+        finally:
+            second.stop()
+        output = first.output() + second.output()
+    _assert_each_got_one(smtp.handler, emails, output)
+    assert done - killed_at < 8 + 10 + 20  # visibility timeout, kombu's sweep, and the sending
+
+
+def _unsent() -> int:
+    return SUBSCRIBERS - DigestDelivery.objects.filter(period=WEEK.key, status=DigestDelivery.State.SENT).count()
+
+
+def test_the_default_timeouts_bring_a_dead_batch_back_within_ten_minutes():
+    """With every timeout at its default: a live sender's claim never lapses, a dead one's has lapsed when its batch is back."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("CELERY_", "TRACKER_DIGEST_", "TRACKER_CHECK_")) and key not in ("EMAIL_TIMEOUT",)}
+    code = ("import json; from django.conf import settings as s; o = s.CELERY_BROKER_TRANSPORT_OPTIONS; print(json.dumps(["
+            "s.TRACKER_DIGEST_CLAIM_TIMEOUT, s.EMAIL_TIMEOUT, s.CELERY_TASK_TIME_LIMIT, o['visibility_timeout'], o['unacked_restore_throttle']]))")
+    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=BASE_DIR, capture_output=True, text=True,
+                         env={**env, "DJANGO_SETTINGS_MODULE": "tracker.settings", "REDIS_URL": "redis://127.0.0.1:6379/9"}, check=True).stdout
+    lease, email_timeout, time_limit, visibility, throttle = json.loads(out.splitlines()[-1])
+    renew_every = lease / 4
+    assert email_timeout < lease - renew_every  # one SMTP exchange that hangs cannot outlast a live sender's lease
+    assert lease < visibility  # a batch back after its worker died finds the dead claims stale
+    assert time_limit < visibility  # a running batch is never delivered twice
+    sweep = 10 * throttle  # kombu looks for lost tasks this often
+    # A batch of 500 takes 1-3 s of CPU (bench/digests.py); a minute leaves room for a loaded machine and a slow relay.
+    batch = 60
+    worker_died = visibility + sweep + batch  # back after the visibility timeout, the claims stale by then
+    child_died = lease + 5 + batch  # back at once, finds the claims held, looks again after the lease (look_again_later)
+    assert max(worker_died, child_died) < timedelta(minutes=10).total_seconds()

@@ -1,0 +1,336 @@
+# ruff: noqa: E501  (the texts and their expected quotes are kept whole, one per line)
+"""Extraction in Chinese and Russian: each count and marker style, with the English guarantees
+(every quote is text[start:end], counts checked, incomplete sets flagged, no set from a bare number);
+and language detection."""
+
+import pytest
+
+from commitments.intake.extract import extract
+from commitments.intake.language import detect_language
+
+SHAPES = [
+    pytest.param(
+        'Итоговый документ содержит 4 ключевых пункта:\n– укрепление стратегического партнёрства;\n– развитие сотрудничества в области вакцин;\n– расширение культурных связей;\n– координация на международных площадках.\n',
+        4, ['укрепление стратегического партнёрства', 'развитие сотрудничества в области вакцин', 'расширение культурных связей', 'координация на международных площадках.'],
+        id='ru_dash',
+    ),
+    pytest.param(
+        'Министр отметил три приоритета. Во-первых, это безопасность; во-вторых, экономическое развитие; в-третьих, борьба с пандемией.\n',
+        3, ['Во-первых, это безопасность', 'во-вторых, экономическое развитие', 'в-третьих, борьба с пандемией.'],
+        id='ru_inline',
+    ),
+    pytest.param(
+        'Стороны определили ряд задач:\nа) наращивание взаимной торговли;\nб) реализация инфраструктурных проектов;\nв) расширение образовательных обменов.\n',
+        None, ['наращивание взаимной торговли', 'реализация инфраструктурных проектов', 'расширение образовательных обменов.'],
+        id='ru_letters',
+    ),
+    pytest.param(
+        'Президент предложил пять предложений по развитию партнёрства:\nПервое – расширение торговли в национальных валютах.\nВторое – развитие транспортных коридоров.\nТретье – сотрудничество в энергетике.\nЧетвёртое – гуманитарные обмены.\nПятое: совместная борьба с терроризмом.\n',
+        5, ['Первое – расширение торговли в национальных валютах.', 'Второе – развитие транспортных коридоров.', 'Третье – сотрудничество в энергетике.', 'Четвёртое – гуманитарные обмены.', 'Пятое: совместная борьба с терроризмом.'],
+        id='ru_nouns',
+    ),
+    pytest.param(
+        'План состоит из трёх пунктов:\n1) прекращение огня;\n2) обмен пленными;\n3) начало переговоров.\n',
+        3, ['прекращение огня', 'обмен пленными', 'начало переговоров.'],
+        id='ru_points',
+    ),
+    pytest.param(
+        '会谈中，双方达成四点共识:第一,加强战略沟通;第二,深化务实合作;第三,扩大人文交流;第四,密切多边协调.\n',
+        4, ['第一,加强战略沟通', '第二,深化务实合作', '第三,扩大人文交流', '第四,密切多边协调.'],
+        id='zh_ascii',
+    ),
+    pytest.param(
+        '中方坚持两个“不”：\n一是不干涉别国内政。\n二是不把自己的意志强加于人。\n',
+        2, ['一是不干涉别国内政。', '二是不把自己的意志强加于人。'],
+        id='zh_bu',
+    ),
+    pytest.param(
+        '双方达成三点共识：①加强高层交往；②深化经贸合作；③密切国际协调。\n',
+        3, ['加强高层交往', '深化经贸合作', '密切国际协调。'],
+        id='zh_circled',
+    ),
+    pytest.param(
+        '王毅提出5点建议：\n1．加强抗疫合作，支持世卫组织发挥作用。\n2、推动复工复产，维护产业链供应链稳定。\n３．深化数字经济合作。\n4.加强人员往来便利化。\n5. 坚持多边主义，反对单边主义。\n',
+        5, ['加强抗疫合作，支持世卫组织发挥作用。', '推动复工复产，维护产业链供应链稳定。', '深化数字经济合作。', '加强人员往来便利化。', '坚持多边主义，反对单边主义。'],
+        id='zh_digits',
+    ),
+    pytest.param(
+        '习近平就深化合作提出三点建议。\n——坚持互利共赢，扩大贸易投资。\n——坚持创新驱动，加强科技合作。\n——坚持绿色发展，推进能源转型。\n这些建议得到各方积极响应。\n',
+        3, ['——坚持互利共赢，扩大贸易投资。', '——坚持创新驱动，加强科技合作。', '——坚持绿色发展，推进能源转型。'],
+        id='zh_formula',
+    ),
+    pytest.param(
+        '会议取得六项成果：\n（一）签署经贸合作协定。\n（二）建立部长级对话机制。\n（三）启动自贸区联合可行性研究。\n（四）扩大疫苗合作。\n（五）设立人文交流年。\n(六)加强执法安全合作。\n',
+        6, ['签署经贸合作协定。', '建立部长级对话机制。', '启动自贸区联合可行性研究。', '扩大疫苗合作。', '设立人文交流年。', '加强执法安全合作。'],
+        id='zh_paren',
+    ),
+    pytest.param(
+        '中方愿同各方在三个方面加强合作。首先，要加强政策协调。其次，要扩大贸易往来。最后，要深化人文交流。\n',
+        3, ['首先，要加强政策协调。', '其次，要扩大贸易往来。', '最后，要深化人文交流。'],
+        id='zh_seq',
+    ),
+    pytest.param(
+        '王毅强调，下一步要做好三方面工作，一是加强团结协作，二是推进务实合作，三是维护公平正义。\n',
+        3, ['一是加强团结协作', '二是推进务实合作', '三是维护公平正义。'],
+        id='zh_shi_comma',
+    ),
+    pytest.param(
+        '習近平就兩國關係提出四點主張。\n一、堅持戰略溝通，增進政治互信。\n二、深化務實合作，推動共同發展。\n三、加強人文交流，夯實民意基礎。\n四、密切國際協調，維護多邊主義。\n',
+        4, ['堅持戰略溝通，增進政治互信。', '深化務實合作，推動共同發展。', '加強人文交流，夯實民意基礎。', '密切國際協調，維護多邊主義。'],
+        id='zh_trad',
+    ),
+    pytest.param(
+        '双方同意做好“六个提升”：\n一、提升政治互信。\n二、提升经贸合作。\n三、提升互联互通。\n四、提升人文交流。\n五、提升安全合作。\n六、提升国际协调。\n',
+        6, ['提升政治互信。', '提升经贸合作。', '提升互联互通。', '提升人文交流。', '提升安全合作。', '提升国际协调。'],
+        id='zh_quoted_count',
+    ),
+    pytest.param(
+        '习近平提出了三大建议。\n他说，第一，期待同各方完善合作理念。\n第二，期待同各方明确合作重点。\n第三，期待同各方强化合作机制。\n',
+        3, ['第一，期待同各方完善合作理念。', '第二，期待同各方明确合作重点。', '第三，期待同各方强化合作机制。'],
+        id='zh_lead_in_comma',
+    ),
+    pytest.param(
+        '杨涛介绍了双方达成的三项共识。\n一是双方同意保持高层交往。\n【资料图】\n二是双方同意继续磋商。\n三是双方同意扩大人文交流。\n',
+        3, ['一是双方同意保持高层交往。', '二是双方同意继续磋商。', '三是双方同意扩大人文交流。'],
+        id='zh_caption_between',
+    ),
+    pytest.param(
+        '王毅说，一是维护联合国宪章。二是以和为贵。\n王毅还强调，三是坚持多边主义。「任何分裂对抗都没有市场。」\n王毅指出，乌克兰问题另有主张。\n',
+        None, ['一是维护联合国宪章。', '二是以和为贵。', '三是坚持多边主义。「任何分裂对抗都没有市场。」'],
+        id='zh_inline_later_paragraph',
+    ),
+    pytest.param(
+        'Президент назвал три условия. Первое - прекращение огня. Второе - вывод войск...Третье - освобождение заложников", - заявил Петр Порошенко.\n',
+        3, ['Первое - прекращение огня.', 'Второе - вывод войск...', 'Третье - освобождение заложников'],
+        id='ru_unspaced_and_attribution',
+    ),
+    pytest.param(
+        'Пять пунктов консенсуса достигнуты! Глава департамента рассказал о договорённостях.\nСтороны договорились реализовывать консенсус.\nСтороны договорились поддерживать обмены.\nСтороны договорились продвигать консультации.\nСтороны договорились решать проблемы.\nСтороны договорились расширять обмены.\n',
+        5, ['Стороны договорились реализовывать консенсус.', 'Стороны договорились поддерживать обмены.', 'Стороны договорились продвигать консультации.', 'Стороны договорились решать проблемы.', 'Стороны договорились расширять обмены.'],
+        id='ru_same_opening_paragraphs',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), SHAPES)
+def test_it_finds_each_chinese_and_russian_set_shape(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1
+    assert found[0]["announced_count"] == count
+    assert [p["quote"] for p in found[0]["points"]] == quotes
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    assert found[0]["complete"]
+
+
+def test_a_chinese_set_missing_a_point_is_flagged_incomplete():
+    text = "王毅提出四点建议：\n第一，加强战略沟通。\n第二，深化务实合作。\n第三，扩大人文交流。\n"
+    found = extract(text).as_json()["sets"]
+    assert [s["announced_count"] for s in found] == [4]
+    assert len(found[0]["points"]) == 3 and not found[0]["complete"]
+
+
+@pytest.mark.parametrize("text", [
+    "中国发布了关于政治解决乌克兰危机的十二点立场文件。外交部发言人未作进一步说明。",
+    "Китай опубликовал план из 12 пунктов. Пресс-секретарь не комментировала документ.",
+    "两国领导人同意第一次会晤在北京举行。双方同意下一步继续保持沟通。",
+    "Это был первый визит. Второе заседание пройдёт в Москве.",
+])
+def test_no_set_is_invented_from_a_number_or_an_ordinal_that_lists_nothing(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_it_counts_inflected_russian_numerals():
+    from commitments.intake.extract.counts import counts_in
+
+    for phrase, value in [("по четырём направлениям", 4), ("из трёх пунктов", 3), ("пять предложений", 5),
+                          ("по двум ключевым направлениям", 2), ("12 пунктов", 12), ("четырёх основных принципов", 4)]:
+        assert [c.value for c in counts_in(phrase, 0, len(phrase))] == [value], phrase
+
+
+def test_it_counts_chinese_numerals_in_both_scripts():
+    from commitments.intake.extract.counts import counts_in
+
+    for phrase, value in [("四点建议", 4), ("五點主張", 5), ("三个方面", 3), ("六項成果", 6), ("5点建议", 5), ("两个“不”", 2),
+                          ("十二点立场", 12), ("兩個方面", 2)]:
+        assert [c.value for c in counts_in(phrase, 0, len(phrase))] == [value], phrase
+    for phrase in ("第四点", "两个国家", "一点半", "2023年"):
+        assert counts_in(phrase, 0, len(phrase)) == [], phrase
+
+
+def test_an_english_text_quoting_chinese_keeps_its_english_set():
+    text = ("The Chinese readout, titled 中方提出四点建议, was published on Tuesday. Wang Yi made three proposals. "
+            "First, the two sides should strengthen dialogue. Second, they should expand trade. "
+            "Third, they should deepen people-to-people exchanges.")
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], len(s["points"])) for s in found] == [(3, 3)]
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("中方愿同各方一道，推动四点建议落实，加强疫苗合作。", "zh"),
+    ("習近平就兩國關係提出四點主張，雙方同意加強合作。", "zh"),
+    ("Стороны договорились о сотрудничестве по четырём направлениям.", "ru"),
+    ("The two sides agreed to strengthen cooperation in four areas.", "en"),
+    ("Les deux parties sont convenues de renforcer leur coopération dans quatre domaines.", "fr"),
+    ("", "und"),
+    ("12345 — 678", "und"),
+])
+def test_it_detects_the_language_of_a_text(text, code):
+    assert detect_language(text) == code
+
+
+ENGLISH_SHAPES = [
+    pytest.param(
+        'The ministers agreed on three steps: to resume direct flights; to reopen consulates; and to restart the trade dialogue.\n',
+        3, ['to resume direct flights', 'to reopen consulates', 'to restart the trade dialogue'],
+        id='en_run_in_semicolons',
+    ),
+    pytest.param(
+        'The leaders adopted a three-point plan.\nNo. 1: Both sides will resume talks.\nNo. 2: Both sides will open consulates.\nNo. 3: Both sides will restart flights.\n',
+        3, ['Both sides will resume talks.', 'Both sides will open consulates.', 'Both sides will restart flights.'],
+        id='en_no_markers',
+    ),
+    pytest.param(
+        'Wang Yi put forward a four-\npoint proposal. First, respect sovereignty. Second, expand trade. Third, deepen exchanges. Fourth, uphold multilateralism.\n',
+        4, ['First, respect sovereignty.', 'Second, expand trade.', 'Third, deepen exchanges.', 'Fourth, uphold multilateralism.'],
+        id='en_count_broken_across_line',
+    ),
+    pytest.param(
+        'The two sides reached a 5-point consensus — respecting sovereignty, expanding trade, deepening exchanges, fighting terrorism and upholding multilateralism.\n',
+        5, ['respecting sovereignty', 'expanding trade', 'deepening exchanges', 'fighting terrorism', 'upholding multilateralism'],
+        id='en_count_after_dash',
+    ),
+    pytest.param(
+        'Four priorities for cooperation\n\nThe ministers met in Beijing on Monday.\n1. Expand trade in local currencies.\n2. Build the transport corridor.\n3. Train health workers.\n4. Share climate data.\n',
+        4, ['Expand trade in local currencies.', 'Build the transport corridor.', 'Train health workers.', 'Share climate data.'],
+        id='en_count_in_heading',
+    ),
+    pytest.param(
+        'Wang Yi put forward four proposals：First, respect sovereignty. Second, expand trade. Third, deepen exchanges. Fourth, uphold multilateralism.\n',
+        4, ['First, respect sovereignty.', 'Second, expand trade.', 'Third, deepen exchanges.', 'Fourth, uphold multilateralism.'],
+        id='en_full_width_colon',
+    ),
+    pytest.param(
+        'The plan lists three principles:\n"(i) respecting sovereignty;\n(ii) refraining from force;\n(iii) settling disputes peacefully."\n',
+        3, ['respecting sovereignty', 'refraining from force', 'settling disputes peacefully."'],
+        id='en_quoted_roman',
+    ),
+    pytest.param(
+        'The two sides reached a three-point consensus.\nThe two sides agreed to maintain high-level exchanges.\nThe two sides agreed to resume consultations.\nThe two sides agreed to expand people-to-people ties.\nThe talks lasted five hours.\n',
+        3, ['The two sides agreed to maintain high-level exchanges.', 'The two sides agreed to resume consultations.', 'The two sides agreed to expand people-to-people ties.'],
+        id='en_same_opening_paragraphs',
+    ),
+    pytest.param(
+        'The ministers reached a three-point consensus. The two sides agreed to maintain high-level exchanges. The two sides agreed to resume consultations. The two sides agreed to expand people-to-people ties. The talks lasted five hours.\n',
+        3, ['The two sides agreed to maintain high-level exchanges.', 'The two sides agreed to resume consultations.', 'The two sides agreed to expand people-to-people ties.'],
+        id='en_same_opening_sentences',
+    ),
+    pytest.param(
+        "Summarizing the 3-point consensus, Wang said, first, both support multilateralism; second, both oppose protectionism; and third, both support the WTO.\n",
+        3, ["first, both support multilateralism", "second, both oppose protectionism", "third, both support the WTO."],
+        id="en_lower_case_run_in",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ENGLISH_SHAPES)
+def test_it_finds_the_new_english_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+
+
+def test_it_finds_two_sets_in_one_text():
+    text = ("The ministers agreed on two measures. First, meet monthly. Second, exchange data.\n"
+            "They also set three goals: reducing tariffs, expanding flights and training teachers.\n")
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], len(s["points"])) for s in found] == [(2, 2), (3, 3)]
+
+
+def test_spaced_commas_a_caption_run_into_a_paragraph_and_related_links_below():
+    text = ("会议达成三点重要共识：\n第一 , 巩固团结抗疫共识 。\n第二 , 加强联防联控合作 。\n"
+            "【会议达成三点重要共识】第三 , 携手保障经济民生 。\n编辑:孔韬\n推荐阅读\n- 大连疫情控制及时\n- 药用玻璃现在供不应求\n- 本次疫情\n")
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ["第一 , 巩固团结抗疫共识 。", "第二 , 加强联防联控合作 。", "第三 , 携手保障经济民生 。"]),
+    ]
+
+
+MORE_RUSSIAN = [
+    pytest.param(
+        'Стороны договорились о следующем:\n— укреплять политический диалог;\n— развивать торговлю;\n— расширять гуманитарные обмены.\n',
+        None, True, ['укреплять политический диалог', 'развивать торговлю', 'расширять гуманитарные обмены.'],
+        id='ru_following_dashes',
+    ),
+    pytest.param(
+        'Глава МИД обозначил ряд задач: укрепление диалога, развитие торговли и борьба с терроризмом.\n',
+        None, True, ['укрепление диалога', 'развитие торговли', 'борьба с терроризмом'],
+        id='ru_ряд_inline',
+    ),
+    pytest.param(
+        'Президент предложил три шага: 1) прекращение огня; 2) обмен пленными; 3) начало переговоров.\n',
+        3, True, ['прекращение огня', 'обмен пленными', 'начало переговоров.'],
+        id='ru_inline_parens',
+    ),
+    pytest.param(
+        'Китай выдвинул 12-пунктовый план урегулирования.\n1. Уважение суверенитета.\n2. Отказ от менталитета холодной войны.\n3. Прекращение огня.\n',
+        12, False, ['Уважение суверенитета.', 'Отказ от менталитета холодной войны.', 'Прекращение огня.'],
+        id='ru_12_point_plan_partial',
+    ),
+    pytest.param(
+        'Министр назвал четыре приоритета:\nа) безопасность;\nб) экономика;\nв) культура;\nг) экология.\n',
+        4, True, ['безопасность', 'экономика', 'культура', 'экология.'],
+        id='ru_letters_count',
+    ),
+    pytest.param(
+        'Лидеры договорились по пяти направлениям.\nВо-первых, торговля.\nВо-вторых, энергетика.\nВ-третьих, транспорт.\nВ-четвертых, наука.\nВ-пятых, культура.\n',
+        5, True, ['Во-первых, торговля.', 'Во-вторых, энергетика.', 'В-третьих, транспорт.', 'В-четвертых, наука.', 'В-пятых, культура.'],
+        id='ru_five_adverbs',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "complete", "quotes"), MORE_RUSSIAN)
+def test_more_russian_shapes_inline_lists_unnumbered_sets_and_compound_counts(text, count, complete, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], s["complete"], [p["quote"] for p in s["points"]]) for s in found] == [(count, complete, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    assert found[0]["count_inferred"] == (count is None)
+
+
+def test_fifteen_documents_signed_is_no_set():
+    assert extract("По итогам переговоров стороны подписали 15 документов. Путин отметил, что визит был продуктивным.\n").as_json()["sets"] == []
+
+
+@pytest.mark.parametrize(("quote", "title"), [
+    ("第一，坚持相互尊重，维护各国主权和领土完整。", "坚持相互尊重"),
+    ("三是妥善照顾各方合理关切,寻求标本兼治", "妥善照顾各方合理关切"),
+    ("（一）签署经贸合作协定。", "签署经贸合作协定"),
+    ("Во-первых, укреплять политический диалог на высшем уровне.", "Укреплять политический диалог на высшем уровне"),
+    ("Первое – расширение торговли в национальных валютах.", "Расширение торговли в национальных валютах"),
+    ("First, the two sides will meet.", "The two sides will meet"),
+])
+def test_a_point_s_title_drops_its_ordinal_in_every_language(quote, title):
+    from commitments.intake.drafts import title_from_quote
+
+    assert title_from_quote(quote) == title
+
+
+def test_a_count_of_times_before_sentences_opening_alike_is_no_set():
+    text = "The two ministers met three times this year. The two sides agreed to meet again. The two sides agreed to talk. The two sides agreed to write.\n"
+    assert extract(text).as_json()["sets"] == []
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), [
+    ("Президент выделил три направления работы.\nПервое направление – энергетика.\nВторое направление – транспорт.\nТретье направление – наука.\n",
+     3, ["Первое направление – энергетика.", "Второе направление – транспорт.", "Третье направление – наука."]),
+    ("Министр обозначил задачи. Первая задача: безопасность. Вторая задача: экономика. Третья задача: культура.\n",
+     None, ["Первая задача: безопасность.", "Вторая задача: экономика.", "Третья задача: культура."]),
+])
+def test_russian_ordinal_adjectives_with_their_noun_mark_points(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+
+
+def test_a_russian_ordinal_adjective_in_prose_is_no_marker():
+    assert extract("Первый вице-премьер прибыл в Минск. Второй раз за год.\n").as_json()["sets"] == []
