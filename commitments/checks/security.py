@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from .special_addresses import not_public_reason
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # NAT64's well-known prefix embeds an IPv4 address in its last 32 bits.
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -33,21 +35,11 @@ def _embedded(ip: IPAddress) -> list[IPAddress]:
     found = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
     if ip.teredo:
         found.extend(ip.teredo)
-    if ip in NAT64:
+    if ip in NAT64:  # 64:ff9b::/96 only; 64:ff9b:1::/48 is local-use and refused as a block
         found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     if int(ip) >> 32 == 0 and int(ip) > 1:  # deprecated IPv4-compatible ::a.b.c.d
         found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     return found
-
-
-def _not_public(ip: IPAddress) -> str:
-    """Why the address is not a public unicast one ("" when it is)."""
-    for name in ("loopback", "link_local", "multicast", "private", "reserved", "unspecified", "site_local"):
-        if getattr(ip, f"is_{name}", False):
-            return name.replace("_", "-")
-    if not ip.is_global:
-        return "not global"  # e.g. CGNAT 100.64.0.0/10, benchmarking 198.18.0.0/15
-    return ""
 
 
 def address_refusal(ip: IPAddress | str, *, allowed: Iterable = ()) -> str:
@@ -58,13 +50,13 @@ def address_refusal(ip: IPAddress | str, *, allowed: Iterable = ()) -> str:
         return f"{ip} maps to {reason}" if reason else ""
     if any(ip in network for network in allowed):
         return ""
-    reason = _not_public(ip)
+    reason = not_public_reason(ip)
     if reason:
         return f"{ip} is not a public address ({reason})"
     for inner in _embedded(ip):
         if any(inner in network for network in allowed):
             continue
-        reason = _not_public(inner)
+        reason = not_public_reason(inner)
         if reason:
             return f"{ip} embeds {inner}, which is not a public address ({reason})"
     return ""
