@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from commitments.models import Commitment, ReviewState, Status, StatusUpdate
 from commitments.roles import role_group
 from commitments.services import status_update_record
 from tests.cdp import Browser
+from tests.review_support import publish
 
 PASSWORD = "pw-for-browser-tests"
 
@@ -54,9 +54,8 @@ def staff(username: str, role: str) -> User:
 @pytest.fixture
 def stalled(make_statement) -> Commitment:
     commitment = make_statement(points=1).commitments.get()
-    StatusUpdate.objects.create(commitment=commitment, status=Status.STALLED, effective_on=date(2024, 1, 10), rationale="Talks paused",
-                                author=staff("olga", "editor"), review_state=ReviewState.PUBLISHED, published_at=timezone.now())
-    Commitment.objects.filter(pk=commitment.pk).update(status=Status.STALLED, status_since=date(2024, 1, 10))
+    publish(status_update_record(commitment=commitment, status=Status.STALLED, effective_on=date(2024, 1, 10), rationale="Talks paused",
+                                 author=staff("olga", "editor")), reviewer=staff("pia", "reviewer"))
     return commitment
 
 
