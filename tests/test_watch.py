@@ -255,7 +255,7 @@ def test_a_point_taken_in_from_the_document_is_linked_to_the_tracked_point_it_re
     assert done.status_code == 302
     assert not CommitmentLink.objects.filter(from_commitment=first).exists()  # proposed: public once a Reviewer publishes it
     filed.refresh_from_db()
-    assert filed.state == InboxState.ACCEPTED and "Reports progress on" in filed.decision
+    assert filed.state == InboxState.ACCEPTED and "Link proposed" in filed.decision and "reports progress on" in filed.decision
     publish(ChangeProposal.objects.get(kind="commitment-link"))
     link = CommitmentLink.objects.get(from_commitment=first)
     assert (link.from_commitment, link.to_commitment, link.kind) == (first, tracked, "reports_progress_on")
