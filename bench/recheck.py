@@ -170,7 +170,10 @@ def urls_create(ports: list[int], per_origin: int) -> int:
     from commitments.models.checks import MonitoredUrl
 
     with connection.cursor() as cursor:
+        # The bench's own scratch database: emptied as a restore would, past the history trigger (migration 0022).
+        cursor.execute("ALTER TABLE commitments_evidencerevision DISABLE TRIGGER commitments_evidencerevision_no_truncate")
         cursor.execute("TRUNCATE commitments_urlsnapshot, commitments_urlcheck, commitments_monitoredurl, commitments_evidence CASCADE")
+        cursor.execute("ALTER TABLE commitments_evidencerevision ENABLE TRIGGER commitments_evidencerevision_no_truncate")
     urls = [f"http://127.0.0.1:{port}/doc/{n}" for n in range(per_origin) for port in ports]
     Evidence.objects.bulk_create([Evidence(url=url, title="Bench", excerpt=QUOTE) for url in urls], batch_size=2000)
     now = timezone.now()

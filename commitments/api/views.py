@@ -235,7 +235,7 @@ class ClaimViewSet(ReadViewSet):
 @extend_schema_view(
     list=_list_docs,
     create=extend_schema(
-        request=serializers.EvidenceInputSerializer, responses={201: serializers.EvidenceSerializer},
+        request=serializers.EvidenceInputSerializer, responses={201: serializers.EvidenceProposalSerializer},
         examples=[OpenApiExample("Evidence on a commitment", request_only=True, value={
             "url": "https://www.example.org/report", "title": "Progress report", "stance": "supports", "commitments": [1],
         })],
