@@ -97,6 +97,7 @@ def reset(urls: list[str]) -> None:
     from commitments.models.checks import MonitoredUrl
 
     with connection.cursor() as cursor:
+        cursor.execute("SET commitments.allow_truncate = 'on'")  # evidence's revisions are history (migration 0022)
         cursor.execute("TRUNCATE commitments_capture, commitments_urlsnapshot, commitments_urlcheck, commitments_monitoredurl, "
                        "commitments_evidence CASCADE")
     Evidence.objects.bulk_create([Evidence(url=url, title="Bench", excerpt=QUOTE) for url in urls], batch_size=2000)
@@ -124,7 +125,10 @@ def check_all() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--urls", type=int, default=2000)
+    parser.add_argument("--smoke", action="store_true", help="20 URLs: every step runs (the suite does this)")
     args = parser.parse_args()
+    if args.smoke:
+        args.urls = 20
     per_origin = max(1, args.urls // ORIGINS)
     with tempfile.TemporaryDirectory(prefix="tracker-archive-bench-") as folder:
         django_setup(environment(folder))

@@ -32,8 +32,7 @@ CLAIMS = 500
 def add_claims(url: str) -> None:
     """Claims spread over the statements, each with two verdicts by the bench author."""
     now = datetime.now(UTC)
-    with psycopg.connect(url) as conn:
-        conn.execute("SET session_replication_role = replica")  # a bulk restore of published verdicts (see bench/api.py)
+    with psycopg.connect(url, options=api.BULK_LOAD) as conn:
         author = conn.execute("SELECT id FROM auth_user WHERE username = 'bench'").fetchone()[0]
         with conn.cursor() as cur, cur.copy("COPY commitments_claim (id, statement_id, source_id, title, quote, verdict, verdict_rationale, "
                                             "verdict_at, created_at, updated_at) FROM STDIN") as out:

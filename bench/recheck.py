@@ -170,10 +170,8 @@ def urls_create(ports: list[int], per_origin: int) -> int:
     from commitments.models.checks import MonitoredUrl
 
     with connection.cursor() as cursor:
-        # The bench's own scratch database: emptied as a restore would, past the history trigger (migration 0022).
-        cursor.execute("ALTER TABLE commitments_evidencerevision DISABLE TRIGGER commitments_evidencerevision_no_truncate")
+        cursor.execute("SET commitments.allow_truncate = 'on'")  # evidence's revisions are history (migration 0022)
         cursor.execute("TRUNCATE commitments_urlsnapshot, commitments_urlcheck, commitments_monitoredurl, commitments_evidence CASCADE")
-        cursor.execute("ALTER TABLE commitments_evidencerevision ENABLE TRIGGER commitments_evidencerevision_no_truncate")
     urls = [f"http://127.0.0.1:{port}/doc/{n}" for n in range(per_origin) for port in ports]
     Evidence.objects.bulk_create([Evidence(url=url, title="Bench", excerpt=QUOTE) for url in urls], batch_size=2000)
     now = timezone.now()
@@ -189,7 +187,7 @@ def checks_reset() -> None:
     from commitments.models.checks import MonitoredUrl
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE commitments_urlsnapshot, commitments_urlcheck")
+        cursor.execute("TRUNCATE commitments_urlsnapshot, commitments_urlcheck CASCADE")
     MonitoredUrl.objects.update(
         next_check_at=timezone.now(), claim=None, health="unchecked", text_hash="", content_hash="", etag="", last_modified="",
         interval_seconds=86400, checks_since_full_get=0, last_checked_at=None,

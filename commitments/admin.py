@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from commitments import services
-from commitments.admin_base import AppendOnlyAdmin, AuditedAdmin, ReadOnlyAdmin, StaffAwareLoginForm, badge, catalogue_editor
+from commitments.admin_base import AppendOnlyAdmin, AuditedAdmin, IntakeAddedAdmin, ReadOnlyAdmin, StaffAwareLoginForm, badge
 from commitments.forms import EvidenceForm, RecordStatusForm, RecordVerdictForm
 from commitments.history import ASSESSMENT_ORDER, NEWEST_FIRST
 from commitments.http_urls import link_html
@@ -127,7 +127,7 @@ class ThemeAdmin(AuditedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(AuditedAdmin):
+class SourceAdmin(IntakeAddedAdmin, AuditedAdmin):
     list_display = ["title", "publisher", "published_on", "language", "is_translation", "has_text"]
     list_filter = ["publisher", "language", "is_translation"]
     search_fields = ["title", "publisher", "full_text"]
@@ -195,16 +195,13 @@ class DeliverableInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(AuditedAdmin):
+class StatementAdmin(IntakeAddedAdmin, AuditedAdmin):
     list_display = ["title", "announced_by", "announced_on", "count", "point_count", "numbering"]
     list_filter = ["announcing_party", "parties", "count_kind", "announced_on"]
     search_fields = ["title", "meeting", "announcement"]
     filter_horizontal = ["parties", "sources"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PointInline, StatementLinkInline, IncomingStatementLinkInline]
-
-    def has_add_permission(self, request):
-        return catalogue_editor(request, self.model)
 
     def get_queryset(self, request):
         return statements_with_numbering()
@@ -331,7 +328,7 @@ class HistoryFormAdmin(AuditedAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(QuotedAdminMixin, HistoryFormAdmin):
+class CommitmentAdmin(IntakeAddedAdmin, QuotedAdminMixin, HistoryFormAdmin):
     history_model = StatusUpdate
     record_form_class = RecordStatusForm
     record_title = "Status change"
@@ -394,7 +391,7 @@ class CommitmentAdmin(QuotedAdminMixin, HistoryFormAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(QuotedAdminMixin, HistoryFormAdmin):
+class ClaimAdmin(IntakeAddedAdmin, QuotedAdminMixin, HistoryFormAdmin):
     history_model = VerdictUpdate
     record_form_class = RecordVerdictForm
     record_title = "Verdict"

@@ -39,12 +39,16 @@ class ReadOnlyAdmin(AppendOnlyAdmin):
         return False
 
 
-def catalogue_editor(request, model: type) -> bool:
-    """Who may add to the catalogue in the admin: those who may edit it (superusers), not Editors.
+class IntakeAddedAdmin(admin.ModelAdmin):
+    """The catalogue (sources, statements, points, claims): Editors add to it through the intake only.
 
-    Editors take statements, points and claims in through the intake, which has its own page.
+    Their add permission is the intake's; the admin's own add form writes the catalogue directly,
+    so it is offered (button, page, index link) only to those who may also change it (superusers).
     """
-    return request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+
+    def has_add_permission(self, request) -> bool:
+        opts = self.opts
+        return super().has_add_permission(request) and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
 
 class AuditedAdmin(admin.ModelAdmin):

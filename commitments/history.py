@@ -21,7 +21,8 @@ latest published assessment by (assessed_on, recorded_at, id).
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from commitments.models import Evidence, PartyAssessment, Status, StatusUpdate, VerdictUpdate
 
@@ -54,6 +55,16 @@ def published_evidence() -> QuerySet[Evidence]:
     services.history_row_published); a draft or a proposed edit changes nothing here.
     """
     return Evidence.objects.filter(published_at__isnull=False)
+
+
+def previous_status() -> Coalesce:
+    """For each status update row: the status the public saw just before it was published (status_at, in SQL).
+
+    Annotate published rows with it: `published_updates().annotate(previous_status=previous_status())`.
+    """
+    before = Q(published_at__lt=OuterRef("published_at")) | Q(published_at=OuterRef("published_at"), id__lt=OuterRef("id"))
+    earlier = published_updates().filter(before, commitment_id=OuterRef("commitment_id")).order_by(*NEWEST_FIRST).values("status")[:1]
+    return Coalesce(Subquery(earlier), Value(Status.NOT_YET_RATED.value))
 
 
 def status_history(*, commitment_id: int) -> QuerySet[StatusUpdate]:

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from commitments.links import commitment_link, statement_link
 from commitments.models import (
@@ -29,7 +30,7 @@ from commitments.models import (
     Statement,
 )
 from commitments.renderings import Quoted, rendering_add, rendering_make_primary, rendering_remove
-from commitments.services import publish_unless_reviewed
+from commitments.services import history_insert, initial_review
 
 
 def _quoted(proposal: ChangeProposal) -> Quoted:
@@ -100,11 +101,11 @@ def change_propose(
 ) -> ChangeProposal:
     """Record a proposal (tried first); with review off, publish and apply it at once."""
     proposal = ChangeProposal(kind=kind, target_type=target_type, target_id=target_id, subject=subject[:600], data=data,
-                              before=before or {}, author=author)
+                              before=before or {}, author=author, **initial_review(now=now or timezone.now()))
     proposal.full_clean(validate_constraints=False)
-    proposal.save()
+    history_insert(proposal)  # review off: published at once, without a reviewer
     proposal.refresh_from_db()  # the data as JSON holds it (dates as text), as the reviewer's apply will see it
-    if publish_unless_reviewed(proposal, now=now):
+    if proposal.is_published:
         proposal.applied = proposal_apply(proposal=proposal)  # what was written, for the caller's answer
     else:
         _try(proposal)

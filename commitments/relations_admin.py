@@ -12,7 +12,6 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from commitments.admin_base import catalogue_editor
 from commitments.models import CommitmentLink, Membership, Rendering, StatementLink
 from commitments.parties import membership_add
 from commitments.proposals import link_propose, rendering_primary_propose, rendering_propose, rendering_remove_propose
@@ -148,9 +147,6 @@ class QuotedAdminMixin:
 
     Afterwards they change only by adding or promoting a rendering.
     """
-
-    def has_add_permission(self, request):
-        return catalogue_editor(request, self.model)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -20,6 +20,7 @@ from commitments.history import (
     ASSESSMENT_ORDER,
     NEWEST_FIRST,
     VERDICT_ORDER,
+    previous_status,
     published_assessments,
     published_evidence,
     published_updates,
@@ -349,6 +350,7 @@ def status_changes() -> QuerySet[StatusUpdate]:
     """Every published status change with what a list shows, in the order published (oldest first)."""
     return (
         published_updates()
+        .annotate(previous_status=previous_status())
         .select_related("commitment__statement", "commitment__parent")
         .defer("commitment__quote", "commitment__statement__announcement")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))

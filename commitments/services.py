@@ -16,7 +16,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from commitments.history import HISTORY_ORDER, VERDICT_ORDER, current_status, intervals_from_history
@@ -131,25 +131,30 @@ def review_required() -> bool:
     return settings.TRACKER_REVIEW_REQUIRED
 
 
-def _initial_review(*, now: datetime) -> dict:
-    """The review columns of a new row: always a proposal (the database refuses a row inserted published).
+def initial_review(*, now: datetime) -> dict:
+    """The review columns of a new row: proposed, or published at once when review is off.
 
-    With review off `publish_unless_reviewed` publishes it at once, leaving the reviewer empty: nobody reviewed it.
-    """
-    return {"review_state": ReviewState.PROPOSED}
-
-
-def publish_unless_reviewed(row, *, now: datetime | None = None) -> bool:
-    """With review off, publish a just-inserted proposal at once, without a reviewer; True when it did.
-
-    The database takes every history row as a proposal first (migration 0022's trigger), so this is
-    the review-off path of every kind: status updates, verdicts, scores, evidence revisions, changes.
+    Published without review leaves the reviewer empty: nobody reviewed it.
     """
     if review_required():
-        return False
-    type(row).objects.filter(pk=row.pk).review_decide(state=ReviewState.PUBLISHED, reviewer=None, at=now or timezone.now())
-    row.refresh_from_db(fields=["review_state", "published_at", "reviewed_at"])
-    return True
+        return {"review_state": ReviewState.PROPOSED}
+    return {"review_state": ReviewState.PUBLISHED, "published_at": now}
+
+
+def history_insert(row) -> None:
+    """Insert a history row; one published without review (review off) is announced to the trigger for this insert only.
+
+    The PostgreSQL trigger (migration 0022) refuses rows inserted already published unless told so.
+    """
+    unreviewed = row.is_published and row.reviewer_id is None and connection.vendor == "postgresql"
+    if not unreviewed:
+        row.save()
+        return
+    with connection.cursor() as cursor:
+        # A failed insert rolls the transaction (or savepoint) back, and the setting with it.
+        cursor.execute("SET LOCAL commitments.unreviewed = 'on'")
+        row.save()
+        cursor.execute("SET LOCAL commitments.unreviewed = 'off'")
 
 
 def commitment_status_refresh(*, commitment: Commitment) -> None:
@@ -205,12 +210,10 @@ def history_row_published(*, row: StatusUpdate | VerdictUpdate | PartyAssessment
         commitment.save(update_fields=["updated_at"])
 
 
-def _history_row_save(
-    row, *, evidence: Iterable[Evidence], new_evidence: Sequence[NewEvidence], author: AbstractBaseUser, now: datetime | None,
-) -> None:
-    row.save()
+def _history_row_save(row, *, evidence: Iterable[Evidence], new_evidence: Sequence[NewEvidence], author: AbstractBaseUser) -> None:
+    history_insert(row)
     row.evidence.add(*_evidence_gather(existing=evidence, new=new_evidence, author=author))
-    if publish_unless_reviewed(row, now=now):
+    if row.is_published:
         history_row_published(row=row)
 
 
@@ -239,10 +242,10 @@ def status_update_record(
         raise ValidationError(errors)
     update = StatusUpdate(
         commitment=commitment, status=status, effective_on=effective_on, rationale=rationale, author=author,
-        **_initial_review(now=now or timezone.now()),
+        **initial_review(now=now or timezone.now()),
     )
     update.full_clean(validate_constraints=False)  # the only constraint is on the review columns, set here
-    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author, now=now)
+    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author)
     return update
 
 
@@ -261,9 +264,9 @@ def verdict_update_record(
     errors = verdict_update_errors(verdict=verdict, rationale=rationale)
     if errors:
         raise ValidationError(errors)
-    update = VerdictUpdate(claim=claim, verdict=verdict, rationale=rationale, author=author, **_initial_review(now=now or timezone.now()))
+    update = VerdictUpdate(claim=claim, verdict=verdict, rationale=rationale, author=author, **initial_review(now=now or timezone.now()))
     update.full_clean(validate_constraints=False)  # the only constraint is on the review columns, set here
-    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author, now=now)
+    _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author)
     return update
 
 
@@ -283,12 +286,12 @@ def assessment_record(
     """Propose one party's compliance score on one commitment (-1, 0, +1); history is kept."""
     assessment = PartyAssessment(
         commitment=commitment, party=party, score=score, assessed_on=assessed_on,
-        rationale=rationale, author=author, **_initial_review(now=now or timezone.now()),
+        rationale=rationale, author=author, **initial_review(now=now or timezone.now()),
     )
     assessment.full_clean(validate_constraints=False)  # review columns are set here; the score range is a field validator too
     if not commitment.parties.filter(pk=party.pk).exists():
         raise ValidationError({"party": f"{party} is not a party responsible for this commitment."})
-    _history_row_save(assessment, evidence=evidence, new_evidence=new_evidence, author=author, now=now)
+    _history_row_save(assessment, evidence=evidence, new_evidence=new_evidence, author=author)
     return assessment
 
 
@@ -333,6 +336,7 @@ def evidence_revise(
     return evidence_revision_record(evidence=evidence, changes=changes, author=author, reason=reason, now=now)
 
 
+@transaction.atomic
 def evidence_revision_record(
     *, evidence: Evidence, changes: dict, author: AbstractBaseUser, reason: str = "", now: datetime | None = None,
 ) -> EvidenceRevision:
@@ -340,10 +344,10 @@ def evidence_revision_record(
     unknown = set(changes) - {*EVIDENCE_FIELDS, *EVIDENCE_LINKS}
     if unknown:
         raise ValidationError(f"Evidence has no {', '.join(sorted(unknown))}.")
-    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, author=author, **_initial_review(now=now or timezone.now()))
+    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, author=author, **initial_review(now=now or timezone.now()))
     revision.full_clean(validate_constraints=False)
-    revision.save()
-    if publish_unless_reviewed(revision, now=now):
+    history_insert(revision)
+    if revision.is_published:
         history_row_published(row=revision)
     return revision
 

@@ -35,6 +35,14 @@ def _staff(username: str, group: str | None) -> User:
     return user
 
 
+@receiver(connection_created)
+def _tests_may_truncate(sender, **kwargs) -> None:
+    """Test runs empty the tables with TRUNCATE (TransactionTestCase, live servers): the history guard lets this session."""
+    if kwargs["connection"].vendor == "postgresql":
+        with kwargs["connection"].cursor() as cursor:
+            cursor.execute("SET commitments.allow_truncate = 'on'")
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttle and rate-limit counters and cached aggregates must not leak between tests."""
@@ -226,11 +234,3 @@ def seed(request, db) -> None:
     if not _uses_shared_seed(request.node):
         call_command("load_seed", verbosity=0)
 
-
-@receiver(connection_created)
-def _allow_test_flush(sender, connection, **kwargs):
-    """The history tables refuse TRUNCATE (migration 0022) except on a test database whose session allows it:
-    transactional tests flush the database with TRUNCATE between tests."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET tracker.allow_history_truncate = 'on'")

@@ -110,7 +110,10 @@ def test_viewers_and_anonymous_users_cannot_decide(client, bob, alice, commitmen
 
 
 def test_an_editor_sees_change_in_the_title_and_the_status_starts_where_it_stands(client, alice, bob, commitment):
-    publish(propose(commitment, alice, status=Status.STALLED))
+    # Published as the history trigger allows: proposed, then reviewed by someone else.
+    publish(status_update_record(commitment=commitment, status=Status.STALLED, effective_on=date(2024, 1, 1), rationale="r", author=alice))
+    commitment.refresh_from_db()
+    assert commitment.status == Status.STALLED
     client.force_login(alice)
     page = client.get(reverse("admin:commitments_commitment_change", args=[commitment.pk])).content.decode()
     assert "| Change commitment |" in page and "View commitment" not in page

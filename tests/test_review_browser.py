@@ -54,8 +54,10 @@ def staff(username: str, role: str) -> User:
 @pytest.fixture
 def stalled(make_statement) -> Commitment:
     commitment = make_statement(points=1).commitments.get()
-    publish(status_update_record(commitment=commitment, status=Status.STALLED, effective_on=date(2024, 1, 10), rationale="Talks paused",
-                                 author=staff("olga", "editor")), reviewer=staff("pia", "reviewer"))
+    # Published as the history trigger allows: proposed by olga, published by rita.
+    proposal = status_update_record(commitment=commitment, status=Status.STALLED, effective_on=date(2024, 1, 10), rationale="Talks paused",
+                                    author=staff("olga", "editor"))
+    publish(proposal, reviewer=staff("rita", "reviewer"))
     return commitment
 
 

@@ -6,8 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import ChangeProposal, ReviewState, Status, StatusUpdate
-from commitments.services import status_update_record
+from commitments.models import ChangeProposal, ReviewState
 from tests.api_support import client_for
 from tests.review_support import reviewer_user
 
@@ -70,38 +69,24 @@ def _raw(sql: str, params=()) -> None:
         cursor.execute(sql, params)
 
 
-def test_the_database_refuses_a_row_inserted_already_published(alice, commitment):
+def test_the_database_guards_change_proposals_as_the_other_reviewed_history(alice, commitment, make_statement):
+    """The trigger of 0022_history_guard_round2 covers the new table: no row inserted published, no self-review, no TRUNCATE."""
     now = timezone.now()
-    with pytest.raises(IntegrityError, match="inserted as a proposal"):
-        _raw("INSERT INTO commitments_statusupdate (commitment_id, status, effective_on, rationale, author_id, recorded_at, review_state, "
-             "review_comment, published_at) VALUES (%s, 'fulfilled', '2024-01-01', 'r', %s, %s, 'published', '', %s)",
-             [commitment.pk, alice.pk, now, now])
-    with pytest.raises(IntegrityError, match="inserted as a proposal"):
+    with pytest.raises(IntegrityError, match="inserted as proposals"):
         _raw("INSERT INTO commitments_changeproposal (kind, target_type, subject, data, before, author_id, recorded_at, review_state, "
-             "review_comment, published_at) VALUES ('evidence-new', 'evidence', 's', '{}', '{}', %s, %s, 'published', '', %s)",
+             "review_comment, published_at) VALUES ('commitment-link', 'commitment', 's', '{}', '{}', %s, %s, 'published', '', %s)",
              [alice.pk, now, now])
-    assert not StatusUpdate.objects.exists()
-
-
-def test_the_database_refuses_publishing_by_the_proposer(alice, commitment):
-    update = status_update_record(commitment=commitment, status=Status.IN_PROGRESS, effective_on=timezone.now().date(), rationale="r",
-                                  author=alice)
-    with pytest.raises(IntegrityError, match="other than their proposer"):
-        _raw("UPDATE commitments_statusupdate SET review_state = 'published', reviewer_id = author_id, reviewed_at = now(), "
-             "published_at = now() WHERE id = %s", [update.pk])
-    _raw("UPDATE commitments_statusupdate SET review_state = 'published', reviewer_id = %s, reviewed_at = now(), published_at = now() "
-         "WHERE id = %s", [reviewer_user().pk, update.pk])  # another person may
-    assert StatusUpdate.objects.published().count() == 1
-
-
-@pytest.mark.parametrize("table", ["commitments_statusupdate", "commitments_changeproposal", "commitments_commitment"])
-def test_the_database_refuses_truncating_history_also_through_cascade(alice, commitment, table):
-    status_update_record(commitment=commitment, status=Status.IN_PROGRESS, effective_on=timezone.now().date(), rationale="r", author=alice)
+    earlier = make_statement(points=1).commitments.get()
+    proposal = client_for(alice).post(f"/api/v1/commitments/{commitment.pk}/links/", {"to_commitment": earlier.pk, "kind": "reaffirms",
+                                      "rationale": "r"}, format="json").json()["id"]
+    with pytest.raises(IntegrityError, match="nobody reviews their own proposal"):
+        _raw("UPDATE commitments_changeproposal SET review_state = 'published', reviewer_id = author_id, reviewed_at = now(), "
+             "published_at = now() WHERE id = %s", [proposal])
     with pytest.raises(IntegrityError, match="cannot be truncated"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL tracker.allow_history_truncate = 'off'")  # as any session but the test suite's flush
+        cursor.execute("SET LOCAL commitments.allow_truncate = 'off'")  # as any session but the test suite's flush
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction: no deferred checks pending
-        cursor.execute(f"TRUNCATE {table} CASCADE")
-    assert StatusUpdate.objects.count() == 1
+        cursor.execute("TRUNCATE commitments_commitment CASCADE")
+    assert ChangeProposal.objects.get().review_state == ReviewState.PROPOSED
 
 
 def test_a_statement_taken_in_by_an_editor_is_public_only_once_a_reviewer_publishes_it(alice, make_party, settings):

@@ -4,7 +4,7 @@ alice (Editor) proposes, dave (Reviewer) publishes, erin (Reviewer) proposes too
 reaches the API, the pages, search or the digest before dave publishes it.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -177,3 +177,30 @@ def test_the_migration_publishes_the_evidence_readers_saw(commitment, make_evide
     migration.publish_existing(django_apps, None)
     public = set(Evidence.objects.filter(published_at__isnull=False).values_list("title", flat=True))
     assert public == {"Linked", "Loose"} and proposal.evidence.get().published_at is None
+
+
+@pytest.mark.parametrize("model", ["commitment", "statement", "claim", "source"])
+def test_an_editor_neither_sees_nor_opens_the_admins_add_pages_of_the_catalogue(client, alice, admin_user, model):
+    client.force_login(alice)
+    assert client.get(reverse(f"admin:commitments_{model}_add")).status_code == 403
+    changelist = client.get(reverse(f"admin:commitments_{model}_changelist")).content.decode()
+    assert reverse(f"admin:commitments_{model}_add") not in changelist
+    assert reverse(f"admin:commitments_{model}_add") not in client.get(reverse("admin:index")).content.decode()
+    assert alice.has_perm(f"commitments.add_{model}")  # the intake's permission stays: they add through the intake
+    client.force_login(admin_user)  # a superuser edits the catalogue, and may add here
+    assert client.get(reverse(f"admin:commitments_{model}_add")).status_code == 200
+
+
+def test_status_changes_say_from_what_and_that_they_were_reviewed(api, commitment, alice, dave):
+    first = publish(status_update_record(commitment=commitment, status="in_progress", effective_on=MONDAY.date(), rationale="r", author=alice),
+                    reviewer=dave)
+    publish(status_update_record(commitment=commitment, status="stalled", effective_on=NEXT_MONDAY.date(), rationale="r", author=alice),
+            reviewer=dave)
+    # Published before the first one, though effective earlier: readers then saw "in progress" still current.
+    publish(status_update_record(commitment=commitment, status="not_started", effective_on=date(2020, 1, 1), rationale="r", author=alice),
+            reviewer=dave)
+    rows = api.get("/api/v1/status-changes/").json()["results"]
+    assert [(row["previous_status"], row["status"], row["reviewed"]) for row in rows] == [
+        ("not_yet_rated", "in_progress", True), ("in_progress", "stalled", True), ("stalled", "not_started", True),
+    ]
+    assert rows[0]["id"] == first.pk

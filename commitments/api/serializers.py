@@ -407,13 +407,22 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     api_url = ApiUrlField("status-change")
     commitment = CommitmentBriefSerializer(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    previous_status = serializers.ChoiceField(
+        choices=Status.choices, read_only=True, help_text="The status readers saw just before this change was published: from -> to.",
+    )
+    reviewed = serializers.SerializerMethodField(help_text="Whether a Reviewer other than its author published it (false with review off).")
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = StatusUpdate
         fields = [
-            "id", "api_url", "commitment", "status", "status_label", "effective_on", "rationale", "evidence", "recorded_at", "published_at",
+            "id", "api_url", "commitment", "previous_status", "status", "status_label", "effective_on", "rationale", "evidence", "recorded_at",
+            "published_at", "reviewed",
         ]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_reviewed(self, update: StatusUpdate) -> bool:
+        return update.reviewer_id is not None
 
 
 class VerdictUpdateSerializer(serializers.ModelSerializer):

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0022_change_proposals'),
+        ('commitments', '0023_change_proposals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
