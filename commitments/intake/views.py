@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from commitments.ids import id_parse
 from commitments.models import IntakeJob, Party, Statement, Theme
+from commitments.review.services import can_see_queue
 from commitments.tasks.intake import intake_read
 
 from . import forms as intake_forms
@@ -194,7 +195,8 @@ def _save(request: HttpRequest, admin_context: dict) -> HttpResponse:
         return _review(request, admin_context, source_form, text, bound, ["Nothing was saved. Please correct the errors below.", *leftover])
     if not proposal.is_published:
         messages.success(request, f"Proposed “{draft.source.title}”: readers see it once a Reviewer publishes it.")
-        return HttpResponseRedirect(reverse("review-queue"))
+        # To the queue where the proposal waits, for those who may see it; else back to the statements.
+        return HttpResponseRedirect(reverse("review-queue" if can_see_queue(request.user) else "admin:commitments_statement_changelist"))
     saved = proposal.applied  # review off: written at once, as before
     messages.success(request, f"Saved “{saved.source.title}”: {len(saved.statements)} statement(s), {len(saved.claims)} claim(s).")
     return HttpResponseRedirect(reverse("admin:commitments_statement_changelist"))

@@ -22,12 +22,6 @@ from . import notices, selectors, services
 QUEUE_LENGTH = 100  # per kind; the oldest first
 
 
-def can_see_queue(user) -> bool:
-    return user.is_active and user.is_staff and any(
-        user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}") for model in services.REVIEWED_MODELS
-    )
-
-
 def _filters(request: HttpRequest) -> dict:
     age = selectors.AGES.get(request.GET.get("age", ""))
     return {
@@ -51,7 +45,7 @@ def _queue(request: HttpRequest) -> list[dict]:
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not can_see_queue(request.user):
+    if not services.can_see_queue(request.user):
         raise PermissionDenied
     proposers = get_user_model().objects.filter(is_staff=True).order_by("username").only("id", "username")
     context = {
@@ -94,7 +88,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 def review_notices(request: HttpRequest) -> HttpResponse:
     """A Reviewer's switch for the daily e-mail about waiting proposals (the e-mail links here)."""
-    if not can_see_queue(request.user):
+    if not services.can_see_queue(request.user):
         raise PermissionDenied
     if request.method == "POST":
         enabled = request.POST.get("enabled") == "on"

@@ -77,3 +77,10 @@ def proposal_reject(*, row: Proposal, reviewer: AbstractBaseUser, comment: str, 
     if not comment.strip():
         raise ValidationError({"comment": "Say why it is rejected: the proposer reads this."})
     return _decide(row=row, reviewer=reviewer, state=ReviewState.REJECTED, comment=comment, now=now)
+
+
+def can_see_queue(user) -> bool:
+    """Staff who may view some kind of proposal may open the review queue."""
+    return user.is_active and user.is_staff and any(
+        user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}") for model in REVIEWED_MODELS
+    )
