@@ -20,5 +20,6 @@ class CommitmentsConfig(AppConfig):
         from commitments.audit import audit_register
 
         audit_register()
+        import_module("commitments.intake.services")  # registers the intake kind of change proposal
         for module in (*self.CAPABILITY_ADMINS, *self.CAPABILITY_RECEIVERS):
             import_module(module)

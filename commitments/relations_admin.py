@@ -6,14 +6,16 @@ commitments.renderings / commitments.links / commitments.parties, like the API a
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
-from commitments.links import commitment_link, statement_link
 from commitments.models import CommitmentLink, Membership, Rendering, StatementLink
 from commitments.parties import membership_add
-from commitments.renderings import rendering_add, rendering_make_primary, rendering_offsets, rendering_remove
+from commitments.proposals import link_propose, rendering_primary_propose, rendering_propose, rendering_remove_propose
+from commitments.renderings import rendering_add, rendering_offsets
 
 RENDERING_FIELDS = ["source", "text", "start", "end", "language", "is_translation", "translator", "is_primary"]
 
@@ -28,12 +30,19 @@ class RenderingsFormSet(BaseInlineFormSet):
             if not form.instance.pk:
                 continue
             if self.can_delete and self._should_delete_form(form):
-                rendering_remove(rendering=form.instance)
-                self.deleted_objects.append(form.instance)
+                rendering_remove_propose(rendering=form.instance, author=self.author)
             elif form.cleaned_data.get("make_primary"):
-                rendering_make_primary(rendering=form.instance)
-                self.changed_objects.append((form.instance, ["is_primary"]))
+                rendering_primary_propose(rendering=form.instance, author=self.author)
         return []
+
+
+class ProposingInline(admin.TabularInline):
+    """An inline whose saves are proposals: its formset knows who proposes."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class per request
+        formset.author = request.user
+        return formset
 
 
 class RenderingForm(forms.ModelForm):
@@ -44,7 +53,7 @@ class RenderingForm(forms.ModelForm):
         fields = ["make_primary"]
 
 
-class RenderingInline(admin.TabularInline):
+class RenderingInline(ProposingInline):
     model = Rendering
     form = RenderingForm
     formset = RenderingsFormSet
@@ -90,14 +99,20 @@ class NewRenderingForm(forms.ModelForm):
 class NewRenderingsFormSet(BaseInlineFormSet):
     def save_new(self, form, commit=True):
         data = form.cleaned_data
-        return rendering_add(
+        rendering_propose(
             target=self.instance, source=data["source"], text=data["text"], start=form.instance.start, end=form.instance.end,
             language=data.get("language") or None, is_translation=data.get("is_translation"), translator=data.get("translator", ""),
-            is_primary=data.get("make_primary", False),
+            is_primary=data.get("make_primary", False), author=self.author,
         )
+        return form.instance  # unsaved: the rendering is written when a Reviewer publishes the proposal
+
+    def save(self, commit=True):
+        super().save(commit)
+        self.new_objects = []  # nothing was added yet, only proposed
+        return []
 
 
-class NewRenderingInline(admin.TabularInline):
+class NewRenderingInline(ProposingInline):
     model = Rendering
     form = NewRenderingForm
     formset = NewRenderingsFormSet
@@ -147,28 +162,29 @@ class QuotedAdminMixin:
 class LinkFormSet(BaseInlineFormSet):
     """New links go through the service (it marks both ends changed)."""
 
-    service = None
     ends = ("", "")
 
     def save_new(self, form, commit=True):
         data = form.cleaned_data
-        return type(self).service(
-            **{self.ends[0]: self.instance, self.ends[1]: data[self.ends[1]]},
-            kind=data["kind"], rationale=data["rationale"], source=data.get("source"),
-        )
+        link_propose(origin=self.instance, to=data[self.ends[1]], kind=data["kind"], rationale=data["rationale"],
+                     source=data.get("source"), author=self.author)
+        return form.instance  # unsaved: the link is made when a Reviewer publishes the proposal
+
+    def save(self, commit=True):
+        super().save(commit)
+        self.new_objects = []
+        return []
 
 
 class CommitmentLinkFormSet(LinkFormSet):
-    service = staticmethod(commitment_link)
     ends = ("from_commitment", "to_commitment")
 
 
 class StatementLinkFormSet(LinkFormSet):
-    service = staticmethod(statement_link)
     ends = ("from_statement", "to_statement")
 
 
-class CommitmentLinkInline(admin.TabularInline):
+class CommitmentLinkInline(ProposingInline):
     model = CommitmentLink
     fk_name = "from_commitment"
     formset = CommitmentLinkFormSet
@@ -257,12 +273,16 @@ class CommitmentLinkAdmin(admin.ModelAdmin):
     search_fields = ["rationale", "from_commitment__title", "to_commitment__title"]
     autocomplete_fields = ["from_commitment", "to_commitment"]
 
+    def has_change_permission(self, request, obj=None):
+        return False  # delete and add again: a link is one fact
+
     def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        saved = commitment_link(from_commitment=obj.from_commitment, to_commitment=obj.to_commitment, kind=obj.kind,
-                                rationale=obj.rationale, source=obj.source)
-        obj.pk = saved.pk
+        link_propose(origin=obj.from_commitment, to=obj.to_commitment, kind=obj.kind, rationale=obj.rationale, source=obj.source,
+                     author=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.success(request, "Proposed: the link is public once a Reviewer publishes it (review queue).")
+        return HttpResponseRedirect(reverse("review-queue"))
 
 
 @admin.register(StatementLink)
@@ -271,3 +291,14 @@ class StatementLinkAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["from_statement", "to_statement", "source"]
     search_fields = ["rationale", "from_statement__title", "to_statement__title"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        link_propose(origin=obj.from_statement, to=obj.to_statement, kind=obj.kind, rationale=obj.rationale, source=obj.source,
+                     author=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.success(request, "Proposed: the link is public once a Reviewer publishes it (review queue).")
+        return HttpResponseRedirect(reverse("review-queue"))

@@ -1,13 +1,13 @@
 """The three roles, as groups: Viewers read, Editors propose, Reviewers also publish.
 
-Migrations 0009 and 0011 created them; `roles_ensure` puts them back as defined here (create_editor
+Migrations 0009, 0011, 0020 and 0022 created them; `roles_ensure` puts them back as defined here (create_editor
 calls it, so a database flushed by tests or restored without them still works).
 """
 
 from django.contrib.auth.models import Group, Permission
 
 CATALOGUE = ("party", "theme", "source", "statement", "commitment", "claim", "evidence")
-HISTORY = ("statusupdate", "verdictupdate", "partyassessment", "evidencerevision")  # proposals: Reviewers publish them
+HISTORY = ("statusupdate", "verdictupdate", "partyassessment", "evidencerevision", "changeproposal")  # proposals: Reviewers publish them
 RELATIONS = ("rendering", "commitmentlink", "statementlink")  # added through the services (issue 12)
 INTAKE = ("source", "statement", "commitment", "claim")  # editors add them through the intake (issue 9), never edit them
 # Editors record history, evidence and relations; the catalogue itself (titles, quotes) is edited by

@@ -131,7 +131,7 @@ def review_required() -> bool:
     return settings.TRACKER_REVIEW_REQUIRED
 
 
-def _initial_review(*, now: datetime) -> dict:
+def initial_review(*, now: datetime) -> dict:
     """The review columns of a new row: proposed, or published at once when review is off.
 
     Published without review leaves the reviewer empty: nobody reviewed it.
@@ -141,7 +141,7 @@ def _initial_review(*, now: datetime) -> dict:
     return {"review_state": ReviewState.PUBLISHED, "published_at": now}
 
 
-def _history_insert(row) -> None:
+def history_insert(row) -> None:
     """Insert a history row; one published without review (review off) is announced to the trigger for this insert only.
 
     The PostgreSQL trigger (migration 0022) refuses rows inserted already published unless told so.
@@ -211,7 +211,7 @@ def history_row_published(*, row: StatusUpdate | VerdictUpdate | PartyAssessment
 
 
 def _history_row_save(row, *, evidence: Iterable[Evidence], new_evidence: Sequence[NewEvidence], author: AbstractBaseUser) -> None:
-    _history_insert(row)
+    history_insert(row)
     row.evidence.add(*_evidence_gather(existing=evidence, new=new_evidence, author=author))
     if row.is_published:
         history_row_published(row=row)
@@ -242,7 +242,7 @@ def status_update_record(
         raise ValidationError(errors)
     update = StatusUpdate(
         commitment=commitment, status=status, effective_on=effective_on, rationale=rationale, author=author,
-        **_initial_review(now=now or timezone.now()),
+        **initial_review(now=now or timezone.now()),
     )
     update.full_clean(validate_constraints=False)  # the only constraint is on the review columns, set here
     _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author)
@@ -264,7 +264,7 @@ def verdict_update_record(
     errors = verdict_update_errors(verdict=verdict, rationale=rationale)
     if errors:
         raise ValidationError(errors)
-    update = VerdictUpdate(claim=claim, verdict=verdict, rationale=rationale, author=author, **_initial_review(now=now or timezone.now()))
+    update = VerdictUpdate(claim=claim, verdict=verdict, rationale=rationale, author=author, **initial_review(now=now or timezone.now()))
     update.full_clean(validate_constraints=False)  # the only constraint is on the review columns, set here
     _history_row_save(update, evidence=evidence, new_evidence=new_evidence, author=author)
     return update
@@ -286,7 +286,7 @@ def assessment_record(
     """Propose one party's compliance score on one commitment (-1, 0, +1); history is kept."""
     assessment = PartyAssessment(
         commitment=commitment, party=party, score=score, assessed_on=assessed_on,
-        rationale=rationale, author=author, **_initial_review(now=now or timezone.now()),
+        rationale=rationale, author=author, **initial_review(now=now or timezone.now()),
     )
     assessment.full_clean(validate_constraints=False)  # review columns are set here; the score range is a field validator too
     if not commitment.parties.filter(pk=party.pk).exists():
@@ -344,9 +344,9 @@ def evidence_revision_record(
     unknown = set(changes) - {*EVIDENCE_FIELDS, *EVIDENCE_LINKS}
     if unknown:
         raise ValidationError(f"Evidence has no {', '.join(sorted(unknown))}.")
-    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, author=author, **_initial_review(now=now or timezone.now()))
+    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, author=author, **initial_review(now=now or timezone.now()))
     revision.full_clean(validate_constraints=False)
-    _history_insert(revision)
+    history_insert(revision)
     if revision.is_published:
         history_row_published(row=revision)
     return revision

@@ -136,6 +136,7 @@ def make_evidence(db):
         fields.setdefault("published_at", timezone.now())
         fields.setdefault("url", f"https://news.example.org/{n}")
         fields.setdefault("title", f"Report {n}")
+        fields.setdefault("published_at", timezone.now())  # already public, as evidence recorded before a test
         return Evidence.objects.create(**fields)
 
     return make
@@ -232,3 +233,4 @@ def seed(request, db) -> None:
     """The project's seed fixtures, loaded as `make run` loads them (shared: see _SharedSeed)."""
     if not _uses_shared_seed(request.node):
         call_command("load_seed", verbosity=0)
+

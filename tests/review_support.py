@@ -25,6 +25,13 @@ def publish(row, *, reviewer: User | None = None, now=None):
     return proposal_approve(row=row, reviewer=reviewer or reviewer_user(), now=now)
 
 
+def publish_proposed(response) -> None:
+    """Publish the change proposal an API write answered with (202), as a reviewer would."""
+    from commitments.models import ChangeProposal
+
+    assert response.status_code == 202, response.content
+    assert response.json()["kind"] == "change" and response.json()["review_state"] == "proposed"
+    publish(ChangeProposal.objects.get(pk=response.json()["id"]))
 def editor_user(username: str = "pat") -> User:
     """pat: an Editor who proposes what the helpers below publish (no address: staff mail does not reach pat)."""
     user, created = User.objects.get_or_create(username=username, defaults={"email": "", "is_staff": True})

@@ -3,8 +3,9 @@
 from django.urls import reverse
 
 from commitments.links import commitment_link
-from commitments.models import LinkKind, Party, Rendering
+from commitments.models import ChangeProposal, LinkKind, Party, Rendering
 from commitments.parties import membership_add
+from tests.review_support import publish
 
 
 def _new_rendering_prefix(response) -> str:
@@ -37,6 +38,10 @@ def test_an_editor_adds_a_rendering_from_the_commitment_page(admin_client, commi
                  f"{prefix}-0-make_primary": "on", f"{prefix}-0-language": "", f"{prefix}-0-is_translation": "unknown"})
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert not Rendering.objects.filter(source=other).exists()  # proposed: the public quote is unchanged
+    commitment.refresh_from_db()
+    assert commitment.source != other
+    publish(ChangeProposal.objects.get(kind="rendering-add"))
     added = Rendering.objects.get(source=other)
     assert other.full_text[added.start:added.end] == "Second,\nthey will set an exemplar." and added.is_translation and added.is_primary
     commitment.refresh_from_db()

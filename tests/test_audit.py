@@ -5,7 +5,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from commitments.audit import audit_source
-from commitments.models import Source, Theme
+from commitments.models import ChangeProposal, Source, Theme
 from tests.api_support import client_for
 from tests.review_support import reviewer_user
 
@@ -119,11 +119,15 @@ def test_a_statement_saved_through_the_intake_is_logged_as_intake_by_its_user(ch
         "claims": [],
     }
     response = client_for(charlie).post("/api/v1/intake/save/", body, format="json", REMOTE_ADDR="198.51.100.4")
-    assert response.status_code == 201, response.content
-    statement = Statement.objects.get(pk=response.json()["statements"][0])
-    created = entries_for(statement)[0]
+    assert response.status_code == 202, response.content  # a proposal: charlie is its author
+    assert ChangeProposal.objects.get(pk=response.json()["proposal"]).author == charlie
+    dave = reviewer_user()
+    approved = client_for(dave).post(f"/api/v1/review/proposals/change/{response.json()['proposal']}/approve/", REMOTE_ADDR="198.51.100.5")
+    assert approved.status_code == 200
+    statement = Statement.objects.get()
+    created = entries_for(statement)[0]  # written when the Reviewer published it
     assert (created.action, created.actor, created.remote_addr, created.additional_data["source"]) == (
-        LogEntry.Action.CREATE, charlie, "198.51.100.4", "intake")
+        LogEntry.Action.CREATE, dave, "198.51.100.5", "intake")
     points = LogEntry.objects.filter(content_type__model="commitment", action=LogEntry.Action.CREATE)
     assert points.count() == 2 and {entry.additional_data["source"] for entry in points} == {"intake"}
 

@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
-from commitments.models import Claim, Commitment, Source, Statement
+from commitments.models import ChangeProposal, Claim, Commitment, Source, Statement
 from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text  # noqa: F401
+from tests.review_support import publish
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/commitments/statement/intake/"
@@ -82,6 +84,9 @@ def test_a_fixed_point_is_accepted_and_saved(client, intake_staff, make_party):
                  "save": "1"})
     response = client.post(URL, data)
     assert response.status_code == 302, re.findall(r"errornote.*|errorlist.*", response.content.decode())
+    # charlie may add statements but see no proposals: back to the statements, the proposal waits for a Reviewer
+    assert response["Location"] == reverse("admin:commitments_statement_changelist") and not Statement.objects.exists()
+    publish(ChangeProposal.objects.get(kind="intake"))
     statement = Statement.objects.get()
     assert statement.commitments.get(ordinal=2, parent=None).quote.endswith("win-win partner.")
 
@@ -156,6 +161,8 @@ def test_a_chinese_or_russian_text_is_reviewed_and_saved_with_its_detected_langu
                  "title": "Readout", "publisher": "MFA"})  # typed on the review page
     response = client.post(URL, data)
     assert response.status_code == 302, re.findall(r"errornote.*|errorlist.*", response.content.decode())
+    assert not Source.objects.exists()  # proposed: saved once a Reviewer publishes it
+    publish(ChangeProposal.objects.get(kind="intake"))
     assert Source.objects.get().language == language
     assert Statement.objects.get().commitments.filter(parent=None).count() == count
 

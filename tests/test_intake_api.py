@@ -9,11 +9,12 @@ from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from commitments.intake.extract import extract
-from commitments.models import Claim, Commitment, Source, Statement
+from commitments.models import ChangeProposal, Claim, Commitment, Source, Statement
 from tests.api_support import client_for
 from tests.checks_helpers import loopback_allowed, origins  # noqa: F401
 from tests.checks_server import Response, html, minimal_pdf
 from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text, tasks_inline  # noqa: F401
+from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]
 pytestmark = pytest.mark.django_db
@@ -111,10 +112,12 @@ def test_an_edited_draft_is_saved_atomically(intake_staff, make_party):
     body = _draft_body(READOUT, make_party)
     body["sets"][0]["points"][1]["quote"] = "Second, they will expand trade."
     response = client_for(intake_staff).post("/api/v1/intake/save/", body, format="json")
-    assert response.status_code == 201, response.content
-    statement = Statement.objects.get(pk=response.json()["statements"][0])
+    assert response.status_code == 202, response.content
+    assert not Statement.objects.exists() and not Claim.objects.exists()  # a proposal until a Reviewer publishes it
+    publish(ChangeProposal.objects.get(pk=response.json()["proposal"]))
+    statement = Statement.objects.get()
     assert list(statement.commitments.order_by("ordinal").values_list("quote", flat=True))[1] == "Second, they will expand trade."
-    assert Claim.objects.filter(pk__in=response.json()["claims"]).count() == 1
+    assert Claim.objects.count() == 1
 
 
 def test_a_bad_draft_is_a_400_with_field_messages_and_writes_nothing(intake_staff, make_party):
@@ -165,9 +168,11 @@ def test_a_chinese_or_russian_text_is_extracted_and_saved_with_its_language(inta
     body = _draft_body(text, make_party)
     del body["source"]["language"]  # not given: detected from the text
     response = client.post("/api/v1/intake/save/", body, format="json")
-    assert response.status_code == 201, response.content
-    assert Source.objects.get(pk=response.json()["source"]).language == language
-    statement = Statement.objects.get(pk=response.json()["statements"][0])
+    assert response.status_code == 202, response.content
+    assert not Source.objects.exists()  # proposed: saved once a Reviewer publishes it
+    publish(ChangeProposal.objects.get(pk=response.json()["proposal"]))
+    assert Source.objects.get().language == language
+    statement = Statement.objects.get()
     assert statement.commitments.count() == count
 
 

@@ -11,9 +11,10 @@ import os
 import pytest
 from django.conf import settings
 
-from commitments.models import Claim, Commitment, Party, Source, Statement, Theme
+from commitments.models import ChangeProposal, Claim, Commitment, Party, Source, Statement, Theme
 from tests.cdp import Browser
 from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text  # noqa: F401
+from tests.review_support import publish
 
 SECOND = "Second, jointly promote economic recovery and be a mutually beneficial and win-win partner."
 WIDTHS = {"phone": 375, "desktop": 1280}
@@ -82,8 +83,10 @@ def test_the_fields_are_filled_in_from_the_text_and_an_analyst_accepts(browser, 
     browser.click("textarea[name='set-0-points-1-quote']")
     browser.type_into("textarea[name='set-0-points-1-quote']", SECOND)
     browser.click_and_wait_for_load("input[name=save]")
-    assert browser.js("location.pathname") == "/admin/commitments/statement/"
-    assert "Saved" in browser.js("document.querySelector('.messagelist').innerText")
+    assert browser.js("location.pathname") == "/admin/commitments/statement/"  # charlie may not open the review queue
+    assert "Proposed" in browser.js("document.querySelector('.messagelist').innerText")
+    assert not Statement.objects.exists()  # a proposal until a Reviewer publishes it
+    publish(ChangeProposal.objects.get())
     statement = Statement.objects.get()
     assert statement.announced_by == "Wang Yi, State Councilor and Foreign Minister of China" and statement.announcing_party == china
     assert set(statement.parties.values_list("slug", flat=True)) >= {"china", "kazakhstan"}

@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from commitments.models import Commitment, CommitmentLink, Evidence, ReviewState, StatusUpdate
+from commitments.models import ChangeProposal, Commitment, CommitmentLink, Evidence, ReviewState, StatusUpdate
 from commitments.models.watch import DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument
 from commitments.watch import notify, services
 from commitments.watch.canonical import document_key
 from commitments.watch.matching import Matcher, targets_load
 from tests.checks_helpers import loopback_allowed, origins  # noqa: F401
 from tests.checks_server import Response, html
+from tests.review_support import publish
 
 # A later readout that reports on the China-Russia point "Years of Scientific and Technological
 # Innovation" (seed commitment 4/5) and announces a numbered set of its own.
@@ -252,11 +253,13 @@ def test_a_point_taken_in_from_the_document_is_linked_to_the_tracked_point_it_re
     done = client.post(decide, {"link": "1", "from_commitment": first.id, "to_commitment": tracked.id, "kind": "reports_progress_on",
                                 "rationale": "The 2026 readout says the projects continue."})
     assert done.status_code == 302
+    assert not CommitmentLink.objects.filter(from_commitment=first).exists()  # proposed: public once a Reviewer publishes it
+    filed.refresh_from_db()
+    assert filed.state == InboxState.ACCEPTED and "Link proposed" in filed.decision and "reports progress on" in filed.decision
+    publish(ChangeProposal.objects.get(kind="commitment-link"))
     link = CommitmentLink.objects.get(from_commitment=first)
     assert (link.from_commitment, link.to_commitment, link.kind) == (first, tracked, "reports_progress_on")
     assert link.source.url == filed.document.final_url
-    filed.refresh_from_db()
-    assert filed.state == InboxState.ACCEPTED and "reports progress on" in filed.decision
 
 
 def test_evidence_attached_from_the_inbox_waits_for_a_reviewer(filed, alice, client):

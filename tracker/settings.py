@@ -359,6 +359,11 @@ CELERY_BEAT_SCHEDULE["weekly-digests"] = {
 TRACKER_DEADLINE_ALERT_DAYS = envint("TRACKER_DEADLINE_ALERT_DAYS", 7)
 TRACKER_DEADLINE_ALERT_TO = envlist("TRACKER_DEADLINE_ALERT_TO")
 CELERY_BEAT_SCHEDULE["deadline-alerts"] = {"task": "commitments.tasks.digests.deadline_alerts", "schedule": crontab(minute=30)}
+# Reviewers get an e-mail when proposals wait (at most daily each; opt-out on /admin/review/notices/).
+CELERY_BEAT_SCHEDULE["review-notices"] = {
+    "task": "commitments.tasks.review.review_notices_send_due",
+    "schedule": crontab(minute=30),
+}
 # --- REST API for dashboards (issue 3) -------------------------------------------
 # TRACKER_API_ANONYMOUS_READ: anonymous clients may read (default on).
 # TRACKER_API_THROTTLE_ANON / _USER: request rates, e.g. "120/minute"; empty turns throttling off.

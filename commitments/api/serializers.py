@@ -35,6 +35,7 @@ from commitments.models import (
     VerdictUpdate,
 )
 from commitments.models.domain import point_number
+from commitments.proposals import proposal_lines
 from commitments.services import NewEvidence
 
 _datetime = DateTimeField()
@@ -535,3 +536,34 @@ class CommitmentLinkInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LinkKind.choices)
     rationale = serializers.CharField()
     source = SlugRelatedField(slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True, default=None)
+
+
+class ChangeLineSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField(help_text="What readers see now.")
+    new = serializers.CharField(help_text="What it would become.")
+
+
+class ChangeProposalSerializer(serializers.Serializer):
+    """A proposed change of public content (evidence, rendering, link), waiting for a Reviewer.
+
+    Publish or reject it with POST /api/v1/review/proposals/change/{id}/approve/ (or reject/).
+    """
+
+    kind = serializers.CharField(default="change", help_text="The review API's kind: `change`.")
+    id = serializers.IntegerField()
+    change = serializers.CharField(source="kind_code", help_text="What it changes: evidence-new, rendering-add, ...")
+    subject = serializers.CharField()
+    review_state = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    changes = ChangeLineSerializer(many=True)
+    review_url = serializers.CharField(help_text="Where a Reviewer publishes it (the review API).")
+
+
+def change_proposal_dict(proposal, request) -> dict:
+    return {
+        "kind": "change", "id": proposal.pk, "kind_code": proposal.kind, "subject": proposal.subject, "review_state": proposal.review_state,
+        "published_at": proposal.published_at,
+        "changes": [{"field": f, "old": o, "new": n} for f, o, n in proposal_lines(proposal)],
+        "review_url": request.build_absolute_uri(reverse("api:review-approve", args=["change", proposal.pk])),
+    }

@@ -10,7 +10,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from commitments import links, renderings, selectors, services
+from commitments import proposals, selectors, services
 from commitments.api import filters, serializers
 from commitments.api.conditional import ConditionalMixin
 from commitments.api.filters import FilterBackend
@@ -34,14 +34,25 @@ def service_call(call, **kwargs):
 
 
 RENDERINGS_DOC = extend_schema(
-    methods=["POST"], request=serializers.RenderingInputSerializer, responses={201: serializers.RenderingSerializer}, filters=False,
-    description="Add a rendering: the same point worded in another source (needs the permission to add renderings).",
+    methods=["POST"], request=serializers.RenderingInputSerializer,
+    responses={201: serializers.RenderingSerializer, 202: serializers.ChangeProposalSerializer}, filters=False,
+    description="Propose a rendering: the same point worded in another source (needs the permission to add renderings). "
+    "202: a proposal, public once a Reviewer publishes it; 201 (the rendering) only with review off.",
 )
 
 
+def proposal_response(proposal, request) -> Response:
+    """202 with the proposal: nothing readers see changed; a Reviewer publishes it (the review API)."""
+    return Response(serializers.ChangeProposalSerializer(serializers.change_proposal_dict(proposal, request)).data,
+                    status=status.HTTP_202_ACCEPTED)
+
+
 def rendering_post(request, target) -> Response:
-    rendering = service_call(renderings.rendering_add, target=target, **_valid(serializers.RenderingInputSerializer, request))
-    rendering = Rendering.objects.select_related("source").get(pk=rendering.pk)
+    proposal = service_call(proposals.rendering_propose, target=target, author=request.user,
+                            **_valid(serializers.RenderingInputSerializer, request))
+    if not proposal.is_published:
+        return proposal_response(proposal, request)
+    rendering = target.renderings.select_related("source").latest("pk")  # review off: written at once, as before
     return Response(serializers.rendering_dict(rendering), status=status.HTTP_201_CREATED)
 
 
@@ -142,14 +153,19 @@ class CommitmentViewSet(ReadViewSet):
         return rendering_post(request, get_object_or_404(Commitment.objects.all(), pk=pk))
 
     @extend_schema(
-        methods=["POST"], request=serializers.CommitmentLinkInputSerializer, responses={201: serializers.CommitmentLinkSerializer},
-        filters=False, description="Link this (later) commitment to an earlier one: reaffirms, supersedes, implements, ... "
-        "Answers the new link as this commitment reads it (`direction` out).",
+        methods=["POST"], request=serializers.CommitmentLinkInputSerializer,
+        responses={201: serializers.CommitmentLinkSerializer, 202: serializers.ChangeProposalSerializer},
+        filters=False, description="Propose a link from this (later) commitment to an earlier one: reaffirms, supersedes, implements, ... "
+        "202: a proposal, public once a Reviewer publishes it; with review off 201, the new link as this commitment reads it.",
     )
     @action(detail=True, methods=["post"], renderer_classes=[ORJSONRenderer], pagination_class=None, filter_backends=[])
     def links(self, request, pk=None):
         commitment = get_object_or_404(Commitment.objects.all(), pk=pk)
-        link = service_call(links.commitment_link, from_commitment=commitment, **_valid(serializers.CommitmentLinkInputSerializer, request))
+        data = _valid(serializers.CommitmentLinkInputSerializer, request)
+        proposal = service_call(proposals.link_propose, origin=commitment, to=data.pop("to_commitment"), author=request.user, **data)
+        if not proposal.is_published:
+            return proposal_response(proposal, request)
+        link = commitment.links_out.latest("pk")  # review off: made at once, as before
         return Response(selectors.commitment_link_as_made(link=link), status=status.HTTP_201_CREATED)
 
 

@@ -23,7 +23,7 @@ from commitments.tasks.intake import intake_read
 from .drafts import Draft, DraftQuote, DraftSet, DraftSource
 from .extract import extract
 from .jobs import intake_job_create, intake_job_for, intake_job_wait
-from .services import intake_save
+from .services import intake_propose
 
 
 class CanAddStatements(BasePermission):
@@ -120,6 +120,10 @@ SAVED = inline_serializer("IntakeSaved", {
     "source": serializers.IntegerField(), "statements": serializers.ListField(child=serializers.IntegerField()),
     "claims": serializers.ListField(child=serializers.IntegerField()),
 })
+PROPOSED = inline_serializer("IntakeProposed", {
+    "proposal": serializers.IntegerField(help_text="The change proposal's id (review API kind `change`)."),
+    "review_state": serializers.CharField(), "review_url": serializers.CharField(),
+})
 
 
 JOB = inline_serializer("IntakeJob", {
@@ -197,8 +201,9 @@ class IntakeSaveView(APIView):
     permission_classes = [CanAddStatements]
 
     @extend_schema(
-        request=DraftSerializer, responses={201: SAVED}, tags=["intake"],
-        description="Save an edited draft in one transaction: the Source, each Statement with its numbered points and "
+        request=DraftSerializer, responses={201: SAVED, 202: PROPOSED}, tags=["intake"],
+        description="Propose an edited draft (202); a Reviewer who did not propose it publishes it, and only then is it "
+                    "saved in one transaction (201 at once with review off): the Source, each Statement with its numbered points and "
                     "deliverables (or, with attach_to, the source joins a recorded statement), and the claims. "
                     "A 400 names each bad field (e.g. sets.0.points.2.quote) and nothing is written.",
     )
@@ -206,8 +211,13 @@ class IntakeSaveView(APIView):
         serializer = DraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            saved = intake_save(draft=serializer.draft())
+            proposal = intake_propose(draft=serializer.draft(), author=request.user)
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}) from error
+        if not proposal.is_published:
+            body = {"proposal": proposal.pk, "review_state": proposal.review_state,
+                    "review_url": request.build_absolute_uri(reverse("api:review-approve", args=["change", proposal.pk]))}
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        saved = proposal.applied  # review off: written at once, as before
         body = {"source": saved.source.pk, "statements": [s.pk for s in saved.statements], "claims": [c.pk for c in saved.claims]}
         return Response(body, status=status.HTTP_201_CREATED)

@@ -107,3 +107,41 @@ def draft_from_extraction(extraction: Extraction, *, source: DraftSource | None)
         sets=[draft_set(extraction, s) for s in extraction.sets],
         claims=[_quote(extraction, c) for c in extraction.claims],
     )
+
+
+def _quote_data(item: DraftQuote) -> dict:
+    return {"quote": item.quote, "start": item.start, "end": item.end, "title": item.title,
+            "deliverables": [_quote_data(d) for d in item.deliverables]}
+
+
+def _quote_from(data: dict) -> DraftQuote:
+    return DraftQuote(data["quote"], data["start"], data["end"], data["title"], [_quote_from(d) for d in data["deliverables"]])
+
+
+def draft_data(draft: Draft) -> dict:
+    """The draft as JSON data (parties and statements by id): what an intake proposal keeps until it is published."""
+    source = vars(draft.source) | {"published_on": draft.source.published_on and draft.source.published_on.isoformat()}
+    sets = [{
+        **{name: getattr(item, name) for name in ("title", "announced_by", "announcement", "announced_count", "meeting", "slug")},
+        "announcing_party": item.announcing_party and item.announcing_party.pk, "announced_on": item.announced_on and item.announced_on.isoformat(),
+        "parties": [party.pk for party in item.parties], "themes": [theme.pk for theme in item.themes],
+        "attach_to": item.attach_to and item.attach_to.pk,
+        "points": [_quote_data(point) for point in item.points],
+    } for item in draft.sets]
+    return {"source": source, "sets": sets, "claims": [_quote_data(claim) for claim in draft.claims]}
+
+
+def draft_from_data(data: dict) -> Draft:
+    """The draft `draft_data` kept, with its parties and statements as they are now."""
+    parties = Party.objects.in_bulk([pk for item in data["sets"] for pk in (*item["parties"], item["announcing_party"]) if pk])
+    statements = Statement.objects.in_bulk([item["attach_to"] for item in data["sets"] if item["attach_to"]])
+    themes = Theme.objects.in_bulk([pk for item in data["sets"] for pk in item.get("themes", ())])
+    source = DraftSource(**{**data["source"], "published_on": data["source"]["published_on"] and date.fromisoformat(data["source"]["published_on"])})
+    sets = [DraftSet(
+        **{name: item[name] for name in ("title", "announced_by", "announcement", "announced_count", "meeting", "slug")},
+        announcing_party=parties.get(item["announcing_party"]), announced_on=item["announced_on"] and date.fromisoformat(item["announced_on"]),
+        parties=[parties[pk] for pk in item["parties"] if pk in parties], attach_to=statements.get(item["attach_to"]),
+        themes=[themes[pk] for pk in item.get("themes", ()) if pk in themes],
+        points=[_quote_from(point) for point in item["points"]],
+    ) for item in data["sets"]]
+    return Draft(source, sets, [_quote_from(claim) for claim in data["claims"]])

@@ -2,6 +2,9 @@
 Commitments and deliverables, and its Claims, in one transaction. Nothing is half-saved: any
 error raises ValidationError with a message per field and the transaction rolls back.
 
+What the intake takes in is a proposal (`intake_propose`): nothing is written until a Reviewer who
+did not propose it publishes it (commitments.review), then `intake_save` writes the kept draft.
+
 Points and claims are created through `commitments.renderings` (each gets its primary rendering
 at the offsets the extractor found); a set that renders a recorded statement (`attach_to`) adds
 one rendering to each of its points instead of a new statement.
@@ -9,17 +12,19 @@ one rendering to each of its points instead of a new statement.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from commitments.audit import audit_source
 from commitments.integrity import numbering_problem
-from commitments.models import Claim, Commitment, CountKind, Source, Statement
+from commitments.models import ChangeKind, ChangeProposal, Claim, Commitment, CountKind, Source, Statement
+from commitments.proposals import change_kind_register, change_propose
 from commitments.renderings import claim_create, commitment_create, primary_rendering, rendering_add
 from commitments.text import is_verbatim, is_verbatim_at
 
-from .drafts import Draft, DraftQuote, DraftSet, DraftSource
+from .drafts import Draft, DraftQuote, DraftSet, DraftSource, draft_data, draft_from_data
 from .language import detect_language
 from .verbatim import quote_difference
 
@@ -189,3 +194,34 @@ def _renderings_attach(item: DraftSet, source: Source) -> Statement:
 def _claim_save(item: DraftQuote, source: Source, statements: list[Statement]) -> Claim:
     return claim_create(source=source, quote=item.quote, title=item.title or item.quote[:120],
                         statement=statements[0] if len(statements) == 1 else None, **_offsets(item, source.full_text))
+
+
+def intake_propose(*, draft: Draft, author: AbstractBaseUser) -> ChangeProposal:
+    """Propose the draft (tried at once, so every error has its field now); `.applied` holds the IntakeSaved with review off."""
+    errors = draft_errors(draft)
+    if errors:
+        raise ValidationError(errors)
+    return change_propose(kind=ChangeKind.INTAKE, target_type="source", target_id=None, subject=intake_subject(draft),
+                          data=draft_data(draft), author=author)
+
+
+def intake_subject(draft: Draft) -> str:
+    titles = [item.attach_to.title if item.attach_to else item.title for item in draft.sets]
+    return f"{draft.source.title}: " + ("; ".join(titles) or f"{len(draft.claims)} claim(s)")
+
+
+def _intake_lines(proposal: ChangeProposal) -> list[tuple[str, str, str]]:
+    data = proposal.data
+    lines = [("source", "—", f"{data['source']['title']} ({data['source']['publisher']})")]
+    for item in data["sets"]:
+        points = "; ".join(f"{n}. {point['quote']}" for n, point in enumerate(item["points"], 1))
+        if item["attach_to"]:
+            statement = Statement.objects.filter(pk=item["attach_to"]).first()
+            lines.append(("renderings of", str(statement or item["attach_to"]), points))
+        else:
+            lines.append(("statement", "—", f"{item['title']} ({len(item['points'])} points): {points}"))
+    lines += [("claim", "—", claim["quote"]) for claim in data["claims"]]
+    return lines
+
+
+change_kind_register(ChangeKind.INTAKE, apply=lambda proposal: intake_save(draft=draft_from_data(proposal.data)), describe=_intake_lines)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from commitments.ids import id_parse
 from commitments.models import IntakeJob, Party, Statement, Theme
+from commitments.review.services import can_see_queue
 from commitments.tasks.intake import intake_read
 
 from . import forms as intake_forms
@@ -24,7 +25,7 @@ from .highlight import Mark, highlighted, span_of
 from .jobs import intake_job_create, intake_job_for, intake_job_stale
 from .matching import rendering_candidates
 from .prefill import guess, title_in
-from .services import intake_save
+from .services import intake_propose
 
 
 def intake_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
@@ -188,10 +189,15 @@ def _save(request: HttpRequest, admin_context: dict) -> HttpResponse:
         [intake_forms.claim_quote(f) for f in claim_forms],
     )
     try:
-        saved = intake_save(draft=draft)
+        proposal = intake_propose(draft=draft, author=request.user)
     except ValidationError as error:
         leftover = _errors_place(error.message_dict, included, points, claim_forms)
         return _review(request, admin_context, source_form, text, bound, ["Nothing was saved. Please correct the errors below.", *leftover])
+    if not proposal.is_published:
+        messages.success(request, f"Proposed “{draft.source.title}”: readers see it once a Reviewer publishes it.")
+        # To the queue where the proposal waits, for those who may see it; else back to the statements.
+        return HttpResponseRedirect(reverse("review-queue" if can_see_queue(request.user) else "admin:commitments_statement_changelist"))
+    saved = proposal.applied  # review off: written at once, as before
     messages.success(request, f"Saved “{saved.source.title}”: {len(saved.statements)} statement(s), {len(saved.claims)} claim(s).")
     return HttpResponseRedirect(reverse("admin:commitments_statement_changelist"))
 

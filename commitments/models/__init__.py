@@ -25,6 +25,7 @@ from .domain import (
     VerdictUpdate,
 )
 from .intake import IntakeJob  # URL intake off the request
+from .proposals import ChangeKind, ChangeProposal, ReviewerNotice  # proposed changes of public content
 from .relations import LINK_INVERSE_LABELS, CommitmentLink, LinkKind, Membership, Rendering, StatementLink
 from .watch import DocumentKey, DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument, WatchKind  # watched listings
 
@@ -32,6 +33,9 @@ __all__ = [
     "Capture",
     "Event", "Health", "MonitoredUrl", "Outcome", "QuoteMatch", "UrlCheck", "UrlSnapshot",  # source checks
     "AppendOnlyError",
+    "ChangeKind",
+    "ChangeProposal",
+    "ReviewerNotice",
     "Claim",
     "Commitment",
     "CommitmentLink",

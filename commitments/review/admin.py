@@ -17,15 +17,9 @@ from django.views.decorators.http import require_POST
 
 from commitments.models import Statement
 
-from . import selectors, services
+from . import notices, selectors, services
 
 QUEUE_LENGTH = 100  # per kind; the oldest first
-
-
-def can_see_queue(user) -> bool:
-    return user.is_active and user.is_staff and any(
-        user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}") for model in services.REVIEWED_MODELS
-    )
 
 
 def _filters(request: HttpRequest) -> dict:
@@ -51,7 +45,7 @@ def _queue(request: HttpRequest) -> list[dict]:
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not can_see_queue(request.user):
+    if not services.can_see_queue(request.user):
         raise PermissionDenied
     proposers = get_user_model().objects.filter(is_staff=True).order_by("username").only("id", "username")
     context = {
@@ -90,3 +84,18 @@ def _safe_next(request: HttpRequest) -> str:
     return target if target and allowed else reverse("review-queue")
 
 
+
+
+def review_notices(request: HttpRequest) -> HttpResponse:
+    """A Reviewer's switch for the daily e-mail about waiting proposals (the e-mail links here)."""
+    if not services.can_see_queue(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        enabled = request.POST.get("enabled") == "on"
+        notices.notice_set(user=request.user, enabled=enabled)
+        messages.success(request, "You will get an e-mail when proposals wait (at most daily)." if enabled
+                         else "You will no longer get e-mails about waiting proposals.")
+        return HttpResponseRedirect(reverse("review-notices"))
+    context = {**admin.site.each_context(request), "title": "E-mail about waiting proposals",
+               "enabled": notices.notice_enabled(user=request.user)}
+    return TemplateResponse(request, "review/notices.html", context)

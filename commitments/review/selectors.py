@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from commitments.history import ASSESSMENT_ORDER
 from commitments.models import (
+    ChangeProposal,
     Claim,
     Commitment,
     EvidenceRevision,
@@ -21,10 +22,12 @@ from commitments.models import (
     VerdictUpdate,
 )
 from commitments.models.domain import EVIDENCE_FIELDS
+from commitments.proposals import proposal_lines
 
 from .services import REVIEWED_MODELS, Proposal
 
-KINDS = {"status": StatusUpdate, "verdict": VerdictUpdate, "assessment": PartyAssessment, "evidence": EvidenceRevision}
+KINDS = {"status": StatusUpdate, "verdict": VerdictUpdate, "assessment": PartyAssessment, "evidence": EvidenceRevision,
+         "change": ChangeProposal}
 KIND_OF = {model: kind for kind, model in KINDS.items()}
 AGES = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 
@@ -45,6 +48,9 @@ def proposals(*, model: type, statement_id: int | None = None, author_id: int | 
     if model is EvidenceRevision:
         return _filtered(rows.select_related("evidence"), statement_path=None, statement_id=statement_id, author_id=author_id,
                          older_than=older_than)
+    if model is ChangeProposal:  # about a statement: its links (renderings and intakes name no statement before publication)
+        rows = rows.filter(target_type="statement", target_id=statement_id) if statement_id else rows
+        return _filtered(rows, statement_path=None, statement_id=None, author_id=author_id, older_than=older_than)
     rows = rows.prefetch_related("evidence")
     if model is VerdictUpdate:
         rows = rows.select_related("claim__statement")
@@ -94,6 +100,8 @@ def my_proposals(*, user: AbstractBaseUser, limit: int = 50) -> list[Proposal]:
 
 
 def proposal_subject(row: Proposal) -> str:
+    if isinstance(row, ChangeProposal):
+        return f"{row.get_kind_display()}: {row.subject}"
     if isinstance(row, EvidenceRevision):
         return f"Evidence: {row.evidence.title}" if row.evidence.published_at else f"New evidence: {row.changes.get('title', row.evidence.title)}"
     if isinstance(row, VerdictUpdate):
@@ -105,6 +113,8 @@ def proposal_subject(row: Proposal) -> str:
 
 def proposal_changes(row: Proposal) -> list[Change]:
     """What publishing this row would change, field by field, against what readers see now."""
+    if isinstance(row, ChangeProposal):
+        return [Change(*line) for line in proposal_lines(row)]
     if isinstance(row, EvidenceRevision):
         return evidence_changes(row)
     if isinstance(row, StatusUpdate):

@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from commitments.models import EvidenceRevision, PartyAssessment, ReviewState, StatusUpdate, VerdictUpdate
+from commitments.models import ChangeProposal, EvidenceRevision, PartyAssessment, ReviewState, StatusUpdate, VerdictUpdate
+from commitments.proposals import proposal_apply
 from commitments.services import history_row_published
 
-Proposal = StatusUpdate | VerdictUpdate | PartyAssessment | EvidenceRevision
+Proposal = StatusUpdate | VerdictUpdate | PartyAssessment | EvidenceRevision | ChangeProposal
 # Every kind of proposal: one queue, one rule (review_refusal), one decision (_decide).
-REVIEWED_MODELS: tuple[type, ...] = (StatusUpdate, VerdictUpdate, PartyAssessment, EvidenceRevision)
+REVIEWED_MODELS: tuple[type, ...] = (StatusUpdate, VerdictUpdate, PartyAssessment, EvidenceRevision, ChangeProposal)
 
 
 def review_permission(model: type) -> str:
@@ -54,8 +55,16 @@ def _decide(*, row: Proposal, reviewer: AbstractBaseUser, state: str, comment: s
         raise ValidationError("This proposal was reviewed meanwhile by someone else.")
     row = type(row).objects.get(pk=row.pk)
     if row.is_published:
-        history_row_published(row=row)
+        row_published(row=row)
     return row
+
+
+def row_published(*, row: Proposal) -> None:
+    """What publishing implies: a change proposal is written; a history row's caches and evidence follow."""
+    if isinstance(row, ChangeProposal):
+        proposal_apply(proposal=row)
+    else:
+        history_row_published(row=row)
 
 
 def proposal_approve(*, row: Proposal, reviewer: AbstractBaseUser, comment: str = "", now: datetime | None = None) -> Proposal:
@@ -68,3 +77,10 @@ def proposal_reject(*, row: Proposal, reviewer: AbstractBaseUser, comment: str, 
     if not comment.strip():
         raise ValidationError({"comment": "Say why it is rejected: the proposer reads this."})
     return _decide(row=row, reviewer=reviewer, state=ReviewState.REJECTED, comment=comment, now=now)
+
+
+def can_see_queue(user) -> bool:
+    """Staff who may view some kind of proposal may open the review queue."""
+    return user.is_active and user.is_staff and any(
+        user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}") for model in REVIEWED_MODELS
+    )

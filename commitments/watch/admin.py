@@ -261,12 +261,12 @@ class InboxItemAdmin(admin.ModelAdmin):
         if not form.is_valid():
             return self._page(request, item, link=form, status=400)
         try:
-            link = services.inbox_link(item=item, user=request.user, **form.cleaned_data)
+            proposal = services.inbox_link(item=item, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self._page(request, item, link=form, status=400)
-        messages.success(request, f"Linked: {link}.")
+        messages.success(request, f"Proposed: {proposal.subject}. It is public once a Reviewer publishes it (review queue).")
         return HttpResponseRedirect(reverse("admin:commitments_inboxitem_change", args=[item.id]))
 
     def mail_toggle(self, request: HttpRequest) -> HttpResponse:

@@ -33,9 +33,9 @@ from commitments.http_urls import http_url_normalise
 from commitments.intake.extract import extract
 from commitments.intake.language import detect_language
 from commitments.intake.reading import ReadError, text_from_bytes
-from commitments.links import commitment_link
-from commitments.models import Commitment, CommitmentLink, Evidence, LinkKind, StatusUpdate
+from commitments.models import ChangeProposal, Commitment, Evidence, LinkKind, StatusUpdate
 from commitments.models.watch import DocumentKey, DocumentState, InboxItem, InboxState, Watch, WatchedDocument, WatchKind
+from commitments.proposals import link_propose
 from commitments.services import NewEvidence, evidence_create, status_update_record
 
 from .canonical import document_key, fetch_address
@@ -454,14 +454,14 @@ def inbox_taken_points(item: InboxItem) -> QuerySet[Commitment]:
 @transaction.atomic
 def inbox_link(
     *, item: InboxItem, from_commitment: Commitment, to_commitment: Commitment, kind: str, rationale: str, user: AbstractBaseUser,
-) -> CommitmentLink:
-    """A point taken in from the document reports progress on, reaffirms or contradicts a tracked point."""
+) -> ChangeProposal:
+    """Propose that a point taken in from the document reports progress on, reaffirms or contradicts a tracked point."""
     if kind not in INBOX_LINK_KINDS:
         raise ValidationError({"kind": [f"From the inbox a point {', '.join(k.label for k in INBOX_LINK_KINDS)} a tracked point."]})
     if not inbox_taken_points(item).filter(id=from_commitment.id).exists():
         raise ValidationError({"from_commitment": ["Take the document's set in first: the link starts from one of its points."]})
     source = from_commitment.statement.sources.filter(url__in=[item.document.final_url, item.document.url]).first()
-    with audit_source("watch", actor=user):
-        link = commitment_link(from_commitment=from_commitment, to_commitment=to_commitment, kind=kind, rationale=rationale, source=source)
-    _decide(item, user=user, state=InboxState.ACCEPTED, decision=f"Linked: {link}.")
-    return link
+    with audit_source("watch", actor=user):  # a proposal: the link is made when a Reviewer publishes it
+        proposal = link_propose(origin=from_commitment, to=to_commitment, kind=kind, rationale=rationale, source=source, author=user)
+    _decide(item, user=user, state=InboxState.ACCEPTED, decision=f"Link proposed: {proposal.subject} ({LinkKind(kind).label}).")
+    return proposal
