@@ -151,3 +151,10 @@ def test_history_cannot_be_changed_through_the_api(commitment, alice, make_party
     assert client.delete(f"/api/v1/assessments/{score.json()['id']}/").status_code == 403
     assert StatusUpdate.objects.get().effective_on == date(2021, 6, 1)
     assert PartyAssessment.objects.get().score == 1
+
+
+def test_an_anonymous_write_is_a_401_with_a_challenge_and_a_signed_in_one_without_the_right_a_403(commitment, bob):
+    """Issue 19 item 7: anonymous writes answered 403 (the session class, first, has no challenge to send)."""
+    anonymous = APIClient().post(f"/api/v1/commitments/{commitment.pk}/history/", GOOD_STATUS, format="json")
+    assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"] == "Token"
+    assert client_for(bob).post(f"/api/v1/commitments/{commitment.pk}/history/", GOOD_STATUS, format="json").status_code == 403

@@ -374,9 +374,11 @@ TRACKER_API_THROTTLE_ANON = os.environ.get("TRACKER_API_THROTTLE_ANON", "120/min
 TRACKER_API_THROTTLE_USER = os.environ.get("TRACKER_API_THROTTLE_USER", "1200/minute")
 TRACKER_API_ORGANISATION = os.environ.get("TRACKER_API_ORGANISATION", "Commitments Tracker")
 REST_FRAMEWORK.update({
+    # Token first: DRF takes the WWW-Authenticate challenge from the first class, so an anonymous write is a
+    # 401 (log in, or send a token) rather than a 403; a signed-in user without the permission still gets 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["commitments.api.permissions.ReadOrRecordHistory"],
     "DEFAULT_THROTTLE_CLASSES": ["commitments.api.throttles.AnonThrottle", "commitments.api.throttles.UserThrottle"],
