@@ -425,12 +425,12 @@ def compliance_matrix_cached(*, commitments: QuerySet[Commitment], key: str) -> 
 _CONTENT_VERSION_SQL = """
 SELECT (SELECT COUNT(*) FROM commitments_commitment), (SELECT COUNT(*) FROM commitments_claim),
        (SELECT COUNT(*) FROM commitments_party), (SELECT COUNT(*) FROM commitments_theme),
-       (SELECT MAX(id) FROM commitments_statusupdate), (SELECT MAX(id) FROM commitments_verdictupdate),
-       (SELECT MAX(id) FROM commitments_partyassessment), (SELECT MAX(id) FROM commitments_urlcheck),
+       (SELECT MAX(id) FROM commitments_statusupdate WHERE review_state = 'published'),
+       (SELECT MAX(id) FROM commitments_verdictupdate WHERE review_state = 'published'),
+       (SELECT MAX(id) FROM commitments_partyassessment WHERE review_state = 'published'), (SELECT MAX(id) FROM commitments_urlcheck),
        (SELECT MAX(updated_at) FROM commitments_commitment), (SELECT MAX(updated_at) FROM commitments_statement),
        (SELECT MAX(updated_at) FROM commitments_claim), (SELECT MAX(updated_at) FROM commitments_evidence),
-       (SELECT MAX(updated_at) FROM commitments_source), (SELECT MAX(recorded_at) FROM commitments_statusupdate),
-       (SELECT MAX(recorded_at) FROM commitments_verdictupdate), (SELECT MAX(recorded_at) FROM commitments_partyassessment),
+       (SELECT MAX(updated_at) FROM commitments_source),
        (SELECT MAX(checked_at) FROM commitments_urlcheck), (SELECT MAX(published_at) FROM commitments_statusupdate),
        (SELECT MAX(published_at) FROM commitments_verdictupdate), (SELECT MAX(published_at) FROM commitments_partyassessment)
 """
@@ -438,7 +438,10 @@ SELECT (SELECT COUNT(*) FROM commitments_commitment), (SELECT COUNT(*) FROM comm
 
 @dataclass(frozen=True)
 class ContentVersion:
-    """A stamp that changes whenever anything a public page shows may have changed (one query)."""
+    """A stamp that changes whenever anything a public page shows may have changed (one query).
+
+    History rows count only once published: a proposal waiting for review changes no public page,
+    so it changes no ETag (issue 22 #14)."""
 
     stamp: str
     last_modified: datetime | None

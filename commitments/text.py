@@ -53,12 +53,22 @@ def is_verbatim_at(quote: str, text: str, *, start: int | None, end: int | None)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): typed into a title or a
+# quote, U+202E shows the rest of a public page backwards ("Trojan Source" spoofing). Refused on input by the
+# same rule; the plain marks LRM and RLM, which right-to-left text needs, stay allowed.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def text_refusal(value: str) -> str:
-    """Why `value` cannot be stored as text ("" when it can)."""
+    """Why `value` cannot be stored as text ("" when it can): the one input rule for control characters."""
     found = _XML_INVALID.search(value)
-    if found is None:
-        return ""
-    return f"Text cannot contain the control character U+{ord(found.group()):04X} (position {found.start() + 1})."
+    if found is not None:
+        return f"Text cannot contain the control character U+{ord(found.group()):04X} (position {found.start() + 1})."
+    found = _BIDI_CONTROL.search(value)
+    if found is not None:
+        return (f"Text cannot contain the bidirectional control character U+{ord(found.group()):04X} (position {found.start() + 1}): "
+                "it would reorder what readers see.")
+    return ""
 
 
 def xml_clean(value: str) -> str:

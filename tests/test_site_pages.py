@@ -163,6 +163,18 @@ def test_every_page_sends_validators_and_answers_304_until_something_changes(cli
     assert again.status_code == 200 and again["ETag"] != first["ETag"]
 
 
+def test_a_proposal_changes_no_etag_until_it_is_published(client, history, alice):
+    """Issue 22 #14: a proposal waiting for review changed the ETag of pages where nothing public changed."""
+    urls = ["/", "/statements/", f"/statements/{SCO}/", f"/statements/{SCO}/3/", "/changes/", "/parties/"]
+    before = {url: client.get(url)["ETag"] for url in urls}
+    proposal = status_update_record(commitment=history["vaccines"], status=Status.FULFILLED, effective_on=date(2023, 1, 1),
+                                    rationale="All delivered.", author=alice, evidence=list(history["vaccines"].evidence.all()))
+    for url in urls:
+        assert client.get(url, HTTP_IF_NONE_MATCH=before[url]).status_code == 304, url
+    publish(proposal)
+    assert client.get(f"/statements/{SCO}/3/", HTTP_IF_NONE_MATCH=before[f"/statements/{SCO}/3/"]).status_code == 200
+
+
 def test_pages_use_no_inline_style_or_script_that_a_strict_csp_would_block(client, history):
     for url in ["/", "/statements/", f"/statements/{SCO}/", f"/statements/{SCO}/3/", "/parties/", "/parties/russia/", "/claims/",
                 history["claim"].get_absolute_url(), "/changes/", "/search/?q=vaccine"]:

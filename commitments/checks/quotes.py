@@ -58,8 +58,27 @@ def quotes_match(*, quotes: list[str], text: str | None, threshold: float) -> Qu
     return QuoteResult(worst.match, worst.score, len(results), sum(r.missing for r in results))
 
 
-def pdf_text(body: bytes) -> str:
+class TooManyPages(ValueError):
+    """The PDF has more pages than the caller reads; `pages` says how many it has (or at least)."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"the PDF has {pages} pages or more")
+        self.pages = pages
+
+
+def pdf_text(body: bytes, *, max_pages: int | None = None) -> str:
+    """The PDF's text; TooManyPages when it has more than `max_pages` (checked on the declared count first, so a
+    huge document is refused before any page is read)."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(body))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    if max_pages is not None:
+        declared = int(reader.trailer["/Root"]["/Pages"].get("/Count", 0))
+        if declared > max_pages:
+            raise TooManyPages(declared)
+    texts = []
+    for number, page in enumerate(reader.pages, 1):
+        if max_pages is not None and number > max_pages:  # the declared count lied
+            raise TooManyPages(number)
+        texts.append(page.extract_text() or "")
+    return "\n".join(texts)

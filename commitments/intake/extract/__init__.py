@@ -6,8 +6,10 @@ result is `text[start:end]`.
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import groupby
 
 from ..language import detect_language
 from .announce import announcement_find, has_cue
@@ -16,9 +18,9 @@ from .counts import count_in, counts_in, unnumbered_in
 from .deliverables import deliverables_find
 from .enumerations import inline_enumeration, paragraph_list, sentence_list
 from .extents import indent_regime, point_spans
-from .layout import Layout, Span
+from .layout import Layout, Span, SpanIndex, is_title
 from .markers import Marker, markers_find
-from .runs import nesting_parent, runs_build
+from .runs import nesting_parents, runs_build
 
 __all__ = ["Extraction", "FoundPoint", "FoundSet", "Span", "extract"]
 
@@ -114,10 +116,11 @@ def _marker_sets(layout: Layout, markers: list[Marker]) -> list[FoundSet]:
     heads = {i: announcement_find(run[0], layout, floor=0) for i, run in enumerate(runs)}
     introduced = [i for i, run in enumerate(runs) if _introduced(layout, run, heads[i])]
     # A list inside a point of an introduced list is that point's deliverables, introduced or not.
-    nested = {i: nesting_parent(run, [runs[j] for j in introduced], layout) for i, run in enumerate(runs)}
-    nested = {i: (introduced[p[0]], p[1]) if p else None for i, p in nested.items()}
+    parents = nesting_parents(runs, [runs[j] for j in introduced], layout)
+    nested = {i: (introduced[p[0]], p[1]) if p else None for i, p in enumerate(parents)}
     top = [i for i in introduced if nested[i] is None]
-    heads.update({i: announcement_find(runs[i][0], layout, floor=_floor(runs, top, i)) for i in top})
+    floors = _floors(runs, top)
+    heads.update({i: announcement_find(runs[i][0], layout, floor=floors[i]) for i in top})
     regime = indent_regime(markers, layout)
     qa_starts = sorted(m.start for m in markers if m.qa)
     found = {}
@@ -139,15 +142,21 @@ def _introduced(layout: Layout, run: list[Marker], head) -> bool:
     return _title_count(layout, run[0].start) is not None
 
 
-def _floor(runs, top, i) -> int:
-    earlier = [runs[j][-1].content for j in top if runs[j][0].start < runs[i][0].start]
-    return max(earlier, default=0)
+def _floors(runs, top) -> dict[int, int]:
+    """For each top run, the furthest point content of the top runs starting before it (one pass in start order)."""
+    floors, furthest = {}, 0
+    for _, group in groupby(sorted(top, key=lambda j: runs[j][0].start), key=lambda j: runs[j][0].start):
+        group = list(group)
+        floors.update(dict.fromkeys(group, furthest))
+        furthest = max(furthest, *(runs[j][-1].content for j in group))
+    return floors
 
 
 def _bound(layout: Layout, runs, accepted, heads, position: int, qa_starts: list[int]) -> int:
     """The last point of a set stops before the next set's announcement or first marker, and before a numbered question."""
     last = runs[accepted[position]][-1].start
-    limits = [len(layout.text)] + [q for q in qa_starts if q > last]
+    after = bisect_right(qa_starts, last)  # the first numbered question after the set
+    limits = [len(layout.text)] + qa_starts[after:after + 1]
     if position + 1 < len(accepted):
         nxt = accepted[position + 1]
         head = heads[nxt][0]
@@ -176,11 +185,23 @@ def _headline_count(layout: Layout, *, single: bool, found: int, before: int) ->
 
 
 def _title_count(layout: Layout, before: int):
-    for title in layout.titles_before(before):
-        count = count_in(layout.text, title.start, title.end)
-        if count:
-            return count
-    return None
+    """The count of the nearest title (is_title) in the blocks above the one holding `before`, or None."""
+    block_indexes, nearest = _title_counts(layout)
+    position = bisect_left(block_indexes, layout.block_index(before)) - 1
+    return nearest[position] if position >= 0 else None
+
+
+@lru_cache(maxsize=1)
+def _title_counts(layout: Layout) -> tuple[list[int], list]:
+    """Each title's block index and the count of the nearest counted title up to it: built once per text, so that
+    looking a count up per list is not a walk over every title above it (quadratic with thousands of lists)."""
+    block_indexes, nearest, last = [], [], None
+    for index, block in enumerate(layout.blocks):
+        if is_title(layout.text[block.start:block.end]):
+            last = count_in(layout.text, block.start, block.end) or last
+            block_indexes.append(index)
+            nearest.append(last)
+    return block_indexes, nearest
 
 
 def _attach_nested(layout: Layout, runs, nested, found: dict[int, FoundSet]) -> None:
@@ -200,12 +221,12 @@ def _attach_nested(layout: Layout, runs, nested, found: dict[int, FoundSet]) -> 
 
 def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
     """Counts whose sentence lists the items inline, or ends a paragraph with ':' before one point per paragraph."""
-    used = [s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points]
+    used = SpanIndex([s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points])
     taken = {layout.blocks[layout.block_index(p.span.start)].start for s in existing for p in s.points}
     found = []
     for sentence in layout.sentences:
         counts = counts_in(layout.text, sentence.start, sentence.end) or unnumbered_in(layout.text, sentence.start, sentence.end)
-        if not counts or any(u.start <= sentence.start < u.end or sentence.start <= u.start < sentence.end for u in used):
+        if not counts or used.covers(sentence.start) or used.starts_within(sentence.start, sentence.end):
             continue
         for count in counts:
             listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)

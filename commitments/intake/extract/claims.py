@@ -3,7 +3,7 @@
 import re
 
 from .counts import counts_in
-from .layout import Layout, Span
+from .layout import Layout, Span, SpanIndex
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _NUMBER_WORDS = (
@@ -25,9 +25,9 @@ _QUESTION = re.compile(r"(?:\d+\.\s*|[IVX]+\.\s*)?(?:Reporter|Question|Q)\s*[:ï¼
 
 def claims_find(layout: Layout, *, exclude: list[Span]) -> list[Span]:
     """Sentences with a figure, except the ones announcing a set and figures that are counts (a count is no fact)."""
-    found = []
+    found, excluded = [], SpanIndex(exclude)
     for sentence in layout.sentences:
-        if any(s.start <= sentence.start < s.end for s in exclude) or sentence.end - sentence.start > 600:
+        if excluded.covers(sentence.start) or sentence.end - sentence.start > 600:
             continue
         if _QUESTION.match(layout.text, sentence.start, sentence.end) or layout.text[sentence.end - 1] == "?":
             continue

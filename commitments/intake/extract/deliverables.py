@@ -31,7 +31,8 @@ def deliverables_find(layout: Layout, point: Span) -> list[Span]:
     first = layout.sentence_index(point.start)
     headline = layout.sentences[first]
     found = _clauses(layout.text, point.start, min(headline.end, point.end))[1:]
-    for sentence in layout.sentences[first + 1:]:
+    for position in range(first + 1, len(layout.sentences)):  # no copy of the rest of the list per point
+        sentence = layout.sentences[position]
         if sentence.start >= point.end:
             break
         end = min(sentence.end, point.end)

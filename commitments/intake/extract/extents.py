@@ -1,6 +1,8 @@
 """Where each point ends: at the next marker, or, for the last one, where the list's prose stops."""
 
 import re
+from bisect import bisect_right
+from collections import defaultdict
 
 from .layout import Layout, Span
 from .markers import Marker
@@ -81,7 +83,8 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
     index = layout.block_index(last.start)
     end = layout.blocks[index].end
     extra = max((_blocks_in(layout, s) for s in spans), default=1) - 1
-    for block in layout.blocks[index + 1:]:
+    for position in range(index + 1, len(layout.blocks)):  # no copy of the rest of the list per point
+        block = layout.blocks[position]
         if block.start >= bound or block.start in stops or _not_continuation(layout.text, block):
             break
         if indent_regime:
@@ -125,6 +128,9 @@ def indent_regime(markers: list[Marker], layout: Layout) -> bool:
     """Does indentation mark paragraphs here? Some pages indent each paragraph's first line and break
     lines inside it: an indented point, then unindented lines, then the next point, indented again."""
     starts = {m.start for m in markers}
+    positions: dict[tuple, list[int]] = defaultdict(list)  # (family, ordinal) -> indexes in `markers`, ascending
+    for n, marker in enumerate(markers):
+        positions[(marker.family, marker.ordinal)].append(n)
     for n, marker in enumerate(markers):
         index = layout.block_index(marker.start)
         if not marker.at_block_start or layout.blocks[index].indent == 0 or index + 1 >= len(layout.blocks):
@@ -132,7 +138,9 @@ def indent_regime(markers: list[Marker], layout: Layout) -> bool:
         following = layout.blocks[index + 1]
         if following.indent > 0 or following.start in starts:
             continue
-        nxt = next((m for m in markers[n + 1:] if m.family == marker.family and m.ordinal == (marker.ordinal or 0) + 1), None)
+        later = positions.get((marker.family, (marker.ordinal or 0) + 1), [])
+        after = bisect_right(later, n)
+        nxt = markers[later[after]] if after < len(later) else None
         if nxt is not None and nxt.at_block_start and layout.blocks[layout.block_index(nxt.start)].indent > 0:
             return True
     return False

@@ -1,8 +1,9 @@
 """The text's layout: blocks (non-empty lines) and sentences, as offsets into the text."""
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 # A period ends no sentence after these (lower-cased, without the period).
 _ABBREVIATION_WORDS = (
@@ -48,14 +49,30 @@ class Layout:
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect_right(self.sentence_starts, offset) - 1)
 
-    def titles_before(self, offset: int) -> list[Block]:
-        """Blocks before `offset` that read like titles (short, not ending in a period), nearest first."""
-        found = []
-        for block in self.blocks[:self.block_index(offset)]:
-            line = self.text[block.start:block.end]
-            if len(line) <= 200 and not line.endswith((".", ":", "?", "。", "：", "？")):
-                found.append(block)
-        return found[::-1]
+
+class SpanIndex:
+    """Spans sorted once, for "does any span cover this offset / start in this range" in log time
+    (a scan of every span per sentence made texts with thousands of sets quadratic)."""
+
+    def __init__(self, spans) -> None:
+        ordered = sorted((span.start, span.end) for span in spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(accumulate((end for _, end in ordered), max))  # the furthest end of the spans so far
+
+    def covers(self, offset: int) -> bool:
+        """Some span has start <= offset < end."""
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and self.reach[index] > offset
+
+    def starts_within(self, start: int, end: int) -> bool:
+        """Some span starts in [start, end)."""
+        index = bisect_left(self.starts, start)
+        return index < len(self.starts) and self.starts[index] < end
+
+
+def is_title(line: str) -> bool:
+    """A block that reads like a title: short, not ending in a period, colon or question mark."""
+    return len(line) <= 200 and not line.endswith((".", ":", "?", "。", "：", "？"))
 
 
 def blocks_of(text: str) -> list[Block]:
@@ -90,8 +107,8 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     token = word.group(1).lower() if word else ""
     if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
         return False
-    following = text[_skip_space(text, after, len(text)):][:1]
-    return not following.islower()
+    start = _skip_space(text, after, len(text))
+    return not text[start:start + 1].islower()  # one character, not a copy of the rest (that was quadratic)
 
 
 def _skip_space(text: str, offset: int, limit: int) -> int:

@@ -1,6 +1,7 @@
 """Group markers into runs: consecutive ordinals (1, 2, 3 ...) of one style, close together."""
 
-from collections import defaultdict
+from bisect import bisect_left
+from collections import defaultdict, deque
 
 from .layout import Layout
 from .markers import RANK, Marker
@@ -21,17 +22,31 @@ def runs_build(markers: list[Marker], layout: Layout) -> list[list[Marker]]:
 
 
 def _ordinal_runs(markers: list[Marker]) -> list[list[Marker]]:
+    """A marker extends the most recently started run it continues (its last ordinal is one less, within MAX_GAP).
+
+    Runs wait in a queue per last ordinal, in the order they reached it; markers come in start order, so a run
+    more than MAX_GAP behind leaves from the queue's front for good (trying every run for every marker was
+    quadratic in the number of lists).
+    """
     runs: list[list[Marker]] = []
+    waiting: dict[int, deque[int]] = defaultdict(deque)  # last ordinal -> indexes of the runs that stopped there
     for marker in markers:
         if marker.ordinal == 1:
             runs.append([marker])
+            waiting[1].append(len(runs) - 1)
             continue
-        for run in reversed(runs):
-            if marker.start - run[-1].start > MAX_GAP or run[-1].ordinal is None:
-                continue
-            if _extends(run, marker):
-                run.append(marker)
-                break
+        candidates = []
+        for key in [marker.ordinal - 1] if marker.ordinal is not None else list(waiting):
+            queue = waiting.get(key)
+            while queue and marker.start - runs[queue[0]][-1].start > MAX_GAP:
+                queue.popleft()
+            candidates.extend(r for r in queue or () if _extends(runs[r], marker))
+        if candidates:
+            chosen = max(candidates)
+            waiting[runs[chosen][-1].ordinal].remove(chosen)
+            runs[chosen].append(marker)
+            if marker.ordinal is not None:  # "Finally" closes the run
+                waiting[marker.ordinal].append(chosen)
     return runs
 
 
@@ -70,19 +85,45 @@ def _without_shared_markers(runs: list[list[Marker]]) -> list[list[Marker]]:
     return sorted(kept, key=lambda r: r[0].start)
 
 
-def nesting_parent(run: list[Marker], others: list[list[Marker]], layout: Layout) -> tuple[int, int] | None:
-    """(index of the outer run, index of its point) when `run` is a list inside one point of another run."""
+def nesting_parents(runs: list[list[Marker]], others: list[list[Marker]], layout: Layout) -> list[tuple[int, int] | None]:
+    """For each run, (index in `others` of the outer run, index of its point) when the run is a list inside one point of
+    another run, else None; the first such outer in `others`' order wins.
+
+    One sweep in start order: an outer can hold a run only if it is of a higher-ranked family, starts before the
+    run and its last marker is no earlier than the block before the run's, so only the runs still open at that
+    point, by family, are tried (trying every other run for every run was quadratic in the number of lists).
+    """
+    pending = sorted(range(len(others)), key=lambda n: others[n][0].start)
+    found: list[tuple[int, int] | None] = [None] * len(runs)
+    active: dict[str, list[int]] = defaultdict(list)  # family -> open outers, in `others`' order
+    opened = 0
+    for r in sorted(range(len(runs)), key=lambda r: runs[r][0].start):
+        first = runs[r][0]
+        index = layout.block_index(first.start)
+        floor = layout.blocks[max(0, index - 1)].start if layout.blocks else 0
+        while opened < len(pending) and others[pending[opened]][0].start < first.start:
+            active[others[pending[opened]][0].family].append(pending[opened])
+            opened += 1
+        candidates = []
+        for family, outers in active.items():
+            if RANK[family] >= RANK[first.family]:
+                continue
+            outers[:] = [n for n in outers if others[n][-1].start >= floor]
+            holder = next(((n, point) for n in sorted(outers) if (point := _holding_point(runs[r], others[n], layout)) is not None), None)
+            if holder:
+                candidates.append(holder)
+        found[r] = min(candidates, default=None)
+    return found
+
+
+def _holding_point(run: list[Marker], outer: list[Marker], layout: Layout) -> int | None:
+    """The index of the point of `outer` that holds `run`, or None."""
     first, last = run[0], run[-1]
-    for n, outer in enumerate(others):
-        if outer is run or RANK[outer[0].family] >= RANK[first.family]:
-            continue
-        before = [i for i, marker in enumerate(outer) if marker.start < first.start]
-        if not before:
-            continue
-        i = before[-1]
-        if i + 1 < len(outer):
-            if last.start < outer[i + 1].start:
-                return n, i
-        elif layout.block_index(first.start) - layout.block_index(outer[i].start) <= 1:
-            return n, i
-    return None
+    if outer is run or RANK[outer[0].family] >= RANK[first.family]:
+        return None
+    i = bisect_left(outer, first.start, key=lambda marker: marker.start) - 1
+    if i < 0:
+        return None
+    if i + 1 < len(outer):
+        return i if last.start < outer[i + 1].start else None
+    return i if layout.block_index(first.start) - layout.block_index(outer[i].start) <= 1 else None
