@@ -193,3 +193,19 @@ def test_a_run_gives_back_what_a_retry_after_keeps_it_from_and_records_the_rest(
     postponed = MonitoredUrl.objects.filter(url__in=[origins.url(f"/rl-{n}", origin=1) for n in (1, 2)])
     assert all(row.claim is None and row.next_check_at > T0 + timedelta(seconds=100) for row in postponed)
     assert origins.hits("/rl-1") == origins.hits("/rl-2") == 0
+
+
+def test_run_slots_held_in_another_database_on_the_server_do_not_count(db, settings):
+    """Advisory locks are per database, and pg_locks lists the whole server's: only this database's slots are ours."""
+    import psycopg
+    from django.db import connection
+
+    other = connection.settings_dict
+    with psycopg.connect(host=other["HOST"], port=other["PORT"], user=other["USER"], dbname="postgres", autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s, 0)", [scheduling.RUN_SLOT_LOCK])  # slot 0, held in the database "postgres"
+        assert scheduling.runs_active() == 0
+        slot = scheduling.run_slot_take(slots=settings.TRACKER_CHECK_RUNNERS)
+        try:
+            assert slot == 0 and scheduling.runs_active() == 1  # ours is a different lock, though the same numbers
+        finally:
+            scheduling.run_slot_release(slot=slot)

@@ -160,5 +160,10 @@ def runs_active() -> int:
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %s", [RUN_SLOT_LOCK])
+        # pg_locks lists the whole server's locks; advisory locks belong to one database, so count this one's only
+        # (another database on the server, a second deployment or a test run, must not take our slots).
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %s"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", [RUN_SLOT_LOCK],
+        )
         return cursor.fetchone()[0]
