@@ -429,7 +429,7 @@ SELECT (SELECT COUNT(*) FROM commitments_commitment), (SELECT COUNT(*) FROM comm
        (SELECT MAX(id) FROM commitments_verdictupdate WHERE review_state = 'published'),
        (SELECT MAX(id) FROM commitments_partyassessment WHERE review_state = 'published'), (SELECT MAX(id) FROM commitments_urlcheck),
        (SELECT MAX(updated_at) FROM commitments_commitment), (SELECT MAX(updated_at) FROM commitments_statement),
-       (SELECT MAX(updated_at) FROM commitments_claim), (SELECT MAX(updated_at) FROM commitments_evidence),
+       (SELECT MAX(updated_at) FROM commitments_claim), (SELECT MAX(updated_at) FROM commitments_evidence WHERE published_at IS NOT NULL),
        (SELECT MAX(updated_at) FROM commitments_source),
        (SELECT MAX(checked_at) FROM commitments_urlcheck), (SELECT MAX(published_at) FROM commitments_statusupdate),
        (SELECT MAX(published_at) FROM commitments_verdictupdate), (SELECT MAX(published_at) FROM commitments_partyassessment)
@@ -440,8 +440,8 @@ SELECT (SELECT COUNT(*) FROM commitments_commitment), (SELECT COUNT(*) FROM comm
 class ContentVersion:
     """A stamp that changes whenever anything a public page shows may have changed (one query).
 
-    History rows count only once published: a proposal waiting for review changes no public page,
-    so it changes no ETag (issue 22 #14)."""
+    History rows and evidence count only once published: a proposal waiting for review (a draft
+    evidence row included) changes no public page, so it changes no ETag (issue 22 #14)."""
 
     stamp: str
     last_modified: datetime | None

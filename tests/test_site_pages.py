@@ -9,7 +9,8 @@ from django.utils.html import escape
 
 from commitments.models import Claim, Commitment, Party, Statement, Status
 from commitments.parties import bound_party_q
-from commitments.services import NewEvidence, status_update_record
+from commitments.proposals import rendering_propose
+from commitments.services import NewEvidence, evidence_create, status_update_record
 from tests.review_support import publish
 from tests.site_support import CHINA_RUSSIA, SCO, point, site_history
 
@@ -320,3 +321,14 @@ def test_the_claims_index_pages_through_every_claim(client, seed, monkeypatch):
         more = re.search(r'<a href="\?([^"]+)" rel="next">', html)
         url = f"/claims/?{more.group(1).replace('&amp;', '&')}" if more else ""
     assert len(seen) == len(set(seen)) == Claim.objects.count()
+
+
+def test_evidence_and_rendering_proposals_change_no_etag_until_published(client, history, alice):
+    """Issue 22 #14 for the other kinds of proposal: new evidence and a new primary rendering waiting for review."""
+    urls = ["/", "/statements/", f"/statements/{SCO}/", f"/statements/{SCO}/3/", "/changes/", "/parties/"]
+    before = {url: client.get(url)["ETag"] for url in urls}
+    point = history["vaccines"]
+    evidence_create(data=NewEvidence(url="https://news.example.org/later", title="Later report"), created_by=alice, commitments=[point])
+    rendering_propose(target=point, source=point.source, text=point.quote, is_primary=True, author=alice)
+    for url in urls:
+        assert client.get(url, HTTP_IF_NONE_MATCH=before[url]).status_code == 304, url
