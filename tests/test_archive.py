@@ -242,3 +242,24 @@ def test_staff_see_citations_that_broke_side_by_side(cited, alice, client, make_
     assert "Joint statement (source) — quote missing" in text  # and the source the point is quoted from
     assert f"/archive/{first.pk}/" in text and f"/archive/{second.pk}/" in text
     assert "− " + QUOTE in text and "+ The statement was revised." in text
+
+
+def test_the_staff_daily_mail_lists_citations_that_broke_since_the_last_one(cited, alice, make_evidence):
+    from django.core import mail
+
+    from commitments.models.watch import InboxMailOptIn
+    from commitments.watch.notify import inbox_mail_send
+
+    page, point = cited
+    evidence = make_evidence(url=page.url, title="The joint statement page", excerpt=QUOTE)
+    recheck(page.url, now=T0)
+    record_status(point, alice, Status.IN_PROGRESS, T0.date(), evidence=[evidence])
+    InboxMailOptIn.objects.create(user=alice, last_sent_at=days(399))
+    page.answer = (200, SECOND)
+    recheck(page.url, now=days(400))
+    recheck(page.url, now=days(401))
+    assert inbox_mail_send(now=days(402)) == 1
+    [message] = mail.outbox
+    assert "citation" in message.subject and "The joint statement page (evidence): quote missing" in message.body
+    assert "/admin/commitments/capture/broken/" in message.body
+    assert inbox_mail_send(now=days(402.1)) == 0  # at most daily
