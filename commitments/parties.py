@@ -16,7 +16,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
-from commitments.models import Membership, Party, Statement
+from commitments.models import Claim, Commitment, Membership, Party, Statement
 
 
 def _member_at(prefix: str, day) -> Q:
@@ -55,6 +55,14 @@ def responsible_party_q(*, parties: Iterable[Party | int], path: str = "") -> Q:
     """Filter for commitments or claims (``), or rows reaching them through `path` (`commitment__`)."""
     ids = [getattr(p, "pk", p) for p in parties]
     return Q(**{f"{path}parties__in": ids})
+
+
+def party_concerns_q(*, parties: Iterable[Party | int] | QuerySet, model: type[Commitment] | type[Claim]) -> Q:
+    """Filter for commitments or claims (`model`) a party concerns: bound by it (bound_party) or its responsibility / about it
+    (responsible_party). The pages' and the search's party filter. `parties` may be a queryset of ids."""
+    ids = parties if isinstance(parties, QuerySet) else [getattr(p, "pk", p) for p in parties]
+    responsible = model.objects.filter(responsible_party_q(parties=ids)).values("pk")
+    return Q(pk__in=responsible) | bound_party_q(parties=ids)
 
 
 def bound_parties_by_statement() -> dict[int, frozenset[int]]:

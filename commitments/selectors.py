@@ -46,6 +46,7 @@ from commitments.models import (
 )
 from commitments.models.domain import point_number
 from commitments.parties import bound_parties_by_statement
+from commitments.themes import commitment_theme_pairs
 
 RENDERING_FIELDS = (
     "id", "claim_id", "commitment_id", "source_id", "source__title", "text", "start", "end", "language", "is_translation", "translator", "is_primary",
@@ -481,7 +482,7 @@ FROM (SELECT cp.{party_column} AS key, c.status, COUNT(*) AS n FROM chosen c JOI
       GROUP BY 1, 2) g JOIN commitments_party p ON p.id = g.key
 UNION ALL
 SELECT 2, g.key, t.slug, t.name, g.status, g.n, NULL, t.name
-FROM (SELECT ct.{theme_column} AS key, c.status, COUNT(*) AS n FROM chosen c JOIN {themes_table} ct ON ct.{commitment_column} = c.id
+FROM (SELECT ct.theme_id AS key, c.status, COUNT(*) AS n FROM chosen c JOIN ({theme_links}) ct ON ct.commitment_id = c.id
       GROUP BY 1, 2) g JOIN commitments_theme t ON t.id = g.key
 ORDER BY 1, 7, 8, 2
 """
@@ -497,12 +498,9 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
 
 
 def _through_tables() -> dict[str, str]:
-    """The responsible-party and theme link tables as the models name them (so a renamed relation follows)."""
-    parties, themes = Commitment.parties.field, Commitment.themes.field
-    return {
-        "parties_table": parties.m2m_db_table(), "party_column": parties.m2m_reverse_name(),
-        "themes_table": themes.m2m_db_table(), "theme_column": themes.m2m_reverse_name(), "commitment_column": parties.m2m_column_name(),
-    }
+    """The responsible-party link table as the model names it (so a renamed relation follows)."""
+    parties = Commitment.parties.field
+    return {"parties_table": parties.m2m_db_table(), "party_column": parties.m2m_reverse_name(), "commitment_column": parties.m2m_column_name()}
 
 
 def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
@@ -515,7 +513,9 @@ def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
     rows = []
     if (chosen := _compiled(commitments.order_by().values("id", "statement_id", "status"))) is not None:
         with connection.cursor() as cursor:
-            cursor.execute(_STATS_SQL.format(commitments=chosen[0], **_through_tables()), chosen[1])
+            # Every commitment's themes as commitments.themes says: a deliverable counts under its point's themes too.
+            theme_links, link_params = commitment_theme_pairs().query.sql_with_params()
+            cursor.execute(_STATS_SQL.format(commitments=chosen[0], theme_links=theme_links, **_through_tables()), (*chosen[1], *link_params))
             rows = cursor.fetchall()
     groups: dict[str, dict[int, dict]] = {name: {} for name in _STATS_GROUPS}
     for kind, pk, slug, name, status, n, _day, _label in rows:

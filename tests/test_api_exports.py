@@ -34,7 +34,7 @@ def test_the_feed_lists_status_changes_newest_first_and_filters(api, make_statem
     assert _entries(api.get("/api/v1/feeds/status-changes.atom?responsible_party=canada")) == ["G7 2021 2: In progress"]
     statement.parties.add(canada)
     assert _entries(api.get("/api/v1/feeds/status-changes.atom?bound_party=canada")) == ["G7 2021 2: In progress", "G7 2021 1: Not started"]
-    assert _entries(api.get("/api/v1/feeds/status-changes.atom?statement=other")) == []
+    assert api.get("/api/v1/feeds/status-changes.atom?statement=other").status_code == 400  # no such statement
     body = api.get("/api/v1/feeds/status-changes.atom").content.decode()
     assert "Budget passed." in body and f"<link href=\"http://testserver{a2.get_absolute_url()}\"" in body  # the public page
 

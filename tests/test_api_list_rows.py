@@ -124,4 +124,4 @@ def test_a_page_read_in_one_statement_keeps_the_lists_order_and_filters(api, ric
 def test_an_empty_list_is_an_empty_page(api, db):
     page = api.get("/api/v1/commitments/").json()
     assert page["count"] == 0 and page["results"] == []
-    assert api.get("/api/v1/commitments/?statement=nothing").json()["results"] == []
+    assert api.get("/api/v1/commitments/?status=fulfilled").json()["results"] == []

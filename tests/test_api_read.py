@@ -59,7 +59,7 @@ def test_it_lists_commitments_with_what_a_dashboard_shows(api, two_statements, m
     ("bound_party=canada", ["b1", "b2"]),
     ("party=canada", ["b1", "b2"]),  # the old name means bound_party
     ("bound_party=japan", []),
-    ("theme=health", ["a1"]),
+    ("theme=health", ["a1", "deliverable"]),  # a deliverable has its point's themes (commitments.themes)
     ("has_evidence=true", ["a3"]),
     ("target_before=2023-01-01", ["a2"]),
     ("target_after=2023-01-01", ["a3"]),

@@ -101,7 +101,7 @@ def test_the_compliance_matrix_uses_each_pairs_latest_score(api, history):
     rows = {row["commitment"]: row for row in matrix["rows"]}
     assert rows[a1.pk]["scores"] == {"canada": {"score": 1, "assessed_on": "2021-06-01"}, "japan": {"score": 0, "assessed_on": "2021-06-01"}}
     assert rows[a2.pk]["number"] == "2" and rows[a2.pk]["scores"]["japan"]["score"] == -1
-    assert api.get("/api/v1/stats/compliance/?statement=nothing").json() == {"parties": [], "rows": []}
+    assert api.get("/api/v1/stats/compliance/?statement=nothing").json() == {"statement": ["No statement has the id or slug “nothing”."]}
 
 
 def test_cached_aggregates_change_as_soon_as_the_history_does(api, history):

@@ -1,10 +1,11 @@
 """Filters for every list (django-filter). Statements, parties and themes are named by id or slug."""
 
+from collections.abc import Iterable
 from datetime import UTC
 
 import django_filters as df
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -24,18 +25,33 @@ from commitments.models import (
     Statement,
     Status,
     StatusUpdate,
+    Theme,
     Verdict,
 )
 from commitments.parties import bound_party_q, responsible_party_q, statement_bound_parties
 from commitments.selectors import has_evidence_filter
 from commitments.text_search import rendered_match_q
+from commitments.themes import commitment_themes_q
 
 
-def id_or_slug_q(path: str, value: str) -> Q:
-    """Match `<path>` (the row itself when "") by id when `value` can be one (ASCII digits in range), else by slug."""
-    prefix = f"{path}__" if path else ""
-    pk = id_parse(value)
-    return Q(**{f"{prefix}id": pk}) if pk is not None else Q(**{f"{prefix}slug": value})
+def resolve_named(model: type[Model], values: Iterable[str], *, field: str, by_slug: bool = True) -> list[int]:
+    """The ids of the `model` rows these values name (an id, or a slug when `by_slug`), in one query.
+
+    The one owner of "an unknown name in a filter": a value that names no row is a 400 naming
+    `field` and every such value, as an unknown `?status=` is; never a silent empty list.
+    """
+    values = [str(value) for value in values]
+    pks = {value: pk for value in values if (pk := id_parse(value)) is not None}
+    slugs = {value for value in values if value not in pks and "\x00" not in value} if by_slug else set()
+    found = model.objects.filter(Q(pk__in=pks.values()) | Q(slug__in=slugs)) if slugs else model.objects.filter(pk__in=pks.values())
+    rows = list(found.values_list("pk", "slug") if by_slug else found.values_list("pk", "pk"))
+    found_pks, found_slugs = {pk for pk, _ in rows}, {slug for _, slug in rows}
+    unknown = [value for value in values if pks.get(value) not in found_pks and value not in found_slugs]
+    if unknown:
+        what = model._meta.verbose_name
+        named = ", ".join(f"“{value.replace(chr(0), '')}”" for value in unknown)
+        raise ValidationError({field: [f"No {what} {'has the id or slug' if by_slug else 'has the id'} {named}."]})
+    return [pk for pk, _ in rows]
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -57,18 +73,35 @@ def _names_a_filter(params, filter_names) -> bool:
     return any(key == name or key.startswith(f"{name}_") for key in params for name in filter_names)
 
 
-def _by_id_or_slug(path: str, *, many: bool):
-    """A filter method matching `<path>` by numeric id or by slug."""
+def _by_id_or_slug(path: str, model: type[Model], *, many: bool, by_slug: bool = True):
+    """A filter method matching `<path>` (a `model` row) by id or slug; a name no row has is a 400 (resolve_named)."""
 
-    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
-        queryset = queryset.filter(id_or_slug_q(path, value))
+    def method(queryset: QuerySet, name: str, value) -> QuerySet:
+        queryset = queryset.filter(**{f"{path}__in": resolve_named(model, [value], field=name, by_slug=by_slug)})
         return queryset.distinct() if many else queryset  # a many-to-many join can repeat rows
 
     return method
 
 
-def id_or_slug(path: str, what: str, *, many: bool = False) -> df.CharFilter:
-    return df.CharFilter(method=_by_id_or_slug(path, many=many), help_text=f"The {what}'s id or slug, e.g. `1` or `g7-2021`.")
+def id_or_slug(path: str, what: str, model: type[Model], *, many: bool = False) -> df.CharFilter:
+    return df.CharFilter(method=_by_id_or_slug(path, model, many=many), help_text=f"The {what}'s id or slug, e.g. `1` or `g7-2021`.")
+
+
+def by_id(path: str, model: type[Model], help_text: str, *, many: bool = False) -> df.NumberFilter:
+    """A row named by its id only (commitments, claims); an id no row has is a 400."""
+    return df.NumberFilter(method=_by_id_or_slug(path, model, many=many, by_slug=False), help_text=help_text)
+
+
+def theme_filter(path: str = "", what: str = "theme") -> df.CharFilter:
+    """Commitments (or rows reaching one through `path`) with the theme, their own or their point's (commitments.themes)."""
+
+    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        condition = commitment_themes_q(themes=resolve_named(Theme, [value], field=name), path=path)
+        return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+    return df.CharFilter(
+        method=method, help_text=f"The {what}'s id or slug, e.g. `health`; a deliverable has its point's themes too.",
+    )
 
 
 BOUND_HELP = (
@@ -76,14 +109,14 @@ BOUND_HELP = (
     "statement's date, of an organisation among them (the SCO binds its member states)."
 )
 RESPONSIBLE_HELP = "A party responsible for the point (a claim: a party it is about), by id or slug; no expansion to members."
-PARTY_ALIAS_HELP = "Same as `bound_party` (kept for existing clients)."
+PARTY_ALIAS_HELP = "Deprecated: same as `bound_party` (kept for existing clients)."
 
 
 def _party_method(relation: str, path: str):
     """A filter method for `bound_party` or `responsible_party` (commitments.parties owns both rules)."""
 
     def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
-        party_ids = list(Party.objects.filter(id_or_slug_q("", value)).values_list("pk", flat=True))
+        party_ids = resolve_named(Party, [value], field=name)
         if relation == "bound":
             condition = bound_party_q(parties=party_ids, statement_path=path)
         else:
@@ -121,11 +154,11 @@ UPDATED_SINCE = (
 
 
 class CommitmentFilter(df.FilterSet):
-    statement = id_or_slug("statement", "statement")
+    statement = id_or_slug("statement", "statement", Statement)
     bound_party = bound_party_filter()
     responsible_party = responsible_party_filter()
     party = bound_party_filter(help_text=PARTY_ALIAS_HELP)
-    theme = id_or_slug("themes", "theme", many=True)
+    theme = theme_filter()
     status = df.MultipleChoiceFilter(
         choices=Status.choices, help_text="Current status; repeat for several, e.g. `status=in_progress&status=stalled`."
     )
@@ -133,7 +166,7 @@ class CommitmentFilter(df.FilterSet):
         choices=[("points", "points"), ("deliverables", "deliverables")], method="filter_level",
         help_text="`points`: numbered points only; `deliverables`: deliverables only. Both when absent.",
     )
-    parent = df.NumberFilter(field_name="parent_id", help_text="Deliverables of this point (its id).")
+    parent = by_id("parent", Commitment, "Deliverables of this point (its id).")
     updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     has_evidence = df.BooleanFilter(method="filter_has_evidence", help_text="`true`: with at least one piece of evidence; `false`: none.")
     target_before = df.DateFilter(field_name="target_date", lookup_expr="lte", help_text="Target date on or before this date (YYYY-MM-DD).")
@@ -169,8 +202,8 @@ class StatementFilter(df.FilterSet):
     bound_party = bound_party_filter(path="")
     party = bound_party_filter(path="", help_text=PARTY_ALIAS_HELP)
     count_kind = df.ChoiceFilter(choices=CountKind.choices, help_text="`announced`, `inferred` or `unnumbered`.")
-    announcing_party = id_or_slug("announcing_party", "announcing party")
-    theme = id_or_slug("commitments__themes", "theme", many=True)
+    announcing_party = id_or_slug("announcing_party", "announcing party", Party)
+    theme = theme_filter("commitments__", "theme of any of its commitments")
     updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     announced_after = df.DateFilter(field_name="announced_on", lookup_expr="gte", help_text="Announced on or after (YYYY-MM-DD).")
     announced_before = df.DateFilter(field_name="announced_on", lookup_expr="lte", help_text="Announced on or before (YYYY-MM-DD).")
@@ -181,12 +214,12 @@ class StatementFilter(df.FilterSet):
 
 
 class ClaimFilter(df.FilterSet):
-    statement = id_or_slug("statement", "statement")
+    statement = id_or_slug("statement", "statement", Statement)
     bound_party = bound_party_filter()
     responsible_party = responsible_party_filter()
     party = bound_party_filter(help_text=PARTY_ALIAS_HELP)
-    theme = id_or_slug("themes", "theme", many=True)
-    source = id_or_slug("renderings__source", "source of any of its renderings", many=True)
+    theme = id_or_slug("themes", "theme", Theme, many=True)
+    source = id_or_slug("renderings__source", "source of any of its renderings", Source, many=True)
     verdict = df.MultipleChoiceFilter(choices=Verdict.choices, help_text="Current verdict; repeat for several.")
     updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     has_evidence = df.BooleanFilter(method="filter_has_evidence", help_text="`true`: with at least one piece of evidence; `false`: none.")
@@ -201,13 +234,13 @@ class ClaimFilter(df.FilterSet):
 
 
 class EvidenceFilter(df.FilterSet):
-    commitment = df.NumberFilter(field_name="commitments__id", distinct=True, help_text="Evidence linked to this commitment (its id).")
-    claim = df.NumberFilter(field_name="claims__id", distinct=True, help_text="Evidence linked to this claim (its id).")
+    commitment = by_id("commitments", Commitment, "Evidence linked to this commitment (its id).", many=True)
+    claim = by_id("claims", Claim, "Evidence linked to this claim (its id).", many=True)
     statement = df.CharFilter(method="filter_statement", help_text="Evidence on any commitment or claim of this statement (id or slug).")
     bound_party = bound_party_filter(path="commitments__statement__", help_text="A party bound by the statement of a linked commitment.")
     responsible_party = responsible_party_filter(path="commitments__")
     party = bound_party_filter(path="commitments__statement__", help_text=PARTY_ALIAS_HELP)
-    theme = id_or_slug("commitments__themes", "theme of a linked commitment", many=True)
+    theme = theme_filter("commitments__", "theme of a linked commitment")
     stance = df.ChoiceFilter(choices=Stance.choices, help_text="Supports, contradicts or gives context.")
     updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     published_after = df.DateFilter(field_name="published_on", lookup_expr="gte", help_text="Published on or after (YYYY-MM-DD).")
@@ -221,7 +254,8 @@ class EvidenceFilter(df.FilterSet):
         ]
 
     def filter_statement(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        linked = id_or_slug_q("commitments__statement", value) | id_or_slug_q("claims__statement", value)
+        statements = resolve_named(Statement, [value], field=name)
+        linked = Q(commitments__statement__in=statements) | Q(claims__statement__in=statements)
         return queryset.filter(pk__in=Evidence.objects.filter(linked).values("pk"))
 
 
@@ -236,12 +270,12 @@ class PartyFilter(df.FilterSet):
         fields = ["statement", "kind"]
 
     def filter_statement(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        statement = Statement.objects.filter(id_or_slug_q("", value)).first()
-        return queryset.filter(pk__in=statement_bound_parties(statement=statement).values("pk")) if statement else queryset.none()
+        statement = Statement.objects.get(pk=resolve_named(Statement, [value], field=name)[0])
+        return queryset.filter(pk__in=statement_bound_parties(statement=statement).values("pk"))
 
 
 class SourceFilter(df.FilterSet):
-    statement = id_or_slug("statements", "statement", many=True)
+    statement = id_or_slug("statements", "statement", Statement, many=True)
     updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE)
     language = df.CharFilter(help_text="BCP 47 language tag, e.g. `en`.")
 
@@ -251,10 +285,10 @@ class SourceFilter(df.FilterSet):
 
 
 class AssessmentFilter(df.FilterSet):
-    commitment = df.NumberFilter(field_name="commitment_id", help_text="Assessments of this commitment (its id).")
-    statement = id_or_slug("commitment__statement", "statement")
-    party = id_or_slug("party", "assessed party")
-    theme = id_or_slug("commitment__themes", "theme", many=True)
+    commitment = by_id("commitment", Commitment, "Assessments of this commitment (its id).")
+    statement = id_or_slug("commitment__statement", "statement", Statement)
+    party = id_or_slug("party", "assessed party", Party)
+    theme = theme_filter("commitment__")
     score = df.ChoiceFilter(choices=[(-1, "-1"), (0, "0"), (1, "1")], help_text="-1, 0 or 1.")
     updated_since = UpdatedSinceFilter(
         field_name="published_at", lookup_expr="gte", help_text="Only assessments published at or after this ISO 8601 date-time."
@@ -268,11 +302,11 @@ class AssessmentFilter(df.FilterSet):
 
 
 class StatusChangeFilter(df.FilterSet):
-    statement = id_or_slug("commitment__statement", "statement")
+    statement = id_or_slug("commitment__statement", "statement", Statement)
     bound_party = bound_party_filter(path="commitment__statement__")
     responsible_party = responsible_party_filter(path="commitment__")
     party = bound_party_filter(path="commitment__statement__", help_text=PARTY_ALIAS_HELP)
-    theme = id_or_slug("commitment__themes", "theme", many=True)
+    theme = theme_filter("commitment__")
     status = df.MultipleChoiceFilter(choices=Status.choices, help_text="The new status; repeat for several.")
     published_since = UpdatedSinceFilter(
         field_name="published_at", lookup_expr="gte",

@@ -88,6 +88,18 @@ class SlugList(serializers.ListField):
     child = serializers.SlugField()
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "readOnly": True, "deprecated": True})
+class DeprecatedSlugList(serializers.Field):
+    """An old field name kept for existing clients, marked deprecated in the schema: the slugs of a many-to-many."""
+
+    def __init__(self, *, replaced_by: str, **kwargs):
+        super().__init__(read_only=True, help_text=f"Deprecated: the same as `{replaced_by}` (kept for existing clients).",
+                         **kwargs)
+
+    def to_representation(self, related) -> list[str]:
+        return [row.slug for row in related.all()]
+
+
 class StatementBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.SlugField()
@@ -174,8 +186,12 @@ class CommitmentSerializer(serializers.Serializer):
         help_text="The day after the target date when that date has passed and the status is still open "
         "(not fulfilled, broken or not assessable); null when not overdue. `?overdue=true` lists these.",
     )
-    parties = SlugList(read_only=True, help_text="Slugs of the responsible parties (the `responsible_party` relation).")
-    themes = SlugList(read_only=True, help_text="Slugs of its themes.")
+    responsible_parties = SlugList(
+        read_only=True, help_text="Slugs of the parties responsible for it (`?responsible_party=`). The parties it binds are its "
+        "statement's `bound_parties` (`?bound_party=`).",
+    )
+    parties = DeprecatedSlugList(replaced_by="responsible_parties")
+    themes = SlugList(read_only=True, help_text="Slugs of its own themes; a deliverable also falls under its point's (`?theme=`, stats).")
     evidence_count = serializers.IntegerField(read_only=True)
     latest_evidence = EvidenceBriefSerializer(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -232,7 +248,8 @@ def _commitment(row: dict, labels: dict[str, str], iso: Callable, base: str, pre
         "status_since": _day(row["status_since"]),
         "target_date": _day(row["target_date"]),
         "overdue_since": _day(overdue_since(status=row["status"], target_date=row["target_date"], today=today)),
-        "parties": row["parties"],
+        "responsible_parties": row["parties"],
+        "parties": row["parties"],  # deprecated name of responsible_parties
         "themes": row["themes"],
         "evidence_count": row["evidence_count"],
         "latest_evidence": latest and {**latest, "published_on": _day(latest["published_on"])},
@@ -274,9 +291,11 @@ class StatementSerializer(serializers.ModelSerializer):
     url = PublicUrlField()
     api_url = ApiUrlField("statement")
     announcing_party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="The parties named as bound.")
+    parties = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text="The parties the statement names as bound (without their members).",
+    )
     bound_parties = serializers.SerializerMethodField(
-        help_text="Every party it binds: `parties` plus the members, at its date, of organisations among them."
+        help_text="Every party it binds (`?bound_party=`): `parties` plus the members, at its date, of organisations among them."
     )
     sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     commitment_count = serializers.IntegerField(read_only=True, help_text="Numbered points recorded (deliverables not counted).")
@@ -314,7 +333,11 @@ class StatementSerializer(serializers.ModelSerializer):
 class ClaimSerializer(serializers.ModelSerializer):
     url = PublicUrlField()
     api_url = ApiUrlField("claim")
-    parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="The parties it is about (`responsible_party`).")
+    responsible_parties = serializers.SlugRelatedField(
+        source="parties", slug_field="slug", many=True, read_only=True,
+        help_text="The parties it is about (`?responsible_party=`); the parties it binds are its statement's `bound_parties`.",
+    )
+    parties = DeprecatedSlugList(replaced_by="responsible_parties")
     renderings = serializers.SerializerMethodField(help_text="Every wording of it in every source, primary first.")
     translation_only = serializers.SerializerMethodField(help_text="Every rendering is a translation.")
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -324,7 +347,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "url", "api_url", "title", "quote", "statement", "source", "renderings", "translation_only", "parties", "themes", "verdict",
+            "id", "url", "api_url", "title", "quote", "statement", "source", "renderings", "translation_only", "responsible_parties", "parties",
+            "themes", "verdict",
             "verdict_rationale", "verdict_at", "evidence_count", "claimreview", "created_at", "updated_at",
         ]
 

@@ -28,6 +28,7 @@ from commitments.models import (
 )
 from commitments.models.domain import point_number
 from commitments.parties import bound_parties_by_statement
+from commitments.themes import commitment_theme_ids
 
 from .periods import Period
 
@@ -242,19 +243,18 @@ def commitments_index() -> dict[int, CommitmentRow]:
     """6 queries: every commitment with its label, status and scope (bound parties: its statement's; responsible: its own)."""
     bound = bound_parties_by_statement()
     own_parties = _pairs(Commitment.parties.through.objects.values_list("commitment_id", "party_id"))
-    themes = _pairs(Commitment.themes.through.objects.values_list("commitment_id", "theme_id"))
+    themes = commitment_theme_ids()  # a deliverable's include its point's (commitments.themes)
     rows = Commitment.objects.order_by().values_list(
-        "id", "statement_id", "parent_id", "parent__ordinal", "ordinal", "title", "statement__title", "status", "target_date", "created_at",
+        "id", "statement_id", "parent__ordinal", "ordinal", "title", "statement__title", "status", "target_date", "created_at",
         "statement__slug",
     )
     index = {}
-    for pk, statement_id, parent_id, parent_ordinal, ordinal, title, statement_title, status, target_date, created_at, slug in rows:
+    for pk, statement_id, parent_ordinal, ordinal, title, statement_title, status, target_date, created_at, slug in rows:
         scope = Scope(
             statement_id=statement_id,
             party_ids=bound.get(statement_id, frozenset()),
             responsible_party_ids=frozenset(own_parties.get(pk, set())),
-            # A deliverable is about its point's themes too.
-            theme_ids=frozenset(themes.get(pk, set()) | themes.get(parent_id, set())),
+            theme_ids=themes.get(pk, frozenset()),
         )
         index[pk] = CommitmentRow(
             id=pk, label=_commitment_label(statement_title, parent_ordinal, ordinal, title),

@@ -17,12 +17,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from commitments.history import published_evidence
-from commitments.models import Claim, Commitment, Evidence, Party, Rendering, Statement, Status
-from commitments.parties import bound_party_q, responsible_party_q
+from commitments.models import Claim, Commitment, Evidence, Party, Rendering, Statement, Status, Theme
+from commitments.parties import bound_party_q, party_concerns_q
 from commitments.templatetags.http_urls import http_href
 from commitments.text_search import HAN_RUN, rendered_match_q, rendering_rank, renderings_matching, text_query
-
-from .selectors import party_scope
+from commitments.themes import commitment_themes_q
 
 CONFIG = "english"
 PER_KIND = 20
@@ -76,9 +75,9 @@ def _commitments(filters: SearchFilters) -> QuerySet[Commitment]:
     if filters.statement:
         rows = rows.filter(statement__slug=filters.statement)
     if filters.party:
-        rows = rows.filter(party_scope(slug=filters.party))
+        rows = rows.filter(party_concerns_q(parties=_party_ids(filters.party), model=Commitment))
     if filters.theme:
-        rows = rows.filter(pk__in=Commitment.objects.filter(Q(themes__slug=filters.theme) | Q(parent__themes__slug=filters.theme)).values("pk"))
+        rows = rows.filter(commitment_themes_q(themes=Theme.objects.filter(slug=filters.theme).values("pk")))
     return rows
 
 
@@ -89,8 +88,7 @@ def _claims(filters: SearchFilters) -> QuerySet[Claim]:
     if filters.statement:
         rows = rows.filter(statement__slug=filters.statement)
     if filters.party:
-        ids = _party_ids(filters.party)
-        rows = rows.filter(Q(pk__in=Claim.objects.filter(responsible_party_q(parties=ids)).values("pk")) | bound_party_q(parties=ids))
+        rows = rows.filter(party_concerns_q(parties=_party_ids(filters.party), model=Claim))
     if filters.theme:
         rows = rows.filter(themes__slug=filters.theme)
     return rows

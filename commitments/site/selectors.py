@@ -29,9 +29,10 @@ from commitments.models import (
     StatusUpdate,
     Theme,
 )
-from commitments.parties import bound_party_q, responsible_party_q, statement_bound_parties
+from commitments.parties import bound_party_q, party_concerns_q, statement_bound_parties
 from commitments.roles import ROLES
 from commitments.text import quote_locate
+from commitments.themes import commitment_themes_q
 
 WEEKS_SHOWN = 26
 RECENT_CHANGES = 8
@@ -387,8 +388,7 @@ def party_scorecard(*, party: Party) -> dict:
 
 def party_claims(*, party: Party) -> list[Claim]:
     """Claims about the party (responsible_party) or made in a statement binding it (bound_party)."""
-    about = Claim.objects.filter(responsible_party_q(parties=[party])).values("pk")
-    return list(Claim.objects.filter(Q(pk__in=about) | bound_party_q(parties=[party])).order_by("id")[:PARTY_CLAIMS_SHOWN])
+    return list(Claim.objects.filter(party_concerns_q(parties=[party], model=Claim)).order_by("id")[:PARTY_CLAIMS_SHOWN])
 
 
 # --- Claims ------------------------------------------------------------------------------------
@@ -431,19 +431,13 @@ def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
     if filters.statement:
         changes = changes.filter(commitment__statement__slug=filters.statement)
     if filters.party:
-        changes = changes.filter(commitment__in=Commitment.objects.filter(party_scope(slug=filters.party)).values("pk"))
+        party_ids = Party.objects.filter(slug=filters.party).values("pk")
+        changes = changes.filter(commitment__in=Commitment.objects.filter(party_concerns_q(parties=party_ids, model=Commitment)).values("pk"))
     if filters.theme:
-        changes = changes.filter(commitment__in=Commitment.objects.filter(Q(themes__slug=filters.theme) | Q(parent__themes__slug=filters.theme)))
+        changes = changes.filter(commitment_themes_q(themes=Theme.objects.filter(slug=filters.theme).values("pk"), path="commitment__"))
     if filters.statuses:
         changes = changes.filter(status__in=filters.statuses)
     return changes
-
-
-def party_scope(*, slug: str) -> Q:
-    """Commitments a party answers for (responsible_party) or is bound by (bound_party): the party filter of the pages."""
-    ids = list(Party.objects.filter(slug=slug).values_list("pk", flat=True))
-    responsible = Commitment.objects.filter(responsible_party_q(parties=ids)).values("pk")
-    return Q(pk__in=responsible) | bound_party_q(parties=ids)
 
 
 def changes_page(*, filters: ChangeFilters, page: int, size: int) -> tuple[list[StatusUpdate], bool]:
