@@ -3,6 +3,7 @@
 from auditlog.models import LogEntry
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
 
 from commitments.audit import AUDITED, audit_entries, audit_entry_redact
 from commitments.review.api import StaffOnly
@@ -39,7 +40,9 @@ class AuditListView(generics.ListAPIView):
 
     def get_queryset(self):
         model = self.request.query_params.get("model")
-        return audit_entries(user=self.request.user, model=model if model in MODELS else None, object_pk=self.request.query_params.get("object"))
+        if model and model not in MODELS:
+            raise ValidationError({"model": [f"“{model}” is not an audited model: one of {', '.join(MODELS)}."]})
+        return audit_entries(user=self.request.user, model=model or None, object_pk=self.request.query_params.get("object"))
 
     @extend_schema(
         parameters=[

@@ -1,27 +1,15 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from commitments.api import audit, exports, stats, views
+from commitments.api.root import Router
 from commitments.digests import api as digests
 from commitments.intake import api as intake
 from commitments.review import api as review
 from commitments.site import api as site
 from commitments.watch import api as watch
 
-router = DefaultRouter()
-router.register("statements", views.StatementViewSet, basename="statement")
-router.register("commitments", views.CommitmentViewSet, basename="commitment")
-router.register("claims", views.ClaimViewSet, basename="claim")
-router.register("evidence", views.EvidenceViewSet, basename="evidence")
-router.register("parties", views.PartyViewSet, basename="party")
-router.register("themes", views.ThemeViewSet, basename="theme")
-router.register("sources", views.SourceViewSet, basename="source")
-router.register("assessments", views.AssessmentViewSet, basename="assessment")
-router.register("status-changes", views.StatusChangeViewSet, basename="status-change")
-router.register("inbox", watch.InboxViewSet, basename="inbox")
-
 app_name = "api"
-urlpatterns = [
+routes = [
     path("stats/", stats.StatsView.as_view(), name="stats"),
     path("stats/status-over-time/", stats.StatusOverTimeView.as_view(), name="stats-status-over-time"),
     path("stats/compliance/", stats.ComplianceView.as_view(), name="stats-compliance"),
@@ -36,5 +24,19 @@ urlpatterns = [
     path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
     path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
     path("intake/jobs/<uuid:job_id>/", intake.IntakeJobView.as_view(), name="intake-job"),
-    *router.urls,
 ]
+
+# The root (GET /api/v1/) lists the router's lists and every route above.
+router = Router(other_routes=tuple(str(route.pattern) for route in routes))
+router.register("statements", views.StatementViewSet, basename="statement")
+router.register("commitments", views.CommitmentViewSet, basename="commitment")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("parties", views.PartyViewSet, basename="party")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+router.register("status-changes", views.StatusChangeViewSet, basename="status-change")
+router.register("inbox", watch.InboxViewSet, basename="inbox")
+
+urlpatterns = [*routes, *router.urls]

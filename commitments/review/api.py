@@ -7,6 +7,7 @@
 The same rule as the admin decides (services.review_refusal): 403 with the reason otherwise.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -16,6 +17,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from commitments.api.filters import resolve_named
+from commitments.models import Statement
 
 from . import selectors, services
 
@@ -70,16 +74,19 @@ class ProposalListView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("kind", str, enum=list(selectors.KINDS), description="Only this kind."),
-            OpenApiParameter("statement", int, description="Only proposals about this statement (its id)."),
+            OpenApiParameter("statement", str, description="Only proposals about this statement (its id or slug)."),
             OpenApiParameter("proposer", int, description="Only this user's proposals (their id)."),
         ],
         responses=ProposalSerializer(many=True), description="Proposals waiting for review, oldest first (staff only).",
     )
     def get(self, request):
         kind = request.query_params.get("kind")
-        kinds = [kind] if kind in selectors.KINDS else list(selectors.KINDS)
-        filters = {name: int(value) for name, key in (("statement_id", "statement"), ("author_id", "proposer"))
-                   if (value := request.query_params.get(key, "")).isdigit()}
+        if kind and kind not in selectors.KINDS:
+            raise ValidationError({"kind": [f"“{kind}” is not a kind: one of {', '.join(selectors.KINDS)}."]})
+        kinds = [kind] if kind else list(selectors.KINDS)
+        named = {"statement_id": ("statement", Statement, True), "author_id": ("proposer", get_user_model(), False)}
+        filters = {name: resolve_named(model, [value], field=key, by_slug=by_slug)[0]
+                   for name, (key, model, by_slug) in named.items() if (value := request.query_params.get(key, ""))}
         data = [
             proposal_data(kind=k, row=row, user=request.user)
             for k in kinds for row in selectors.proposals(model=selectors.KINDS[k], **filters)[:self.QUEUE_LENGTH]

@@ -9,7 +9,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments.models import Status
+from commitments.api.filters import resolve_named
+from commitments.models import Party, Statement, Status, Theme
 
 from .search import SearchFilters, search
 
@@ -19,14 +20,21 @@ class SearchQuerySerializer(serializers.Serializer):
     # A plain string, checked below: a ChoiceField would add a second "status" enum to the schema (drf-spectacular W001).
     status = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
                                    help_text=f"One of: {', '.join(Status.values)}.")
-    party = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A party's slug.")
-    theme = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A theme's slug.")
-    statement = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A statement's slug.")
+    party = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A party's slug or id.")
+    theme = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A theme's slug or id.")
+    statement = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, help_text="A statement's slug or id.")
 
     def validate_status(self, value: str) -> str:
         if value and value not in Status.values:
             raise serializers.ValidationError(f"Not a status: use one of {', '.join(Status.values)}.")
         return value
+
+
+def _slug(model, value: str, *, field: str) -> str:
+    """The slug of the row `value` names (an id or a slug); a name no row has is a 400, as in every other filter."""
+    if not value:
+        return ""
+    return model.objects.values_list("slug", flat=True).get(pk=resolve_named(model, [value], field=field)[0])
 
 
 HIT_FIELDS = {
@@ -54,7 +62,8 @@ class SearchView(APIView):
         params = SearchQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        filters = SearchFilters(status=data["status"], party=data["party"], theme=data["theme"], statement=data["statement"])
+        named = {name: _slug(model, data[name], field=name) for name, model in (("party", Party), ("theme", Theme), ("statement", Statement))}
+        filters = SearchFilters(status=data["status"], **named)
         hits = search(q=data["q"], filters=filters)
         results = [
             {"kind": h.kind, "title": h.title, "url": h.url if h.external else request.build_absolute_uri(h.url),

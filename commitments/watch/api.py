@@ -4,7 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from commitments.models.watch import InboxItem, InboxState
+from commitments.api.filters import resolve_named
+from commitments.models.watch import InboxItem, InboxState, Watch
 from commitments.review.api import StaffOnly
 
 from .selectors import inbox_items
@@ -51,11 +52,8 @@ def _flag(value: str | None, name: str) -> bool | None:
 
 
 def _id(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise ValidationError({name: [f"“{value}” is not a watch id."]})
-    return int(value)
+    """A watch named by its id; one that does not exist is a 400 (commitments.api.filters.resolve_named)."""
+    return resolve_named(Watch, [value], field=name, by_slug=False)[0] if value else None
 
 
 @extend_schema_view(
