@@ -117,25 +117,31 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
                 at = item.text.index(end, at)
 
 
-# Floors per language and side of the held-out split: a regression in any rule moves one of them.
-# English only here (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim);
-# the Chinese and Russian floors come with their rules. The English texts 23-34 carry the shapes the
-# rules had not met (issue 17) and start below target; the first 22 texts keep their full marks.
-ENGLISH_FLOORS = {
-    False: {"sets": (18, 20), "points": (84, 101), "extra": 0, "counts": 17, "complete": 18},
-    True: {"sets": (3, 5), "points": (13, 22), "extra": 0, "counts": 3, "complete": 3},
+# Floors per language and side of the held-out split: a regression in any rule moves one of them
+# (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim). The tuning side is
+# what the rules were written on, so its figures are regression pins, not accuracy; the held-out side is
+# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side only).
+FLOORS = {
+    ("en", False): {"sets": (26, 26), "points": (130, 130), "extra": 0, "counts": 26, "complete": 26},
+    ("zh", False): {"sets": (21, 22), "points": (80, 81), "extra": 0, "counts": 21, "complete": 21},
+    ("ru", False): {"sets": (16, 16), "points": (74, 74), "extra": 0, "counts": 16, "complete": 16},
+    # held-out v1, measured once at c8e42e8 after the second round of rules (never read while writing them)
+    ("en", True): {"sets": (3, 5), "points": (13, 22), "extra": 0, "counts": 3, "complete": 3},
+    ("zh", True): {"sets": (10, 10), "points": (39, 39), "extra": 0, "counts": 10, "complete": 10},
+    ("ru", True): {"sets": (1, 4), "points": (2, 12), "extra": 1, "counts": 1, "complete": 1},
 }
 
 
-@pytest.mark.parametrize("heldout", sorted(ENGLISH_FLOORS))
-def test_it_scores_the_english_corpus_and_keeps_its_figures(heldout):
-    floor = ENGLISH_FLOORS[heldout]
-    score = corpus_score("en", heldout)
-    print(f"intake corpus, English, {'held-out' if heldout else 'tuning'}:", score.line())
-    assert score.sets_found >= floor["sets"][0] and score.sets_expected == floor["sets"][1], score.misses
-    assert score.points_found >= floor["points"][0] and score.points_expected == floor["points"][1], score.misses
-    assert score.extra_sets <= floor["extra"], score.misses
-    assert score.counts_right >= floor["counts"] and score.complete_right >= floor["complete"], score.misses
+@pytest.mark.parametrize("language,heldout", sorted(FLOORS))
+def test_it_scores_the_corpus_and_keeps_its_figures(language, heldout):
+    floor = FLOORS[(language, heldout)]
+    score = corpus_score(language, heldout)
+    print(f"intake corpus, {language}, {'held-out' if heldout else 'tuning'}:", score.line())
+    misses = "(held-out: not shown)" if heldout else score.misses
+    assert score.sets_found >= floor["sets"][0] and score.sets_expected == floor["sets"][1], misses
+    assert score.points_found >= floor["points"][0] and score.points_expected == floor["points"][1], misses
+    assert score.extra_sets <= floor["extra"], misses
+    assert score.counts_right >= floor["counts"] and score.complete_right >= floor["complete"], misses
     assert score.verbatim_rate == 1.0
 
 

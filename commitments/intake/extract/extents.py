@@ -98,7 +98,9 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
 
 
 def _not_continuation(text: str, block) -> bool:
-    return _heading(text, block) or bool(_ATTRIBUTION.match(text[block.start:block.end]))
+    """A heading stops the point, except as the text's last block: a text cut inside a paragraph heads nothing."""
+    last = block.end >= len(text.rstrip())
+    return (_heading(text, block) and not last) or bool(_ATTRIBUTION.match(text[block.start:block.end]))
 
 
 def _sentences_in(layout: Layout, span: Span) -> int:

@@ -2,7 +2,7 @@
 
 Counts: "по четырём направлениям", "пять предложений", "из трёх пунктов", "12 пунктов",
 "четыре ключевых направления". Markers: во-первых / во-вторых / в-третьих ..., "Первое –",
-"Второе:", "И наконец"; а) б) в) (the numbered and dash styles are the shared ones).
+"Второе:", "И наконец"; а) б) в); "Пункт 1" heading lines (the numbered and dash styles are the shared ones).
 """
 
 import re
@@ -18,7 +18,7 @@ NUMBER_WORDS = {form: value for value, forms in _NUMBER_FORMS.items() for form i
 _NOUN_STEMS = (
     "направлени|предложени|пункт|задач|принцип|приоритет|мер|шаг|инициатив|област|сфер|цел|договор[её]нност|обязательств|"
     "аспект|положени|тезис|итог|результат|соглашени|элемент|блок|компонент|иде|рекомендаци|мероприяти|позици|составляющ|"
-    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет"
+    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет|документ"
 )
 _ADJECTIVE = r"[а-яё-]+(?:ых|их|ым|им|ыми|ими|ые|ие|ой|ая|ое|ого|ому|ую)"
 _COUNT = re.compile(
@@ -56,6 +56,8 @@ _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
 _PAREN_DIGIT = re.compile(r"(?P<d>\d{1,2})\)\s")
+# "Пункт 1" alone on its line (or before a colon or dash), the point's words after it: a heading that numbers the point.
+_PUNKT = re.compile(r"Пункт\s+(?P<d>\d{1,2})\s*(?:[.:—–-]\s*)?$|Пункт\s+(?P<d2>\d{1,2})\s*[.:—–-]\s+(?=\S)")
 _COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
 _UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -92,6 +94,9 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     match = _LETTER.match(text, at, end)
     if match and (at_block_start or _after_list_break(text, at)):
         return [("cyr", _LETTERS.index(match.group("l")) + 1, at, _skip(text, match.end(), end))]
+    match = _PUNKT.match(text, at, end) if at_block_start else None
+    if match:
+        return [("punkt", int(match.group("d") or match.group("d2")), at, _skip(text, match.end(), end))]
     match = _PAREN_DIGIT.match(text, at, end)
     if match and not at_block_start and _after_list_break(text, at):  # "три шага: 1) ...; 2) ...; 3) ..."
         return [("digit", int(match.group("d")), at, _skip(text, match.end(), end))]
