@@ -125,10 +125,11 @@ FLOORS = {
     ("en", False): {"sets": (26, 26), "points": (130, 130), "extra": 0, "counts": 26, "complete": 26},
     ("zh", False): {"sets": (21, 22), "points": (80, 81), "extra": 0, "counts": 21, "complete": 21},
     ("ru", False): {"sets": (16, 16), "points": (74, 74), "extra": 0, "counts": 16, "complete": 16},
-    # held-out v1, measured once at c8e42e8 after the second round of rules (never read while writing them)
-    ("en", True): {"sets": (3, 5), "points": (13, 22), "extra": 0, "counts": 3, "complete": 3},
+    # held-out v1: measured once at c8e42e8 (en 3/5 sets 13/22 points, zh 10/10 39/39, ru 1/4 2/12 with 1 extra),
+    # then opened for tuning; these are its figures after that (a regression pin, no longer a held-out figure)
+    ("en", True): {"sets": (5, 5), "points": (22, 22), "extra": 0, "counts": 5, "complete": 5},
     ("zh", True): {"sets": (10, 10), "points": (39, 39), "extra": 0, "counts": 10, "complete": 10},
-    ("ru", True): {"sets": (1, 4), "points": (2, 12), "extra": 1, "counts": 1, "complete": 1},
+    ("ru", True): {"sets": (3, 4), "points": (7, 12), "extra": 0, "counts": 3, "complete": 3},
 }
 
 
