@@ -411,3 +411,41 @@ def test_the_second_round_shapes(text, count, complete, quotes):
 ])
 def test_the_second_round_decoys_give_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+# Shapes of held-out v1, opened for tuning after it was measured (issue 17, third round).
+ROUND_THREE = [
+    pytest.param(
+        'The statement said the following was agreed to:\n“i) The parties will exchange lists by Monday;\n“ii) The parties will name two persons each;\n“iii)The Assembly will not be convened in December.”\nThe leaders met again later.\n',
+        None, ['The parties will exchange lists by Monday', 'The parties will name two persons each', 'The Assembly will not be convened in December.”'],
+        id='en_quoted_items_no_space_after_bracket',
+    ),
+    pytest.param(
+        'The two ministers held talks and reached three consensuses:\nBoth sides agreed to keep the border calm. The two sides will resume flights. Both sides will meet again next year. The talks were held in Beijing.\n',
+        3, ['Both sides agreed to keep the border calm.', 'The two sides will resume flights.', 'Both sides will meet again next year.'],
+        id='en_sentences_opening_with_the_parties',
+    ),
+    pytest.param(
+        'Документ содержит 12 пунктов.\nВ первом пункте подчеркивается уважение суверенитета.\nУказывается недопустимость двойных стандартов.Во втором пункте содержится призыв к диалогу.\nТретий пункт, озаглавленный «прекратить огонь», поясняет позицию.\n',
+        12, ['В первом пункте подчеркивается уважение суверенитета.\nУказывается недопустимость двойных стандартов.', 'Во втором пункте содержится призыв к диалогу.',
+             'Третий пункт, озаглавленный «прекратить огонь», поясняет позицию.'],
+        id='ru_prose_ordinals_of_a_paper',
+    ),
+    pytest.param(
+        'Глава КНР озвучил пять столпов отношений. Первый столп — взаимное уважение. По его словам, это главное. Второй столп — преодоление разногласий.\n',
+        5, ['Первый столп — взаимное уважение. По его словам, это главное.', 'Второй столп — преодоление разногласий.'],
+        id='ru_pillars',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_THREE)
+def test_the_third_round_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+def test_numbered_links_under_a_recommendation_heading_are_no_set():
+    text = "Исследование опубликовано.\n\nРекомендую также:\n\n  1. Война: куда смотрят страны Азии, часть 1.\n  2. Война: куда смотрят страны Азии, часть 2.\n  3. Китай и война.\n"
+    assert extract(text).as_json()["sets"] == []

@@ -16,7 +16,7 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, listing_sentence, paragraph_list, sentence_list
+from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, sentence_list
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
 from .markers import Marker, markers_find
@@ -28,7 +28,7 @@ __all__ = ["Extraction", "FoundPoint", "FoundSet", "Span", "extract"]
 _NAVIGATION = re.compile(
     r"\s*(?:推荐阅读|推薦閱讀|相关阅读|相關閱讀|相关新闻|相關新聞|延伸阅读|延伸閱讀|热门推荐|熱門推薦"
     r"|Related(?: articles| stories| news)?|Read more|See also"
-    r"|Читайте также|Смотрите также|По теме|Другие новости)\s*[:：]?\s*$", re.IGNORECASE,
+    r"|Читайте также|Смотрите также|Рекоменду[а-я]+ также|См\. также|По теме|Другие новости)\s*[:：]?\s*$", re.IGNORECASE,
 )
 
 
@@ -232,6 +232,7 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
         for count in counts:
             listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
                       or (sentence_list(layout, count, sentence) if count.value else None)
+                      or (party_sentences(layout, count, sentence) if count.value else None)
                       or (listing_sentence(layout, count, sentence) if count.value else None))
             if listed:
                 head, items = listed

@@ -88,6 +88,27 @@ def _opening(text: str, span) -> str:
     return " ".join(words[:n]) if len(words) > n else ""
 
 
+# Who agreed: each point of a readout's consensus often opens with the parties, in any wording.
+_PARTIES = re.compile(r"(?:(?:Both|The two|The|All) (?:sides|countries|leaders|parties)|(?:Обе |Две )?[Сс]тороны|Лидеры)(?![\w-])"
+                      r"|双方|两国|雙方|兩國")
+
+
+def party_sentences(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """"... reached six consensuses:" ending its paragraph, then the next paragraph's sentences, each opening with the
+    parties ("Both sides ...", "The two sides ...", "Стороны ...", "双方…"): one point per sentence, up to the count."""
+    text, index = layout.text, layout.block_index(sentence.start)
+    block = layout.blocks[index]
+    if sentence.end < block.end or text[block.end - 1] not in ":：" or index + 1 >= len(layout.blocks):
+        return None
+    following = layout.blocks[index + 1]
+    items: list[Span] = []
+    for candidate in layout.sentences[layout.sentence_index(following.start):]:
+        if candidate.start >= following.end or len(items) == count.value or not _PARTIES.match(text, candidate.start, candidate.end):
+            break
+        items.append(Span(candidate.start, candidate.end))
+    return (sentence, items) if len(items) >= 2 else None
+
+
 def sentence_list(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
     """"... reached a three-point consensus. The two sides agreed to A. The two sides agreed to B. The two sides agreed
     to C.": as many following sentences as the count, opening alike (and not the one after them)."""

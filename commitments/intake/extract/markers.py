@@ -38,7 +38,7 @@ _TYPO_MARKER = re.compile(
     r"|\((?P<palpha>[a-z])\)|(?P<alpha>[a-z])[.)]"
     r"|\((?P<proman>[ivx]{1,4})\)|(?P<roman>[ivx]{1,4})[.)]"
     r"|(?P<ROMAN>[IVX]{1,4})[.)]|\((?P<pALPHA>[A-Z])\)|(?P<ALPHA>[A-Z])[.)]"
-    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$|[^\x00-\x7f])"
+    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$|[^\x00-\x7f]|(?<=\))[A-Z])"
 )
 _INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 _INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")

@@ -18,7 +18,7 @@ NUMBER_WORDS = {form: value for value, forms in _NUMBER_FORMS.items() for form i
 _NOUN_STEMS = (
     "направлени|предложени|пункт|задач|принцип|приоритет|мер|шаг|инициатив|област|сфер|цел|договор[её]нност|обязательств|"
     "аспект|положени|тезис|итог|результат|соглашени|элемент|блок|компонент|иде|рекомендаци|мероприяти|позици|составляющ|"
-    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет|документ"
+    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет|документ|столп"
 )
 _ADJECTIVE = r"[а-яё-]+(?:ых|их|ым|им|ыми|ими|ые|ие|ой|ая|ое|ого|ому|ую)"
 _COUNT = re.compile(
@@ -51,6 +51,11 @@ _NOUN = re.compile(rf"(?:И\s+)?(?P<w>{'|'.join(_ORDINAL_NOUNS)})\s*[—–:,.-]
 _ORDINAL_STEMS = {"перв": 1, "втор": 2, "трет": 3, "четв[её]рт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10}
 _ADJECTIVE_ORDINAL = re.compile(
     rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+(?:{_NOUN_STEMS})[а-яё]*\s*[—–:-]", re.IGNORECASE,
+)
+# A position paper's points reported in prose: "В первом пункте подчеркивается ...", "Третий пункт, озаглавленный ...".
+_PROSE_ORDINAL = re.compile(
+    rf"(?:Во?\s+(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ом|ем)\s+пункте|(?P<stem2>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой)\s+пункт)(?![\w-])",
+    re.IGNORECASE,
 )
 _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
@@ -85,6 +90,11 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     match = _ADJECTIVE_ORDINAL.match(text, at, end)
     if match and text[at].isupper():
         stem = match.group("stem").lower()
+        ordinal = next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem))
+        return [("word", ordinal, at, _skip(text, match.end(), end))]
+    match = _PROSE_ORDINAL.match(text, at, end)
+    if match and text[at].isupper():
+        stem = (match.group("stem") or match.group("stem2")).lower()
         ordinal = next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem))
         return [("word", ordinal, at, _skip(text, match.end(), end))]
     match = _NOUN.match(text, at, end) or _FINAL.match(text, at, end)
