@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tracker.middleware.ReaderTextMiddleware",  # innermost: it sees the page before Content-Length and ETag headers are set
 ]
 
 ROOT_URLCONF = "tracker.urls"
