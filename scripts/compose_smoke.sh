@@ -174,7 +174,9 @@ checked="SELECT c.status FROM commitments_urlcheck c JOIN commitments_monitoredu
 until_ok 120 sh -c "[ -n \"\$(docker-compose -f docker-compose.yml -f scripts/compose_smoke/docker-compose.smoke.yml \
   exec -T db psql -U tracker -d tracker -tAc \"$checked\")\" ]" || fail "the worker never checked the new link"
 [ "$(sql "$checked")" = 200 ] || fail "the check of http://web.compose.test:8000/healthz/ did not record a 200: $(sql "$checked")"
-compose logs worker | grep -q 'commitments.tasks.checks.check_run\[.*\] succeeded' || fail "no check_run task succeeded"
+# The log is read whole first: under pipefail, `logs | grep -q` fails when grep stops reading early (SIGPIPE).
+compose logs --no-color worker >"$WORK/worker.log" 2>&1
+grep -q 'commitments.tasks.checks.check_run\[.*\] succeeded' "$WORK/worker.log" || fail "no check_run task succeeded"
 ok "the worker consumed a re-check run (check_run succeeded; http://web.compose.test:8000/healthz/ checked: 200)"
 
 # A confirmed subscriber and last week's digest, queued as beat's hourly task queues it: the worker sends it.

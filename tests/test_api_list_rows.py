@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.fields import DateTimeField
 
-from commitments import selectors
 from commitments.api.serializers import CommitmentSerializer, commitment_representations, iso_formatter
 from commitments.models import Commitment, CommitmentLink, Evidence, LinkKind, Rendering, Status
+from commitments.selectors import rows as list_rows
 from tests.api_support import record_status, results
 from tests.review_support import attach_published
 
@@ -45,8 +45,8 @@ def rich(make_statement, make_party, make_source, theme, make_evidence, alice) -
 
 def test_the_single_query_gives_the_same_rows_as_the_portable_path(rich):
     assert connection.vendor == "postgresql", "the suite runs on PostgreSQL, where the single-statement path is used"
-    fast = selectors.commitment_rows(ids=rich)
-    assert fast == selectors.commitment_rows(ids=rich, portable=True)
+    fast = list_rows.commitment_rows(ids=rich)
+    assert fast == list_rows.commitment_rows(ids=rich, portable=True)
     assert [row["id"] for row in fast] == rich, "in the order asked for"
     p1 = fast[2]
     assert p1["parties"] == ["alpha", "zulu"] and p1["deliverables"] == [rich[0], rich[3]] and p1["evidence_count"] == 2
@@ -59,14 +59,14 @@ def test_the_single_query_gives_the_same_rows_as_the_portable_path(rich):
 def test_the_single_query_is_one_query(rich, django_assert_num_queries):
     assert connection.vendor == "postgresql", "the suite runs on PostgreSQL, where the single-statement path is used"
     with django_assert_num_queries(1):  # the rows with their renderings and links, in one statement
-        selectors.commitment_rows(ids=rich)
+        list_rows.commitment_rows(ids=rich)
 
 
 def test_the_portable_path_reads_long_lists_in_chunks(rich, monkeypatch):
-    whole = selectors.commitment_rows(ids=rich, portable=True)
-    monkeypatch.setattr(selectors, "PORTABLE_CHUNK", 2)
+    whole = list_rows.commitment_rows(ids=rich, portable=True)
+    monkeypatch.setattr(list_rows, "PORTABLE_CHUNK", 2)
     with CaptureQueriesContext(connection) as captured:
-        assert selectors.commitment_rows(ids=[*rich, 10**9], portable=True) == whole, "unknown ids are left out"
+        assert list_rows.commitment_rows(ids=[*rich, 10**9], portable=True) == whole, "unknown ids are left out"
     assert len(captured) == 3 * 6 + 2  # three chunks: the rows, four prefetches, the evidence counts; then renderings, links
 
 
@@ -99,7 +99,7 @@ def test_the_fast_datetime_format_is_drfs(tz, settings):
 def test_representations_use_the_active_time_zone(rich, settings):
     from django.utils import timezone
 
-    row = selectors.commitment_rows(ids=rich[:1], portable=True)
+    row = list_rows.commitment_rows(ids=rich[:1], portable=True)
     with timezone.override(ZoneInfo("Asia/Shanghai")):
         shown = commitment_representations(row)[0]
     assert shown["created_at"].endswith("+08:00")
