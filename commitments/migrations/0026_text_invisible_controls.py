@@ -36,6 +36,6 @@ def clean(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0024_reviewer_notices")]
+    dependencies = [("commitments", "0025_aggregate_stamp")]
 
     operations = [migrations.RunPython(clean, migrations.RunPython.noop)]
