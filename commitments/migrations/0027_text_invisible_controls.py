@@ -36,6 +36,6 @@ def clean(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0025_aggregate_stamp")]
+    dependencies = [("commitments", "0026_aggregate_stamp_once")]
 
     operations = [migrations.RunPython(clean, migrations.RunPython.noop)]
