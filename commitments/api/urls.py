@@ -28,6 +28,7 @@ urlpatterns = [
     path("audit/", audit.AuditListView.as_view(), name="audit"),
     path("review/", include("commitments.review.api_urls")),
     path("search/", site.SearchView.as_view(), name="search"),
+    path("corrections/", site.CorrectionsView.as_view(), name="corrections"),
     path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
     path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
     path("intake/jobs/<uuid:job_id>/", intake.IntakeJobView.as_view(), name="intake-job"),

@@ -38,6 +38,24 @@ class ChangesForm(forms.Form):
         )
 
 
+class CorrectionsForm(forms.Form):
+    """The corrections log's date filter: published on or after `since`, on or before `until` (UTC dates)."""
+
+    since = forms.DateField(required=False, label="Published from", help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="to", help_text="YYYY-MM-DD, included", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", "The end comes before the start.")
+        return data
+
+    def window(self) -> tuple:
+        """(since, until), leaving out what is invalid (the form shows its error)."""
+        self.is_valid()
+        return self.cleaned_data.get("since"), self.cleaned_data.get("until") if "until" not in self.errors else None
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
