@@ -17,7 +17,7 @@ urlpatterns = [
     path("admin/review/", include("commitments.review.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
-    # Weekly digests: /subscribe/, /subscribe/confirm/<token>/, /unsubscribe/<token>/, /api/v1/subscriptions/
+    # Weekly digests: /subscribe/, /subscribe/confirm/<token>/, /unsubscribe/<token>/ (the API is under api/v1/)
     path("", include("commitments.digests.urls")),
     # REST API for dashboards
     path("api/v1/", include("commitments.api.urls")),

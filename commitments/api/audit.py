@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from commitments.audit import AUDITED, audit_entries, audit_entry_redact
-from commitments.review.views import StaffOnly
+from commitments.review.api import StaffOnly
 
 MODELS = sorted(label.split(".")[1].lower() for label in AUDITED)
 

@@ -1,8 +1,10 @@
-from django.urls import include, path
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from commitments.api import audit, exports, stats, views
+from commitments.digests import api as digests
 from commitments.intake import api as intake
+from commitments.review import api as review
 from commitments.site import api as site
 from commitments.watch import api as watch
 
@@ -26,7 +28,10 @@ urlpatterns = [
     path("feeds/status-changes.atom", exports.StatusChangeFeed.as_view(), name="feed-status-changes"),
     path("claims/<int:pk>/claimreview.json", exports.ClaimReviewView.as_view(), name="claim-claimreview"),
     path("audit/", audit.AuditListView.as_view(), name="audit"),
-    path("review/", include("commitments.review.api_urls")),
+    path("review/proposals/", review.ProposalListView.as_view(), name="review-proposals"),
+    path("review/proposals/<str:kind>/<int:pk>/approve/", review.ApproveView.as_view(), name="review-approve"),
+    path("review/proposals/<str:kind>/<int:pk>/reject/", review.RejectView.as_view(), name="review-reject"),
+    path("subscriptions/", digests.SubscriptionCreateView.as_view(), name="subscriptions"),
     path("search/", site.SearchView.as_view(), name="search"),
     path("corrections/", site.CorrectionsView.as_view(), name="corrections"),
     path("intake/", intake.IntakeExtractView.as_view(), name="intake"),

@@ -5,6 +5,8 @@ subscriber receives: the requested filters travel inside the signed link and are
 only when it is followed. So nobody can subscribe, or re-filter, someone else's address.
 """
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +19,9 @@ from commitments.models import Party, Statement, Subscriber, Theme
 
 from .changes import site_url
 
+logger = logging.getLogger(__name__)
+SENT_MESSAGE = "If the address is valid, a confirmation e-mail is on its way: follow its link to start receiving the digest."
+SEND_FAILED = "We could not send the confirmation e-mail just now. Please try again in a few minutes."
 CONFIRM_SALT = "commitments.digests.confirm"
 UNSUBSCRIBE_SALT = "commitments.digests.unsubscribe"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -82,6 +87,20 @@ def subscription_request(
         "site_url": site_url(""),
     }
     email_send(name="confirm-subscription", context=context, to=email)
+
+
+def subscription_request_sent(*, data: dict) -> bool:
+    """subscription_request() from the subscribe page's or the API's cleaned data (`parties` and `bound_parties` are
+    both bound parties); False, with the error logged, when the confirmation e-mail could not be sent."""
+    try:
+        subscription_request(
+            email=data["email"], statements=data.get("statements") or (), themes=data.get("themes") or (),
+            parties=[*(data.get("parties") or ()), *(data.get("bound_parties") or ())], responsible_parties=data.get("responsible_parties") or (),
+        )
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not send a subscription confirmation")
+        return False
+    return True
 
 
 def confirm_token_check(*, token: str) -> dict:

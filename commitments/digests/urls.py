@@ -8,5 +8,4 @@ urlpatterns = [
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("api/v1/subscriptions/", views.SubscriptionCreateView.as_view(), name="api-subscriptions"),
 ]

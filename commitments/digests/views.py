@@ -1,11 +1,8 @@
-"""Public pages: subscribe, confirm (double opt-in), unsubscribe (page and RFC 8058 one-click); and the API endpoint.
+"""Public pages: subscribe, confirm (double opt-in), unsubscribe (page and RFC 8058 one-click); the API endpoint is in api.py.
 
 None of these needs a login. None of them ever lists subscribers or tells whether an
 address is subscribed: every request to subscribe gets the same answer.
 """
-
-import logging
-import smtplib
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -13,25 +10,23 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from commitments.api.serializers import SlugRelatedField
 from commitments.clients import client_address
 from commitments.emails import email_kept_locally
 from commitments.models import Party, Statement, Theme
 
 from .addresses import subscriber_address_validate
 from .ratelimit import subscribe_refusal
-from .subscriptions import InvalidToken, confirm_token_check, subscriber_from_token, subscription_cancel, subscription_confirm, subscription_request
-
-logger = logging.getLogger(__name__)
-SENT_MESSAGE = "If the address is valid, a confirmation e-mail is on its way: follow its link to start receiving the digest."
-SEND_FAILED = "We could not send the confirmation e-mail just now. Please try again in a few minutes."
+from .subscriptions import (
+    SEND_FAILED,
+    SENT_MESSAGE,
+    InvalidToken,
+    confirm_token_check,
+    subscriber_from_token,
+    subscription_cancel,
+    subscription_confirm,
+    subscription_request_sent,
+)
 
 
 class SubscribeForm(forms.Form):
@@ -51,18 +46,6 @@ class SubscribeForm(forms.Form):
                                                 label="Particular statements")
 
 
-def _request_subscription(data: dict) -> bool:
-    try:
-        subscription_request(
-            email=data["email"], statements=data.get("statements") or (), themes=data.get("themes") or (),
-            parties=[*(data.get("parties") or ()), *(data.get("bound_parties") or ())], responsible_parties=data.get("responsible_parties") or (),
-        )
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Could not send a subscription confirmation")
-        return False
-    return True
-
-
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     # The site's subscribe boxes send the address here by GET, to fill it in.
@@ -71,7 +54,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         refusal = subscribe_refusal(client_ip=client_address(request), email=form.cleaned_data["email"])
         if refusal:
             return render(request, "digests/message.html", {"title": "Please try again later", "message": refusal}, status=429)
-        sent = _request_subscription(form.cleaned_data)
+        sent = subscription_request_sent(data=form.cleaned_data)
         return render(request, "digests/message.html", {"title": "Check your inbox" if sent else "Please try again",
                                                         "message": SENT_MESSAGE if sent else SEND_FAILED,
                                                         "mail_went": email_kept_locally() if sent else ""}, status=200 if sent else 503)
@@ -111,41 +94,3 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         subscription_cancel(subscriber=subscriber, now=timezone.now())
         return render(request, "digests/message.html", {"title": "Unsubscribed", "message": f"{subscriber.email} will receive no more digests."})
     return render(request, "digests/unsubscribe.html", {"email": subscriber.email})
-
-
-class SubscriptionSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254, validators=[subscriber_address_validate])
-    statements = SlugRelatedField(slug_field="slug", queryset=Statement.objects.all(), many=True, required=False)
-    bound_parties = SlugRelatedField(
-        slug_field="slug", queryset=Party.objects.all(), many=True, required=False,
-        help_text="Parties bound by the statement (an organisation's members included): the API's `bound_party`.",
-    )
-    responsible_parties = SlugRelatedField(
-        slug_field="slug", queryset=Party.objects.all(), many=True, required=False, help_text="Parties responsible for the point.",
-    )
-    parties = SlugRelatedField(
-        slug_field="slug", queryset=Party.objects.all(), many=True, required=False, help_text="Same as `bound_parties` (the old name).",
-    )
-    themes = SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
-
-
-class SubscriptionCreateView(APIView):
-    """Start a double opt-in subscription. Answers 202 whether or not the address is known; lists nothing."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []  # anonymous by design: no session, so no CSRF dance for API clients
-    serializer_class = SubscriptionSerializer
-
-    @extend_schema(request=SubscriptionSerializer, responses={
-        202: inline_serializer("SubscriptionAccepted", {"detail": serializers.CharField()}),
-        503: OpenApiResponse(description="The confirmation e-mail could not be sent: try again later."),
-    })
-    def post(self, request: Request) -> Response:
-        serializer = SubscriptionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        refusal = subscribe_refusal(client_ip=client_address(request), email=serializer.validated_data["email"])
-        if refusal:
-            return Response({"detail": refusal}, status=status.HTTP_429_TOO_MANY_REQUESTS)
-        if not _request_subscription(serializer.validated_data):
-            return Response({"detail": SEND_FAILED}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        return Response({"detail": SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)

@@ -9,6 +9,6 @@ reading.py   the text of a file, or of a URL through the source checker's guarde
 drafts.py    the draft an analyst edits (plain data)
 matching.py  recorded statements this set may be another rendering of
 services.py  the one atomic save, through commitments.renderings
-forms.py, views.py, highlight.py, admin.py   the admin page "Add statement from text"
+forms.py, highlight.py, admin.py   the statement admin and its page "Add statement from text"
 api.py       POST /api/v1/intake/ and /api/v1/intake/save/
 """

@@ -5,7 +5,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from commitments.models.watch import InboxItem, InboxState
-from commitments.review.views import StaffOnly
+from commitments.review.api import StaffOnly
 
 from .selectors import inbox_items
 
