@@ -9,7 +9,7 @@ from commitments.models import Status
 from .search import SearchFilters
 from .selectors import ChangeFilters
 
-WEEK_HELP = "An ISO week such as 2026-W46."
+WEEK_HELP = "The ISO week it was published in, such as 2026-W46: the week the weekly digest counts it in."
 
 
 class ChangesForm(forms.Form):
