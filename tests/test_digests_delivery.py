@@ -217,16 +217,16 @@ def test_a_sender_that_dies_before_recording_is_taken_over_without_sending_twice
     people = [make_subscriber(f"r{n}@example.org") for n in range(5)]
     # The first sender is killed after the server accepted three digests, before it recorded any.
     accepted = []
-    monkeypatch.setattr(delivery._SentRecorder, "flush", lambda self: None)
-    original = delivery._SentRecorder.accepted
+    monkeypatch.setattr(delivery, "deliveries_record_sent", lambda *, sent: None)
+    original = delivery.journal_sent
 
-    def accepted_then_die(self, *, plan, delivery_id):
-        original(self, plan=plan, delivery_id=delivery_id)
-        accepted.append(plan.subscriber.pk)
+    def journalled_then_die(*, delivery_id, at):
+        original(delivery_id=delivery_id, at=at)
+        accepted.append(delivery_id)
         if len(accepted) == 3:
             raise _Killed
 
-    monkeypatch.setattr(delivery._SentRecorder, "accepted", accepted_then_die)
+    monkeypatch.setattr(delivery, "journal_sent", journalled_then_die)
     with pytest.raises(_Killed):
         send(*people)
     monkeypatch.undo()
@@ -242,7 +242,7 @@ def test_a_sender_that_dies_before_recording_is_taken_over_without_sending_twice
     assert result.sent == [p.pk for p in people[3:]]
     assert smtp.recipients() == [f"r{n}@example.org" for n in range(5)]  # each exactly once
     assert DigestDelivery.objects.filter(status=State.SENT, sent_at__isnull=False).count() == 5
-    assert redis_cache.get_many([delivery._journal_key(pk) for pk in DigestDelivery.objects.values_list("pk", flat=True)]) == {}
+    assert delivery.journal_read(delivery_ids=list(DigestDelivery.objects.values_list("pk", flat=True))) == {}  # the journal is emptied
 
 
 class _Killed(BaseException):

@@ -4,9 +4,12 @@ The URLconf is imported lazily on the first request, and with it every view, ser
 filter module (and drf-spectacular's views, which import `requests`): most of a second that
 the first caller of any endpoint used to wait. The reverse-lookup tables and the cache client
 are built lazily too, and so is the database connection, which is kept between requests
-when DATABASE_CONN_MAX_AGE is set. The overview's cached aggregates (the weekly series and the
-compliance matrix) are computed into the cache, so the first reader of the home page does not
-wait for them either. wsgi.py and asgi.py call `warm()` once the application exists.
+when DATABASE_CONN_MAX_AGE is set. The cached aggregates over every commitment (counts by
+status, the 26 weeks, the compliance matrix: the overview's, which the statements and parties
+indexes and the unfiltered /api/v1/stats/ endpoints share) are computed into the cache, so
+their first reader does not wait for them either; they stay there until a committed write
+changes what they read (commitments.selectors.freshness). wsgi.py and asgi.py call `warm()` once
+the application exists.
 """
 
 from django.core.cache import cache

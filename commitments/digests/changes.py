@@ -26,7 +26,7 @@ from commitments.models import (
     Status,
     Verdict,
 )
-from commitments.models.domain import point_number
+from commitments.models.domain import commitment_label, point_number
 from commitments.parties import bound_parties_by_statement
 
 from .periods import Period
@@ -234,10 +234,6 @@ def _number(ordinal: int, parent_ordinal: int | None) -> str:
     return point_number(ordinal=ordinal, parent_ordinal=parent_ordinal)
 
 
-def _commitment_label(statement_title: str, parent_ordinal: int | None, ordinal: int, title: str) -> str:
-    return f"{statement_title}: {_number(ordinal, parent_ordinal)}. {title}"
-
-
 def commitments_index() -> dict[int, CommitmentRow]:
     """6 queries: every commitment with its label, status and scope (bound parties: its statement's; responsible: its own)."""
     bound = bound_parties_by_statement()
@@ -257,7 +253,7 @@ def commitments_index() -> dict[int, CommitmentRow]:
             theme_ids=frozenset(themes.get(pk, set()) | themes.get(parent_id, set())),
         )
         index[pk] = CommitmentRow(
-            id=pk, label=_commitment_label(statement_title, parent_ordinal, ordinal, title),
+            id=pk, label=commitment_label(statement_title=statement_title, number=_number(ordinal, parent_ordinal), title=title),
             url=site_url(permalinks.commitment_path(statement_slug=slug, number=_number(ordinal, parent_ordinal))),
             scope=scope, status=status, target_date=target_date, created_at=created_at,
         )

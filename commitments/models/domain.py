@@ -308,6 +308,14 @@ def point_number(*, ordinal: int, parent_ordinal: int | None) -> str:
     return str(ordinal) if parent_ordinal is None else f"{parent_ordinal}.{ordinal}"
 
 
+def commitment_label(*, statement_title: str, number: str, title: str) -> str:
+    """A commitment's full label where no page frames it (e-mails, the review queue): "Joint Statement: 3.2. Title".
+
+    The one place this is built: the digests, the deadline alerts and the review queue call it.
+    """
+    return f"{statement_title}: {number}. {title}"
+
+
 class CountKind(models.TextChoices):
     """Where a set's count comes from."""
 
@@ -400,6 +408,11 @@ class Commitment(QuotedModel):
     def number(self) -> str:
         """"3" for a point, "3.2" for a deliverable."""
         return point_number(ordinal=self.ordinal, parent_ordinal=None if self.parent_id is None else self.parent.ordinal)
+
+    @property
+    def label(self) -> str:
+        """The full label (commitment_label); needs `statement` and `parent` loaded, as `number` does."""
+        return commitment_label(statement_title=self.statement.title, number=self.number, title=self.title)
 
     @property
     def is_deliverable(self) -> bool:

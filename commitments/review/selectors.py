@@ -107,8 +107,7 @@ def proposal_subject(row: Proposal) -> str:
     if isinstance(row, VerdictUpdate):
         return f"Claim: {row.claim.title}"
     commitment = row.commitment
-    prefix = f"{commitment.statement.title} {commitment.number}. {commitment.title}"
-    return f"{row.party.name} on {prefix}" if isinstance(row, PartyAssessment) else prefix
+    return f"{row.party.name} on {commitment.label}" if isinstance(row, PartyAssessment) else commitment.label
 
 
 def proposal_changes(row: Proposal) -> list[Change]:
@@ -150,7 +149,7 @@ def _evidence_value(field: str, value) -> str:
 def _labels(model: type, ids) -> str:
     rows = model.objects.filter(pk__in=ids).select_related("statement", *(("parent",) if model is Commitment else ()))
     if model is Commitment:
-        return "; ".join(f"{row.statement.title} {row.number}. {row.title}" for row in rows)
+        return "; ".join(row.label for row in rows)
     return "; ".join(f"claim: {row.title}" for row in rows)
 
 

@@ -7,7 +7,7 @@ queries whatever the data's size (tests/test_site_queries.py pins each page).
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -33,7 +33,6 @@ from commitments.parties import bound_party_q, responsible_party_q, statement_bo
 from commitments.roles import ROLES
 from commitments.text import quote_locate
 
-WEEKS_SHOWN = 26
 RECENT_CHANGES = 8
 PARTY_ASSESSMENTS_SHOWN = 50
 PARTY_CLAIMS_SHOWN = 100
@@ -188,24 +187,23 @@ def with_health(items: list) -> list[Linked]:
 
 def overview(*, today: date) -> dict:
     """Counts by status per statement, the weekly series, the compliance matrix, the latest changes."""
-    return {
-        "stats": selectors.statement_stats(commitments=Commitment.objects.all()),
-        **overview_aggregates(today=today),
-        "recent": list(status_changes()[:RECENT_CHANGES]),
-    }
+    return {**overview_aggregates(today=today), "recent": list(status_changes()[:RECENT_CHANGES])}
 
 
 def overview_aggregates(*, today: date) -> dict:
-    """The overview's cached aggregates (the weekly series and the compliance matrix of every commitment).
+    """The overview's cached aggregates over every commitment: counts by status, the weekly series, the compliance matrix.
 
-    The web server computes them at start-up (tracker.warmup), so its first reader does not wait for them.
+    They share their cache entries with the unfiltered API (/api/v1/stats/, its default 26 weeks,
+    /api/v1/stats/compliance/). The web server computes them at start-up (tracker.warmup), so that
+    their first reader does not wait for them.
     """
     everything = Commitment.objects.all()
     return {
+        "stats": selectors.statement_stats(commitments=everything, key=selectors.UNFILTERED),
         "weeks": selectors.status_over_time_cached(
-            commitments=everything, start=today - timedelta(weeks=WEEKS_SHOWN - 1), end=today, key="site:all"
+            commitments=everything, start=selectors.default_weeks_start(today), end=today, key=selectors.UNFILTERED
         ),
-        "compliance": selectors.compliance_matrix_cached(commitments=everything, key="site:all"),
+        "compliance": selectors.compliance_matrix_cached(commitments=everything, key=selectors.UNFILTERED),
     }
 
 
@@ -219,7 +217,8 @@ def statement_slugs(*, ids) -> dict[int, str]:
 def statements_index() -> list[dict]:
     """Every statement, newest first, with its points found, whether they agree with its count, and its
     commitments by status (constant queries)."""
-    stats = {row["id"]: row["by_status"] for row in selectors.statement_stats(commitments=Commitment.objects.all())["by_statement"]}
+    everything = selectors.statement_stats(commitments=Commitment.objects.all(), key=selectors.UNFILTERED)
+    stats = {row["id"]: row["by_status"] for row in everything["by_statement"]}
     statements = statements_with_numbering().select_related("announcing_party").order_by("-announced_on", "-id")
     return [
         {"statement": s, "points": s.point_count, "count_matches": not count_problem(count=s.point_count, announced=s.announced_count),
@@ -231,10 +230,10 @@ def statements_index() -> list[dict]:
 def parties_index() -> list[dict]:
     """Every party with the commitments it is bound by and answers for, by status, and its compliance (constant queries)."""
     everything = Commitment.objects.all()
-    stats = selectors.commitment_stats(commitments=everything)
+    stats = selectors.commitment_stats_cached(commitments=everything, key=selectors.UNFILTERED)
     bound = {row["id"]: row for row in stats["by_bound_party"]}
     responsible = {row["id"]: row for row in stats["by_responsible_party"]}
-    compliance = {row["id"]: row for row in selectors.compliance_matrix_cached(commitments=everything, key="site:all")["parties"]}
+    compliance = {row["id"]: row for row in selectors.compliance_matrix_cached(commitments=everything, key=selectors.UNFILTERED)["parties"]}
     empty = {"total": 0, "by_status": {}}
     return [
         {"party": party, "bound": bound.get(party.pk, empty), "responsible": responsible.get(party.pk, empty),
