@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0024_reviewer_notices'),
+        ('commitments', '0025_aggregate_stamp'),
     ]
 
     operations = [
