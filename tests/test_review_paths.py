@@ -52,3 +52,18 @@ def test_an_editor_made_by_create_editor_publishes_nothing_a_reviewer_made_by_it
     reviewer.post(decide, {"decision": "approve", "comment": ""})
     assert StatusUpdate.objects.get().review_state == ReviewState.PUBLISHED
     assert public(commitment) == dict.fromkeys(public(commitment), True)
+
+
+def test_a_viewer_made_by_create_editor_reads_the_admin_and_the_queue_and_decides_nothing(commitment):
+    """The README's roles table: a Viewer reads the admin and the review queue."""
+    editor, viewer = account("ana@example.org", "editor"), account("vic@example.org", "viewer")
+    saved = editor.post(reverse("admin:commitments_commitment_record", args=[commitment.pk]), {
+        "status": "in_progress", "effective_on": "2021-03-01", "rationale": "Talks opened.", "new_evidence_stance": "supports"})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    update = StatusUpdate.objects.get()
+    assert viewer.get("/admin/").status_code == 200
+    queue = viewer.get(reverse("review-queue"))
+    assert queue.status_code == 200 and f'id="proposal-status-{update.pk}"' in queue.content.decode()
+    viewer.post(reverse("review-decide", args=["status", update.pk]), {"decision": "approve"})
+    assert StatusUpdate.objects.get().review_state == ReviewState.PROPOSED
+    assert viewer.get(reverse("admin:commitments_commitment_record", args=[commitment.pk])).status_code == 403
