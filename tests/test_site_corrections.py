@@ -155,3 +155,29 @@ def test_its_query_count_does_not_grow_with_the_corrections(client, make_stateme
         one_more(n)
     assert client.get("/api/v1/corrections/").json()["count"] == 20
     assert (queries(client, "/corrections/"), queries(client, "/api/v1/corrections/")) == small == (10, 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_at_phone_and_desktop_widths(live_server, make_statement, alice):
+    """No sideways scrolling at 375 px, one h1, every correction readable (TRACKER_SCREENSHOTS saves corrections-*.png)."""
+    import os
+
+    from commitments.renderings import claim_create
+    from tests.cdp import Browser
+
+    point = make_statement(points=1).commitments.get()
+    claim = claim_create(statement=point.statement, source=point.source, title="Resumption rate about 90%",
+                         quote="The resumption rate of cooperation projects has reached about 90%.")
+    build(point, claim, alice, reviewer_user("dave"))
+    browser = Browser()
+    try:
+        for label, width in {"phone": 375, "desktop": 1280}.items():
+            browser.resize(width=width)
+            browser.go(live_server.url + "/corrections/")
+            assert browser.js("document.documentElement.scrollWidth - window.innerWidth") <= 0, label
+            assert browser.js("document.querySelectorAll('ol.corrections > li').length") == 4
+            assert browser.js("document.querySelectorAll('h1').length") == 1
+            if folder := os.environ.get("TRACKER_SCREENSHOTS"):
+                browser.screenshot(os.path.join(folder, f"corrections-{label}.png"), full_page=True)
+    finally:
+        browser.close()
