@@ -45,6 +45,7 @@ class RecordingHandler:
         self._lock = threading.Lock()
         self.hold_after: int | None = None  # from this many accepted on, each DATA waits (unanswered) until release()
         self.waiting = 0  # senders waiting for the answer to their DATA
+        self.hung_up = 0  # held senders whose connection the server saw close (aiosmtpd then cancels their DATA)
         self._released = threading.Event()
 
     def release(self) -> None:
@@ -55,9 +56,14 @@ class RecordingHandler:
         if self.hold_after is None or self.accepted < self.hold_after:
             return True
         self.waiting += 1
-        while not self._released.is_set():
-            await asyncio.sleep(0.01)
-        self.waiting -= 1
+        try:
+            while not self._released.is_set():
+                await asyncio.sleep(0.01)
+        except asyncio.CancelledError:
+            self.hung_up += 1
+            raise
+        finally:
+            self.waiting -= 1
         return server.transport is not None and not server.transport.is_closing()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's hook name)

@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 
 from commitments.models import DigestDelivery, Subscriber
-from tests.celery_worker import BASE_DIR, Worker, broker_empty
+from tests.celery_worker import BASE_DIR, POLL, Worker, broker_empty
 from tests.digests_week import BEFORE, WEEK
 from tests.smtp_server import smtp_server
 
@@ -86,7 +86,7 @@ def test_a_killed_pool_process_costs_no_digest_and_doubles_none(roles, week, tmp
             victim = worker.pool_processes()[0]
             os.kill(victim, signal.SIGKILL)
             killed_at = time.monotonic()
-            time.sleep(0.5)  # the server sees the connection close before it would answer its DATA
+            worker.wait_for(lambda: smtp.handler.hung_up == 1, seconds=30)  # the server saw its connection close before answering its DATA
             smtp.handler.release()
             done = worker.wait_for(lambda: smtp.handler.accepted >= SUBSCRIBERS and not _unsent(), seconds=120)
         finally:
@@ -110,7 +110,7 @@ def test_a_killed_worker_costs_no_digest_and_doubles_none(roles, week, tmp_path)
         finally:
             first.kill()  # kill -9 of the main process and its pool
         killed_at = time.monotonic()
-        time.sleep(0.5)  # the server sees the connections close before it would answer their DATA
+        _wait_until(lambda: smtp.handler.hung_up == 2, seconds=30)  # the server saw both connections close before answering their DATA
         smtp.handler.release()
         assert _unsent(), "the killed worker left digests unsent"
         second = _worker(tmp_path, "second", smtp.port)
@@ -121,6 +121,13 @@ def test_a_killed_worker_costs_no_digest_and_doubles_none(roles, week, tmp_path)
         output = first.output() + second.output()
     _assert_each_got_one(smtp.handler, emails, output)
     assert done - killed_at < 8 + 10 + 20  # visibility timeout, kombu's sweep, and the sending
+
+
+def _wait_until(condition, *, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "still false"
+        time.sleep(POLL)
 
 
 def _unsent() -> int:

@@ -76,15 +76,10 @@ class ProposalListView(APIView):
         responses=ProposalSerializer(many=True), description="Proposals waiting for review, oldest first (staff only).",
     )
     def get(self, request):
-        kind = request.query_params.get("kind")
-        kinds = [kind] if kind in selectors.KINDS else list(selectors.KINDS)
         filters = {name: int(value) for name, key in (("statement_id", "statement"), ("author_id", "proposer"))
                    if (value := request.query_params.get(key, "")).isdigit()}
-        data = [
-            proposal_data(kind=k, row=row, user=request.user)
-            for k in kinds for row in selectors.proposals(model=selectors.KINDS[k], **filters)[:self.QUEUE_LENGTH]
-        ]
-        return Response(ProposalSerializer(sorted(data, key=lambda item: item["recorded_at"]), many=True).data)
+        waiting = selectors.queue(kind=request.query_params.get("kind"), limit=self.QUEUE_LENGTH, **filters)
+        return Response(ProposalSerializer([proposal_data(kind=k, row=row, user=request.user) for k, row in waiting], many=True).data)
 
 
 class DecisionView(APIView):

@@ -63,6 +63,16 @@ def proposals(*, model: type, statement_id: int | None = None, author_id: int | 
     return _filtered(rows, statement_path=statement_path, statement_id=statement_id, author_id=author_id, older_than=older_than)
 
 
+def queue(*, kind: str | None, limit: int, statement_id: int | None = None, author_id: int | None = None,
+          older_than: datetime | None = None) -> list[tuple[str, Proposal]]:
+    """What waits, as (kind, row), oldest first over every kind, or of `kind` alone when it names one; at most `limit` of each
+    kind. The queue the admin page and the API both show."""
+    kinds = [kind] if kind in KINDS else list(KINDS)
+    rows = [(k, row) for k in kinds
+            for row in proposals(model=KINDS[k], statement_id=statement_id, author_id=author_id, older_than=older_than)[:limit]]
+    return sorted(rows, key=lambda pair: pair[1].recorded_at)
+
+
 def _filtered(rows: QuerySet, *, statement_path: str | None, statement_id: int | None, author_id: int | None,
               older_than: datetime | None) -> QuerySet:
     if statement_id and statement_path:
