@@ -8,14 +8,14 @@ when DATABASE_CONN_MAX_AGE is set. The cached aggregates over every commitment (
 status, the 26 weeks, the compliance matrix: the overview's, which the statements and parties
 indexes and the unfiltered /api/v1/stats/ endpoints share) are computed into the cache, so
 their first reader does not wait for them either; they stay there until a committed write
-changes what they read (commitments.selectors.freshness). wsgi.py and asgi.py call `warm()` once
+changes what they read (commitments.selectors.freshness), and are computed again once a
+publication commits (commitments.services.history_row_published). wsgi.py and asgi.py call `warm()` once
 the application exists.
 """
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.urls import get_resolver, reverse
-from django.utils import timezone
 
 
 def warm() -> None:
@@ -28,10 +28,10 @@ def warm() -> None:
 
 
 def warm_aggregates() -> None:
-    from commitments.site.selectors import overview_aggregates
+    from commitments.selectors import unfiltered_aggregates_warm
 
     try:
-        overview_aggregates(today=timezone.now().date())
+        unfiltered_aggregates_warm()
     except DatabaseError:  # no database yet, or not migrated (the compose stack migrates first): the first request computes them
         connection.close()
     except RuntimeError:  # database access blocked (pytest-django, a test module importing tracker.wsgi): nothing to warm
