@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0025_aggregate_stamp'),
+        ('commitments', '0026_aggregate_stamp_once'),
     ]
 
     operations = [
