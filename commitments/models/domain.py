@@ -515,6 +515,9 @@ class EvidenceRevision(ReviewedHistoryModel):
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="revisions")
     changes = models.JSONField(default=dict)
     reason = models.TextField(blank=True, help_text="Why it changes (shown in the corrections log once published).")
+    # The changed fields as the evidence held them when proposed: the "from" of the corrections log where no
+    # earlier published revision says it (evidence drafted with a status update has no revision of its own).
+    before = models.JSONField(default=dict, blank=True, help_text="The changed fields as they were when proposed.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta(ReviewedHistoryModel.Meta):
