@@ -150,7 +150,7 @@ def _user_id() -> int:
 
 
 def test_the_migration_cleans_stored_staff_text_and_keeps_quotes(commitment, make_party):
-    migration = importlib.import_module("commitments.migrations.0027_text_invisible_controls")
+    migration = importlib.import_module("commitments.migrations.0028_text_invisible_controls")
     _quote_verbatim(commitment, f"four{RLO} areas")
     Commitment.objects.filter(pk=commitment.pk).update(title=f"Open{RLO} the lab")
     kept, twin, dirty = make_party(name="Kazakhstan", slug="kz"), make_party(name="Kz", slug="kz2"), make_party(name="Kg", slug="kg")

@@ -36,6 +36,6 @@ def clean(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0026_aggregate_stamp_once")]
+    dependencies = [("commitments", "0027_evidence_revision_before")]
 
     operations = [migrations.RunPython(clean, migrations.RunPython.noop)]
