@@ -349,7 +349,12 @@ def evidence_revision_record(
     unknown = set(changes) - {*EVIDENCE_FIELDS, *EVIDENCE_LINKS}
     if unknown:
         raise ValidationError(f"Evidence has no {', '.join(sorted(unknown))}.")
-    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, author=author, **initial_review(now=now or timezone.now()))
+    before = {} if evidence.published_at is None else {
+        field: str(value) if field == "published_on" and value else value
+        for field in EVIDENCE_FIELDS if field in changes for value in [getattr(evidence, field)]
+    }
+    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, before=before, author=author,
+                                **initial_review(now=now or timezone.now()))
     revision.full_clean(validate_constraints=False)
     history_insert(revision)
     if revision.is_published:

@@ -419,8 +419,8 @@ class ChangeFilters:
 
 def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
     changes = status_changes()
-    if filters.week:  # the week it was published, as the digest counts it
-        changes = changes.filter(published_at__gte=filters.week.start, published_at__lt=filters.week.end)
+    if filters.week:  # the week it was published, as the digests count it
+        changes = changes.filter(filters.week.published_in())
     if filters.statement:
         changes = changes.filter(commitment__statement__slug=filters.statement)
     if filters.party:
