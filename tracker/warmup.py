@@ -10,11 +10,16 @@ indexes and the unfiltered /api/v1/stats/ endpoints share) are computed into the
 their first reader does not wait for them either; they stay there until a committed write
 changes what they read (commitments.selectors.freshness), and are computed again once a
 publication commits (commitments.services.history_row_published). wsgi.py and asgi.py call `warm()` once
-the application exists.
+the application exists. The public pages' templates are compiled too (Django's cached loader
+keeps them), which was most of the overview's first request once its aggregates were cached.
 """
 
+from pathlib import Path
+
+from django.apps import apps
 from django.core.cache import cache
 from django.db import DatabaseError, connection
+from django.template.loader import get_template
 from django.urls import get_resolver, reverse
 
 
@@ -24,7 +29,15 @@ def warm() -> None:
     cache.get("warm-up")  # opens the cache client (Redis in production)
     if connection.settings_dict["CONN_MAX_AGE"]:  # otherwise every request opens its own anyway
         connection.ensure_connection()
+    warm_templates()
     warm_aggregates()
+
+
+def warm_templates() -> None:
+    """Compile the public pages' templates into the cached loader: the first reader of each page used to wait for it."""
+    directory = Path(apps.get_app_config("commitments").path) / "site" / "templates"
+    for path in sorted(directory.rglob("*.html")):
+        get_template(path.relative_to(directory).as_posix())
 
 
 def warm_aggregates() -> None:
