@@ -11,7 +11,7 @@ without it. Politeness is relaxed (the cost measured is the archive's, not the o
     python bench/archive.py                 2,000 URLs
     python bench/archive.py --urls 500
 
-Uses DATABASE_URL's server (database tracker_bench_archive) and REDIS_URL's database, which it
+Uses DATABASE_URL's server (database <its name>_bench_archive) and REDIS_URL's database, which it
 flushes (never db 0).
 """
 
@@ -25,38 +25,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.support import database_name, django_setup, environment  # noqa: E402
 
-DB_NAME = "tracker_bench_archive"
+DB_NAME = database_name("bench_archive")
 ORIGINS = 100
 QUOTE = "China and Russia will strengthen cooperation in four areas."
-
-
-def environment(folder: str) -> dict:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[0]
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
-    if redis_url.rstrip("/").endswith(("/0", ":6379")):
-        raise SystemExit("give REDIS_URL a database of its own (it is flushed), e.g. redis://127.0.0.1:6379/14")
-    return {
-        "DATABASE_URL": f"{base}/{DB_NAME}", "REDIS_URL": redis_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
-        "DEBUG": "0", "LOG_LEVEL": "WARNING", "TRACKER_CHECK_ALLOWED_NETWORKS": "127.0.0.0/8",
-        "TRACKER_CHECK_HOST_RATE": "1000", "TRACKER_CHECK_HOST_IN_FLIGHT": "4", "TRACKER_ARCHIVE_DIR": folder,
-        "DJANGO_SETTINGS_MODULE": "tracker.settings",
-    }
-
-
-def django_setup(env: dict) -> None:
-    os.environ.update(env)
-    import psycopg
-
-    with psycopg.connect(env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 WORDS = (
@@ -131,7 +104,7 @@ def main() -> int:
         args.urls = 20
     per_origin = max(1, args.urls // ORIGINS)
     with tempfile.TemporaryDirectory(prefix="tracker-archive-bench-") as folder:
-        django_setup(environment(folder))
+        django_setup(environment(db_name=DB_NAME, TRACKER_CHECK_HOST_RATE="1000", TRACKER_CHECK_HOST_IN_FLIGHT="4", TRACKER_ARCHIVE_DIR=folder))
         from commitments.archive import receivers
         from commitments.archive.services import captures_take
         from commitments.checks.signals import snapshots_taken

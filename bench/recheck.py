@@ -36,7 +36,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 DELAY, RATE, IN_FLIGHT, WORKER_CONCURRENCY = 0.2, 1.0, 2, 2
-DB_NAME = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[1].split("?")[0] + "_recheck"
+from bench.support import database_name, django_setup, environment  # noqa: E402
+
+DB_NAME = database_name("recheck")
 QUOTE = "The parties will strengthen cooperation in four areas."
 
 
@@ -134,34 +136,6 @@ class Origins:
 
 
 # --- the database and Redis ----------------------------------------------------------------
-def environment() -> dict:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[0]
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
-    if redis_url.rstrip("/").endswith(("/0", ":6379")):
-        raise SystemExit("give REDIS_URL a database of its own (it is flushed), e.g. redis://127.0.0.1:6379/14")
-    return {
-        "DATABASE_URL": f"{base}/{DB_NAME}", "REDIS_URL": redis_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
-        "DEBUG": "0", "LOG_LEVEL": "WARNING", "TRACKER_CHECK_ALLOWED_NETWORKS": "127.0.0.0/8",
-        "TRACKER_CHECK_HOST_RATE": str(RATE), "TRACKER_CHECK_HOST_IN_FLIGHT": str(IN_FLIGHT),
-        "DJANGO_SETTINGS_MODULE": "tracker.settings",
-    }
-
-
-def django_setup(env: dict) -> None:
-    os.environ.update(env)
-    import psycopg
-
-    with psycopg.connect(env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def urls_create(ports: list[int], per_origin: int) -> int:
     from django.db import connection
     from django.utils import timezone
@@ -347,7 +321,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.sizes = "12x3"
-    env = environment()
+    env = environment(db_name=DB_NAME, TRACKER_CHECK_HOST_RATE=str(RATE), TRACKER_CHECK_HOST_IN_FLIGHT=str(IN_FLIGHT))
     django_setup(env)
     results = []
     for size in args.sizes.split(","):

@@ -33,7 +33,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
-DB_NAME = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[1].split("?")[0] + "_watch"
+from bench.support import database_name, django_setup, environment  # noqa: E402
+
+DB_NAME = database_name("watch")
 REDIRECT_EVERY = 10  # one document in ten is also listed under an old address that redirects
 
 
@@ -114,32 +116,9 @@ def serve(origins: int, docs: int, conn) -> None:
     asyncio.run(main())
 
 
-def environment(rate: float) -> dict:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[0]
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
-    if redis_url.rstrip("/").endswith(("/0", ":6379")):
-        raise SystemExit("give REDIS_URL a database of its own (it is flushed), e.g. redis://127.0.0.1:6379/14")
-    return {
-        "DATABASE_URL": f"{base}/{DB_NAME}", "REDIS_URL": redis_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
-        "DEBUG": "0", "LOG_LEVEL": "WARNING", "TRACKER_CHECK_ALLOWED_NETWORKS": "127.0.0.0/8", "TRACKER_CHECK_HOST_RATE": str(rate),
-        "TRACKER_WATCH_DISPATCH_EVERY": "1", "TRACKER_CHECK_DISPATCH_EVERY": "3600", "DJANGO_SETTINGS_MODULE": "tracker.settings",
-    }
-
-
-def django_setup(env: dict) -> None:
-    os.environ.update(env)
-    import psycopg
-
-    admin = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+def django_fresh_setup(env: dict) -> None:
+    """A fresh database and an empty Redis database for each run."""
+    django_setup(env, fresh=True)
     from redis import Redis
 
     redis = Redis.from_url(env["REDIS_URL"])
@@ -178,8 +157,8 @@ def settled() -> tuple[int, int]:
 
 
 def run(*, origins: int, docs: int, rate: float, timeout: float) -> bool:
-    env = environment(rate)
-    django_setup(env)
+    env = environment(db_name=DB_NAME, TRACKER_CHECK_HOST_RATE=str(rate), TRACKER_WATCH_DISPATCH_EVERY="1", TRACKER_CHECK_DISPATCH_EVERY="3600")
+    django_fresh_setup(env)
     parent, child = multiprocessing.Pipe()
     site = multiprocessing.Process(target=serve, args=(origins, docs, child), daemon=True)
     site.start()

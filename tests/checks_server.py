@@ -119,7 +119,7 @@ class LocalOrigins:
 
     async def _write(self, writer: asyncio.StreamWriter, response: Response) -> None:
         body = response.encoded()
-        reason = HTTPStatus(response.status).phrase if response.status in HTTPStatus._value2member_map_ else "Status"
+        reason = HTTPStatus(response.status).phrase if response.status in set(HTTPStatus) else "Status"
         headers = {"content-type": "text/html; charset=utf-8", "connection": "close", **response.headers}
         if not response.chunked:
             headers["content-length"] = str(len(body))

@@ -2,7 +2,8 @@
 
 A text file starts with `# source: URL` (and notes) and a `# ---` line; its sibling .json gives the
 text's `language` ("en", "zh", "ru"), whether it is `heldout` (kept aside while rules are written:
-tune on the rest, report these apart) and the expected sets: announced count (null when the text
+tune on the rest, report these apart), its held-out `batch` (1 unless it says 2: batch 2 was added
+after batch 1 had been measured and opened for tuning) and the expected sets: announced count (null when the text
 states none), complete, and each point as [how its quote starts, how it ends].
 
 How a point is quoted: from its marker when the marker is a word ("First,", "第一,", "一是",
@@ -34,18 +35,20 @@ class CorpusText:
     expected: list[dict]
     language: str = "en"
     heldout: bool = False
+    batch: int = 1
 
 
-def corpus_load(language: str | None = None, heldout: bool | None = None) -> list[CorpusText]:
-    """Every corpus text, or those of one language and/or one side of the held-out split."""
+def corpus_load(language: str | None = None, heldout: bool | None = None, batch: int | None = None) -> list[CorpusText]:
+    """Every corpus text, or those of one language and/or one side of the held-out split (and one held-out batch)."""
     texts = []
     for path in sorted(CORPUS.glob("*.txt")):
         raw = path.read_text(encoding="utf-8")
         header, text = raw.split(HEADER_END, 1)
         url = next(line.split(":", 1)[1].strip() for line in header.splitlines() if line.startswith("# source:"))
         answer = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        item = CorpusText(path.stem, url, text, answer["sets"], answer["language"], answer.get("heldout", False))
-        if (language is None or item.language == language) and (heldout is None or item.heldout == heldout):
+        item = CorpusText(path.stem, url, text, answer["sets"], answer["language"], answer.get("heldout", False), answer.get("batch", 1))
+        if ((language is None or item.language == language) and (heldout is None or item.heldout == heldout)
+                and (batch is None or item.batch == batch)):
             texts.append(item)
     return texts
 
@@ -142,5 +145,5 @@ def score_items(items: list[CorpusText]) -> Score:
     return score
 
 
-def corpus_score(language: str | None = None, heldout: bool | None = None) -> Score:
-    return score_items(corpus_load(language, heldout))
+def corpus_score(language: str | None = None, heldout: bool | None = None, batch: int | None = None) -> Score:
+    return score_items(corpus_load(language, heldout, batch))

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 
+from commitments.intake.extract import extract
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
@@ -33,3 +35,18 @@ def tasks_inline():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+def draft_body(text: str, make_party) -> dict:
+    """The save API's body for what the extractor finds in `text` (its first set and its claims), announced by a new party."""
+    party = make_party(name="China", slug="china")
+    extraction = extract(text).as_json()
+    found = extraction["sets"][0]
+    return {
+        "source": {"title": "Readout", "publisher": "MFA", "full_text": text, "url": "https://www.example.org/r",
+                   "language": "en", "is_translation": False},
+        "sets": [{"title": "Three areas", "announced_by": "Wang Yi", "announcing_party": party.slug, "announced_on": "2020-09-16",
+                  "announcement": found["announcement"], "announced_count": found["announced_count"],
+                  "points": [{"quote": p["quote"], "start": p["start"], "end": p["end"]} for p in found["points"]]}],
+        "claims": [{"quote": c["quote"], "start": c["start"], "end": c["end"]} for c in extraction["claims"]],
+    }

@@ -45,7 +45,11 @@ class RecordingHandler:
         self._lock = threading.Lock()
         self.hold_after: int | None = None  # from this many accepted on, each DATA waits (unanswered) until release()
         self.waiting = 0  # senders waiting for the answer to their DATA
+        self.hung_up = 0  # held senders whose connection the server saw close (aiosmtpd then cancels their DATA)
         self._released = threading.Event()
+        # Called with the session once a message is taken and before the 250 goes out: a test kills the sender
+        # there, inside the window no SMTP client can close (the server holds the message, the sender never hears).
+        self.on_accepted = None
 
     def release(self) -> None:
         self._released.set()
@@ -55,9 +59,14 @@ class RecordingHandler:
         if self.hold_after is None or self.accepted < self.hold_after:
             return True
         self.waiting += 1
-        while not self._released.is_set():
-            await asyncio.sleep(0.01)
-        self.waiting -= 1
+        try:
+            while not self._released.is_set():
+                await asyncio.sleep(0.01)
+        except asyncio.CancelledError:
+            self.hung_up += 1
+            raise
+        finally:
+            self.waiting -= 1
         return server.transport is not None and not server.transport.is_closing()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's hook name)
@@ -78,6 +87,8 @@ class RecordingHandler:
             self.accepted += 1
             if self.keep:
                 self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        if self.on_accepted is not None:
+            self.on_accepted(session)
         return "250 Message accepted for delivery"
 
     def recipients(self) -> list[str]:

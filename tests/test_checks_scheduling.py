@@ -139,7 +139,7 @@ def test_it_claims_round_robin_over_origins_a_few_each(make_evidence, db):
         for n in range(4):
             make_evidence(url=f"https://{host}.example/{n}")
     services.monitored_urls_sync(now=T0)
-    portable = scheduling._due_ids_portable(now=T0, limit=5, per_origin=2, busy={"c.example"})  # SQLite's way, same choice
+    portable = scheduling.due_ids(now=T0, limit=5, per_origin=2, busy={"c.example"}, portable=True)  # SQLite's way, same choice
     _, ids = scheduling.due_claim(now=T0, limit=5, lease=60, per_origin=2, busy=["c.example"])
     assert sorted(portable) == sorted(ids)
     urls = list(MonitoredUrl.objects.filter(id__in=ids).values_list("url", flat=True))

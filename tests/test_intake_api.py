@@ -8,12 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from commitments.intake.extract import extract
 from commitments.models import ChangeProposal, Claim, Commitment, Source, Statement
 from tests.api_support import client_for
 from tests.checks_helpers import loopback_allowed, origins  # noqa: F401
 from tests.checks_server import Response, html, minimal_pdf
-from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text, tasks_inline  # noqa: F401
+from tests.intake_support import CENTRAL_ASIA, draft_body, intake_staff, seed_text, tasks_inline  # noqa: F401
 from tests.review_support import publish
 
 pytest_plugins = ["tests.api_support"]
@@ -94,22 +93,8 @@ def test_a_page_whose_content_encoding_lies_is_a_400_in_words(intake_staff, orig
     assert "Content-Encoding header does not match" in response.json()["url"][0]
 
 
-def _draft_body(text: str, make_party) -> dict:
-    party = make_party(name="China", slug="china")
-    extraction = extract(text).as_json()
-    found = extraction["sets"][0]
-    return {
-        "source": {"title": "Readout", "publisher": "MFA", "full_text": text, "url": "https://www.example.org/r",
-                   "language": "en", "is_translation": False},
-        "sets": [{"title": "Three areas", "announced_by": "Wang Yi", "announcing_party": party.slug, "announced_on": "2020-09-16",
-                  "announcement": found["announcement"], "announced_count": found["announced_count"],
-                  "points": [{"quote": p["quote"], "start": p["start"], "end": p["end"]} for p in found["points"]]}],
-        "claims": [{"quote": c["quote"], "start": c["start"], "end": c["end"]} for c in extraction["claims"]],
-    }
-
-
 def test_an_edited_draft_is_saved_atomically(intake_staff, make_party):
-    body = _draft_body(READOUT, make_party)
+    body = draft_body(READOUT, make_party)
     body["sets"][0]["points"][1]["quote"] = "Second, they will expand trade."
     response = client_for(intake_staff).post("/api/v1/intake/save/", body, format="json")
     assert response.status_code == 202, response.content
@@ -121,7 +106,7 @@ def test_an_edited_draft_is_saved_atomically(intake_staff, make_party):
 
 
 def test_a_bad_draft_is_a_400_with_field_messages_and_writes_nothing(intake_staff, make_party):
-    body = _draft_body(READOUT, make_party)
+    body = draft_body(READOUT, make_party)
     body["sets"][0]["points"][2]["quote"] = "Third, words nobody said."
     body["sets"][0]["announced_by"] = ""
     before = _counts()
@@ -165,7 +150,7 @@ def test_a_chinese_or_russian_text_is_extracted_and_saved_with_its_language(inta
     assert response.json()["language"] == language
     [found] = response.json()["sets"]
     assert found["announced_count"] == count and len(found["points"]) == count and found["complete"]
-    body = _draft_body(text, make_party)
+    body = draft_body(text, make_party)
     del body["source"]["language"]  # not given: detected from the text
     response = client.post("/api/v1/intake/save/", body, format="json")
     assert response.status_code == 202, response.content

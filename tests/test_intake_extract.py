@@ -117,25 +117,39 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
                 at = item.text.index(end, at)
 
 
-# Floors per language and side of the held-out split: a regression in any rule moves one of them.
-# English only here (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim);
-# the Chinese and Russian floors come with their rules. The English texts 23-34 carry the shapes the
-# rules had not met (issue 17) and start below target; the first 22 texts keep their full marks.
-ENGLISH_FLOORS = {
-    False: {"sets": (18, 20), "points": (84, 101), "extra": 0, "counts": 17, "complete": 18},
-    True: {"sets": (3, 5), "points": (13, 22), "extra": 0, "counts": 3, "complete": 3},
+# Floors per language and side of the held-out split: a regression in any rule moves one of them
+# (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim). The tuning side is
+# what the rules were written on, so its figures are regression pins, not accuracy; the held-out side is
+# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side only).
+FLOORS = {
+    ("en", "tuning"): {"sets": (26, 26), "points": (130, 130), "extra": 0, "counts": 26, "complete": 26},
+    ("zh", "tuning"): {"sets": (22, 23), "points": (86, 87), "extra": 0, "counts": 22, "complete": 22},
+    ("ru", "tuning"): {"sets": (16, 16), "points": (74, 74), "extra": 0, "counts": 16, "complete": 16},
+    # held-out v1: measured once at c8e42e8 (en 3/5 sets 13/22 points, zh 10/10 39/39, ru 1/4 2/12 with 1 extra),
+    # then opened for tuning; these are its figures after that (a regression pin, no longer a held-out figure)
+    ("en", "v1"): {"sets": (5, 5), "points": (22, 22), "extra": 0, "counts": 5, "complete": 5},
+    ("zh", "v1"): {"sets": (10, 10), "points": (39, 39), "extra": 0, "counts": 10, "complete": 10},
+    ("ru", "v1"): {"sets": (3, 4), "points": (7, 12), "extra": 0, "counts": 3, "complete": 3},
+    # held-out v2: added after v1 was opened, answers written before the extractor ran on it, measured once at
+    # c6bdb96 and never read while writing rules: the honest held-out figures
+    ("en", "v2"): {"sets": (2, 4), "points": (6, 14), "extra": 1, "counts": 2, "complete": 1},
+    ("zh", "v2"): {"sets": (3, 3), "points": (7, 9), "extra": 0, "counts": 3, "complete": 3},
+    ("ru", "v2"): {"sets": (2, 4), "points": (8, 18), "extra": 0, "counts": 2, "complete": 2},
 }
+BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2)}
 
 
-@pytest.mark.parametrize("heldout", sorted(ENGLISH_FLOORS))
-def test_it_scores_the_english_corpus_and_keeps_its_figures(heldout):
-    floor = ENGLISH_FLOORS[heldout]
-    score = corpus_score("en", heldout)
-    print(f"intake corpus, English, {'held-out' if heldout else 'tuning'}:", score.line())
-    assert score.sets_found >= floor["sets"][0] and score.sets_expected == floor["sets"][1], score.misses
-    assert score.points_found >= floor["points"][0] and score.points_expected == floor["points"][1], score.misses
-    assert score.extra_sets <= floor["extra"], score.misses
-    assert score.counts_right >= floor["counts"] and score.complete_right >= floor["complete"], score.misses
+@pytest.mark.parametrize("language,side", sorted(FLOORS))
+def test_it_scores_the_corpus_and_keeps_its_figures(language, side):
+    floor = FLOORS[(language, side)]
+    heldout, batch = BATCHES[side]
+    score = corpus_score(language, heldout, batch)
+    print(f"intake corpus, {language}, {side}:", score.line())
+    misses = "(held-out v2: not shown)" if side == "v2" else score.misses
+    assert score.sets_found >= floor["sets"][0] and score.sets_expected == floor["sets"][1], misses
+    assert score.points_found >= floor["points"][0] and score.points_expected == floor["points"][1], misses
+    assert score.extra_sets <= floor["extra"], misses
+    assert score.counts_right >= floor["counts"] and score.complete_right >= floor["complete"], misses
     assert score.verbatim_rate == 1.0
 
 

@@ -56,7 +56,7 @@ SHAPES = [
     ),
     pytest.param(
         '习近平就深化合作提出三点建议。\n——坚持互利共赢，扩大贸易投资。\n——坚持创新驱动，加强科技合作。\n——坚持绿色发展，推进能源转型。\n这些建议得到各方积极响应。\n',
-        3, ['——坚持互利共赢，扩大贸易投资。', '——坚持创新驱动，加强科技合作。', '——坚持绿色发展，推进能源转型。'],
+        3, ['坚持互利共赢，扩大贸易投资。', '坚持创新驱动，加强科技合作。', '坚持绿色发展，推进能源转型。'],
         id='zh_formula',
     ),
     pytest.param(
@@ -334,3 +334,118 @@ def test_russian_ordinal_adjectives_with_their_noun_mark_points(text, count, quo
 
 def test_a_russian_ordinal_adjective_in_prose_is_no_marker():
     assert extract("Первый вице-премьер прибыл в Минск. Второй раз за год.\n").as_json()["sets"] == []
+
+
+# Shapes met on the grown tuning side (issue 17, second round): each with a short constructed text.
+ROUND_TWO = [
+    pytest.param(
+        'Президент назвал 20 пунктов плана.\n\nПункт 1\n\nСуверенитет будет подтвержден.\n\nПункт 2\n\nСтороны заключат соглашение о ненападении.\n',
+        20, False, ['Пункт 1\n\nСуверенитет будет подтвержден.', 'Пункт 2\n\nСтороны заключат соглашение о ненападении.'],
+        id='ru_punkt_headings',
+    ),
+    pytest.param(
+        'Стороны обсуждают еще три документа:\n\n# соглашение о гарантиях;\n\n# дорожную карту;\n\n# план восстановления.\n',
+        3, True, ['соглашение о гарантиях', 'дорожную карту', 'план восстановления.'],
+        id='ru_hash_items_and_documents',
+    ),
+    pytest.param(
+        'Лидеры представили предложения, которые предусматривают 10 пунктов.\nМинистр добавил, что работа продолжится.\nПредложения предусматривают следующее:\n- ядерная безопасность;\n- продовольственная безопасность.\n',
+        10, False, ['ядерная безопасность', 'продовольственная безопасность.'],
+        id='ru_count_paragraphs_above_a_colon_lead_in',
+    ),
+    pytest.param(
+        'В проект входят четыре документа: соглашение о мире (20 пунктов); заверения безопасности (три пункта); обязательства США; соглашение с Россией (12 пунктов).\n',
+        4, True, ['соглашение о мире (20 пунктов)', 'заверения безопасности (три пункта)', 'обязательства США', 'соглашение с Россией (12 пунктов)'],
+        id='ru_run_in_semicolons_counts_inside_items',
+    ),
+    pytest.param(
+        '"Правительство должно обеспечить выполнение трех первоочередных задач - стабилизацию ситуации, восстановление роста и социальной справедливости, что позволит повысить качество жизни", - отметил премьер.\n',
+        3, True, ['стабилизацию ситуации', 'восстановление роста', 'социальной справедливости'],
+        id='ru_hyphen_lead_and_closing_clause',
+    ),
+    pytest.param(
+        '王毅提出四点倡议。\n一要坚持多边主义。\n二要践行开放的区域主义。\n三要打造周边命运共同体。\n四要维护地区和平稳定。\n',
+        4, True, ['一要坚持多边主义。', '二要践行开放的区域主义。', '三要打造周边命运共同体。', '四要维护地区和平稳定。'],
+        id='zh_yi_yao',
+    ),
+    pytest.param(
+        '王毅就改善两国关系提出5项建议,包括加强对话、合作、端正战略认知、管控矛盾和铲除假消息。\n',
+        5, True, ['加强对话', '合作', '端正战略认知', '管控矛盾', '铲除假消息'],
+        id='zh_last_two_joined_by_he',
+    ),
+    pytest.param(
+        '四点倡议\n\n——面对疫情,我们要践行人民至上理念\n\n⚪ 要调集一切资源,坚决遏制疫情蔓延。\n\n——面对疫情,我们要加强团结\n\n⚪ 要秉持科学精神,推进国际联防联控。\n\n——面对疫情,我们要制定常态化防控措施\n\n⚪ 要有序推进复工复学。\n\n——面对疫情,我们要关心发展中国家\n\n⚪ 国际社会要在减缓债务等方面采取举措。\n\n编辑:张三\n',
+        4, True, ['面对疫情,我们要践行人民至上理念\n\n⚪ 要调集一切资源,坚决遏制疫情蔓延。', '面对疫情,我们要加强团结\n\n⚪ 要秉持科学精神,推进国际联防联控。',
+                  '面对疫情,我们要制定常态化防控措施\n\n⚪ 要有序推进复工复学。', '面对疫情,我们要关心发展中国家\n\n⚪ 国际社会要在减缓债务等方面采取举措。'],
+        id='zh_dash_points_with_circle_details',
+    ),
+    pytest.param(
+        'Premier Li put forward a four-point proposal on cooperation.\nLi unveiled it in Islamabad.\nThe proposal includes strengthening strategy synergy, expanding practical cooperation, actively addressing risks and expanding exchanges.\n',
+        4, True, ['strengthening strategy synergy', 'expanding practical cooperation', 'actively addressing risks', 'expanding exchanges'],
+        id='en_list_in_a_later_sentence',
+    ),
+    pytest.param(
+        'The two sides agreed to give full play to the four high-level dialogue mechanisms – the diplomatic dialogue, the economic dialogue, the law enforcement dialogue, and the social dialogue.\n',
+        4, True, ['the diplomatic dialogue', 'the economic dialogue', 'the law enforcement dialogue', 'the social dialogue'],
+        id='en_mechanisms_after_en_dash',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "complete", "quotes"), ROUND_TWO)
+def test_the_second_round_shapes(text, count, complete, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], s["complete"], [p["quote"] for p in s["points"]]) for s in found] == [(count, complete, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+@pytest.mark.parametrize("text", [
+    # a later sentence paraphrasing three of a 22-point plan's points
+    'США и Европа объявили о разработке плана из 22 пунктов. Этот документ включает комплекс мер. План предусматривает прекращение огня, вывод войск и создание буферных зон.\n',
+    # one 首先 after the speaker's colon
+    '汪文斌:首先我要重申,中方始终主张各国主权领土完整都应该得到尊重。\n在乌克兰问题上,中方始终站在和平一边。\n',
+    # numbered paragraphs of a joint text, with two dash lines continuing one of them
+    '  一、我们认为,会议增强了势头。\n\n  二、我们交换了意见。\n\n  三、我们认为,今年的会议尤其重要。\n\n  - 我们还通过了两份联合声明。\n\n  - 我们欢迎联合研究。\n\n  四、我们认为,朝鲜\n',
+    # 三要素 is a word, not a third point
+    '报告列出一是加强合作。三要素包括人员、资金和技术。\n',
+])
+def test_the_second_round_decoys_give_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+# Shapes of held-out v1, opened for tuning after it was measured (issue 17, third round).
+ROUND_THREE = [
+    pytest.param(
+        'The statement said the following was agreed to:\n“i) The parties will exchange lists by Monday;\n“ii) The parties will name two persons each;\n“iii)The Assembly will not be convened in December.”\nThe leaders met again later.\n',
+        None, ['The parties will exchange lists by Monday', 'The parties will name two persons each', 'The Assembly will not be convened in December.”'],
+        id='en_quoted_items_no_space_after_bracket',
+    ),
+    pytest.param(
+        'The two ministers held talks and reached three consensuses:\nBoth sides agreed to keep the border calm. The two sides will resume flights. Both sides will meet again next year. The talks were held in Beijing.\n',
+        3, ['Both sides agreed to keep the border calm.', 'The two sides will resume flights.', 'Both sides will meet again next year.'],
+        id='en_sentences_opening_with_the_parties',
+    ),
+    pytest.param(
+        'Документ содержит 12 пунктов.\nВ первом пункте подчеркивается уважение суверенитета.\nУказывается недопустимость двойных стандартов.Во втором пункте содержится призыв к диалогу.\nТретий пункт, озаглавленный «прекратить огонь», поясняет позицию.\n',
+        12, ['В первом пункте подчеркивается уважение суверенитета.\nУказывается недопустимость двойных стандартов.', 'Во втором пункте содержится призыв к диалогу.',
+             'Третий пункт, озаглавленный «прекратить огонь», поясняет позицию.'],
+        id='ru_prose_ordinals_of_a_paper',
+    ),
+    pytest.param(
+        'Глава КНР озвучил пять столпов отношений. Первый столп — взаимное уважение. По его словам, это главное. Второй столп — преодоление разногласий.\n',
+        5, ['Первый столп — взаимное уважение. По его словам, это главное.', 'Второй столп — преодоление разногласий.'],
+        id='ru_pillars',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_THREE)
+def test_the_third_round_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+def test_numbered_links_under_a_recommendation_heading_are_no_set():
+    text = "Исследование опубликовано.\n\nРекомендую также:\n\n  1. Война: куда смотрят страны Азии, часть 1.\n  2. Война: куда смотрят страны Азии, часть 2.\n  3. Китай и война.\n"
+    assert extract(text).as_json()["sets"] == []

@@ -90,10 +90,11 @@ def test_the_database_guards_change_proposals_as_the_other_reviewed_history(alic
 
 
 def test_a_statement_taken_in_by_an_editor_is_public_only_once_a_reviewer_publishes_it(alice, make_party, settings):
-    from tests.test_intake_api import READOUT, _draft_body
+    from tests.intake_support import draft_body
+    from tests.test_intake_api import READOUT
 
     api = client_for(alice)
-    response = api.post("/api/v1/intake/save/", _draft_body(READOUT, make_party), format="json")
+    response = api.post("/api/v1/intake/save/", draft_body(READOUT, make_party), format="json")
     assert response.status_code == 202, response.content
     assert api.get("/api/v1/statements/").json()["count"] == 0 and api.get("/api/v1/sources/").json()["count"] == 0
     queued = client_for(reviewer_user()).get("/api/v1/review/proposals/?kind=change").json()[0]
@@ -102,7 +103,7 @@ def test_a_statement_taken_in_by_an_editor_is_public_only_once_a_reviewer_publis
     assert client_for(reviewer_user()).post(f"/api/v1/review/proposals/change/{response.json()['proposal']}/approve/").status_code == 200
     assert api.get("/api/v1/statements/").json()["count"] == 1
     settings.TRACKER_REVIEW_REQUIRED = False  # review off: saved at once, as before
-    body = _draft_body(READOUT, lambda **fields: make_party(name="China (2)", slug="china-2"))
+    body = draft_body(READOUT, lambda **fields: make_party(name="China (2)", slug="china-2"))
     body["source"]["title"] = "Another readout"
     response = api.post("/api/v1/intake/save/", body, format="json")
     assert response.status_code == 201 and api.get("/api/v1/statements/").json()["count"] == 2

@@ -4,12 +4,9 @@ decisions (through review) and the staff e-mails.
 """
 # ruff: noqa: F811  (fixtures imported from tests.checks_helpers)
 
-import json
-from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -20,62 +17,9 @@ from commitments.watch import notify, services
 from commitments.watch.canonical import document_key
 from commitments.watch.matching import Matcher, targets_load
 from tests.checks_helpers import loopback_allowed, origins  # noqa: F401
-from tests.checks_server import Response, html
+from tests.checks_server import Response
 from tests.review_support import publish
-
-# A later readout that reports on the China-Russia point "Years of Scientific and Technological
-# Innovation" (seed commitment 4/5) and announces a numbered set of its own.
-READOUT = (
-    "<h1>Wang Yi meets Russian Foreign Minister</h1>"
-    "<p>The two sides agreed to strengthen cooperation in three areas. First, the two countries will continue to implement "
-    "the projects of the Years of Scientific and Technological Innovation and expand cutting-edge scientific and technological cooperation. "
-    "Second, they will deepen energy cooperation. Third, they will expand people-to-people exchanges.</p>"
-)
-UNRELATED = "<p>Heavy rain is expected in the northern provinces on Saturday. The national football team won its qualifier 2-0.</p>"
-RUSSIAN = "<p>Стороны договорились о сотрудничестве. Погода в Москве была тёплой, прошёл концерт.</p>"
-
-
-def _site(origins, prefix: str) -> dict[str, str]:
-    """Documents under /<prefix>/news/..., listed by a feed, an index page and a sitemap in different spellings."""
-    base = origins.url(f"/{prefix}")
-    origins.route(f"/{prefix}/news/a.html", Response(200, html(READOUT, title="Wang Yi meets Russian Foreign Minister")))
-    origins.route(f"/{prefix}/news/b.html", Response(200, html(UNRELATED, title="Weather and sport")))
-    origins.route(f"/{prefix}/news/c.html", Response(200, html(RUSSIAN, title="Новости")))
-    origins.route(f"/{prefix}/old/b", Response(301, "", headers={"location": f"{base}/news/b.html"}))
-    origins.route(f"/{prefix}/news/b.html/", Response(301, "", headers={"location": f"{base}/news/b.html"}))
-    origins.route(f"/{prefix}/news/gone.html", Response(404, "gone"))
-    feed = (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
-        f"<item><title>Wang Yi meets</title><link>{base}/news/a.html?utm_source=rss&amp;utm_medium=feed</link>"
-        "<pubDate>Mon, 02 Mar 2026 08:00:00 GMT</pubDate></item>"
-        f"<item><title>Weather</title><link>{base}/old/b</link></item>"
-        "</channel></rss>"
-    )
-    index = html(
-        f'<ul><li><a href="{base}/news/a.html#top">Wang Yi meets</a></li><li><a href="news/c.html">Новости</a></li>'
-        f'<li><a href="{base}/news/gone.html">Gone</a></li><li><a href="/elsewhere/about.html">About us</a></li></ul>'
-    )
-    sitemap = (
-        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<url><loc>{base}/news/a.html</loc><lastmod>2026-03-02</lastmod></url>"
-        f"<url><loc>{base}/news/b.html/</loc></url><url><loc>{base}/news/c.html</loc></url></urlset>"
-    )
-    origins.route(f"/{prefix}/feed.xml", Response(200, feed, headers={"content-type": "application/rss+xml", "etag": '"v1"'}))
-    origins.route(f"/{prefix}/", Response(200, index))
-    origins.route(f"/{prefix}/sitemap.xml", Response(200, sitemap, headers={"content-type": "application/xml"}))
-    return {"feed": f"{base}/feed.xml", "page": f"{base}/", "sitemap": f"{base}/sitemap.xml", "base": base}
-
-
-def _watch_all(site: dict, prefix: str) -> None:
-    for kind in ("feed", "page", "sitemap"):
-        pattern = rf"/{prefix}/(news|old)/" if kind == "page" else ""
-        call_command("watch_add", site[kind], kind=kind, links=pattern, name=f"{prefix} {kind}", stdout=StringIO())
-
-
-def _run() -> dict:
-    out = StringIO()
-    call_command("watch_run", once=True, stdout=out)
-    return json.loads(out.getvalue())
+from tests.watch_support import watch_all, watch_run, watch_site
 
 
 def test_it_keys_every_spelling_of_one_document_alike():
@@ -88,10 +32,10 @@ def test_it_keys_every_spelling_of_one_document_alike():
 
 @pytest.mark.django_db
 def test_it_files_each_document_once_across_feed_index_and_sitemap(seed, origins, loopback_allowed):
-    site = _site(origins, "w1")
-    _watch_all(site, "w1")
+    site = watch_site(origins, "w1")
+    watch_all(site, "w1")
 
-    first = _run()
+    first = watch_run()
 
     assert first["watches"] == 3 and first["failed_watches"] == 0
     assert first["filed"] == 3 and first["dead"] == 1  # a, b (reached through its redirect) and c; gone.html is dead
@@ -114,10 +58,10 @@ def test_it_files_each_document_once_across_feed_index_and_sitemap(seed, origins
     assert weather.sets == [] and weather.matches == []
     assert InboxItem.objects.get(document__language="ru").matches == []
 
-    second = _run()
+    second = watch_run()
     assert second["watches"] == 0  # not due again before its interval
     Watch.objects.update(next_poll_at=timezone.now())
-    third = _run()
+    third = watch_run()
     assert third["watches"] == 3 and third["new_documents"] == 0 and third["fetched"] == 0 and third["filed"] == 0
     assert origins.hits("/w1/news/a.html") == 1
     assert InboxItem.objects.count() == 3
@@ -152,9 +96,9 @@ def test_watch_add_refuses_bad_input_with_field_messages():
 
 @pytest.fixture
 def filed(seed, origins, loopback_allowed) -> InboxItem:
-    site = _site(origins, "w3")
-    _watch_all(site, "w3")
-    _run()
+    site = watch_site(origins, "w3")
+    watch_all(site, "w3")
+    watch_run()
     return InboxItem.objects.get(document__url__contains="/w3/news/a.html")
 
 

@@ -12,7 +12,7 @@ from commitments.models import ReviewState, StatusUpdate
 from commitments.models.watch import InboxItem, InboxState
 from tests.checks_helpers import loopback_allowed, origins  # noqa: F401
 from tests.test_review_browser import logged_in, staff, wait
-from tests.test_watch import _run, _site, _watch_all
+from tests.watch_support import watch_all, watch_run, watch_site
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -20,8 +20,8 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 @pytest.mark.django_db(transaction=True)
 def test_an_editor_opens_the_inbox_from_the_badge_and_proposes_a_status(live_server, seed, origins, loopback_allowed, tmp_path):
     staff("erin", "editor")
-    _watch_all(_site(origins, "wb"), "wb")
-    _run()
+    watch_all(watch_site(origins, "wb"), "wb")
+    watch_run()
     item = InboxItem.objects.get(document__url__contains="/wb/news/a.html")
     with logged_in(live_server.url, "erin") as page:
         page.go(f"{live_server.url}/admin/")

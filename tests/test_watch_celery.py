@@ -100,10 +100,10 @@ def test_a_worker_killed_mid_pass_loses_nothing(origins, tmp_path):
 def test_a_real_worker_files_the_feed_index_and_sitemap_of_one_site_once_with_its_dead_link_and_redirect(origins, tmp_path):
     from django.core.management import call_command
 
-    from tests.test_watch import _site, _watch_all
+    from tests.watch_support import watch_all, watch_site
 
     call_command("load_seed", verbosity=0)  # matches need tracked points
-    _watch_all(_site(origins, "wc3"), "wc3")
+    watch_all(watch_site(origins, "wc3"), "wc3")
     _broker_flush()
     worker = Worker(tmp_path, "watch-site", REDIS_URL=settings.REDIS_URL, **WORKER_ENV)
     try:

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "commitments",
     "commitments.site",
+    "drf_spectacular_sidecar",  # Swagger UI's files (the REST API section)
+    "corsheaders",  # CORS for dashboards on other origins (the REST API section)
+    "auditlog",  # the audit trail (editorial review and audit trail)
 ]
 
 MIDDLEWARE = [
@@ -71,11 +74,15 @@ MIDDLEWARE = [
     "tracker.middleware.QueryStringTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, as django-cors-headers asks
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After AuthenticationMiddleware: every write in a request is logged with its user, address and path kind.
+    "commitments.audit.AuditMiddleware",
+    "tracker.middleware.ReaderTextMiddleware",  # innermost: it sees the page before Content-Length and ETag headers are set
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -222,19 +229,6 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# --- REST API -----------------------------------------------------------------
-REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "commitments.api.schema.TrackerAutoSchema",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Commitments Tracker API",
-    "DESCRIPTION": "Commitments and claims quoted verbatim from official statements, "
-    "with their status history and evidence.",
-    "VERSION": "1.0.0",
-    # Two choice sets share the field name "status" (a commitment's, an intake job's): each keeps a readable name.
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.domain.Status"},
-}
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -364,16 +358,16 @@ CELERY_BEAT_SCHEDULE["review-notices"] = {
     "task": "commitments.tasks.review.review_notices_send_due",
     "schedule": crontab(minute=30),
 }
-# --- REST API for dashboards (issue 3) -------------------------------------------
+# --- REST API (issue 3: dashboards) ------------------------------------------------
 # TRACKER_API_ANONYMOUS_READ: anonymous clients may read (default on).
 # TRACKER_API_THROTTLE_ANON / _USER: request rates, e.g. "120/minute"; empty turns throttling off.
 # TRACKER_API_ORGANISATION: the fact-checker named as author in ClaimReview JSON-LD.
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
 TRACKER_API_ANONYMOUS_READ = envbool("TRACKER_API_ANONYMOUS_READ", "True")
 TRACKER_API_THROTTLE_ANON = os.environ.get("TRACKER_API_THROTTLE_ANON", "120/minute")
 TRACKER_API_THROTTLE_USER = os.environ.get("TRACKER_API_THROTTLE_USER", "1200/minute")
 TRACKER_API_ORGANISATION = os.environ.get("TRACKER_API_ORGANISATION", "Commitments Tracker")
-REST_FRAMEWORK.update({
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "commitments.api.schema.TrackerAutoSchema",
     # Token first: DRF takes the WWW-Authenticate challenge from the first class, so an anonymous write is a
     # 401 (log in, or send a token) rather than a 403; a signed-in user without the permission still gets 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -393,21 +387,25 @@ REST_FRAMEWORK.update({
     ],
     "PAGE_SIZE": 100,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-})
-SPECTACULAR_SETTINGS.update({
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Commitments Tracker API",
+    "DESCRIPTION": "Commitments and claims quoted verbatim from official statements, "
+    "with their status history and evidence.",
+    "VERSION": "1.0.0",
+    # Two choice sets share the field name "status" (a commitment's, an intake job's): each keeps a readable name.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.domain.Status"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "commitments.api.schema.document_error_responses"],
-})
+}
 # CORS for browser dashboards on other origins (django-cors-headers): off unless
 # CORS_ALLOWED_ORIGINS lists them (comma-separated, e.g. "https://dash.example.org").
 # Only the API answers cross-origin; the admin and the public pages never do. Reading
 # needs no cookies, so none are sent cross-origin (CORS_ALLOW_CREDENTIALS stays off).
-INSTALLED_APPS += ["corsheaders"]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware")
 CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
@@ -419,8 +417,5 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition"]
 # shown only once a Reviewer (never the proposer) publishes them. Off: a save publishes at
 # once, with no reviewer recorded.
 TRACKER_REVIEW_REQUIRED = envbool("TRACKER_REVIEW_REQUIRED", "True")
-INSTALLED_APPS += ["auditlog"]
-# After AuthenticationMiddleware: every write in a request is logged with its user, address and path kind.
-MIDDLEWARE += ["commitments.audit.AuditMiddleware"]
 AUDITLOG_STORE_JSON_CHANGES = True
 # --- end editorial review ---------------------------------------------------------

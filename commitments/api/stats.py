@@ -1,6 +1,7 @@
 """Aggregates for charts: counts by status, status over time, the compliance matrix."""
 
-from datetime import date, timedelta
+from datetime import date
+from urllib.parse import urlencode
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
@@ -14,7 +15,6 @@ from commitments.api.filters import CommitmentFilter, FilterBackend
 from commitments.api.renderers import ORJSONRenderer, TableCSVRenderer
 from commitments.models import Commitment, Status
 
-DEFAULT_WEEKS = 26
 MAX_WEEKS = 520
 
 
@@ -59,6 +59,17 @@ class _CommitmentAggregate(generics.GenericAPIView):
     def commitments(self):
         return self.filter_queryset(self.get_queryset())
 
+    def cache_key(self) -> str:
+        """The filters this request names, in one order (selectors.UNFILTERED when none, as the pages ask): its aggregates' cache key.
+
+        `overdue` depends on the day, so a key naming it carries the date.
+        """
+        names = self.filterset_class.base_filters
+        pairs = sorted((name, value) for name, values in self.request.query_params.lists() if name in names for value in values)
+        if any(name == "overdue" for name, _ in pairs):
+            pairs.append(("today", timezone.now().date().isoformat()))
+        return urlencode(pairs) if pairs else selectors.UNFILTERED
+
 
 def _by_status_columns(row: dict) -> dict:
     return {"total": row["total"], **row["by_status"]}
@@ -82,7 +93,7 @@ class StatsView(_CommitmentAggregate):
         description="How many commitments are in each status: overall, per statement, per party and per theme.",
     )
     def get(self, request):
-        return Response(selectors.commitment_stats(commitments=self.commitments()))
+        return Response(selectors.commitment_stats_cached(commitments=self.commitments(), key=self.cache_key()))
 
 
 DATE_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
@@ -111,7 +122,7 @@ class StatusOverTimeView(_CommitmentAggregate):
         filters=True,
         parameters=[
             CSV_FORMAT,
-            OpenApiParameter("start", date, description=f"First week (any day in it). Default: {DEFAULT_WEEKS} weeks before `end`."),
+            OpenApiParameter("start", date, description=f"First week (any day in it). Default: {selectors.DEFAULT_WEEKS} weeks before `end`."),
             OpenApiParameter("end", date, description="Last week (any day in it). Default: today."),
         ],
         responses=StatusWeekSerializer(many=True),
@@ -123,11 +134,11 @@ class StatusOverTimeView(_CommitmentAggregate):
     )
     def get(self, request):
         end = _date_param(request, "end", timezone.now().date())
-        start = _date_param(request, "start", end - timedelta(weeks=DEFAULT_WEEKS - 1))
+        start = _date_param(request, "start", selectors.default_weeks_start(end))
         if start > end or (end - start).days > MAX_WEEKS * 7:
             raise ValidationError({"start": f"`start` must be on or before `end`, and at most {MAX_WEEKS} weeks before it."})
         return Response(selectors.status_over_time_cached(
-            commitments=self.commitments(), start=start, end=end, key=request.query_params.urlencode(),
+            commitments=self.commitments(), start=start, end=end, key=self.cache_key(),
         ))
 
 
@@ -172,4 +183,4 @@ class ComplianceView(_CommitmentAggregate):
         "(mean score + 1) / 2 x 100 percent.",
     )
     def get(self, request):
-        return Response(selectors.compliance_matrix_cached(commitments=self.commitments(), key=request.query_params.urlencode()))
+        return Response(selectors.compliance_matrix_cached(commitments=self.commitments(), key=self.cache_key()))

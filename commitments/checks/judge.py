@@ -141,7 +141,7 @@ class Rules:
 
 
 @dataclass
-class Verdict:
+class Judgement:
     """How one check changes a URL's state: assigned to the MonitoredUrl by the service."""
 
     health: str
@@ -190,19 +190,19 @@ def content_state(state, *, analysis: Analysis, rules: Rules) -> tuple[bool, boo
     return True, True
 
 
-def verdict_give(state, *, analysis: Analysis, now: datetime, rules: Rules) -> Verdict:
+def judgement_give(state, *, analysis: Analysis, now: datetime, rules: Rules) -> Judgement:
     """Apply one check to `state` (a MonitoredUrl, not saved here) and say what happened."""
     was_health, had_quote = state.health, state.quote_match in (QuoteMatch.EXACT, QuoteMatch.FUZZY)
     health = failure_state(state, outcome=analysis.outcome, now=now, rules=rules)
     changed, snapshot = content_state(state, analysis=analysis, rules=rules)
-    verdict = Verdict(health=health, content_changed=changed, snapshot=snapshot)
+    judgement = Judgement(health=health, content_changed=changed, snapshot=snapshot)
     final_url = analysis.fetched.final_url
     if health == Health.GONE and was_health != Health.GONE:
-        verdict.event, verdict.detail = Event.GONE, f"{analysis.fetched.status or analysis.outcome} seen {state.gone_strikes} times"
+        judgement.event, judgement.detail = Event.GONE, f"{analysis.fetched.status or analysis.outcome} seen {state.gone_strikes} times"
     elif health == Health.MOVED and (was_health != Health.MOVED or state.moved_to != final_url):
-        verdict.event, verdict.detail = Event.MOVED, f"moved to {final_url}"
+        judgement.event, judgement.detail = Event.MOVED, f"moved to {final_url}"
     elif analysis.quote.match == QuoteMatch.MISSING and had_quote:
-        verdict.event, verdict.detail = Event.QUOTE_LOST, f"{analysis.quote.missing} of {analysis.quote.total} quotes missing"
+        judgement.event, judgement.detail = Event.QUOTE_LOST, f"{analysis.quote.missing} of {analysis.quote.total} quotes missing"
     elif changed:
-        verdict.event, verdict.detail = Event.CHANGED, "content changed"
-    return verdict
+        judgement.event, judgement.detail = Event.CHANGED, "content changed"
+    return judgement

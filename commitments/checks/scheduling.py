@@ -76,12 +76,19 @@ def due_claim(
     """
     claim = claim or uuid.uuid4()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            ids = _due_ids_by_origin(now=now, limit=limit, per_origin=per_origin or limit, busy=list(busy))
-        else:
-            ids = _due_ids_portable(now=now, limit=limit, per_origin=per_origin or limit, busy=set(busy))
+        ids = due_ids(now=now, limit=limit, per_origin=per_origin or limit, busy=busy)
         MonitoredUrl.objects.filter(id__in=ids).update(claim=claim, next_check_at=now + timedelta(seconds=lease))
     return claim, ids
+
+
+def due_ids(*, now: datetime, limit: int, per_origin: int, busy: Iterable[str] = (), portable: bool | None = None) -> list[int]:
+    """The ids due_claim() takes, unclaimed: one query with row locks on PostgreSQL; elsewhere (SQLite for `make run`),
+    or with `portable=True`, the same choice made in Python (a test compares them)."""
+    if portable is None:
+        portable = connection.vendor != "postgresql"
+    if portable:
+        return _due_ids_portable(now=now, limit=limit, per_origin=per_origin, busy=set(busy))
+    return _due_ids_by_origin(now=now, limit=limit, per_origin=per_origin, busy=list(busy))
 
 
 def _due_ids_by_origin(*, now: datetime, limit: int, per_origin: int, busy: list[str]) -> list[int]:

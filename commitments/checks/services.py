@@ -328,12 +328,12 @@ def checks_record(
         row = rows.get(pk)
         if row is None or (claim is not None and str(row.claim) != str(claim)):
             continue
-        verdict = judge.verdict_give(row, analysis=analysis, now=now, rules=rules)
-        _row_update(row, analysis=analysis, verdict=verdict, now=now)
-        checks.append(_check_build(row, analysis=analysis, verdict=verdict, claim=claim, now=now))
+        judgement = judge.judgement_give(row, analysis=analysis, now=now, rules=rules)
+        _row_update(row, analysis=analysis, judgement=judgement, now=now)
+        checks.append(_check_build(row, analysis=analysis, judgement=judgement, claim=claim, now=now))
         updated.append(row)
-        if verdict.snapshot:
-            snapshots.append(_snapshot_build(row, check=checks[-1], analysis=analysis, changed=verdict.content_changed, now=now))
+        if judgement.snapshot:
+            snapshots.append(_snapshot_build(row, check=checks[-1], analysis=analysis, changed=judgement.content_changed, now=now))
     UrlCheck.objects.bulk_create(checks)
     for snapshot in snapshots:
         snapshot.url_check_id = snapshot.url_check.pk
@@ -358,39 +358,39 @@ def _rows_save(rows: list[MonitoredUrl]) -> None:
         cursor.executemany(sql, params)
 
 
-def _check_build(row: MonitoredUrl, *, analysis: judge.Analysis, verdict: judge.Verdict, claim: str | None, now: datetime) -> UrlCheck:
+def _check_build(row: MonitoredUrl, *, analysis: judge.Analysis, judgement: judge.Judgement, claim: str | None, now: datetime) -> UrlCheck:
     return UrlCheck(
         monitored_url=row, checked_at=now, status=analysis.fetched.status, final_url=analysis.fetched.final_url,
-        outcome=analysis.outcome, health=verdict.health, event=verdict.event, detail=verdict.detail[:500],
+        outcome=analysis.outcome, health=judgement.health, event=judgement.event, detail=judgement.detail[:500],
         response_ms=analysis.fetched.elapsed_ms, content_hash=analysis.content_hash, text_hash=analysis.text_hash,
-        content_changed=verdict.content_changed, quote_match=analysis.quote.match, quote_score=analysis.quote.score,
+        content_changed=judgement.content_changed, quote_match=analysis.quote.match, quote_score=analysis.quote.score,
         error=analysis.fetched.error, claim=claim,
     )
 
 
-def _row_update(row: MonitoredUrl, *, analysis: judge.Analysis, verdict: judge.Verdict, now: datetime) -> None:
+def _row_update(row: MonitoredUrl, *, analysis: judge.Analysis, judgement: judge.Judgement, now: datetime) -> None:
     fetched = analysis.fetched
-    if row.health != verdict.health:
-        row.health, row.health_since = verdict.health, now
+    if row.health != judgement.health:
+        row.health, row.health_since = judgement.health, now
     row.last_checked_at, row.last_outcome, row.last_status = now, analysis.outcome, fetched.status
     row.last_error, row.final_url = fetched.error, fetched.final_url
-    row.moved_to = fetched.final_url if verdict.health == Health.MOVED else ("" if verdict.health == Health.OK else row.moved_to)
+    row.moved_to = fetched.final_url if judgement.health == Health.MOVED else ("" if judgement.health == Health.OK else row.moved_to)
     if analysis.outcome in (Outcome.OK, Outcome.REDIRECTED, Outcome.MOVED):
         row.etag, row.last_modified = fetched.headers.get("etag", "")[:500], fetched.headers.get("last-modified", "")[:100]
     row.checks_since_full_get = row.checks_since_full_get + 1 if fetched.conditional else 0
     if analysis.quote.match != QuoteMatch.UNKNOWN:  # an unreadable page keeps the last known match
         row.quote_match, row.quote_score = analysis.quote.match, analysis.quote.score
         row.quotes_total, row.quotes_missing = analysis.quote.total, analysis.quote.missing
-    if verdict.content_changed:
+    if judgement.content_changed:
         row.content_changed_at = now
-    _row_schedule(row, verdict=verdict, retry_after=fetched.retry_after, now=now)
+    _row_schedule(row, judgement=judgement, retry_after=fetched.retry_after, now=now)
     row.claim = None
 
 
-def _row_schedule(row: MonitoredUrl, *, verdict: judge.Verdict, retry_after: float | None, now: datetime) -> None:
+def _row_schedule(row: MonitoredUrl, *, judgement: judge.Judgement, retry_after: float | None, now: datetime) -> None:
     cadence = scheduling.cadence_from_settings()
     row.interval_seconds = scheduling.interval_next(
-        previous=row.interval_seconds, health=verdict.health, changed=verdict.content_changed,
+        previous=row.interval_seconds, health=judgement.health, changed=judgement.content_changed,
         pending_change=bool(row.pending_text_hash), cadence=cadence,
     )
     row.next_check_at = scheduling.next_check_at(now=now, interval=row.interval_seconds, jitter=cadence.jitter, not_before=retry_after)

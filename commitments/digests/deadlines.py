@@ -80,7 +80,7 @@ def deadline_alerts_send(*, now: datetime) -> AlertResult:
 def _item(alert: DeadlineAlert, *, today) -> dict:
     commitment = alert.commitment
     return {
-        "label": f"{commitment.statement.title}, {commitment.number} {commitment.title}",
+        "label": commitment.label,
         "target_date": alert.target_date,
         "overdue_since": overdue_since(status=commitment.status, target_date=alert.target_date, today=today),
         "status": commitment.get_status_display(),

@@ -32,16 +32,13 @@ def _filters(request: HttpRequest) -> dict:
 
 
 def _queue(request: HttpRequest) -> list[dict]:
-    kinds = [request.GET["kind"]] if request.GET.get("kind") in selectors.KINDS else list(selectors.KINDS)
-    rows = []
-    for kind in kinds:
-        for row in selectors.proposals(model=selectors.KINDS[kind], **_filters(request))[:QUEUE_LENGTH]:
-            rows.append({
-                "kind": kind, "row": row, "subject": selectors.proposal_subject(row), "changes": selectors.proposal_changes(row),
-                "refusal": services.review_refusal(user=request.user, row=row),
-                "decide_url": reverse("review-decide", args=[kind, row.pk]),
-            })
-    return sorted(rows, key=lambda item: item["row"].recorded_at)
+    return [
+        {
+            "kind": kind, "row": row, "subject": selectors.proposal_subject(row), "changes": selectors.proposal_changes(row),
+            "refusal": services.review_refusal(user=request.user, row=row), "decide_url": reverse("review-decide", args=[kind, row.pk]),
+        }
+        for kind, row in selectors.queue(kind=request.GET.get("kind"), limit=QUEUE_LENGTH, **_filters(request))
+    ]
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:

@@ -83,15 +83,11 @@ class ProposalListView(APIView):
         kind = request.query_params.get("kind")
         if kind and kind not in selectors.KINDS:
             raise ValidationError({"kind": [f"“{kind}” is not a kind: one of {', '.join(selectors.KINDS)}."]})
-        kinds = [kind] if kind else list(selectors.KINDS)
         named = {"statement_id": ("statement", Statement, True), "author_id": ("proposer", get_user_model(), False)}
         filters = {name: resolve_named(model, [value], field=key, by_slug=by_slug)[0]
                    for name, (key, model, by_slug) in named.items() if (value := request.query_params.get(key, ""))}
-        data = [
-            proposal_data(kind=k, row=row, user=request.user)
-            for k in kinds for row in selectors.proposals(model=selectors.KINDS[k], **filters)[:self.QUEUE_LENGTH]
-        ]
-        return Response(ProposalSerializer(sorted(data, key=lambda item: item["recorded_at"]), many=True).data)
+        waiting = selectors.queue(kind=kind, limit=self.QUEUE_LENGTH, **filters)
+        return Response(ProposalSerializer([proposal_data(kind=k, row=row, user=request.user) for k, row in waiting], many=True).data)
 
 
 class DecisionView(APIView):

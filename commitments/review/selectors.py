@@ -63,6 +63,16 @@ def proposals(*, model: type, statement_id: int | None = None, author_id: int | 
     return _filtered(rows, statement_path=statement_path, statement_id=statement_id, author_id=author_id, older_than=older_than)
 
 
+def queue(*, kind: str | None, limit: int, statement_id: int | None = None, author_id: int | None = None,
+          older_than: datetime | None = None) -> list[tuple[str, Proposal]]:
+    """What waits, as (kind, row), oldest first over every kind, or of `kind` alone when it names one; at most `limit` of each
+    kind. The queue the admin page and the API both show."""
+    kinds = [kind] if kind in KINDS else list(KINDS)
+    rows = [(k, row) for k in kinds
+            for row in proposals(model=KINDS[k], statement_id=statement_id, author_id=author_id, older_than=older_than)[:limit]]
+    return sorted(rows, key=lambda pair: pair[1].recorded_at)
+
+
 def _filtered(rows: QuerySet, *, statement_path: str | None, statement_id: int | None, author_id: int | None,
               older_than: datetime | None) -> QuerySet:
     if statement_id and statement_path:
@@ -107,8 +117,7 @@ def proposal_subject(row: Proposal) -> str:
     if isinstance(row, VerdictUpdate):
         return f"Claim: {row.claim.title}"
     commitment = row.commitment
-    prefix = f"{commitment.statement.title} {commitment.number}. {commitment.title}"
-    return f"{row.party.name} on {prefix}" if isinstance(row, PartyAssessment) else prefix
+    return f"{row.party.name} on {commitment.label}" if isinstance(row, PartyAssessment) else commitment.label
 
 
 def proposal_changes(row: Proposal) -> list[Change]:
@@ -150,7 +159,7 @@ def _evidence_value(field: str, value) -> str:
 def _labels(model: type, ids) -> str:
     rows = model.objects.filter(pk__in=ids).select_related("statement", *(("parent",) if model is Commitment else ()))
     if model is Commitment:
-        return "; ".join(f"{row.statement.title} {row.number}. {row.title}" for row in rows)
+        return "; ".join(row.label for row in rows)
     return "; ".join(f"claim: {row.title}" for row in rows)
 
 

@@ -5,14 +5,17 @@ rows        the commitments list's rows as plain dicts (commitment_rows, commitm
 freshness   what conditional requests and caches compare (Fingerprint, content_version, cached_aggregate)
 stats       counts by status, now and week by week (commitment_stats, status_over_time ...)
 compliance  the commitment x party score matrix (compliance_matrix, latest_assessments, score_percent)
+aggregates  the cached aggregates over every commitment, shared by the pages and the API, and their warming
 """
 
+from commitments.selectors.aggregates import unfiltered_aggregates, unfiltered_aggregates_warm
 from commitments.selectors.compliance import compliance_matrix, compliance_matrix_cached, latest_assessments, score_percent
 from commitments.selectors.freshness import (
     AGGREGATE_CACHE_SECONDS,
+    UNFILTERED,
     ContentVersion,
     Fingerprint,
-    aggregate_version,
+    aggregate_stamp,
     cached_aggregate,
     content_version,
     queryset_fingerprint,
@@ -44,11 +47,20 @@ from commitments.selectors.rows import (
     commitment_rows_page,
     renderings_by_owner,
 )
-from commitments.selectors.stats import commitment_stats, statement_stats, status_over_time, status_over_time_cached, week_end
+from commitments.selectors.stats import (
+    DEFAULT_WEEKS,
+    commitment_stats,
+    commitment_stats_cached,
+    default_weeks_start,
+    statement_stats,
+    status_over_time,
+    status_over_time_cached,
+    week_end,
+)
 
 __all__ = [
     "AGGREGATE_CACHE_SECONDS",
-    "aggregate_version",
+    "aggregate_stamp",
     "assessment_list",
     "bound_party_slugs",
     "cached_aggregate",
@@ -61,10 +73,13 @@ __all__ = [
     "commitment_rows_complete",
     "commitment_rows_page",
     "commitment_stats",
+    "commitment_stats_cached",
     "commitments_count_evidence",
     "compliance_matrix",
     "compliance_matrix_cached",
     "content_version",
+    "DEFAULT_WEEKS",
+    "default_weeks_start",
     "ContentVersion",
     "evidence_list",
     "Fingerprint",
@@ -84,6 +99,9 @@ __all__ = [
     "status_over_time",
     "status_over_time_cached",
     "theme_list",
+    "UNFILTERED",
+    "unfiltered_aggregates",
+    "unfiltered_aggregates_warm",
     "verdict_history",
     "week_end",
 ]

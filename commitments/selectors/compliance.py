@@ -8,7 +8,7 @@ from django.db.models.functions import RowNumber
 from commitments.history import ASSESSMENT_ORDER, published_assessments
 from commitments.models import Commitment, PartyAssessment
 from commitments.models.domain import point_number
-from commitments.selectors.freshness import aggregate_version, cached_aggregate
+from commitments.selectors.freshness import cached_aggregate
 
 
 def score_percent(mean: float | None) -> float | None:
@@ -65,8 +65,5 @@ def _party_average(pk: int, slug: str, name: str, scores: list[int]) -> dict:
 
 
 def compliance_matrix_cached(*, commitments: QuerySet[Commitment], key: str) -> dict:
-    """compliance_matrix(), kept in the cache until an assessment or the commitments change. `key` names the filter."""
-    return cached_aggregate(
-        name="compliance", key=key, version=aggregate_version(commitments=commitments, history=PartyAssessment),
-        compute=lambda: compliance_matrix(commitments=commitments),
-    )
+    """compliance_matrix(), kept in the cache until anything it reads changes. `key` names the filter."""
+    return cached_aggregate(name="compliance", key=key, compute=lambda: compliance_matrix(commitments=commitments))

@@ -1,17 +1,14 @@
 """What conditional requests and caches compare: fingerprints, the content version, cached aggregates."""
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, QuerySet
-
-from commitments.models import Commitment
-
-# How long a cached aggregate may live at most (it is also replaced as soon as the data changes).
-AGGREGATE_CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -34,30 +31,62 @@ def queryset_fingerprint(*, queryset: QuerySet, field: str | None) -> Fingerprin
 
 # --- Caching aggregates ------------------------------------------------------------------
 
+# How long a cached aggregate may live at most. Entries are exact (keyed by the aggregate stamp,
+# replaced as soon as the data changes): the limit only returns the memory of unused ones.
+AGGREGATE_CACHE_SECONDS = 24 * 3600
 
-def aggregate_version(*, commitments: QuerySet[Commitment], history) -> str:
-    """A stamp that changes whenever an aggregate over these commitments could change.
+# The key of an aggregate over every commitment: the pages' and the unfiltered API's share it.
+UNFILTERED = ""
 
-    History rows change only once, when published (ORM guard and database trigger), so the
-    count of published rows and the latest publication time are a complete version;
-    commitments and statements are stamped by count and newest updated_at.
+
+# The code that computes the aggregates and chooses their commitments (relative to commitments/): a deployment
+# that changes it must not be served what the old code cached, and the stamp moves only with the data.
+AGGREGATE_CODE = ("selectors", "parties.py", "history.py", "api/filters.py", "api/stats.py")
+
+
+@functools.cache
+def aggregate_code_version() -> str:
+    """A hash of AGGREGATE_CODE's source files, once per process: part of every cached aggregate's key."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in AGGREGATE_CODE:
+        path = root / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def aggregate_stamp() -> str | None:
+    """The version every cached aggregate is keyed by (one primary-key lookup), or None: compute.
+
+    The database moves it at the commit of any transaction that changed a table the aggregates or
+    the commitment filters read (migration 0025, which lists them), whoever wrote: services, the
+    admin, raw SQL. None on SQLite (no stamp), and inside a transaction: its own writes do not
+    move the stamp before it commits, so an answer cached there could outlive them (or be rolled back).
     """
-    chosen = Commitment.objects.filter(pk__in=commitments.order_by().values("pk")).order_by()
-    mine = chosen.aggregate(n=Count("pk"), last=Max("updated_at"), announced=Max("statement__updated_at"))
-    newest = history.objects.published().order_by().aggregate(n=Count("pk"), last=Max("published_at"))
-    return f"{mine['n']}|{mine['last']}|{mine['announced']}|{newest['n']}|{newest['last']}"
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xact FROM commitments_aggregatestamp WHERE id = 1")
+        row = cursor.fetchone()
+    return None if row is None else str(row[0])
 
 
-def cached_aggregate(*, name: str, key: str, version: str, compute):
-    """`compute()`, remembered in the cache until `version` changes."""
-    cache_key = "api-aggregate:" + hashlib.sha256(f"{name}|{key}|{version}".encode()).hexdigest()
+def cached_aggregate(*, name: str, key: str, compute):
+    """`compute()`, remembered in the cache until anything it reads, or the code computing it, changes. `key` names the filter
+    and the arguments.
+
+    The stamp is read before computing: an answer is never cached under a stamp older than the data it saw.
+    """
+    stamp = aggregate_stamp()
+    if stamp is None:
+        return compute()
+    cache_key = "api-aggregate:" + hashlib.sha256(f"{name}|{key}|{stamp}|{aggregate_code_version()}".encode()).hexdigest()
     found = cache.get(cache_key)
     if found is None:
         found = compute()
         cache.set(cache_key, found, timeout=AGGREGATE_CACHE_SECONDS)
     return found
-
-
 
 
 # What any public page may show, and where it last changed: counts and newest timestamps of each

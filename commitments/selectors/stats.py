@@ -8,9 +8,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-from commitments.models import Commitment, Party, Status, StatusUpdate
+from commitments.models import Commitment, Party, Status
 from commitments.parties import bound_parties_by_statement
-from commitments.selectors.freshness import aggregate_version, cached_aggregate
+from commitments.selectors.freshness import cached_aggregate
 from commitments.themes import commitment_theme_pairs
 
 # --- Counts by status ------------------------------------------------------------------
@@ -89,10 +89,15 @@ def commitment_stats(*, commitments: QuerySet[Commitment]) -> dict:
     }
 
 
-def statement_stats(*, commitments: QuerySet[Commitment]) -> dict:
-    """Counts of commitments in each status, overall and per statement: the part of commitment_stats the pages show."""
-    stats = commitment_stats(commitments=commitments)
-    return {key: stats[key] for key in ("total", "by_status", "by_statement")}
+def commitment_stats_cached(*, commitments: QuerySet[Commitment], key: str) -> dict:
+    """commitment_stats(), kept in the cache until anything it reads changes (one query on a hit). `key` names the filter."""
+    return cached_aggregate(name="stats", key=key, compute=lambda: commitment_stats(commitments=commitments))
+
+
+def statement_stats(*, commitments: QuerySet[Commitment], key: str) -> dict:
+    """Counts of commitments in each status, overall and per statement: the part of commitment_stats_cached the pages show."""
+    stats = commitment_stats_cached(commitments=commitments, key=key)
+    return {name: stats[name] for name in ("total", "by_status", "by_statement")}
 
 
 def _bound_party_groups(statements: dict[int, dict]) -> list[dict]:
@@ -109,6 +114,15 @@ def _bound_party_groups(statements: dict[int, dict]) -> list[dict]:
 
 
 # --- Status over time (burndown) -------------------------------------------------------
+
+
+# The weekly series' default length, the overview's and the API's alike (they share a cache entry).
+DEFAULT_WEEKS = 26
+
+
+def default_weeks_start(end: date) -> date:
+    """The first day of the default series ending in `end`'s week: DEFAULT_WEEKS weeks, `end`'s included."""
+    return end - timedelta(weeks=DEFAULT_WEEKS - 1)
 
 
 def week_end(day: date) -> datetime:
@@ -194,9 +208,7 @@ def status_over_time(*, commitments: QuerySet[Commitment], start: date, end: dat
 
 
 def status_over_time_cached(*, commitments: QuerySet[Commitment], start: date, end: date, key: str) -> list[dict]:
-    """status_over_time(), kept in the cache until the history or the commitments change. `key` names the filter."""
+    """status_over_time(), kept in the cache until anything it reads changes. `key` names the filter."""
     return cached_aggregate(
-        name="status-over-time", key=f"{key}|{start}|{end}",
-        version=aggregate_version(commitments=commitments, history=StatusUpdate),
-        compute=lambda: status_over_time(commitments=commitments, start=start, end=end),
+        name="status-over-time", key=f"{key}|{start}|{end}", compute=lambda: status_over_time(commitments=commitments, start=start, end=end),
     )

@@ -7,7 +7,7 @@ queries whatever the data's size (tests/test_site_queries.py pins each page).
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -34,7 +34,6 @@ from commitments.roles import ROLES
 from commitments.text import quote_locate
 from commitments.themes import commitment_themes_q
 
-WEEKS_SHOWN = 26
 RECENT_CHANGES = 8
 PARTY_ASSESSMENTS_SHOWN = 50
 PARTY_CLAIMS_SHOWN = 100
@@ -189,25 +188,18 @@ def with_health(items: list) -> list[Linked]:
 
 def overview(*, today: date) -> dict:
     """Counts by status per statement, the weekly series, the compliance matrix, the latest changes."""
-    return {
-        "stats": selectors.statement_stats(commitments=Commitment.objects.all()),
-        **overview_aggregates(today=today),
-        "recent": list(status_changes()[:RECENT_CHANGES]),
-    }
+    return {**overview_aggregates(today=today), "recent": list(status_changes()[:RECENT_CHANGES])}
 
 
 def overview_aggregates(*, today: date) -> dict:
-    """The overview's cached aggregates (the weekly series and the compliance matrix of every commitment).
+    """The overview's cached aggregates: counts by status per statement, the weekly series, the compliance matrix.
 
-    The web server computes them at start-up (tracker.warmup), so its first reader does not wait for them.
+    The same cache entries as the unfiltered API's (selectors.unfiltered_aggregates), computed at
+    start-up (tracker.warmup) and again once a publication commits, so their reader does not wait.
     """
-    everything = Commitment.objects.all()
-    return {
-        "weeks": selectors.status_over_time_cached(
-            commitments=everything, start=today - timedelta(weeks=WEEKS_SHOWN - 1), end=today, key="site:all"
-        ),
-        "compliance": selectors.compliance_matrix_cached(commitments=everything, key="site:all"),
-    }
+    aggregates = selectors.unfiltered_aggregates(today=today)
+    stats = aggregates["stats"]
+    return {**aggregates, "stats": {name: stats[name] for name in ("total", "by_status", "by_statement")}}
 
 
 def statement_slugs(*, ids) -> dict[int, str]:
@@ -220,7 +212,8 @@ def statement_slugs(*, ids) -> dict[int, str]:
 def statements_index() -> list[dict]:
     """Every statement, newest first, with its points found, whether they agree with its count, and its
     commitments by status (constant queries)."""
-    stats = {row["id"]: row["by_status"] for row in selectors.statement_stats(commitments=Commitment.objects.all())["by_statement"]}
+    everything = selectors.statement_stats(commitments=Commitment.objects.all(), key=selectors.UNFILTERED)
+    stats = {row["id"]: row["by_status"] for row in everything["by_statement"]}
     statements = statements_with_numbering().select_related("announcing_party").order_by("-announced_on", "-id")
     return [
         {"statement": s, "points": s.point_count, "count_matches": not count_problem(count=s.point_count, announced=s.announced_count),
@@ -232,10 +225,10 @@ def statements_index() -> list[dict]:
 def parties_index() -> list[dict]:
     """Every party with the commitments it is bound by and answers for, by status, and its compliance (constant queries)."""
     everything = Commitment.objects.all()
-    stats = selectors.commitment_stats(commitments=everything)
+    stats = selectors.commitment_stats_cached(commitments=everything, key=selectors.UNFILTERED)
     bound = {row["id"]: row for row in stats["by_bound_party"]}
     responsible = {row["id"]: row for row in stats["by_responsible_party"]}
-    compliance = {row["id"]: row for row in selectors.compliance_matrix_cached(commitments=everything, key="site:all")["parties"]}
+    compliance = {row["id"]: row for row in selectors.compliance_matrix_cached(commitments=everything, key=selectors.UNFILTERED)["parties"]}
     empty = {"total": 0, "by_status": {}}
     return [
         {"party": party, "bound": bound.get(party.pk, empty), "responsible": responsible.get(party.pk, empty),
@@ -426,8 +419,8 @@ class ChangeFilters:
 
 def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
     changes = status_changes()
-    if filters.week:  # the week it was published, as the digest counts it
-        changes = changes.filter(published_at__gte=filters.week.start, published_at__lt=filters.week.end)
+    if filters.week:  # the week it was published, as the digests count it
+        changes = changes.filter(filters.week.published_in())
     if filters.statement:
         changes = changes.filter(commitment__statement__slug=filters.statement)
     if filters.party:

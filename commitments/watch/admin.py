@@ -272,8 +272,6 @@ class InboxItemAdmin(admin.ModelAdmin):
     def mail_toggle(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
             raise PermissionDenied
-        deleted, _ = InboxMailOptIn.objects.filter(user=request.user).delete()
-        if not deleted:
-            InboxMailOptIn.objects.create(user=request.user)
-        messages.success(request, "You will get a daily e-mail of new inbox items." if not deleted else "Daily inbox e-mail switched off.")
+        enabled = services.inbox_mail_toggle(user=request.user)
+        messages.success(request, "You will get a daily e-mail of new inbox items." if enabled else "Daily inbox e-mail switched off.")
         return HttpResponseRedirect(reverse("admin:commitments_inboxitem_changelist"))

@@ -34,7 +34,7 @@ from commitments.intake.extract import extract
 from commitments.intake.language import detect_language
 from commitments.intake.reading import ReadError, text_from_bytes
 from commitments.models import ChangeProposal, Commitment, Evidence, LinkKind, StatusUpdate
-from commitments.models.watch import DocumentKey, DocumentState, InboxItem, InboxState, Watch, WatchedDocument, WatchKind
+from commitments.models.watch import DocumentKey, DocumentState, InboxItem, InboxMailOptIn, InboxState, Watch, WatchedDocument, WatchKind
 from commitments.proposals import link_propose
 from commitments.services import NewEvidence, evidence_create, status_update_record
 
@@ -75,6 +75,19 @@ def watch_add(
             url=url, kind=kind, link_pattern=link_pattern, name=name or url, interval_minutes=interval_minutes,
             created_by=created_by, next_poll_at=now or timezone.now(),
         )
+
+
+def watches_all_due(*, now: datetime) -> int:
+    """Every active, unclaimed watch is due at `now` (`watch_run --all`); how many."""
+    return Watch.objects.filter(active=True, claim__isnull=True).update(next_poll_at=now)
+
+
+def inbox_mail_toggle(*, user: AbstractBaseUser) -> bool:
+    """Switch `user`'s daily e-mail of new inbox items on or off; whether it is on now."""
+    deleted, _ = InboxMailOptIn.objects.filter(user=user).delete()
+    if not deleted:
+        InboxMailOptIn.objects.create(user=user)
+    return not deleted
 
 
 def watches_claim(*, now: datetime, limit: int) -> tuple[str, list[Watch]]:

@@ -16,7 +16,7 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, paragraph_list, sentence_list
+from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, sentence_list
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
 from .markers import Marker, markers_find
@@ -28,7 +28,7 @@ __all__ = ["Extraction", "FoundPoint", "FoundSet", "Span", "extract"]
 _NAVIGATION = re.compile(
     r"\s*(?:推荐阅读|推薦閱讀|相关阅读|相關閱讀|相关新闻|相關新聞|延伸阅读|延伸閱讀|热门推荐|熱門推薦"
     r"|Related(?: articles| stories| news)?|Read more|See also"
-    r"|Читайте также|Смотрите также|По теме|Другие новости)\s*[:：]?\s*$", re.IGNORECASE,
+    r"|Читайте также|Смотрите также|Рекоменду[а-я]+ также|См\. также|По теме|Другие новости)\s*[:：]?\s*$", re.IGNORECASE,
 )
 
 
@@ -107,6 +107,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     sets.extend(_unmarked_sets(layout, sets))
     sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
+    _earlier_counts(layout, sets)
     announcements = [s.announcement for s in sets if s.announcement]
     return Extraction(text, sets, claims_find(layout, exclude=announcements), language)
 
@@ -230,13 +231,40 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
             continue
         for count in counts:
             listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
-                      or (sentence_list(layout, count, sentence) if count.value else None))
+                      or (sentence_list(layout, count, sentence) if count.value else None)
+                      or (party_sentences(layout, count, sentence) if count.value else None)
+                      or (listing_sentence(layout, count, sentence) if count.value else None))
             if listed:
                 head, items = listed
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
                 found.append(FoundSet(head, count.value or None, points, "inline" if items[0].start < head.end else "paragraphs"))
                 break
     return found
+
+
+EARLIER_BLOCKS = 6  # paragraphs above a list's lead-in searched for the count it does not repeat
+
+
+def _earlier_counts(layout: Layout, sets: list[FoundSet]) -> None:
+    """A list whose lead-in ends with a colon and states no count ("Предложения Украины предусматривают следующее:")
+    takes the count the article announced in the paragraphs above ("... которые предусматривают 10 пунктов."): the
+    nearest one that is no other set's announcement or point and is at least the number of points found."""
+    taken = SpanIndex([s.announcement for s in sets if s.announcement] + [p.span for s in sets for p in s.points])
+    for found in sets:
+        if found.announced_count is not None or found.kind != "markers":
+            continue
+        index = layout.block_index(found.points[0].span.start)
+        if index == 0 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
+            continue
+        found.announced_count = _count_above(layout, index - 1, taken, at_least=len(found.points))
+
+
+def _count_above(layout: Layout, lead: int, taken: SpanIndex, *, at_least: int) -> int | None:
+    for block in reversed(layout.blocks[max(0, lead - EARLIER_BLOCKS):lead]):
+        for count in reversed(counts_in(layout.text, block.start, block.end)):
+            if count.value >= at_least and not taken.covers(count.start):
+                return count.value
+    return None
 
 
 def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[FoundSet]) -> list[FoundSet]:

@@ -34,7 +34,8 @@ def _sentences_before(first: Marker, layout: Layout, *, floor: int) -> list[Span
     text, found = layout.text, []
     index = layout.sentence_index(first.start)
     current = layout.sentences[index] if layout.sentences else None
-    if current is not None and current.start < first.start:  # "Wang Yi made four suggestions: First, ..."
+    # "Wang Yi made four suggestions: First, ...": the sentence's words before the marker (not a lone opening quote)
+    if current is not None and current.start < first.start and any(ch.isalnum() for ch in text[current.start:first.start]):
         found.append(Span(current.start, _rstrip(text, current.start, first.start)))
     else:
         index -= 1

@@ -1,7 +1,7 @@
 """Chinese counts and markers, Simplified and Traditional, full-width and ASCII punctuation.
 
 Counts: 四点建议, 五點主張, 三个方面, 六项成果, 5点建议, 两个“不”. Markers: 第一，…第二，…;
-一是…二是… (also run-in, after ；or ，); 首先/其次/再次/最后; （一）（二）; 一、二、.
+一是…二是…, 一要…二要… (also run-in, after ；or ，); 首先/其次/再次/最后; （一）（二）; 一、二、.
 Chinese has no spaces: a marker is found at a block's start or right after 。！？；：(and ，for 一是).
 """
 
@@ -29,13 +29,14 @@ _NOT_AFTER_CLASS = "次年月日天岁歲人国國家份届屆批号號时時"  
 
 # Markers. Each is (family, pattern); the pattern's group "n" holds the ordinal.
 _WORD = re.compile(rf"第(?P<n>{_NUM})(?:[点點条條项項个個]|方面)?\s?(?:[，,、：:；;]|是)")  # "第一 , " as some copies space it
-_SHI = re.compile(rf"(?:其(?P<q>{_NUM})[，,、：:]?|(?P<n>{_NUM})是)")
+# 一是…二是…; 一要…二要… (not 三要素, 四要求: a word that starts with 要).
+_SHI = re.compile(rf"(?:其(?P<q>{_NUM})[，,、：:]?|(?P<n>{_NUM})(?:是|要(?![素求点點闻聞务務件领領害])))")
 _SEQUENCE = re.compile(r"(?P<w>首先|其次|再次|最后|最後)(?:[，,、：:]|是|要|应|應|，)?")
 _SEQUENCE_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": None, "最後": None}
 _PAREN = re.compile(rf"[（(](?P<n>{_NUM})[）)]")
 _ENUM = re.compile(rf"(?P<n>{_NUM})[、．.]")
 _INLINE_START = re.compile(r"[。！？；;：:】]\s*")  # 】: after a caption run into the paragraph ("【…】第三，…")
-_SHI_START = re.compile(r"[，,]\s*(?=[一二两三四五六七八九十]{1,3}是|第[一二两三四五六七八九十]{1,3}\s?[，,、：:])")
+_SHI_START = re.compile(r"[，,]\s*(?=[一二两三四五六七八九十]{1,3}[是要]|第[一二两三四五六七八九十]{1,3}\s?[，,、：:])")
 UNNUMBERED = re.compile(r"(?:以下|如下|下列)?(?:几点|幾點|几个方面|幾個方面|几项|幾項)")  # "以下几点": no number, inferred
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

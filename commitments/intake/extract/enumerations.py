@@ -5,8 +5,17 @@ import re
 from .counts import Count, counts_in
 from .layout import Layout, Span
 
-_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–]\s+|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
+_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
                    r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
+# Where an inline list stops before its sentence does: a clause about the whole list (", что позволит ...",
+# ", which will ...") or the close of a quotation before its attribution ("...", - отметил он).
+_LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*[-–—]\s)")
+# "The proposal includes A, B, C and D.": a sentence after the count that lists what it counted.
+_LISTING_SENTENCE = re.compile(
+    r"(?:The|This|These|Its)\s+(?:[\w-]+\s+){0,2}?(?:includes?|consists?\s+of|covers?|comprises?|contains?)\s+"
+    r"|(?:Он|Она|Оно|Они|План|Документ|Предложение)\s+(?:включа[а-я]+|предусматрива[а-я]+)(?:\s+в\s+себя)?\s+"
+)
+_LISTING_LOOKAHEAD = 2  # sentences after the count's
 _GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")
 _COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+)?")
 _HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
@@ -19,8 +28,25 @@ def inline_enumeration(layout: Layout, count: Count, sentence: Span) -> tuple[Sp
     lead = _LEAD.match(layout.text, count.end, sentence.end)
     if lead is None:
         return None
-    start, end = lead.end(), _strip_end(layout.text, lead.end(), sentence.end)
-    items = _split(layout.text, start, end)
+    return _listed(layout, count, sentence, lead.end(), sentence.end)
+
+
+def listing_sentence(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """A count whose own sentence lists nothing, and one of the next sentences that lists exactly that many items
+    ("The proposal includes A, B, C and D."); fewer is a paraphrase of some of them ("План предусматривает ...")."""
+    index = layout.sentence_index(sentence.start)
+    for following in layout.sentences[index + 1:index + 1 + _LISTING_LOOKAHEAD]:
+        lead = _LISTING_SENTENCE.match(layout.text, following.start, following.end)
+        if lead:
+            listed = _listed(layout, count, sentence, lead.end(), following.end)
+            return listed if listed and len(listed[1]) == count.value else None
+    return None
+
+
+def _listed(layout: Layout, count: Count, sentence: Span, start: int, end: int) -> tuple[Span, list[Span]] | None:
+    stop = _LIST_END.search(layout.text, start, end)
+    end = _strip_end(layout.text, start, stop.start() if stop else end)
+    items = _split(layout.text, start, end, count=count.value)
     return (sentence, items) if len(items) >= 2 else None
 
 
@@ -62,6 +88,27 @@ def _opening(text: str, span) -> str:
     return " ".join(words[:n]) if len(words) > n else ""
 
 
+# Who agreed: each point of a readout's consensus often opens with the parties, in any wording.
+_PARTIES = re.compile(r"(?:(?:Both|The two|The|All) (?:sides|countries|leaders|parties)|(?:Обе |Две )?[Сс]тороны|Лидеры)(?![\w-])"
+                      r"|双方|两国|雙方|兩國")
+
+
+def party_sentences(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """"... reached six consensuses:" ending its paragraph, then the next paragraph's sentences, each opening with the
+    parties ("Both sides ...", "The two sides ...", "Стороны ...", "双方…"): one point per sentence, up to the count."""
+    text, index = layout.text, layout.block_index(sentence.start)
+    block = layout.blocks[index]
+    if sentence.end < block.end or text[block.end - 1] not in ":：" or index + 1 >= len(layout.blocks):
+        return None
+    following = layout.blocks[index + 1]
+    items: list[Span] = []
+    for candidate in layout.sentences[layout.sentence_index(following.start):]:
+        if candidate.start >= following.end or len(items) == count.value or not _PARTIES.match(text, candidate.start, candidate.end):
+            break
+        items.append(Span(candidate.start, candidate.end))
+    return (sentence, items) if len(items) >= 2 else None
+
+
 def sentence_list(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
     """"... reached a three-point consensus. The two sides agreed to A. The two sides agreed to B. The two sides agreed
     to C.": as many following sentences as the count, opening alike (and not the one after them)."""
@@ -72,14 +119,15 @@ def sentence_list(layout: Layout, count: Count, sentence: Span) -> tuple[Span, l
     return sentence, [Span(s.start, s.end) for s in following[:count.value]]
 
 
-def _split(text: str, start: int, end: int) -> list[Span]:
+def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
     segment = text[start:end]
     if ";" in segment or "；" in segment:
         pieces = [m.span() for m in re.finditer(r"[^;；]+", segment)]
         return [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
     if "、" in segment or "，" in segment:  # Chinese: items joined by 、 (or ，)
         pieces = [m.span() for m in re.finditer(r"[^、]+" if "、" in segment else r"[^，]+", segment)]
-        return [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
+        spans = [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
+        return _last_joined(text, spans) if count and len(spans) == count - 1 else spans
     first_word = re.match(r"[A-Za-z]+", segment)
     if first_word and first_word.group().endswith("ing"):
         pattern = _GERUND_BOUNDARY
@@ -99,6 +147,17 @@ def _split(text: str, start: int, end: int) -> list[Span]:
         cursor = right
     spans.append(_trimmed(text, start + cursor, end))
     return [s for s in spans if s.end > s.start]
+
+
+def _last_joined(text: str, spans: list[Span]) -> list[Span]:
+    """"A、B、C和D": one item short of the count, the last two are joined by 和 (及, 以及, 與, 与)."""
+    last = spans[-1]
+    joint = max(text.rfind(word, last.start + 1, last.end) for word in ("和", "及", "與", "与"))
+    if joint <= last.start:
+        return spans
+    after = joint + (2 if text.startswith("以及", joint - 1) else 1)
+    before = joint - 1 if text.startswith("以及", joint - 1) else joint
+    return [*spans[:-1], Span(last.start, before), Span(after, last.end)]
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:

@@ -13,6 +13,7 @@ _ATTRIBUTION = re.compile(
     r"|^(?:In the interview|In their statements|In his remarks|In her remarks|During the talks|At the meeting)\b"
 )
 _TERMINAL = ".!?。！？；\"'”’)）」』"
+_SENTENCE_END = ".!?。！？"
 # ", Wang said." closing a point is the reporter's, not the speaker's.
 _TRAILING_ATTRIBUTION = re.compile(
     r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$"
@@ -34,6 +35,11 @@ def _inner_end(layout: Layout, marker: Marker, nxt: Marker) -> int:
     inline marker in a later paragraph ("王毅还强调，四是…") and captions or headings in between ("【资料图】")."""
     own, index = layout.block_index(marker.start), layout.block_index(nxt.start)
     end = nxt.start
+    if nxt.at_block_start:  # a point ends before the next one's paragraph, opening quote included ("“ii) ...")
+        end = min(end, layout.blocks[index].start)
+    lead_in = layout.text[layout.blocks[index].start:nxt.start].rstrip()
+    if index > own and not nxt.at_block_start and lead_in.endswith(tuple(_SENTENCE_END)):
+        return end  # "...двойных стандартов.Во втором пункте": the sentences before the marker continue the point
     if index > own and not nxt.at_block_start:
         end, index = layout.blocks[index - 1].end, index - 1
     elif index > own:
@@ -98,7 +104,9 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
 
 
 def _not_continuation(text: str, block) -> bool:
-    return _heading(text, block) or bool(_ATTRIBUTION.match(text[block.start:block.end]))
+    """A heading stops the point, except as the text's last block: a text cut inside a paragraph heads nothing."""
+    last = block.end >= len(text.rstrip())
+    return (_heading(text, block) and not last) or bool(_ATTRIBUTION.match(text[block.start:block.end]))
 
 
 def _sentences_in(layout: Layout, span: Span) -> int:

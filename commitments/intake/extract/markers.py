@@ -21,7 +21,7 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 
 # Chinese: 一、 is a top-level heading, （一） the level below it, 一是 a run-in list inside a paragraph.
 RANK = {
     "word": 0, "ROMAN": 1, "cnum": 1, "cparen": 1.5, "digit": 2, "ALPHA": 3, "alpha": 4, "cyr": 4, "roman": 5,
-    "circled": 6, "shi": 6.5, "bullet": 7,
+    "circled": 6, "shi": 6.5, "bullet": 7, "punkt": 2,
 }
 TYPOGRAPHIC = frozenset(RANK) - {"word"}
 
@@ -38,11 +38,12 @@ _TYPO_MARKER = re.compile(
     r"|\((?P<palpha>[a-z])\)|(?P<alpha>[a-z])[.)]"
     r"|\((?P<proman>[ivx]{1,4})\)|(?P<roman>[ivx]{1,4})[.)]"
     r"|(?P<ROMAN>[IVX]{1,4})[.)]|\((?P<pALPHA>[A-Z])\)|(?P<ALPHA>[A-Z])[.)]"
-    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$|[^\x00-\x7f])"
+    r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$|[^\x00-\x7f]|(?<=\))[A-Z])"
 )
 _INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 _INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
-_BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓\-–—*](?=\s)")
+# A bullet and a space; "# " (a numbered list as some copies flatten it); "——" run into Chinese text.
+_BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓⚪\-–—*#](?=\s)|——(?=[^\s—])")
 _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记者|記者|问|問|答|вопрос|ответ)\s*[:：]", re.IGNORECASE)
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
 _INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
@@ -63,7 +64,7 @@ class Marker:
     @property
     def quote_start(self) -> int:
         """Word markers are part of the sentence ("The first is to ...", "一是加强…"); numbers and bullets are layout."""
-        return self.start if self.family in ("word", "shi") else self.content
+        return self.start if self.family in ("word", "shi", "punkt") else self.content
 
 
 def markers_find(layout: Layout) -> list[Marker]:
@@ -76,6 +77,12 @@ def markers_find(layout: Layout) -> list[Marker]:
             found.extend(_script_markers(rules, text, block.start, block.end))
     unique = {(m.family, m.start, m.ordinal): m for m in found}
     return sorted(unique.values(), key=lambda m: (m.start, m.family))
+
+
+def bullet_token(text: str, start: int) -> str:
+    """The bullet a bulleted block opens with ("•", "-", "——"), or "" when it opens with none."""
+    match = _BULLET.match(text, start)
+    return match.group() if match else ""
 
 
 def _rules_for(text: str, start: int, end: int) -> list:
@@ -95,7 +102,7 @@ def _script_markers(rules, text: str, start: int, end: int) -> list[Marker]:
     for at in [start, *sorted(set(inline))]:
         own = rules.markers_at(text, at, end, at_block_start=at == start)
         for family, ordinal, begin, content in own:
-            if content < end:
+            if content < end or family == "punkt":  # "Пункт 1" alone on its line: the point's words follow
                 found.append(Marker(family, ordinal, begin, content, at == start, _is_qa(text, content, end)))
         if not own and at != start and _INLINE_TYPO_CJK.match(text, at, end):  # "；（2）…", "。②…"
             found.extend(_typo_markers(text, _TYPO_MARKER.match(text, at, end), end, at_block_start=False))

@@ -4,7 +4,7 @@ from bisect import bisect_left
 from collections import defaultdict, deque
 
 from .layout import Layout
-from .markers import RANK, Marker
+from .markers import RANK, Marker, bullet_token
 
 MAX_GAP = 6000  # characters between two markers of one run
 
@@ -57,17 +57,38 @@ def _extends(run: list[Marker], marker: Marker) -> bool:
 
 
 def _bullet_runs(markers: list[Marker], layout: Layout) -> list[list[Marker]]:
-    """Bullets on consecutive blocks form a run, numbered in order."""
+    """Bullets on consecutive blocks form a run, numbered in order. A run whose bullets alternate with single
+    bullets of another kind ("——point", "⚪ its detail", "——point", ...) is one run: the other bullets are its
+    points' second paragraphs (the run that starts first is the outer one)."""
     runs: list[list[Marker]] = []
     for marker in markers:
         previous = runs[-1][-1] if runs else None
-        adjacent = previous is not None and layout.block_index(marker.start) - layout.block_index(previous.start) == 1
-        same_bullet = previous is not None and layout.text[previous.start] == layout.text[marker.start]
-        if adjacent and same_bullet:
+        if previous is not None and _block_gap(layout, previous, marker) == 1 and _same_bullet(layout, previous, marker):
             runs[-1].append(marker)
         else:
             runs.append([marker])
-    return [[_numbered(m, n) for n, m in enumerate(run, 1)] for run in runs]
+    merged: list[list[Marker]] = []
+    for run in runs:
+        if len(merged) >= 2 and len(merged[-1]) == 1 and _interleaved(layout, merged[-2], merged[-1][0], run[0]):
+            merged.pop()
+            merged[-1].extend(run)
+        else:
+            merged.append(run)
+    return [[_numbered(m, n) for n, m in enumerate(run, 1)] for run in merged]
+
+
+def _interleaved(layout: Layout, outer: list[Marker], between: Marker, nxt: Marker) -> bool:
+    """`between` stands alone right after `outer`'s last bullet and right before `nxt`, a bullet of `outer`'s kind."""
+    return (_block_gap(layout, outer[-1], between) == 1 and _block_gap(layout, between, nxt) == 1
+            and _same_bullet(layout, outer[-1], nxt) and not _same_bullet(layout, outer[-1], between))
+
+
+def _block_gap(layout: Layout, first: Marker, second: Marker) -> int:
+    return layout.block_index(second.start) - layout.block_index(first.start)
+
+
+def _same_bullet(layout: Layout, first: Marker, second: Marker) -> bool:
+    return bullet_token(layout.text, first.start) == bullet_token(layout.text, second.start)
 
 
 def _numbered(marker: Marker, ordinal: int) -> Marker:

@@ -2,7 +2,7 @@
 
 Counts: "по четырём направлениям", "пять предложений", "из трёх пунктов", "12 пунктов",
 "четыре ключевых направления". Markers: во-первых / во-вторых / в-третьих ..., "Первое –",
-"Второе:", "И наконец"; а) б) в) (the numbered and dash styles are the shared ones).
+"Второе:", "И наконец"; а) б) в); "Пункт 1" heading lines (the numbered and dash styles are the shared ones).
 """
 
 import re
@@ -18,7 +18,7 @@ NUMBER_WORDS = {form: value for value, forms in _NUMBER_FORMS.items() for form i
 _NOUN_STEMS = (
     "направлени|предложени|пункт|задач|принцип|приоритет|мер|шаг|инициатив|област|сфер|цел|договор[её]нност|обязательств|"
     "аспект|положени|тезис|итог|результат|соглашени|элемент|блок|компонент|иде|рекомендаци|мероприяти|позици|составляющ|"
-    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет"
+    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет|документ|столп"
 )
 _ADJECTIVE = r"[а-яё-]+(?:ых|их|ым|им|ыми|ими|ые|ие|ой|ая|ое|ого|ому|ую)"
 _COUNT = re.compile(
@@ -52,10 +52,17 @@ _ORDINAL_STEMS = {"перв": 1, "втор": 2, "трет": 3, "четв[её]р
 _ADJECTIVE_ORDINAL = re.compile(
     rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+(?:{_NOUN_STEMS})[а-яё]*\s*[—–:-]", re.IGNORECASE,
 )
+# A position paper's points reported in prose: "В первом пункте подчеркивается ...", "Третий пункт, озаглавленный ...".
+_PROSE_ORDINAL = re.compile(
+    rf"(?:Во?\s+(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ом|ем)\s+пункте|(?P<stem2>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой)\s+пункт)(?![\w-])",
+    re.IGNORECASE,
+)
 _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
 _PAREN_DIGIT = re.compile(r"(?P<d>\d{1,2})\)\s")
+# "Пункт 1" alone on its line (or before a colon or dash), the point's words after it: a heading that numbers the point.
+_PUNKT = re.compile(r"Пункт\s+(?P<d>\d{1,2})\s*(?:[.:—–-]\s*)?$|Пункт\s+(?P<d2>\d{1,2})\s*[.:—–-]\s+(?=\S)")
 _COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
 _UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -85,6 +92,11 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
         stem = match.group("stem").lower()
         ordinal = next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem))
         return [("word", ordinal, at, _skip(text, match.end(), end))]
+    match = _PROSE_ORDINAL.match(text, at, end)
+    if match and text[at].isupper():
+        stem = (match.group("stem") or match.group("stem2")).lower()
+        ordinal = next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem))
+        return [("word", ordinal, at, _skip(text, match.end(), end))]
     match = _NOUN.match(text, at, end) or _FINAL.match(text, at, end)
     if match and text[at].isupper():
         word = (match.groupdict().get("w") or "").lower()
@@ -92,6 +104,9 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     match = _LETTER.match(text, at, end)
     if match and (at_block_start or _after_list_break(text, at)):
         return [("cyr", _LETTERS.index(match.group("l")) + 1, at, _skip(text, match.end(), end))]
+    match = _PUNKT.match(text, at, end) if at_block_start else None
+    if match:
+        return [("punkt", int(match.group("d") or match.group("d2")), at, _skip(text, match.end(), end))]
     match = _PAREN_DIGIT.match(text, at, end)
     if match and not at_block_start and _after_list_break(text, at):  # "три шага: 1) ...; 2) ...; 3) ..."
         return [("digit", int(match.group("d")), at, _skip(text, match.end(), end))]

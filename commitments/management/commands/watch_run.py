@@ -8,8 +8,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from commitments.models.watch import Watch
-from commitments.watch.services import watch_pass
+from commitments.watch.services import watch_pass, watches_all_due
 
 
 class Command(BaseCommand):
@@ -21,5 +20,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["all"]:
-            Watch.objects.filter(active=True, claim__isnull=True).update(next_poll_at=timezone.now())
+            watches_all_due(now=timezone.now())
         self.stdout.write(json.dumps(watch_pass().as_json(), indent=2))
