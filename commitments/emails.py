@@ -16,6 +16,8 @@ from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, forbid_mul
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 
+from commitments.text import text_reader
+
 
 @dataclass(frozen=True)
 class RenderedEmail:
@@ -34,8 +36,9 @@ def _rendered(template: str, context: dict) -> str:
     subject and the text part (rendered with autoescape off: they are plain text), and the
     HTML part is a document to show or send, not markup to paste into another page. Plain
     strs get escaped wherever they are printed (the admin's digest preview among others).
+    Every part passes `text_reader`: an invisible control in a quote reaches readers as `[U+202E]`.
     """
-    return str.__str__(render_to_string(template, context))
+    return text_reader(str.__str__(render_to_string(template, context)))
 
 
 def email_render(*, name: str, context: dict) -> RenderedEmail:

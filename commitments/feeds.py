@@ -5,7 +5,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from commitments import permalinks
 from commitments.models import StatusUpdate
-from commitments.text import xml_clean
+from commitments.text import text_reader, xml_clean
 
 FEED_TITLE = "Commitments: status changes"
 FEED_DESCRIPTION = "Every published change of a commitment's status."
@@ -59,9 +59,9 @@ class TextSummaryAtomFeed(PagedAtom1Feed):
 
 
 def _xml_safe(value):
-    """Strings without the characters XML cannot carry (rows stored before the input rule may hold them)."""
+    """Strings without the characters XML cannot carry (rows stored before the input rule may hold them), invisible controls shown."""
     if isinstance(value, str):
-        return xml_clean(value)
+        return text_reader(xml_clean(value))
     if isinstance(value, list):
         return [_xml_safe(item) for item in value]
     return value

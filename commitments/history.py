@@ -7,6 +7,8 @@ Other capabilities call:
 
 - ``published_updates()``: the status updates the public may see (review published only);
   likewise ``published_verdicts()``, ``published_assessments()`` and ``published_evidence()``.
+- ``previous_verdict()``: (SQL) the verdict readers saw just before a published one, if any.
+- ``superseded_status()``: (SQL) the status a published update corrects on its own effective date, if any.
 - ``status_history(commitment_id=...)``: one commitment's published history, newest first.
 - ``current_status(history)``: (status, since) from a history in HISTORY_ORDER.
 - ``status_at(history, moment)``: the status the public saw at a moment (by publication time).
@@ -65,6 +67,28 @@ def previous_status() -> Coalesce:
     before = Q(published_at__lt=OuterRef("published_at")) | Q(published_at=OuterRef("published_at"), id__lt=OuterRef("id"))
     earlier = published_updates().filter(before, commitment_id=OuterRef("commitment_id")).order_by(*NEWEST_FIRST).values("status")[:1]
     return Coalesce(Subquery(earlier), Value(Status.NOT_YET_RATED.value))
+
+
+def previous_verdict() -> Subquery:
+    """For each published verdict: the verdict readers saw on the claim just before it was published, or NULL (none yet)."""
+    before = Q(published_at__lt=OuterRef("published_at")) | Q(published_at=OuterRef("published_at"), id__lt=OuterRef("id"))
+    earlier = published_verdicts().filter(before, claim_id=OuterRef("claim_id")).order_by("-published_at", "-id").values("verdict")[:1]
+    return Subquery(earlier)
+
+
+def superseded_status() -> Subquery:
+    """For each published status update: the status of the published update it supersedes on its own effective date, or NULL.
+
+    An update supersedes one that readers already saw (published before it) with the same effective date and an
+    earlier place in HISTORY_ORDER: the earlier one then lasts no time (intervals_from_history). That is a status
+    correcting what was said about a day, not a new status: the corrections log lists these.
+    """
+    earlier_in_order = Q(recorded_at__lt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), id__lt=OuterRef("id"))
+    seen_before = Q(published_at__lt=OuterRef("published_at")) | Q(published_at=OuterRef("published_at"), id__lt=OuterRef("id"))
+    superseded = published_updates().filter(
+        earlier_in_order, seen_before, commitment_id=OuterRef("commitment_id"), effective_on=OuterRef("effective_on"),
+    ).order_by(*NEWEST_FIRST).values("status")[:1]
+    return Subquery(superseded)
 
 
 def status_history(*, commitment_id: int) -> QuerySet[StatusUpdate]:

@@ -36,6 +36,7 @@ from commitments.models import (
     VerdictUpdate,
 )
 from commitments.models.domain import EVIDENCE_FIELDS, EVIDENCE_LINKS, STATUSES_NEEDING_EVIDENCE
+from commitments.selectors import unfiltered_aggregates_warm
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,10 @@ def history_row_published(*, row: StatusUpdate | VerdictUpdate | PartyAssessment
     if isinstance(row, EvidenceRevision):
         evidence_revision_apply(revision=row)
         return
+    if isinstance(row, StatusUpdate | PartyAssessment):
+        # The counts, the weeks and the matrix change: compute them for their next reader once this commits
+        # (robust: a failure there is logged, the publication stands).
+        transaction.on_commit(unfiltered_aggregates_warm, robust=True)
     evidence = list(row.evidence.all())
     Evidence.objects.filter(pk__in=[e.pk for e in evidence], published_at__isnull=True).update(published_at=row.published_at)
     if isinstance(row, VerdictUpdate):
@@ -344,7 +349,12 @@ def evidence_revision_record(
     unknown = set(changes) - {*EVIDENCE_FIELDS, *EVIDENCE_LINKS}
     if unknown:
         raise ValidationError(f"Evidence has no {', '.join(sorted(unknown))}.")
-    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, author=author, **initial_review(now=now or timezone.now()))
+    before = {} if evidence.published_at is None else {
+        field: str(value) if field == "published_on" and value else value
+        for field in EVIDENCE_FIELDS if field in changes for value in [getattr(evidence, field)]
+    }
+    revision = EvidenceRevision(evidence=evidence, changes=changes, reason=reason, before=before, author=author,
+                                **initial_review(now=now or timezone.now()))
     revision.full_clean(validate_constraints=False)
     history_insert(revision)
     if revision.is_published:

@@ -47,6 +47,9 @@ class RecordingHandler:
         self.waiting = 0  # senders waiting for the answer to their DATA
         self.hung_up = 0  # held senders whose connection the server saw close (aiosmtpd then cancels their DATA)
         self._released = threading.Event()
+        # Called with the session once a message is taken and before the 250 goes out: a test kills the sender
+        # there, inside the window no SMTP client can close (the server holds the message, the sender never hears).
+        self.on_accepted = None
 
     def release(self) -> None:
         self._released.set()
@@ -84,6 +87,8 @@ class RecordingHandler:
             self.accepted += 1
             if self.keep:
                 self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        if self.on_accepted is not None:
+            self.on_accepted(session)
         return "250 Message accepted for delivery"
 
     def recipients(self) -> list[str]:

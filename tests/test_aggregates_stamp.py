@@ -116,3 +116,29 @@ def test_the_start_up_warm_up_serves_the_first_reader_of_the_page_and_the_unfilt
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/").status_code == 200
     assert len(captured) == PAGE_HITS["/"]
+
+
+def test_a_publication_recomputes_the_unfiltered_aggregates_for_their_next_reader(client, api, points):
+    """Warm on write: the reviewer's commit computes them again, so the first reader after it finds them cached."""
+    record_status(points["a1"], points["alice"], Status.STALLED, date(2020, 10, 1))  # proposed, then published: two commits
+    hits = {url: queries(api, url) for url in ("/api/v1/stats/", "/api/v1/stats/compliance/", "/api/v1/stats/status-over-time/")}
+    assert {url: n for url, (n, _) in hits.items()} == dict.fromkeys(hits, 1)
+    assert hits["/api/v1/stats/"][1]["by_status"]["stalled"] == 1
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    assert len(captured) == PAGE_HITS["/"]
+    publish(assessment_record(commitment=points["a1"], party=points["canada"], score=-1, assessed_on=date(2021, 1, 1), rationale="r",
+                              author=points["alice"]))
+    n, matrix = queries(api, "/api/v1/stats/compliance/")
+    assert n == 1 and [row["scores"]["canada"]["score"] for row in matrix["rows"]] == [-1]
+
+
+def test_new_code_computes_afresh(api, points, monkeypatch):
+    """A deployment that changes how an aggregate is computed is not served what the old code cached (the data did not move)."""
+    from commitments.selectors import freshness
+
+    api.get("/api/v1/stats/")
+    assert queries(api, "/api/v1/stats/")[0] == 1
+    monkeypatch.setattr(freshness, "aggregate_code_version", lambda: "the next release")
+    assert queries(api, "/api/v1/stats/")[0] > 1  # computed
+    assert queries(api, "/api/v1/stats/")[0] == 1

@@ -240,10 +240,44 @@ def test_a_sender_that_dies_before_recording_is_taken_over_without_sending_twice
     result = send(*people, now=SEND_AT + lease + timedelta(seconds=1))
 
     assert result.sent == [p.pk for p in people[3:]]
+    # None was marked `sending` without being journalled `sent`: the sender died between two transactions.
+    assert result.uncertain == []
     assert smtp.recipients() == [f"r{n}@example.org" for n in range(5)]  # each exactly once
     assert DigestDelivery.objects.filter(status=State.SENT, sent_at__isnull=False).count() == 5
-    assert delivery.journal_read(delivery_ids=list(DigestDelivery.objects.values_list("pk", flat=True))) == {}  # the journal is emptied
+    ids = list(DigestDelivery.objects.values_list("pk", flat=True))
+    assert delivery.journal_read(delivery_ids=ids) == ({}, {})  # the journal is emptied, the sending marks too
 
 
 class _Killed(BaseException):
     """Stands for SIGKILL: nothing after it runs, not even `finally` clean-up that records."""
+
+
+def test_a_sender_that_dies_inside_an_smtp_transaction_is_resent_with_the_same_message_id_and_counted(
+    week, smtp, make_subscriber, monkeypatch, redis_cache,
+):
+    """The one window SMTP leaves open: the server took the third digest, its sender died before hearing so (round-2 item 2)."""
+    from django.core.mail.backends.smtp import EmailBackend
+
+    people = [make_subscriber(f"r{n}@example.org") for n in range(5)]
+    original, calls = EmailBackend.send_messages, []
+
+    def send_then_die(self, messages):
+        sent = original(self, messages)
+        calls.append(1)
+        if len(calls) == 3:
+            raise _Killed  # the server holds it; the sender never journals it
+        return sent
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_then_die)
+    with pytest.raises(_Killed):
+        send(*people)
+    monkeypatch.undo()
+    result = send(*people, now=SEND_AT + timedelta(seconds=settings.TRACKER_DIGEST_CLAIM_TIMEOUT + 1))
+
+    assert result.sent == [p.pk for p in people[2:]] and result.uncertain == [people[2].pk]
+    per_address = {}
+    for message in smtp.messages:
+        per_address.setdefault(str(message["To"]), []).append(str(message["Message-ID"]))
+    assert sorted(per_address) == [p.email for p in people]  # nobody skipped
+    assert {address: len(ids) for address, ids in per_address.items() if len(ids) > 1} == {"r2@example.org": 2}  # one doubled
+    assert len(set(per_address["r2@example.org"])) == 1  # both copies with one Message-ID

@@ -7,14 +7,17 @@ shortens the lease and the visibility timeout; `test_the_default_timeouts_bring_
 checks that the defaults keep the same order, and add up to less than ten minutes.
 """
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -40,14 +43,14 @@ def roles(transactional_db):
     roles_ensure()
 
 
-def _subscribers() -> list[str]:
-    Subscriber.objects.bulk_create([Subscriber(email=f"r{n}@example.org", confirmed_at=BEFORE) for n in range(SUBSCRIBERS)])
+def _subscribers(count: int = SUBSCRIBERS) -> list[str]:
+    Subscriber.objects.bulk_create([Subscriber(email=f"r{n}@example.org", confirmed_at=BEFORE) for n in range(count)])
     return sorted(Subscriber.objects.values_list("email", flat=True))
 
 
-def _worker(tmp_path, name: str, port: int) -> Worker:
+def _worker(tmp_path, name: str, port: int, **overrides: str) -> Worker:
     return Worker(tmp_path, name, beat=False, REDIS_URL=settings.REDIS_URL, CACHE_URL=settings.REDIS_URL, EMAIL_URL=f"smtp://127.0.0.1:{port}",
-                  EMAIL_TIMEOUT="5", SITE_URL="https://tracker.example.org", **FAST)
+                  EMAIL_TIMEOUT="5", SITE_URL="https://tracker.example.org", **{**FAST, **overrides})
 
 
 def _enqueue() -> None:
@@ -130,8 +133,8 @@ def _wait_until(condition, *, seconds: float) -> None:
         time.sleep(POLL)
 
 
-def _unsent() -> int:
-    return SUBSCRIBERS - DigestDelivery.objects.filter(period=WEEK.key, status=DigestDelivery.State.SENT).count()
+def _unsent(count: int = SUBSCRIBERS) -> int:
+    return count - DigestDelivery.objects.filter(period=WEEK.key, status=DigestDelivery.State.SENT).count()
 
 
 def test_the_default_timeouts_bring_a_dead_batch_back_within_ten_minutes():
@@ -153,3 +156,92 @@ def test_the_default_timeouts_bring_a_dead_batch_back_within_ten_minutes():
     worker_died = visibility + sweep + batch  # back after the visibility timeout, the claims stale by then
     child_died = lease + 5 + batch  # back at once, finds the claims held, looks again after the lease (look_again_later)
     assert max(worker_died, child_died) < timedelta(minutes=10).total_seconds()
+
+
+# --- the one window no SMTP client can close: the server took the digest, its sender died before hearing so --------------
+# Smaller batches than above: one batch stays well inside the 5 s soft time limit on a loaded machine (under a load of 10,
+# 100 digests took over 5 s here), so the only death in these runs is the kill.
+WINDOW_SUBSCRIBERS, WINDOW_BATCH = 120, "20"
+
+
+def _sender_pid(port: int, pids: list[int]) -> int:
+    """Which of `pids` holds the TCP connection whose local port is `port` (the SMTP session's peer), from /proc."""
+    inodes = {line.split()[9] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+              if int(line.split()[1].split(":")[1], 16) == port}
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) in {f"socket:[{inode}]" for inode in inodes}:
+                    return pid
+    raise AssertionError(f"no pool process holds port {port}")
+
+
+def _kill_in_the_window(handler, kill) -> threading.Event:
+    """Once a third of the digests are in, kill a sender after the server took its message and before it answers 250."""
+    done = threading.Event()
+
+    def on_accepted(session) -> None:
+        if handler.accepted >= WINDOW_SUBSCRIBERS // 3 and not done.is_set():
+            kill(session.peer[1])
+            done.set()
+
+    handler.on_accepted = on_accepted
+    return done
+
+
+def _assert_only_the_victim_doubled(handler, emails: list[str], output: str) -> None:
+    """Everyone got the digest; the one the server held when its sender died got it twice, both copies with one Message-ID."""
+    per_address = Counter(str(message["To"]) for message in handler.messages)
+    assert sorted(per_address) == emails, output[-3000:]
+    doubled = [address for address, n in per_address.items() if n > 1]
+    assert len(doubled) == 1 and per_address[doubled[0]] == 2, doubled
+    ids = {str(message["Message-ID"]) for message in handler.messages if str(message["To"]) == doubled[0]}
+    assert len(ids) == 1, ids
+    assert "resending 1 digest(s) whose sender died inside its SMTP transaction" in output, output[-3000:]
+    statuses = Counter(DigestDelivery.objects.filter(period=WEEK.key).values_list("status", flat=True))
+    assert statuses == {DigestDelivery.State.SENT: WINDOW_SUBSCRIBERS}, statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pool_process_killed_after_the_server_took_its_digest_doubles_that_one_only(roles, week, tmp_path):
+    emails = _subscribers(WINDOW_SUBSCRIBERS)
+    broker_empty(settings.REDIS_URL)
+    with smtp_server(delay=0.005) as smtp:
+        worker = _worker(tmp_path, "window-child", smtp.port, TRACKER_DIGEST_BATCH_SIZE=WINDOW_BATCH)
+        try:
+            killed = _kill_in_the_window(smtp.handler, lambda port: os.kill(_sender_pid(port, worker.pool_processes()), signal.SIGKILL))
+            _enqueue()
+            worker.wait_for(killed.is_set, seconds=180)  # a loaded machine (load 10) took over a minute to start the first batch
+            worker.wait_for(lambda: smtp.handler.accepted >= WINDOW_SUBSCRIBERS + 1 and not _unsent(WINDOW_SUBSCRIBERS), seconds=120)
+        finally:
+            worker.stop()
+        output = worker.output()
+    _assert_only_the_victim_doubled(smtp.handler, emails, output)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_after_the_server_took_a_digest_doubles_one_per_pool_process_at_most(roles, week, tmp_path):
+    emails = _subscribers(WINDOW_SUBSCRIBERS)
+    broker_empty(settings.REDIS_URL)
+    with smtp_server(delay=0.005) as smtp:
+        first = _worker(tmp_path, "window-first", smtp.port, TRACKER_DIGEST_BATCH_SIZE=WINDOW_BATCH)
+        try:
+            killed = _kill_in_the_window(smtp.handler, lambda port: os.killpg(first.process.pid, signal.SIGKILL))
+            _enqueue()
+            first.wait_for(killed.is_set, seconds=180)
+        finally:
+            first.kill()
+        second = _worker(tmp_path, "window-second", smtp.port, TRACKER_DIGEST_BATCH_SIZE=WINDOW_BATCH)
+        try:
+            second.wait_for(lambda: not _unsent(WINDOW_SUBSCRIBERS), seconds=120)
+        finally:
+            second.stop()
+        output = first.output() + second.output()
+    per_address = Counter(str(message["To"]) for message in smtp.handler.messages)
+    assert sorted(per_address) == emails, output[-3000:]
+    doubled = [address for address, n in per_address.items() if n > 1]
+    # The process the server was answering doubles its digest; the other pool process (mid-transaction or between two) at most one more.
+    assert 1 <= len(doubled) <= 2 and all(per_address[address] == 2 for address in doubled), doubled
+    for address in doubled:
+        assert len({str(m["Message-ID"]) for m in smtp.handler.messages if str(m["To"]) == address}) == 1
+    assert "whose sender died inside its SMTP transaction" in output, output[-3000:]

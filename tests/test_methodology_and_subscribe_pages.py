@@ -59,7 +59,7 @@ def test_the_subscription_pages_use_the_site_layout_and_plain_labels(client, mak
     html = client.get("/subscribe/").content.decode()
     assert 'class="site-header"' in html and 'class="site-footer"' in html and "site/site.css" in html
     assert "Bound parties" not in html and "responsible_parties" not in text_of(client.get("/subscribe/"))
-    assert "Countries and organisations that made the promise" in html and "Who has to carry it out" in html
+    assert "Countries and organisations it binds" in html and "Who has to carry it out" in html
     assert re.search(r'<label class="check"><input type="checkbox" name="parties" value="\d+"[^>]*> Kazakhstan</label>', html)
 
 
@@ -73,6 +73,27 @@ def test_in_development_the_page_says_where_the_confirmation_went(client, settin
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     page = text_of(client.post("/subscribe/", {"email": "kz2@example.org"}))
     assert "kept in the server's memory" in page and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_with_the_file_backend_the_page_names_the_folder(client, settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    page = text_of(client.post("/subscribe/", {"email": "file@example.org"}))
+    assert "Development mode" in page and str(tmp_path / "mail") in page
+    assert len(list((tmp_path / "mail").iterdir())) == 1
+
+
+@pytest.mark.django_db
+def test_the_confirm_and_unsubscribe_pages_use_the_site_layout(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    client.post("/subscribe/", {"email": "layout@example.org"})
+    link = re.search(r"https?://[^/\s]+(/subscribe/confirm/[^/\s]+/)", mail.outbox[0].body)[1]
+    for page in (client.get(link).content.decode(), client.post(link).content.decode()):
+        assert 'class="site-header"' in page and 'class="site-footer"' in page and 'href="/corrections/"' in page
+    subscriber = Subscriber.objects.get(email="layout@example.org")
+    page = client.get(f"/unsubscribe/{unsubscribe_token(subscriber_id=subscriber.pk)}/").content.decode()
+    assert 'class="site-header"' in page and "layout@example.org" in page
 
 
 @pytest.mark.django_db

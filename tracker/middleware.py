@@ -1,4 +1,4 @@
-"""Project-wide HTTP hardening: the Content-Security-Policy header, and no query string with control characters.
+"""Project-wide HTTP hardening: the Content-Security-Policy header, no query string with control characters, no invisible control in a page.
 
 A small middleware rather than django-csp: the policy is one string from the environment,
 the pages need no nonces or hashes (no inline script anywhere), and the one page that needs
@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.urls import reverse
 
-from commitments.text import text_refusal
+from commitments.text import text_reader_bytes, text_refusal
 
 CSP_HEADERS = (
     ("Content-Security-Policy", "CONTENT_SECURITY_POLICY"),
@@ -58,3 +59,32 @@ class QueryStringTextMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class ReaderTextMiddleware:
+    """Every page readers get passes `commitments.text.text_reader`: an invisible control left in stored text
+    (a verbatim quote keeps the source's; a history row may predate the save rule) shows as a visible `[U+202E]`.
+
+    On the served document, not in each template, so no template, JSON-LD block or reflected parameter can
+    miss it. Pages only: UTF-8 HTML outside the admin. The admin edits the stored values themselves, the
+    API returns them as stored (JSON), feeds and e-mails apply the rule where they are written
+    (`commitments.feeds.atom`, `commitments.emails.email_render`), and an archived page replayed as
+    captured (no charset of ours) is left as it was.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.admin = reverse("admin:index")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.streaming or request.path.startswith(self.admin):
+            return response
+        content_type = response.get("Content-Type", "").lower().replace(" ", "")
+        if content_type.startswith("text/html") and "charset=utf-8" in content_type:
+            body = text_reader_bytes(response.content)
+            if body is not response.content:
+                response.content = body
+                if response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(body))
+        return response

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After AuthenticationMiddleware: every write in a request is logged with its user, address and path kind.
     "commitments.audit.AuditMiddleware",
+    "tracker.middleware.ReaderTextMiddleware",  # innermost: it sees the page before Content-Length and ETag headers are set
 ]
 
 ROOT_URLCONF = "tracker.urls"

@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
 
 from commitments.deadlines import overdue_q
+from commitments.digests.periods import period_parse
 from commitments.ids import id_parse
 from commitments.models import (
     Claim,
@@ -274,6 +275,10 @@ class StatusChangeFilter(df.FilterSet):
     party = bound_party_filter(path="commitment__statement__", help_text=PARTY_ALIAS_HELP)
     theme = id_or_slug("commitment__themes", "theme", many=True)
     status = df.MultipleChoiceFilter(choices=Status.choices, help_text="The new status; repeat for several.")
+    week = df.CharFilter(
+        method="filter_week",
+        help_text="The ISO week it was published in, e.g. `2026-W46`: the week the weekly digest counts it in (digest time zone).",
+    )
     published_since = UpdatedSinceFilter(
         field_name="published_at", lookup_expr="gte",
         help_text="Published at or after this ISO 8601 date-time, e.g. `2024-05-01T00:00:00Z` (what changed since my last sync).",
@@ -293,9 +298,15 @@ class StatusChangeFilter(df.FilterSet):
     class Meta:
         model = StatusUpdate
         fields = [
-            "statement", "bound_party", "responsible_party", "party", "theme", "status", "published_since", "published_until", "recorded_since",
-            "recorded_until", "effective_since", "effective_until",
+            "statement", "bound_party", "responsible_party", "party", "theme", "status", "week", "published_since", "published_until",
+            "recorded_since", "recorded_until", "effective_since", "effective_until",
         ]
+
+    def filter_week(self, queryset, name, value):
+        try:
+            return queryset.filter(period_parse(value).published_in())
+        except ValueError as invalid:
+            raise ValidationError({"week": [str(invalid)]}) from invalid
 
 
 class RenderingSearchFilter(SearchFilter):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("review/proposals/<str:kind>/<int:pk>/reject/", review.RejectView.as_view(), name="review-reject"),
     path("subscriptions/", digests.SubscriptionCreateView.as_view(), name="subscriptions"),
     path("search/", site.SearchView.as_view(), name="search"),
+    path("corrections/", site.CorrectionsView.as_view(), name="corrections"),
     path("intake/", intake.IntakeExtractView.as_view(), name="intake"),
     path("intake/save/", intake.IntakeSaveView.as_view(), name="intake-save"),
     path("intake/jobs/<uuid:job_id>/", intake.IntakeJobView.as_view(), name="intake-job"),

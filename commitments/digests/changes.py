@@ -318,7 +318,7 @@ def _evidence_links(evidence: Iterable[Evidence]) -> tuple[Link, ...]:
 def _status_changes(*, period: Period, commitments: dict[int, CommitmentRow], histories: dict[int, list[dict]]) -> list[Item]:
     """2 queries: status updates published in the period, with their evidence."""
     updates = (
-        published_updates().filter(published_at__gte=period.start, published_at__lt=period.end)
+        published_updates().filter(period.published_in())
         .order_by("published_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     )
     items = []
@@ -334,11 +334,11 @@ def _status_changes(*, period: Period, commitments: dict[int, CommitmentRow], hi
 
 def _evidence_items(*, period: Period, commitments: dict[int, CommitmentRow], claims: dict[int, ClaimRow]) -> list[Item]:
     """3 queries: evidence added in the period and what it is attached to."""
-    in_period = {"evidence__published_at__gte": period.start, "evidence__published_at__lt": period.end}
-    on_commitments = _pairs(Evidence.commitments.through.objects.filter(**in_period).values_list("evidence_id", "commitment_id"))
-    on_claims = _pairs(Evidence.claims.through.objects.filter(**in_period).values_list("evidence_id", "claim_id"))
+    in_period = period.published_in("evidence__")
+    on_commitments = _pairs(Evidence.commitments.through.objects.filter(in_period).values_list("evidence_id", "commitment_id"))
+    on_claims = _pairs(Evidence.claims.through.objects.filter(in_period).values_list("evidence_id", "claim_id"))
     items = []
-    for evidence in published_evidence().filter(published_at__gte=period.start, published_at__lt=period.end).order_by("published_at", "id"):
+    for evidence in published_evidence().filter(period.published_in()).order_by("published_at", "id"):
         about = [commitments[pk] for pk in sorted(on_commitments.get(evidence.pk, ()))]
         about += [claims[pk] for pk in sorted(on_claims.get(evidence.pk, ()))]
         items.append(Item(
@@ -357,7 +357,7 @@ def _new_items(rows: Iterable, *, period: Period, title: str = "label") -> list[
 def _verdicts(*, period: Period, claims: dict[int, ClaimRow]) -> list[Item]:
     """2 queries: verdicts published in the period, with their evidence."""
     updates = (
-        published_verdicts().filter(published_at__gte=period.start, published_at__lt=period.end)
+        published_verdicts().filter(period.published_in())
         .order_by("published_at", "id").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     )
     return [
@@ -381,7 +381,7 @@ def _previous_scores(*, period: Period, pairs: set[tuple[int, int]]) -> dict[tup
 def _assessments(*, period: Period, commitments: dict[int, CommitmentRow]) -> list[Item]:
     """3 queries: party assessments published in the period, their evidence and the score before."""
     assessments = list(
-        published_assessments().filter(published_at__gte=period.start, published_at__lt=period.end)
+        published_assessments().filter(period.published_in())
         .select_related("party").order_by("published_at", "id")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     )

@@ -11,17 +11,27 @@ batch that finds rows another sender holds (re-delivered at once after a pool pr
 or a second run) reports them as `held`, and its task looks at them again once such a lease
 would have run out (commitments.tasks.digests).
 
-Recording: each digest the SMTP server accepts is journalled at once in the shared cache
-(one Redis SET, a tenth of a database commit), and the delivery rows are marked sent in
-bulk, RECORD_EVERY at a time. Whoever takes over a dead sender's stale claims first marks
-the journalled ones sent, and sends only the rest. SMTP cannot be part of a transaction:
-the one remaining window is a crash between the server accepting a message and its
-journal entry, one cache write long (it was one database commit long with an UPDATE per
-e-mail). The journal lives in the cache backend: Redis in production; under `make run`
-the in-process cache, where a dead worker's journal dies with it and the window becomes
-the unrecorded group.
+Recording: each digest is marked *sending* (with its Message-ID) in the shared cache before
+its SMTP transaction starts, and journalled *sent* the moment the server accepts it (two
+Redis SETs per e-mail, each a tenth of a database commit); the delivery rows are marked sent
+in bulk, RECORD_EVERY at a time.
+Whoever takes over a dead sender's stale claims first marks the journalled ones sent, and
+sends only the rest.
+
+SMTP cannot be part of a transaction, so one window stays open whatever we write: after the
+server has taken a message (it answers 250 once it holds it) and before our journal entry
+reaches Redis, one network reply and one cache write long. A row the takeover finds marked
+*sending* and not *sent* died inside its SMTP transaction, before or after the server took
+the message: nobody can tell which without the server's own log. We resend it (at least
+once: the promise is that nobody is skipped), with the same Message-ID, so mail systems that
+drop a repeated Message-ID show it once, and count it (`BatchResult.uncertain`, logged). A
+dying sender holds one SMTP transaction, so a killed pool process doubles at most one digest
+and a killed worker at most one per pool process. The journal lives in the cache backend:
+Redis in production; under `make run` the in-process cache, where a dead worker's journal
+dies with it and the window becomes the unrecorded group.
 """
 
+import logging
 import smtplib
 import time
 import uuid
@@ -47,6 +57,7 @@ from .changes import WeekChanges, site_url, week_changes_load
 from .periods import Period
 from .subscriptions import unsubscribe_url
 
+log = logging.getLogger(__name__)
 State = DigestDelivery.State
 RECORD_EVERY = 100  # accepted digests recorded per UPDATE
 JOURNAL_SECONDS = 7 * 24 * 3600  # far beyond any claim timeout: a takeover always finds the entries it needs
@@ -62,9 +73,10 @@ class BatchResult:
     held: list[int] = field(default_factory=list)  # of the skipped: claimed by another sender, not sent yet
     retry: list[int] = field(default_factory=list)  # transient failure: try again later
     failed: list[int] = field(default_factory=list)  # permanent failure, recorded
+    uncertain: list[int] = field(default_factory=list)  # of the sent: a dead sender was mid-transaction, the server may hold a copy
 
     def merge(self, other: "BatchResult") -> None:
-        for name in ("sent", "empty", "skipped", "held", "retry", "failed"):
+        for name in ("sent", "empty", "skipped", "held", "retry", "failed", "uncertain"):
             getattr(self, name).extend(getattr(other, name))
 
 
@@ -111,6 +123,7 @@ class Claim:
     token: str
     mine: dict[int, int]  # {subscriber id: delivery id} of the rows we now hold
     held: list[int]  # subscribers whose row another sender holds (claimed, its lease not over)
+    uncertain: list[int] = field(default_factory=list)  # of `mine`: taken over from a sender that died mid-transaction
 
 
 def claim_stale_before(*, now: datetime) -> datetime:
@@ -133,7 +146,10 @@ def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime
     )
     rows = DigestDelivery.objects.filter(subscriber_id__in=subscriber_ids, period=period.key)
     dead = Q(status=State.CLAIMED, claimed_at__lt=claim_stale_before(now=now))
-    deliveries_record_sent(sent=journal_read(delivery_ids=list(rows.filter(dead).values_list("pk", flat=True))))
+    dead_ids = dict(rows.filter(dead).values_list("pk", "subscriber_id"))
+    sent, sending = journal_read(delivery_ids=list(dead_ids))
+    deliveries_record_sent(sent=sent)
+    uncertain = sorted(dead_ids[pk] for pk in sending if pk not in sent)
     rows.filter(Q(status=State.RETRY) | dead).update(status=State.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
     mine, held = {}, []
     for subscriber_id, pk, holder in rows.filter(status=State.CLAIMED).values_list("subscriber_id", "pk", "claim_token"):
@@ -141,7 +157,7 @@ def deliveries_claim(*, subscriber_ids: list[int], period: Period, now: datetime
             mine[subscriber_id] = pk
         else:
             held.append(subscriber_id)
-    return Claim(token=token, mine=mine, held=sorted(held))
+    return Claim(token=token, mine=mine, held=sorted(held), uncertain=[pk for pk in uncertain if pk in mine])
 
 
 ORPHANS_SINCE = timedelta(days=7)  # older claims are of weeks whose digest would come too late to matter
@@ -171,17 +187,27 @@ def _journal_key(delivery_id: int) -> str:
     return f"digest-sent:{delivery_id}"
 
 
+def _sending_key(delivery_id: int) -> str:
+    return f"digest-sending:{delivery_id}"
+
+
+def journal_sending(*, delivery_id: int, message_id: str) -> None:
+    """Right before the digest's SMTP transaction: whoever finds this without a `sent` entry knows its sender died inside it."""
+    cache.set(_sending_key(delivery_id), message_id, timeout=JOURNAL_SECONDS)
+
+
 def journal_sent(*, delivery_id: int, at: datetime) -> None:
-    """The one write per e-mail, right after the server accepted it: cheap, in the shared cache."""
+    """Right after the server accepted the digest."""
     cache.set(_journal_key(delivery_id), at, timeout=JOURNAL_SECONDS)
 
 
-def journal_read(*, delivery_ids: list[int]) -> dict[int, datetime]:
-    """{delivery id: when the server accepted it} for those of these ids the journal holds."""
+def journal_read(*, delivery_ids: list[int]) -> tuple[dict[int, datetime], dict[int, str]]:
+    """({delivery id: when the server accepted it}, {delivery id: Message-ID of a transaction begun}) of these ids."""
     if not delivery_ids:
-        return {}
-    found = cache.get_many([_journal_key(pk) for pk in delivery_ids])
-    return {pk: found[_journal_key(pk)] for pk in delivery_ids if _journal_key(pk) in found}
+        return {}, {}
+    found = cache.get_many([key(pk) for pk in delivery_ids for key in (_journal_key, _sending_key)])
+    sent = {pk: found[_journal_key(pk)] for pk in delivery_ids if _journal_key(pk) in found}
+    return sent, {pk: found[_sending_key(pk)] for pk in delivery_ids if _sending_key(pk) in found}
 
 
 def deliveries_record_sent(*, sent: dict[int, datetime]) -> None:
@@ -194,7 +220,7 @@ def deliveries_record_sent(*, sent: dict[int, datetime]) -> None:
     else:
         accepted_at = Case(*(When(pk=pk, then=Value(at)) for pk, at in sent.items()), output_field=DateTimeField())
         DigestDelivery.objects.filter(pk__in=list(sent), status=State.CLAIMED).update(status=State.SENT, sent_at=accepted_at, last_error="")
-    cache.delete_many([_journal_key(pk) for pk in sent])
+    cache.delete_many([key(pk) for pk in sent for key in (_journal_key, _sending_key)])
 
 
 _RECORD_SENT_SQL = f"""
@@ -314,7 +340,7 @@ def digest_message(*, plan: _Plan, connection: BaseEmailBackend) -> EmailMessage
 
 
 class _SentRecorder:
-    """Journal each accepted digest at once; record them as sent in groups of RECORD_EVERY."""
+    """Journal each digest before its transaction (sending) and once accepted (sent); record them as sent in groups of RECORD_EVERY."""
 
     def __init__(self, result: BatchResult):
         self.result, self.pending = result, {}
@@ -361,6 +387,7 @@ def _send_claimed(*, plans: list[_Plan], claim: _Lease, connection: BaseEmailBac
                 plans, position = kept, 0
                 continue
             plan = plans[position]
+            journal_sending(delivery_id=claimed[plan.subscriber.pk], message_id=digest_message_id(plan=plan))
             try:
                 connection.send_messages([digest_message(plan=plan, connection=connection)])
             except (smtplib.SMTPException, OSError) as error:
@@ -439,10 +466,15 @@ def digests_send_batch(*, period: Period, subscriber_ids: list[int], now: dateti
         _release(list(claimed.values()), error)
         result.retry = [plan.subscriber.pk for plan in plans]
         return result
+    if claim.uncertain:
+        log.warning("digests %s: resending %d digest(s) whose sender died inside its SMTP transaction (same Message-ID; the server may "
+                    "hold a first copy): subscribers %s", period.key, len(claim.uncertain), claim.uncertain)
     try:
         _send_claimed(plans=plans, claim=_Lease(token=claim.token, mine=claimed, now=now), connection=connection, result=result)
     finally:
         connection.close()
+    sent = set(result.sent)
+    result.uncertain = [pk for pk in claim.uncertain if pk in sent]
     return result
 
 

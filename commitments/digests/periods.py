@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _KEY = re.compile(r"^(\d{4})-W(\d{2})$", re.IGNORECASE | re.ASCII)
@@ -46,6 +47,15 @@ class Period:
 
     def __str__(self) -> str:
         return self.key
+
+    def published_in(self, path: str = "") -> Q:
+        """The rows published in this week: the one rule for "the week of a change".
+
+        A change counts in the week it was published (a proposal is not news until a reviewer
+        publishes it), whenever it was recorded or took effect. The digests, the /changes/
+        filter and feed, and the API's `week` filter on status changes all ask this.
+        """
+        return Q(**{f"{path}published_at__gte": self.start, f"{path}published_at__lt": self.end})
 
 
 def period_parse(key: str) -> Period:

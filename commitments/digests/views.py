@@ -34,8 +34,8 @@ class SubscribeForm(forms.Form):
 
     email = forms.EmailField(max_length=254, label="Your e-mail address", validators=[subscriber_address_validate])
     parties = forms.ModelMultipleChoiceField(
-        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Countries and organisations that made the promise",
-        help_text="Statements they signed or announced (for an organisation, its member states too).",
+        Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Countries and organisations it binds",
+        help_text="Statements that bind them (for an organisation, the states that were its members then too).",
     )
     responsible_parties = forms.ModelMultipleChoiceField(
         Party.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Who has to carry it out",

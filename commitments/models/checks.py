@@ -147,6 +147,8 @@ class UrlCheck(AppendOnlyModel):
 class UrlSnapshot(AppendOnlyModel):
     """What the page said on its first check and after each confirmed change."""
 
+    VERBATIM_FIELDS = ("text", "diff_summary")  # what the page said
+
     monitored_url = models.ForeignKey(MonitoredUrl, on_delete=models.CASCADE, related_name="snapshots")
     url_check = models.OneToOneField(UrlCheck, on_delete=models.CASCADE, related_name="snapshot")
     taken_at = models.DateTimeField()

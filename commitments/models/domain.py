@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from commitments import permalinks
 from commitments.http_urls import validate_http_url  # noqa: F401 - named by migration 0001
-from commitments.text import is_verbatim, text_refusal
+from commitments.text import is_verbatim, text_clean, text_refusal
 
 from .fields import HttpUrlField
 
@@ -72,13 +72,26 @@ class Score(models.IntegerChoices):
 
 
 class PlainTextModel(models.Model):
-    """Every text field refuses characters that XML (the feed) and PostgreSQL (NUL) cannot carry.
+    """Every text field refuses characters that XML (the feed) and PostgreSQL (NUL) cannot carry, and drops invisible controls.
 
-    In `clean_fields`, so the admin's forms, the services' `full_clean` and intake all apply it.
+    The refusal is in `clean_fields`, so the admin's forms, the services' `full_clean` and intake all
+    apply it; the cleaning is in `save`, so every ORM save applies it (not `bulk_create` or `update`).
     """
+
+    # Text quoted verbatim from a source keeps every character the source has (bidi marks of a
+    # right-to-left original among them) and is shown through text_reader; every other text field
+    # is staff-written and saved without invisible controls (text_clean).
+    VERBATIM_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and field.name not in self.VERBATIM_FIELDS:
+                setattr(self, field.attname, text_clean(value))
+        super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None) -> None:
         errors: dict = {}
@@ -249,6 +262,8 @@ class Theme(PlainTextModel):
 class Source(TimestampedModel):
     """A document that announced commitments or asserted facts."""
 
+    VERBATIM_FIELDS = ("full_text",)
+
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200)
@@ -280,6 +295,8 @@ class QuotedModel(TimestampedModel):
     `commitments.renderings.quoted_primary_sync` and nothing else, so that lists, search and
     the source checks read one column instead of a join.
     """
+
+    VERBATIM_FIELDS = ("quote",)
 
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="+",
@@ -329,6 +346,8 @@ class CountKind(models.TextChoices):
 
 class Statement(TimestampedModel):
     """A numbered set of commitments: "cooperation in four areas", "five-point proposal"."""
+
+    VERBATIM_FIELDS = ("announcement",)
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=300)
@@ -455,6 +474,8 @@ class Claim(QuotedModel):
 class Evidence(TimestampedModel):
     """A document that supports, contradicts or gives context to an assessment."""
 
+    VERBATIM_FIELDS = ("excerpt",)
+
     url = HttpUrlField(max_length=2000)
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200, blank=True)
@@ -494,6 +515,9 @@ class EvidenceRevision(ReviewedHistoryModel):
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="revisions")
     changes = models.JSONField(default=dict)
     reason = models.TextField(blank=True, help_text="Why it changes (shown in the corrections log once published).")
+    # The changed fields as the evidence held them when proposed: the "from" of the corrections log where no
+    # earlier published revision says it (evidence drafted with a status update has no revision of its own).
+    before = models.JSONField(default=dict, blank=True, help_text="The changed fields as they were when proposed.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta(ReviewedHistoryModel.Meta):

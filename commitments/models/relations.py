@@ -33,6 +33,8 @@ class Rendering(TimestampedModel):
     copied onto the commitment's `source` and `quote` columns.
     """
 
+    VERBATIM_FIELDS = ("text", "search_terms")
+
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="renderings")
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="renderings")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="renderings")

@@ -5,8 +5,10 @@ rows        the commitments list's rows as plain dicts (commitment_rows, commitm
 freshness   what conditional requests and caches compare (Fingerprint, content_version, cached_aggregate)
 stats       counts by status, now and week by week (commitment_stats, status_over_time ...)
 compliance  the commitment x party score matrix (compliance_matrix, latest_assessments, score_percent)
+aggregates  the cached aggregates over every commitment, shared by the pages and the API, and their warming
 """
 
+from commitments.selectors.aggregates import unfiltered_aggregates, unfiltered_aggregates_warm
 from commitments.selectors.compliance import compliance_matrix, compliance_matrix_cached, latest_assessments, score_percent
 from commitments.selectors.freshness import (
     AGGREGATE_CACHE_SECONDS,
@@ -98,6 +100,8 @@ __all__ = [
     "status_over_time_cached",
     "theme_list",
     "UNFILTERED",
+    "unfiltered_aggregates",
+    "unfiltered_aggregates_warm",
     "verdict_history",
     "week_end",
 ]

@@ -1,16 +1,18 @@
-"""GET /api/v1/search/?q=: the public search as JSON (the same hits, ranks and highlighted snippets as /search/).
+"""GET /api/v1/search/?q= and /api/v1/corrections/: the public search and the corrections log as JSON (as the pages show them).
 
 Points and claims are found by a word of any of their renderings, in any language (Chinese,
 Russian ...); see commitments.site.search and commitments.text_search.
 """
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from commitments.api.pagination import ListPagination
 from commitments.models import Status
 
+from .corrections import Correction, corrections
 from .search import SearchFilters, search
 
 
@@ -62,3 +64,54 @@ class SearchView(APIView):
             for h in hits
         ]
         return Response({"q": data["q"], "results": results})
+
+
+# --- GET /api/v1/corrections/: the corrections log (commitments.site.corrections) -----------------
+
+
+class CorrectionsQuerySerializer(serializers.Serializer):
+    since = serializers.DateField(required=False, help_text="Published on or after this day (YYYY-MM-DD, UTC).")
+    until = serializers.DateField(required=False, help_text="Published on or before this day (YYYY-MM-DD, UTC).")
+
+    def validate(self, data: dict) -> dict:
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise serializers.ValidationError({"until": "The end comes before the start."})
+        return data
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="What changed: quote, status on <date>, verdict, an evidence field, attached to.")
+    before = serializers.CharField(help_text="What readers saw (— for nothing).")
+    after = serializers.CharField(help_text="What they see since (— for nothing).")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["quote", "status", "verdict", "evidence"])
+    id = serializers.IntegerField(help_text="The id of the published row (proposal, status update, verdict or evidence revision).")
+    published_at = serializers.DateTimeField()
+    subject = serializers.CharField(help_text="The point, claim or evidence it concerns.")
+    url = serializers.SerializerMethodField(help_text="The public page it concerns (null when none).")
+    changes = ChangeSerializer(many=True)
+    reason = serializers.CharField(help_text="Why (empty when none was given).")
+    reviewed = serializers.BooleanField(help_text="Published by a Reviewer other than its author (false with review off).")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, correction: Correction) -> str | None:
+        return self.context["request"].build_absolute_uri(correction.path) if correction.path else None
+
+
+class CorrectionsView(APIView):
+    pagination_class = ListPagination
+
+    @extend_schema(
+        parameters=[CorrectionsQuerySerializer], tags=["corrections"], responses={200: CorrectionSerializer(many=True)},
+        description="Every published correction, newest first: a point's or claim's quote replaced, a status superseded on "
+                    "the same effective date, a claim's verdict revised, published evidence edited; each with what changed "
+                    "(before -> after) and why. The same log as /corrections/.",
+    )
+    def get(self, request):
+        params = CorrectionsQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(corrections(**params.validated_data), request, view=self)
+        return paginator.get_paginated_response(CorrectionSerializer(page, many=True, context={"request": request}).data)

@@ -9,7 +9,7 @@ from commitments.models import Status
 from .search import SearchFilters
 from .selectors import ChangeFilters
 
-WEEK_HELP = "An ISO week such as 2026-W46."
+WEEK_HELP = "The ISO week it was published in, such as 2026-W46: the week the weekly digest counts it in."
 
 
 class ChangesForm(forms.Form):
@@ -36,6 +36,24 @@ class ChangesForm(forms.Form):
             week=data.get("week"), statement=data.get("statement", ""), party=data.get("party", ""),
             theme=data.get("theme", ""), statuses=tuple(data.get("status") or ()),
         )
+
+
+class CorrectionsForm(forms.Form):
+    """The corrections log's date filter: published on or after `since`, on or before `until` (UTC dates)."""
+
+    since = forms.DateField(required=False, label="Published from", help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="to", help_text="YYYY-MM-DD, included", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", "The end comes before the start.")
+        return data
+
+    def window(self) -> tuple:
+        """(since, until), leaving out what is invalid (the form shows its error)."""
+        self.is_valid()
+        return self.cleaned_data.get("since"), self.cleaned_data.get("until") if "until" not in self.errors else None
 
 
 class SearchForm(forms.Form):

@@ -191,20 +191,14 @@ def overview(*, today: date) -> dict:
 
 
 def overview_aggregates(*, today: date) -> dict:
-    """The overview's cached aggregates over every commitment: counts by status, the weekly series, the compliance matrix.
+    """The overview's cached aggregates: counts by status per statement, the weekly series, the compliance matrix.
 
-    They share their cache entries with the unfiltered API (/api/v1/stats/, its default 26 weeks,
-    /api/v1/stats/compliance/). The web server computes them at start-up (tracker.warmup), so that
-    their first reader does not wait for them.
+    The same cache entries as the unfiltered API's (selectors.unfiltered_aggregates), computed at
+    start-up (tracker.warmup) and again once a publication commits, so their reader does not wait.
     """
-    everything = Commitment.objects.all()
-    return {
-        "stats": selectors.statement_stats(commitments=everything, key=selectors.UNFILTERED),
-        "weeks": selectors.status_over_time_cached(
-            commitments=everything, start=selectors.default_weeks_start(today), end=today, key=selectors.UNFILTERED
-        ),
-        "compliance": selectors.compliance_matrix_cached(commitments=everything, key=selectors.UNFILTERED),
-    }
+    aggregates = selectors.unfiltered_aggregates(today=today)
+    stats = aggregates["stats"]
+    return {**aggregates, "stats": {name: stats[name] for name in ("total", "by_status", "by_statement")}}
 
 
 def statement_slugs(*, ids) -> dict[int, str]:
@@ -425,8 +419,8 @@ class ChangeFilters:
 
 def changes_filtered(*, filters: ChangeFilters) -> QuerySet[StatusUpdate]:
     changes = status_changes()
-    if filters.week:  # the week it was published, as the digest counts it
-        changes = changes.filter(published_at__gte=filters.week.start, published_at__lt=filters.week.end)
+    if filters.week:  # the week it was published, as the digests count it
+        changes = changes.filter(filters.week.published_in())
     if filters.statement:
         changes = changes.filter(commitment__statement__slug=filters.statement)
     if filters.party:

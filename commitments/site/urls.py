@@ -16,6 +16,7 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim, name="claim"),
     path("changes/", views.changes, name="changes"),
     path("changes/feed.atom", views.changes_feed, name="changes-feed"),
+    path("corrections/", views.corrections_page, name="corrections"),
     path("search/", views.search_page, name="search"),
     path("methodology/", views.methodology_page, name="methodology"),
 ]

@@ -21,10 +21,12 @@ from commitments.selectors import Fingerprint, content_version
 
 from . import charts, forms, methodology
 from . import selectors as site
+from .corrections import corrections
 from .search import search
 
 CHANGES_PER_PAGE = 50
 CLAIMS_PER_PAGE = 50
+CORRECTIONS_PER_PAGE = 50
 FEED_LENGTH = 50
 HEAT_MAP_ROWS = 40
 
@@ -194,6 +196,20 @@ def changes_feed(request: HttpRequest) -> HttpResponse:
     updates = site.changes_filtered(filters=filters)[:FEED_LENGTH]
     feed = feeds.status_change_feed(updates=updates, feed_url=request.build_absolute_uri(), request=request)
     return HttpResponse(feeds.atom(feed), content_type="application/atom+xml; charset=utf-8")
+
+
+@public_page
+def corrections_page(request: HttpRequest) -> HttpResponse:
+    """Every published correction of a quote, status, verdict or evidence readers had seen, newest first."""
+    form = forms.CorrectionsForm(request.GET)
+    since, until = form.window()
+    page = forms.page_number(request.GET)
+    rows = corrections(since=since, until=until)[(page - 1) * CORRECTIONS_PER_PAGE: page * CORRECTIONS_PER_PAGE + 1]
+    return render(request, "site/corrections.html", {
+        "form": form, "corrections": rows[:CORRECTIONS_PER_PAGE], "page": page,
+        "next_query": forms.with_page(request.GET, page + 1) if len(rows) > CORRECTIONS_PER_PAGE else "",
+        "previous_query": forms.with_page(request.GET, page - 1) if page > 1 else "",
+    })
 
 
 @public_page

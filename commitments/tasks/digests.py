@@ -61,7 +61,8 @@ def digest_batch_send(self, period: str, subscriber_ids: list[int]) -> dict[str,
             deliveries_give_up(period=period_parse(period), subscriber_ids=result.retry)
         else:
             raise self.retry(args=[period, result.retry], countdown=60 * 2**self.request.retries)
-    return {"sent": len(result.sent), "retry": len(result.retry), "failed": len(result.failed), "held": len(result.held)}
+    return {"sent": len(result.sent), "retry": len(result.retry), "failed": len(result.failed), "held": len(result.held),
+            "uncertain": len(result.uncertain)}
 
 
 @shared_task(**COMMON)

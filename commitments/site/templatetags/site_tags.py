@@ -5,6 +5,7 @@ from datetime import date
 from django import template
 
 from commitments import deadlines
+from commitments.models import Status
 
 register = template.Library()
 
@@ -23,3 +24,9 @@ def health_word(value: str) -> str:
 def overdue_since(commitment, today: date) -> date | None:
     """The day `commitment` became overdue, or None: the rule is commitments.deadlines'."""
     return deadlines.overdue_since(status=commitment.status, target_date=commitment.target_date, today=today)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A status slug in words ("in_progress" -> "In progress"), e.g. a change's previous_status."""
+    return Status(value).label if value in Status.values else value
