@@ -131,3 +131,14 @@ def test_a_publication_recomputes_the_unfiltered_aggregates_for_their_next_reade
                               author=points["alice"]))
     n, matrix = queries(api, "/api/v1/stats/compliance/")
     assert n == 1 and [row["scores"]["canada"]["score"] for row in matrix["rows"]] == [-1]
+
+
+def test_new_code_computes_afresh(api, points, monkeypatch):
+    """A deployment that changes how an aggregate is computed is not served what the old code cached (the data did not move)."""
+    from commitments.selectors import freshness
+
+    api.get("/api/v1/stats/")
+    assert queries(api, "/api/v1/stats/")[0] == 1
+    monkeypatch.setattr(freshness, "aggregate_code_version", lambda: "the next release")
+    assert queries(api, "/api/v1/stats/")[0] > 1  # computed
+    assert queries(api, "/api/v1/stats/")[0] == 1

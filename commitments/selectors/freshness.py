@@ -1,8 +1,10 @@
 """What conditional requests and caches compare: fingerprints, the content version, cached aggregates."""
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection
@@ -37,6 +39,23 @@ AGGREGATE_CACHE_SECONDS = 24 * 3600
 UNFILTERED = ""
 
 
+# The code that computes the aggregates and chooses their commitments (relative to commitments/): a deployment
+# that changes it must not be served what the old code cached, and the stamp moves only with the data.
+AGGREGATE_CODE = ("selectors", "parties.py", "history.py", "api/filters.py", "api/stats.py")
+
+
+@functools.cache
+def aggregate_code_version() -> str:
+    """A hash of AGGREGATE_CODE's source files, once per process: part of every cached aggregate's key."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in AGGREGATE_CODE:
+        path = root / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def aggregate_stamp() -> str | None:
     """The version every cached aggregate is keyed by (one primary-key lookup), or None: compute.
 
@@ -54,14 +73,15 @@ def aggregate_stamp() -> str | None:
 
 
 def cached_aggregate(*, name: str, key: str, compute):
-    """`compute()`, remembered in the cache until anything it reads changes. `key` names the filter and the arguments.
+    """`compute()`, remembered in the cache until anything it reads, or the code computing it, changes. `key` names the filter
+    and the arguments.
 
     The stamp is read before computing: an answer is never cached under a stamp older than the data it saw.
     """
     stamp = aggregate_stamp()
     if stamp is None:
         return compute()
-    cache_key = "api-aggregate:" + hashlib.sha256(f"{name}|{key}|{stamp}".encode()).hexdigest()
+    cache_key = "api-aggregate:" + hashlib.sha256(f"{name}|{key}|{stamp}|{aggregate_code_version()}".encode()).hexdigest()
     found = cache.get(cache_key)
     if found is None:
         found = compute()
