@@ -154,8 +154,9 @@ class _SharedSeed:
     transaction), so what a test writes on top of the seed is rolled back after it, as before,
     while the seed itself stays for the next test that uses it. A test that does not use the
     seed, or needs real commits (transaction=True, live servers), rolls it back first and sees
-    the empty database it always saw. Tests are ordered so that a module's seed users run
-    together (see pytest_collection_modifyitems): one load per module instead of one per test.
+    the empty database it always saw. Tests are ordered so that every seed user runs first
+    (see pytest_collection_modifyitems): one load per run (per xdist worker) instead of one per
+    module, or per test as before that.
     """
 
     def __init__(self) -> None:
@@ -186,18 +187,12 @@ def _uses_shared_seed(item) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items) -> None:
-    """Within each run of a module's tests, those that use the shared seed first (otherwise in their order).
+    """Every test that uses the shared seed first, module by module (otherwise in their order): one load per run.
 
-    After pytest-django's ordering (every TestCase-style test before the transactional ones), which it keeps.
+    After pytest-django's ordering (every TestCase-style test before the transactional ones), which
+    it keeps: the seed's users are all TestCase-style, and the rest keep their relative order.
     """
-    ordered, run = [], []
-    for item in items:
-        if run and item.module is not run[0].module:
-            ordered += sorted(run, key=lambda test: not _uses_shared_seed(test))
-            run = []
-        run.append(item)
-    ordered += sorted(run, key=lambda test: not _uses_shared_seed(test))
-    items[:] = ordered
+    items[:] = sorted(items, key=lambda test: not _uses_shared_seed(test))
 
 
 _SHARED_SEED = _SharedSeed()

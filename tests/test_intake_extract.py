@@ -120,7 +120,7 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
 # Floors per language and side of the held-out split: a regression in any rule moves one of them
 # (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim). The tuning side is
 # what the rules were written on, so its figures are regression pins, not accuracy; the held-out side is
-# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side only).
+# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side and v2, opened).
 FLOORS = {
     ("en", "tuning"): {"sets": (26, 26), "points": (130, 130), "extra": 0, "counts": 26, "complete": 26},
     ("zh", "tuning"): {"sets": (22, 23), "points": (86, 87), "extra": 0, "counts": 22, "complete": 22},
@@ -131,9 +131,10 @@ FLOORS = {
     ("zh", "v1"): {"sets": (10, 10), "points": (39, 39), "extra": 0, "counts": 10, "complete": 10},
     ("ru", "v1"): {"sets": (3, 4), "points": (7, 12), "extra": 0, "counts": 3, "complete": 3},
     # held-out v2: added after v1 was opened, answers written before the extractor ran on it, measured once at
-    # c6bdb96 and never read while writing rules: the honest held-out figures
-    ("en", "v2"): {"sets": (2, 4), "points": (6, 14), "extra": 1, "counts": 2, "complete": 1},
-    ("zh", "v2"): {"sets": (3, 3), "points": (7, 9), "extra": 0, "counts": 3, "complete": 3},
+    # c6bdb96 (en 2/4 sets 6/14 points 1 extra, zh 3/3 7/9, ru 2/4 8/18), then opened for tuning; these are its
+    # figures after that (a regression pin, no longer a held-out figure)
+    ("en", "v2"): {"sets": (3, 4), "points": (8, 14), "extra": 0, "counts": 3, "complete": 2},
+    ("zh", "v2"): {"sets": (3, 3), "points": (9, 9), "extra": 0, "counts": 3, "complete": 3},
     ("ru", "v2"): {"sets": (2, 4), "points": (8, 18), "extra": 0, "counts": 2, "complete": 2},
 }
 BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2)}
@@ -145,7 +146,7 @@ def test_it_scores_the_corpus_and_keeps_its_figures(language, side):
     heldout, batch = BATCHES[side]
     score = corpus_score(language, heldout, batch)
     print(f"intake corpus, {language}, {side}:", score.line())
-    misses = "(held-out v2: not shown)" if side == "v2" else score.misses
+    misses = score.misses
     assert score.sets_found >= floor["sets"][0] and score.sets_expected == floor["sets"][1], misses
     assert score.points_found >= floor["points"][0] and score.points_expected == floor["points"][1], misses
     assert score.extra_sets <= floor["extra"], misses

@@ -33,7 +33,7 @@ PAGE = (f"<html lang=\"en\"><head><title>{HEADLINE} - Ministry of Foreign Affair
         "<meta property=\"article:published_time\" content=\"2020-09-16T10:00:00+08:00\"></head>"
         f"<body><nav>Menu Home About</nav><article><h1>{HEADLINE}</h1><p>{READOUT}</p></article></body></html>")
 SLOW = 8.0  # seconds the page takes: far beyond what a web request may wait
-QUICK = 3.5  # seconds a web request may take, on a busy two-core machine
+QUICK = 3.5  # TRACKER_INTAKE_WAIT (2 s, the longest a request waits for a quick page) + 1.5 s of the request's own work on a busy two-core machine
 
 
 class Worker:

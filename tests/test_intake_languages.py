@@ -449,3 +449,26 @@ def test_the_third_round_shapes(text, count, quotes):
 def test_numbered_links_under_a_recommendation_heading_are_no_set():
     text = "Исследование опубликовано.\n\nРекомендую также:\n\n  1. Война: куда смотрят страны Азии, часть 1.\n  2. Война: куда смотрят страны Азии, часть 2.\n  3. Китай и война.\n"
     assert extract(text).as_json()["sets"] == []
+
+
+# Round four (issue 17, after v2 was opened): the reporter's own paragraph between two points belongs to
+# neither ("He called on ...", "王毅表示，…"), and "three perspectives" announces a count.
+ROUND_FOUR = [
+    pytest.param(
+        'The minister spoke on reform from three perspectives.\n\nThe first is to open markets to trade.\n\nHe called on parties concerned to act quickly.\n\nThe second is to cut red tape for firms.\n\nThe third is to train workers in new skills.\n',
+        3, ['The first is to open markets to trade.', 'The second is to cut red tape for firms.', 'The third is to train workers in new skills.'],
+        id='en_perspectives_reporter_paragraph',
+    ),
+    pytest.param(
+        '王毅提出三点主张。\n\n第一，各方应坚持开放，而不是封闭。\n\n王毅表示，开放是大势所趋，任何国家都不能关起门来搞建设。\n\n第二，各方应坚持合作，而不是对抗。\n\n第三，各方应注重行动，而不是空谈。\n',
+        3, ['第一，各方应坚持开放，而不是封闭。', '第二，各方应坚持合作，而不是对抗。', '第三，各方应注重行动，而不是空谈。'],
+        id='zh_reporter_paragraph',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_FOUR)
+def test_the_fourth_round_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])

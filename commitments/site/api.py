@@ -88,7 +88,7 @@ class CorrectionsQuerySerializer(serializers.Serializer):
         return data
 
 
-class ChangeSerializer(serializers.Serializer):
+class CorrectionChangeSerializer(serializers.Serializer):
     field = serializers.CharField(help_text="What changed: quote, status on <date>, verdict, an evidence field, attached to.")
     before = serializers.CharField(help_text="What readers saw (— for nothing).")
     after = serializers.CharField(help_text="What they see since (— for nothing).")
@@ -100,7 +100,7 @@ class CorrectionSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
     subject = serializers.CharField(help_text="The point, claim or evidence it concerns.")
     url = serializers.SerializerMethodField(help_text="The public page it concerns (null when none).")
-    changes = ChangeSerializer(many=True)
+    changes = CorrectionChangeSerializer(many=True)
     reason = serializers.CharField(help_text="Why (empty when none was given).")
     reviewed = serializers.BooleanField(help_text="Published by a Reviewer other than its author (false with review off).")
 

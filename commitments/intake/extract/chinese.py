@@ -39,6 +39,8 @@ _INLINE_START = re.compile(r"[。！？；;：:】]\s*")  # 】: after a caption
 _SHI_START = re.compile(r"[，,]\s*(?=[一二两三四五六七八九十]{1,3}[是要]|第[一二两三四五六七八九十]{1,3}\s?[，,、：:])")
 UNNUMBERED = re.compile(r"(?:以下|如下|下列)?(?:几点|幾點|几个方面|幾個方面|几项|幾項)")  # "以下几点": no number, inferred
 HAN = re.compile(r"[\u4e00-\u9fff]")
+# A reporter's paragraph between two points: "王毅表示，…", "他补充说，…" (a name or pronoun, then a verb of saying).
+REPORTER = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:还|也|并)?(?:表示|指出|强调|強調|补充说|補充說|说|說)[，,:：]")
 
 
 def number_value(raw: str) -> int:

@@ -17,7 +17,8 @@ NOUNS = (
     "initiatives|aspects|respects|fields|pillars|tasks|goals|objectives|results|outcomes|agreements|actions|pledges|"
     "ideas|recommendations|directions|fronts|dimensions|elements|tracks|approaches|things|items|musts|proposition|"
     "propositions|deliverables|targets|guidelines|principles|opinions|requests|demands|expectations|hopes|insistences|"
-    "understandings|commonalities|efforts|lines|sectors|components|parts|lists|conditions|mechanisms|areas of cooperation|key areas"
+    "understandings|commonalities|efforts|lines|sectors|components|parts|lists|conditions|mechanisms|perspectives|angles|"
+    "areas of cooperation|key areas"
 )
 SINGULAR_AFTER_POINT = (
     "paper|position|document|peace plan|proposal|plan|initiative|consensus|agenda|programme|program|strategy|vision|"

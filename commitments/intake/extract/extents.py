@@ -4,12 +4,13 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 
+from . import chinese
 from .layout import Layout, Span
 from .markers import Marker
 
 _REPORTING = re.compile(r"\b(said|says|added|noted|stressed|told|pointed out|according to|emphasi[sz]ed|underlined|concluded)\b")
 _ATTRIBUTION = re.compile(
-    r"^(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,4}(?:also\s+)?(?:said|added|noted|stressed|told|pointed out|emphasi[sz]ed)\b"
+    r"^(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,4}(?:also\s+)?(?:said|added|noted|stressed|told|pointed out|emphasi[sz]ed|called on|urged)\b"
     r"|^(?:In the interview|In their statements|In his remarks|In her remarks|During the talks|At the meeting)\b"
 )
 _TERMINAL = ".!?。！？；\"'”’)）」』"
@@ -44,9 +45,16 @@ def _inner_end(layout: Layout, marker: Marker, nxt: Marker) -> int:
         end, index = layout.blocks[index - 1].end, index - 1
     elif index > own:
         index -= 1
-    while index > own and _heading(layout.text, layout.blocks[index]):
+    # Captions, headings and the reporter's own paragraphs ("He called on parties ...") between two points
+    # belong to neither.
+    while index > own and (_heading(layout.text, layout.blocks[index]) or _reporter(layout.text, layout.blocks[index])):
         end, index = layout.blocks[index - 1].end, index - 1
     return end
+
+
+def _reporter(text: str, block) -> bool:
+    line = text[block.start:block.end]
+    return bool(_ATTRIBUTION.match(line) or chinese.REPORTER.match(line))
 
 
 def _heading(text: str, block) -> bool:
