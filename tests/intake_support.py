@@ -1,6 +1,8 @@
 """Fixtures shared by the intake tests."""
 
+import html as html_lib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,24 @@ def draft_body(text: str, make_party) -> dict:
                   "points": [{"quote": p["quote"], "start": p["start"], "end": p["end"]} for p in found["points"]]}],
         "claims": [{"quote": c["quote"], "start": c["start"], "end": c["end"]} for c in extraction["claims"]],
     }
+
+
+def form_data(html: str) -> dict:
+    """What a browser would submit from the review page, unchanged (inputs, textareas, selected options)."""
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name is None:
+            continue
+        if 'type="checkbox"' not in tag:
+            data[name[1]] = value[1] if value else ""
+        elif " checked" in tag:  # a browser submits only ticked boxes: "on", or each ticked value of a multiple choice
+            data.setdefault(name[1], []).append(value[1] if value else "on")
+    for attrs, value in re.findall(r"<textarea([^>]*)>(.*?)</textarea>", html, re.S):
+        name = re.search(r'name="([^"]+)"', attrs).group(1)
+        data[name] = html_lib.unescape(value.removeprefix("\n"))
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        data[name] = chosen.group(1) if chosen else ""
+    data.pop("save", None)
+    return {k: [html_lib.unescape(x) for x in v] if isinstance(v, list) else html_lib.unescape(v) for k, v in data.items()}

@@ -1,7 +1,6 @@
 # ruff: noqa: F811  (fixtures imported from tests.intake_support)
 """The admin's "Add statement from text" page, through Django's test client."""
 
-import html as html_lib
 import re
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.models import ChangeProposal, Claim, Commitment, Source, Statement
-from tests.intake_support import CENTRAL_ASIA, intake_staff, seed_text  # noqa: F401
+from tests.intake_support import CENTRAL_ASIA, form_data, intake_staff, seed_text  # noqa: F401
 from tests.review_support import publish
 
 pytestmark = pytest.mark.django_db
@@ -22,36 +21,11 @@ def _counts() -> tuple[int, ...]:
     return Source.objects.count(), Statement.objects.count(), Commitment.objects.count(), Claim.objects.count()
 
 
-def _form_data(html: str) -> dict:
-    """What a browser would submit from the review page, unchanged (inputs, textareas, selected options)."""
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name is None:
-            continue
-        if 'type="checkbox"' not in tag:
-            data[name[1]] = value[1] if value else ""
-        elif " checked" in tag:  # a browser submits only ticked boxes: "on", or each ticked value of a multiple choice
-            data.setdefault(name[1], []).append(value[1] if value else "on")
-    for attrs, value in re.findall(r"<textarea([^>]*)>(.*?)</textarea>", html, re.S):
-        name = re.search(r'name="([^"]+)"', attrs).group(1)
-        data[name] = _unescape(value.removeprefix("\n"))
-    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', options)
-        data[name] = chosen.group(1) if chosen else ""
-    data.pop("save", None)
-    return {k: [_unescape(x) for x in v] if isinstance(v, list) else _unescape(v) for k, v in data.items()}
-
-
-def _unescape(value: str) -> str:
-    return html_lib.unescape(value)
-
-
 def _review(client, make_party) -> tuple[str, dict]:
     make_party(name="China", slug="china")
     response = client.post(URL, {"text": seed_text(CENTRAL_ASIA), "extract": "1"})
     assert response.status_code == 200
-    data = _form_data(response.content.decode())
+    data = form_data(response.content.decode())
     data.update({"title": "China + Central Asia", "publisher": "China News", "language": "en"})  # typed on the review page
     return response.content.decode(), data
 
@@ -156,7 +130,7 @@ def test_a_chinese_or_russian_text_is_reviewed_and_saved_with_its_detected_langu
     html = response.content.decode()
     assert f"{count} of {count} announced points" in html and html.count('<mark class="intake-point" id=') == count
     assert f'<option value="{language}" selected>' in html  # the detected language, shown for the analyst to confirm
-    data = _form_data(html)
+    data = form_data(html)
     data.update({"set-0-announced_by": "Wang Yi", "set-0-announcing_party": str(party.pk), "set-0-announced_on": "2023-05-01", "save": "1",
                  "title": "Readout", "publisher": "MFA"})  # typed on the review page
     response = client.post(URL, data)
