@@ -36,31 +36,35 @@ def _memberships_bound() -> QuerySet[Membership]:
     return Membership.objects.filter(_member_at("", F("organisation__statements__announced_on")), organisation__statements__isnull=False)
 
 
-def bound_statements(*, parties: Iterable[Party | int]) -> Q:
+def _party_ids(parties: Iterable[Party | int] | QuerySet) -> list[int] | QuerySet:
+    """Parties as `__in` takes them: a queryset of ids stays a subquery; parties or ids become a list of ids."""
+    return parties if isinstance(parties, QuerySet) else [getattr(p, "pk", p) for p in parties]
+
+
+def bound_statements(*, parties: Iterable[Party | int] | QuerySet) -> Q:
     """Statement filter: statements binding any of these parties, directly or through an organisation."""
-    ids = [getattr(p, "pk", p) for p in parties]
+    ids = _party_ids(parties)
     direct = Statement.parties.through.objects.filter(party_id__in=ids).values("statement_id")
     through_membership = _memberships_bound().filter(member_id__in=ids).values("organisation__statements__id")
     return Q(pk__in=direct) | Q(pk__in=through_membership)
 
 
-def bound_party_q(*, parties: Iterable[Party | int], statement_path: str = "statement__") -> Q:
+def bound_party_q(*, parties: Iterable[Party | int] | QuerySet, statement_path: str = "statement__") -> Q:
     """Filter for commitments or claims (`statement__`), statements (``) or assessments
     (`commitment__statement__`) whose statement binds any of these parties."""
     statements = Statement.objects.filter(bound_statements(parties=parties)).values("pk")
     return Q(**{f"{statement_path}pk__in": statements}) if statement_path else Q(pk__in=statements)
 
 
-def responsible_party_q(*, parties: Iterable[Party | int], path: str = "") -> Q:
+def responsible_party_q(*, parties: Iterable[Party | int] | QuerySet, path: str = "") -> Q:
     """Filter for commitments or claims (``), or rows reaching them through `path` (`commitment__`)."""
-    ids = [getattr(p, "pk", p) for p in parties]
-    return Q(**{f"{path}parties__in": ids})
+    return Q(**{f"{path}parties__in": _party_ids(parties)})
 
 
 def party_concerns_q(*, parties: Iterable[Party | int] | QuerySet, model: type[Commitment] | type[Claim]) -> Q:
     """Filter for commitments or claims (`model`) a party concerns: bound by it (bound_party) or its responsibility / about it
     (responsible_party). The pages' and the search's party filter. `parties` may be a queryset of ids."""
-    ids = parties if isinstance(parties, QuerySet) else [getattr(p, "pk", p) for p in parties]
+    ids = _party_ids(parties)
     responsible = model.objects.filter(responsible_party_q(parties=ids)).values("pk")
     return Q(pk__in=responsible) | bound_party_q(parties=ids)
 
