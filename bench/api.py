@@ -200,7 +200,7 @@ def floor_once(conn, offset: int, labels: dict[str, str], api_prefix: str, link_
         "statement": {"id": r[4], "slug": r[5], "title": r[6]}, "source": r[7], "parent": r[8], "deliverables": r[15],
         "status": r[10], "status_label": labels[r[10]], "status_since": r[11], "target_date": r[12],
         "overdue_since": overdue_since(status=r[10], target_date=r[12], today=today),
-        "parties": r[16], "themes": r[17], "evidence_count": r[18],
+        "responsible_parties": r[16], "parties": r[16], "themes": r[17], "evidence_count": r[18],
         "latest_evidence": r[19] and {"id": r[19], "url": r[20], "title": r[21], "publisher": r[22], "published_on": r[23], "stance": r[24]},
         "renderings": (renderings := [dict(zip(RENDERING_KEYS, v, strict=True)) for v in r[25] or ()]),
         "translation_only": bool(renderings) and all(x["is_translation"] for x in renderings),
