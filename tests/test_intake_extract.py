@@ -133,7 +133,7 @@ FLOORS = {
     # held-out v2: added after v1 was opened, answers written before the extractor ran on it, measured once at
     # c6bdb96 (en 2/4 sets 6/14 points 1 extra, zh 3/3 7/9, ru 2/4 8/18), then opened for tuning; these are its
     # figures after that (a regression pin, no longer a held-out figure)
-    ("en", "v2"): {"sets": (3, 4), "points": (8, 14), "extra": 0, "counts": 3, "complete": 2},
+    ("en", "v2"): {"sets": (4, 4), "points": (14, 14), "extra": 0, "counts": 4, "complete": 4},
     ("zh", "v2"): {"sets": (3, 3), "points": (9, 9), "extra": 0, "counts": 3, "complete": 3},
     ("ru", "v2"): {"sets": (2, 4), "points": (8, 18), "extra": 0, "counts": 2, "complete": 2},
 }

@@ -472,3 +472,46 @@ def test_the_fourth_round_shapes(text, count, quotes):
     found = extract(text).as_json()["sets"]
     assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
     assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+# Round five (issue 17, English recall): "A; B; C and D" one item short of its count ends in two items joined by "and";
+# any plural noun counts when "namely" (or a paragraph's closing colon) follows it, for exactly that many items; "as well
+# as" joins the last item like "and".
+ROUND_FIVE = [
+    pytest.param(
+        'The ministers set four goals for the year: lower tariffs; open markets; faster visas and cheaper flights.\n',
+        4, ['lower tariffs', 'open markets', 'faster visas', 'cheaper flights'],
+        id='en_semicolons_last_two_joined_by_and',
+    ),
+    pytest.param(
+        'The reform rests on three characteristics, namely must be open, publishing budgets, as well as auditing every ministry.\n',
+        3, ['must be open', 'publishing budgets', 'auditing every ministry'],
+        id='en_any_plural_noun_before_namely',
+    ),
+    pytest.param(
+        'The reform rests on three aims, namely open tenders, published budgets as well as independent audits.\n',
+        3, ['open tenders', 'published budgets', 'independent audits'],
+        id='en_last_item_after_as_well_as',
+    ),
+    pytest.param(
+        'The government outlined three features:\n1. Open tenders.\n2. Published budgets.\n3. Independent audits.\n',
+        3, ['Open tenders.', 'Published budgets.', 'Independent audits.'],
+        id='en_any_plural_noun_before_a_closing_colon',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_FIVE)
+def test_the_fifth_round_english_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+
+
+@pytest.mark.parametrize("text", [
+    'The minister toured two cities, namely Paris and Berlin.\n',  # names, not commitments
+    'The strategy starts in three prioritized municipalities: Tumaco, Cáceres, and Sardinata.\n',
+    'The talks lasted three hours, namely from noon to three.\n',
+])
+def test_a_loose_count_of_names_or_of_other_things_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []

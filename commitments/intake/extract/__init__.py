@@ -234,6 +234,8 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
                       or (sentence_list(layout, count, sentence) if count.value else None)
                       or (party_sentences(layout, count, sentence) if count.value else None)
                       or (listing_sentence(layout, count, sentence) if count.value else None))
+            if listed and count.loose and (len(listed[1]) != count.value or all(layout.text[i.start].isupper() for i in listed[1])):
+                continue  # "two characteristics, namely" counts exactly two items, and names are no commitments
             if listed:
                 head, items = listed
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]

@@ -38,12 +38,23 @@ _PHRASE = re.compile(
     re.IGNORECASE,
 )
 
+# "four characteristics, namely A, B, C and D", "three features:" ending its paragraph above a list: any plural noun is a
+# count when "namely" or a paragraph's last colon follows it at once; such a count is `loose` (a set only when exactly
+# that many items follow, and not of names: "three municipalities: Tumaco, Cáceres, and Sardinata").
+_LOOSE = re.compile(
+    rf"\b{_NUMBER}\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,2}}?)(?P<noun>[A-Za-z-]+s)(?=,?\s+namely\b|\s*[:：]\s*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NOT_LIST_WORDS = "times hours minutes seconds percent cents dollars euros yuan tons kilometres kilometers miles"
+_NOT_LISTS = _GAP_STOP | frozenset(_NOT_LIST_WORDS.split())
+
 
 @dataclass(frozen=True)
 class Count:
     value: int
     start: int
     end: int
+    loose: bool = False
 
 
 def counts_in(text: str, start: int, end: int) -> list[Count]:
@@ -59,7 +70,19 @@ def counts_in(text: str, start: int, end: int) -> list[Count]:
     for rules, script in ((chinese, chinese.HAN), (russian, russian.CYRILLIC)):
         if script.search(text, start, end):
             found.extend(Count(*found_count) for found_count in rules.counts(text, start, end))
+    found.extend(_loose_counts(text, start, end, found))
     return sorted(found, key=lambda c: c.start)
+
+
+def _loose_counts(text: str, start: int, end: int, strict: list[Count]) -> list[Count]:
+    found = []
+    for match in _LOOSE.finditer(text, start, end):
+        words = [*match.group("gap").lower().split(), match.group("noun").lower()]
+        raw = match.group("num").lower()
+        value = NUMBER_WORDS.get(raw) or int(raw)
+        if value >= 2 and not _NOT_LISTS.intersection(words) and not any(c.start < match.end() and match.start() < c.end for c in strict):
+            found.append(Count(value, match.start(), match.end(), loose=True))
+    return found
 
 
 def count_in(text: str, start: int, end: int) -> Count | None:

@@ -17,7 +17,8 @@ _LISTING_SENTENCE = re.compile(
 )
 _LISTING_LOOKAHEAD = 2  # sentences after the count's
 _GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")
-_COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+)?")
+_COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+|as\s+well\s+as\s+)?")
+_FINAL_JOINER = re.compile(r"\s+(?:and|as\s+well\s+as|и)\s+")
 _HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
 # Paragraphs that each open alike ("——坚持…", "坚持…"): a set with no ordinals, when the count is announced.
 _FORMULA_CHARS = 2
@@ -123,7 +124,8 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
     segment = text[start:end]
     if ";" in segment or "；" in segment:
         pieces = [m.span() for m in re.finditer(r"[^;；]+", segment)]
-        return [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
+        spans = [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
+        return _last_and_joined(text, spans) if count and len(spans) == count - 1 else spans
     if "、" in segment or "，" in segment:  # Chinese: items joined by 、 (or ，)
         pieces = [m.span() for m in re.finditer(r"[^、]+" if "、" in segment else r"[^，]+", segment)]
         spans = [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
@@ -137,10 +139,10 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
     else:
         pattern = _COMMA_BOUNDARY
     boundaries = [m.span() for m in pattern.finditer(segment)]
-    conjunction = " и " if " и " in segment and " and " not in segment else " and "
-    final_and = segment.rfind(conjunction)
+    conjunctions = (" и ",) if " и " in segment and " and " not in segment else (" and ", " as well as ")
+    final_and, conjunction = max((segment.rfind(word), word) for word in conjunctions)
     if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0):
-        boundaries.append((final_and, final_and + len(conjunction)))  # "A, B and C" ("A, B и C"): the last item follows a bare "and"
+        boundaries.append((final_and, final_and + len(conjunction)))  # "A, B and C" ("A, B и C", "A, B as well as C")
     spans, cursor = [], 0
     for left, right in boundaries:
         spans.append(_trimmed(text, start + cursor, start + left))
@@ -160,11 +162,22 @@ def _last_joined(text: str, spans: list[Span]) -> list[Span]:
     return [*spans[:-1], Span(last.start, before), Span(after, last.end)]
 
 
+def _last_and_joined(text: str, spans: list[Span]) -> list[Span]:
+    """"A; B; C, D and E; F and G" one item short of the count: the last two are joined by "and" ("as well as")."""
+    last = spans[-1]
+    found = list(_FINAL_JOINER.finditer(text, last.start, last.end))
+    if not found or "," in text[found[-1].end():last.end]:
+        return spans
+    return [*spans[:-1], Span(last.start, found[-1].start()), Span(found[-1].end(), last.end)]
+
+
 def _trimmed(text: str, start: int, end: int) -> Span:
     while start < end and text[start] in " \t\n":
         start += 1
     if text[start:start + 4].lower() == "and ":
         start += 4
+    elif text[start:start + 11].lower() == "as well as ":
+        start += 11
     return Span(start, _strip_end(text, start, end))
 
 
