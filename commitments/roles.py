@@ -1,7 +1,8 @@
 """The three roles, as groups: Viewers read, Editors propose, Reviewers also publish.
 
-Migrations 0009, 0011, 0020 and 0022 created them; `roles_ensure` puts them back as defined here (create_editor
-calls it, so a database flushed by tests or restored without them still works).
+Migrations 0009, 0011, 0020 and 0022 created them; `roles_ensure` puts them back as defined here after every
+migrate and every flush (a post_migrate receiver, commitments/apps.py) and in create_editor, so a database flushed
+by tests or restored without them still works.
 """
 
 from django.contrib.auth.models import Group, Permission

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from commitments.models import Claim, Commitment, Evidence, Party, Source, Statement, Theme
@@ -44,6 +45,15 @@ def _tests_may_truncate(sender, **kwargs) -> None:
     if kwargs["connection"].vendor == "postgresql":
         with kwargs["connection"].cursor() as cursor:
             cursor.execute("SET commitments.allow_truncate = 'on'")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Test passwords hashed with MD5, as Django's testing docs advise: production's PBKDF2 (1,000,000 rounds) costs
+    0.24 s per account made or logged in on this 2-core machine, and a third of the suite makes or logs in staff.
+    Processes a test starts (make run, manage.py) keep the real hasher; tests/test_settings.py checks the setting."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 import time_machine
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -167,3 +168,13 @@ def test_the_decision_redirect_stays_on_this_site(client, alice, commitment):
         assert response.status_code == 302 and response["Location"] == QUEUE, evil
     response = client.post(url, {"decision": "reject", "comment": "No source.", "next": "/admin/review/?kind=status"})
     assert response["Location"] == "/admin/review/?kind=status"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_role_groups_come_back_with_their_permissions_after_a_flush():
+    """A flush (each transactional test's teardown) empties auth_group; post_migrate puts the roles back as roles.py says."""
+    call_command("flush", interactive=False, verbosity=0)
+    reviewers = Group.objects.get(name="Reviewers")
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Viewers", "Editors", "Reviewers"}
+    assert reviewers.permissions.filter(codename="review_statusupdate").exists()
+    assert not Group.objects.get(name="Viewers").permissions.filter(codename="add_statusupdate").exists()

@@ -37,3 +37,16 @@ def test_commands_that_sign_nothing_still_run_without_a_key():
 def test_the_web_server_starts_with_a_key_or_in_development():
     assert run(["-c", "import tracker.wsgi"], debug="0", secret="a-real-secret").returncode == 0
     assert run(["-c", "import tracker.wsgi"], debug="1", secret=None).returncode == 0
+
+
+def test_the_service_hashes_passwords_with_pbkdf2_although_the_tests_use_md5():
+    """tests/conftest.py hashes test passwords with MD5 for speed; the service itself keeps Django's PBKDF2."""
+    code = ("import django; django.setup(); from django.contrib.auth.hashers import get_hasher, make_password; "
+            "print(get_hasher().algorithm, make_password('x').split('$')[1])")
+    result = run(["-c", code], debug="0", secret="a-real-secret")
+    assert result.returncode == 0, result.stderr
+    algorithm, rounds = result.stdout.split()
+    assert algorithm == "pbkdf2_sha256" and int(rounds) >= 600_000
+    from django.contrib.auth.hashers import get_hasher
+
+    assert get_hasher().algorithm == "md5"  # this process: the tests' own setting
