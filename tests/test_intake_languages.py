@@ -515,3 +515,37 @@ def test_the_fifth_round_english_shapes(text, count, quotes):
 ])
 def test_a_loose_count_of_names_or_of_other_things_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+# Round five, from the new English tuning texts (46-55): a quoted speech's "First, ..." starts at the word, not at the
+# quotation mark; the short items of a list inside a point that is not the last are that point's (not headings), and do
+# not make the last point run on; cardinals before a comma mark a run-in list ("One, ...; two, ...; and three, ...").
+ROUND_FIVE_TUNING = [
+    pytest.param(
+        'The minister set out three pledges for the year.\n"First, we will cut fares.\nSecond, we will build depots.\nThird, we will hire drivers."\n',
+        3, ['First, we will cut fares.', 'Second, we will build depots.', 'Third, we will hire drivers."'],
+        id='en_quoted_speech_word_markers',
+    ),
+    pytest.param(
+        'The two sides agreed on three measures:\n(i) Talks will resume in May.\n(ii) Each side will name its negotiators:\n(a) Trade - Commerce Secretaries\n(b) Water - Water Secretaries\n(iii) The talks will be held in turn in each capital.\nThe next round is due in Geneva.\nOfficials welcomed it.\n',
+        3, ['Talks will resume in May.', 'Each side will name its negotiators:\n(a) Trade - Commerce Secretaries\n(b) Water - Water Secretaries', 'The talks will be held in turn in each capital.'],
+        id='en_sub_list_inside_a_middle_point',
+    ),
+    pytest.param(
+        'Last year I outlined three priorities for the agency.  One, sustainable development; two, preventing conflicts and disasters; and three, working for women and young people.\n',
+        3, ['One, sustainable development', 'two, preventing conflicts and disasters', 'three, working for women and young people.'],
+        id='en_cardinal_run_in',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_FIVE_TUNING)
+def test_the_fifth_round_tuning_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+
+
+def test_cardinals_in_running_prose_make_no_set():
+    text = 'One, perhaps two, ministers will resign. The vote was close: one, two or three ballots were spoiled.\n'
+    assert extract(text).as_json()["sets"] == []

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from . import chinese
 from .layout import Layout, Span
-from .markers import Marker
+from .markers import Marker, opens_sub_item
 
 _REPORTING = re.compile(r"\b(said|says|added|noted|stressed|told|pointed out|according to|emphasi[sz]ed|underlined|concluded)\b")
 _ATTRIBUTION = re.compile(
@@ -46,8 +46,10 @@ def _inner_end(layout: Layout, marker: Marker, nxt: Marker) -> int:
     elif index > own:
         index -= 1
     # Captions, headings and the reporter's own paragraphs ("He called on parties ...") between two points
-    # belong to neither.
+    # belong to neither; the short items of a list inside the point ("(h) Sir Creek - Defence Secretaries") are its own.
     while index > own and (_heading(layout.text, layout.blocks[index]) or _reporter(layout.text, layout.blocks[index])):
+        if opens_sub_item(layout.text, layout.blocks[index].start, layout.blocks[index].end, marker.family):
+            break
         end, index = layout.blocks[index - 1].end, index - 1
     return end
 
@@ -96,7 +98,7 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
     """A list of paragraphs: the marker's block, then the paragraphs that continue it."""
     index = layout.block_index(last.start)
     end = layout.blocks[index].end
-    extra = max((_blocks_in(layout, s) for s in spans), default=1) - 1
+    extra = max((_paragraphs_in(layout, s, last.family) for s in spans), default=1) - 1
     for position in range(index + 1, len(layout.blocks)):  # no copy of the rest of the list per point
         block = layout.blocks[position]
         if block.start >= bound or block.start in stops or _not_continuation(layout.text, block):
@@ -123,6 +125,14 @@ def _sentences_in(layout: Layout, span: Span) -> int:
 
 def _blocks_in(layout: Layout, span: Span) -> int:
     return layout.block_index(max(span.start, span.end - 1)) - layout.block_index(span.start) + 1
+
+
+def _paragraphs_in(layout: Layout, span: Span, family: str) -> int:
+    """The point's blocks, less the items of a list inside it: a point holding eight short sub-items is no sign that
+    the last point runs over eight paragraphs."""
+    first, last = layout.block_index(span.start), layout.block_index(max(span.start, span.end - 1))
+    blocks = layout.blocks[first + 1:last + 1]
+    return 1 + sum(not opens_sub_item(layout.text, b.start, b.end, family) for b in blocks)
 
 
 def _separator_strip(text: str, start: int, end: int) -> int:

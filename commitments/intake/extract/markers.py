@@ -15,6 +15,8 @@ ORDINAL_WORDS = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }
 CARDINAL_LEADS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# "One, sustainable development; two, preventing conflicts; ... and five, ...": cardinals read as ordinals before a comma.
+CARDINAL_WORDS = {**CARDINAL_LEADS, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 FINAL_WORDS = frozenset({"last", "lastly", "finally", "final"})
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12}
 # Families ranked from the outermost list level to the innermost, for nesting.
@@ -26,9 +28,10 @@ RANK = {
 TYPOGRAPHIC = frozenset(RANK) - {"word"}
 
 _ORD = "|".join(ORDINAL_WORDS)
+_CARD = "|".join(CARDINAL_WORDS)
 _WORD_MARKER = re.compile(
     rf"(?:(?P<adv>(?:{_ORD})ly|first\s+of\s+all|first\s+and\s+foremost|last\s+but\s+not\s+least|lastly|finally)\b[,:]?"
-    rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]"
+    rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]|(?:and\s+)?(?P<cardinal>{_CARD}),"
     rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
     rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b))",
     re.IGNORECASE,
@@ -49,7 +52,7 @@ _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记�
 _INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
 # Run-in points in lower case: "Wang said, first, ...; second, ...; and tenth, ...".
 _LOWER_START = re.compile(r"(?:[;:]|\b(?:said|says|noted|stressed|added|stated),)\s+(?:(?:and|or)\s+)?(?=[a-z])")
-_LOWER_BARE = re.compile(rf"(?:{_ORD}),", re.IGNORECASE)
+_LOWER_BARE = re.compile(rf"(?:{_ORD}|{_CARD}),", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,13 @@ class Marker:
     content: int  # where the point's words begin
     at_block_start: bool
     qa: bool = False  # a press conference's numbered question: never a point
+    quoted: int = 0  # characters of opening quotation marks between `start` and a word marker
 
     @property
     def quote_start(self) -> int:
-        """Word markers are part of the sentence ("The first is to ...", "一是加强…"); numbers and bullets are layout."""
-        return self.start if self.family in ("word", "shi", "punkt") else self.content
+        """Word markers are part of the sentence ("The first is to ...", "一是加强…"); numbers and bullets are layout.
+        A word marker's point starts at the word, not at the quotation mark that opens a quoted speech ("First, ...)."""
+        return self.start + self.quoted if self.family in ("word", "shi", "punkt") else self.content
 
 
 def markers_find(layout: Layout) -> list[Marker]:
@@ -83,6 +88,11 @@ def bullet_token(text: str, start: int) -> str:
     """The bullet a bulleted block opens with ("•", "-", "——"), or "" when it opens with none."""
     match = _BULLET.match(text, start)
     return match.group() if match else ""
+
+
+def opens_sub_item(text: str, start: int, end: int, family: str) -> bool:
+    """Does the block open with a list marker of another family than `family` (an item of a list inside a point)?"""
+    return any(marker.family != family for marker in _block_start_markers(text, start, end))
 
 
 def _rules_for(text: str, start: int, end: int) -> list:
@@ -125,7 +135,7 @@ def _block_start_markers(text: str, start: int, end: int) -> list[Marker]:
 
 def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
     """Word and bracketed markers after a sentence break, a colon or a semicolon inside the block."""
-    found = [Marker("word", ORDINAL_WORDS[m.group().lower()[:-1]], at, _skip(text, at + len(m.group()), end), False)
+    found = [Marker("word", _bare_ordinal(m.group()), at, _skip(text, at + len(m.group()), end), False)
              for at in (s.end() for s in _LOWER_START.finditer(text, start, end))
              for m in [_LOWER_BARE.match(text, at, end)] if m]
     for match in _INLINE_START.finditer(text, start, end):
@@ -138,6 +148,12 @@ def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
     return found
 
 
+def _bare_ordinal(word: str) -> int:
+    """"second," -> 2, "two," -> 2."""
+    word = word.lower().rstrip(",")
+    return ORDINAL_WORDS.get(word) or CARDINAL_WORDS[word]
+
+
 def _word_marker(text: str, at: int, end: int, *, at_block_start: bool) -> Marker | None:
     opening = _skip(text, at, end, chars="\"“'‘")
     match = _WORD_MARKER.match(text, opening, end)
@@ -145,18 +161,18 @@ def _word_marker(text: str, at: int, end: int, *, at_block_start: bool) -> Marke
         return None
     ordinal = _word_ordinal(match)
     content = _skip(text, match.end(), end)
-    return Marker("word", ordinal, at, content, at_block_start, _is_qa(text, content, end))
+    return Marker("word", ordinal, at, content, at_block_start, _is_qa(text, content, end), opening - at)
 
 
 def _word_ordinal(match: re.Match) -> int | None:
-    word = (match.group("adv") or match.group("bare") or match.group("the") or match.group("card") or "").lower()
+    word = (match.group("adv") or match.group("bare") or match.group("the") or match.group("card") or match.group("cardinal") or "").lower()
     word = word.removesuffix("ly") if word.endswith("ly") and word[:-2] in ORDINAL_WORDS else word
     if word.startswith("first"):
         return 1
     if word in ORDINAL_WORDS:
         return ORDINAL_WORDS[word]
-    if word in CARDINAL_LEADS:
-        return CARDINAL_LEADS[word]
+    if word in CARDINAL_WORDS:
+        return CARDINAL_WORDS[word]
     return None  # last, lastly, finally, last but not least
 
 

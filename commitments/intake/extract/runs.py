@@ -127,7 +127,7 @@ def nesting_parents(runs: list[list[Marker]], others: list[list[Marker]], layout
             opened += 1
         candidates = []
         for family, outers in active.items():
-            if RANK[family] >= RANK[first.family]:
+            if family == first.family:
                 continue
             outers[:] = [n for n in outers if others[n][-1].start >= floor]
             holder = next(((n, point) for n in sorted(outers) if (point := _holding_point(runs[r], others[n], layout)) is not None), None)
@@ -140,11 +140,13 @@ def nesting_parents(runs: list[list[Marker]], others: list[list[Marker]], layout
 def _holding_point(run: list[Marker], outer: list[Marker], layout: Layout) -> int | None:
     """The index of the point of `outer` that holds `run`, or None."""
     first, last = run[0], run[-1]
-    if outer is run or RANK[outer[0].family] >= RANK[first.family]:
+    if outer is run or outer[0].family == first.family:
         return None
     i = bisect_left(outer, first.start, key=lambda marker: marker.start) - 1
     if i < 0:
         return None
-    if i + 1 < len(outer):
+    if i + 1 < len(outer):  # wholly between two points: inside the first, whatever the styles' usual ranks ("(ii) ...: (a) (b) (iii)")
         return i if last.start < outer[i + 1].start else None
+    if RANK[outer[0].family] >= RANK[first.family]:
+        return None  # after the last point, only a list of a lower rank continues it
     return i if layout.block_index(first.start) - layout.block_index(outer[i].start) <= 1 else None
