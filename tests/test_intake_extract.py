@@ -122,7 +122,7 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
 # what the rules were written on, so its figures are regression pins, not accuracy; the held-out side is
 # measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side and v2, opened).
 FLOORS = {
-    ("en", "tuning"): {"sets": (31, 34), "points": (153, 164), "extra": 0, "counts": 31, "complete": 31},
+    ("en", "tuning"): {"sets": (34, 34), "points": (163, 164), "extra": 0, "counts": 34, "complete": 34},
     ("zh", "tuning"): {"sets": (22, 23), "points": (86, 87), "extra": 0, "counts": 22, "complete": 22},
     ("ru", "tuning"): {"sets": (16, 16), "points": (74, 74), "extra": 0, "counts": 16, "complete": 16},
     # held-out v1: measured once at c8e42e8 (en 3/5 sets 13/22 points, zh 10/10 39/39, ru 1/4 2/12 with 1 extra),

@@ -549,3 +549,42 @@ def test_the_fifth_round_tuning_shapes(text, count, quotes):
 def test_cardinals_in_running_prose_make_no_set():
     text = 'One, perhaps two, ministers will resign. The vote was close: one, two or three ballots were spoiled.\n'
     assert extract(text).as_json()["sets"] == []
+
+
+# Round five, from the new English tuning texts: a count whose noun is quoted with its adjective (three “early
+# priorities”); "The first priority identified by the minister was ..." (who named it, between the ordinal and its verb);
+# a count of any plural noun listed by a later sentence with exactly that many items ("These are A; B; C.", "Li proposed
+# upholding A, making B and strengthening C."), up to four sentences after the count.
+ROUND_FIVE_LISTING = [
+    pytest.param(
+        'The minister set out two “early priorities” for the ministry.\nThe first priority identified by the new minister was cutting waiting lists.\nThe second priority identified was hiring nurses.\n',
+        2, ['The first priority identified by the new minister was cutting waiting lists.', 'The second priority identified was hiring nurses.'],
+        id='en_quoted_adjective_and_named_by',
+    ),
+    pytest.param(
+        'In May the envoy presented three imperatives for the region.\n\nThese are ending the blockade; opening the border crossings; and paying the civil servants.\n',
+        3, ['ending the blockade', 'opening the border crossings', 'paying the civil servants'],
+        id='en_these_are_after_any_plural_noun',
+    ),
+    pytest.param(
+        'Premier Li made three proposals for the region on Monday. Li spoke by video. He said peace is precious. Asia is our home, Li said. Li proposed upholding common security, making development a priority, and strengthening dialogue.\n',
+        3, ['upholding common security', 'making development a priority', 'strengthening dialogue'],
+        id='en_proposed_gerunds_sentences_later',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_FIVE_LISTING)
+def test_the_fifth_round_listing_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+@pytest.mark.parametrize("text", [
+    'The envoy met three ministers in May. These are Smith, Jones and Brown.\n',  # names
+    'The plan covers four provinces. They are poor; remote; and dry.\n',  # three items for four
+    'The talks lasted three hours. These are long talks, officials said, and tiring.\n',
+])
+def test_a_plural_count_and_a_later_sentence_that_lists_other_things_make_no_set(text):
+    assert extract(text).as_json()["sets"] == []

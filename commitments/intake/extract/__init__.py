@@ -14,7 +14,7 @@ from itertools import groupby
 from ..language import detect_language
 from .announce import announcement_find, has_cue
 from .claims import claims_find
-from .counts import count_in, counts_in, unnumbered_in
+from .counts import count_in, counts_in, plural_counts, unnumbered_in
 from .deliverables import deliverables_find
 from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, sentence_list
 from .extents import indent_regime, point_spans
@@ -226,7 +226,8 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
     taken = {layout.blocks[layout.block_index(p.span.start)].start for s in existing for p in s.points}
     found = []
     for sentence in layout.sentences:
-        counts = counts_in(layout.text, sentence.start, sentence.end) or unnumbered_in(layout.text, sentence.start, sentence.end)
+        counts = (counts_in(layout.text, sentence.start, sentence.end) or unnumbered_in(layout.text, sentence.start, sentence.end)
+                  or plural_counts(layout.text, sentence.start, sentence.end))
         if not counts or used.covers(sentence.start) or used.starts_within(sentence.start, sentence.end):
             continue
         for count in counts:

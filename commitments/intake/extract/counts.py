@@ -34,17 +34,15 @@ _GAP_STOP = frozenset(_GAP_STOP_WORDS.split())
 _NUMBER = r"(?P<num>" + "|".join(NUMBER_WORDS) + r"|\d{1,2})"
 _PHRASE = re.compile(
     rf"\b{_NUMBER}(?:(?P<hyph>-\s*(?:point|pronged|part|item|fold|plank))\s+(?P<single>{SINGULAR_AFTER_POINT}|(?:{NOUNS}))"
-    rf"|\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,3}}?)[\"“'‘]?(?P<noun>(?:{NOUNS})\b[\"”'’]?|[A-Za-z]+[\"”'’]s\b))",
+    rf"|\s+[\"“'‘]?(?P<gap>(?:[A-Za-z-]+\s+){{0,3}}?)[\"“'‘]?(?P<noun>(?:{NOUNS})\b[\"”'’]?|[A-Za-z]+[\"”'’]s\b))",
     re.IGNORECASE,
 )
 
 # "four characteristics, namely A, B, C and D", "three features:" ending its paragraph above a list: any plural noun is a
 # count when "namely" or a paragraph's last colon follows it at once; such a count is `loose` (a set only when exactly
 # that many items follow, and not of names: "three municipalities: Tumaco, Cáceres, and Sardinata").
-_LOOSE = re.compile(
-    rf"\b{_NUMBER}\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,2}}?)(?P<noun>[A-Za-z-]+s)(?=,?\s+namely\b|\s*[:：]\s*$)",
-    re.IGNORECASE | re.MULTILINE,
-)
+_LOOSE = re.compile(rf"\b{_NUMBER}\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,2}}?)(?P<noun>[A-Za-z-]+s)\b", re.IGNORECASE)
+_ANNOUNCING = re.compile(r",?\s+namely\b|\s*[:：]\s*$", re.MULTILINE)
 _NOT_LIST_WORDS = "times hours minutes seconds percent cents dollars euros yuan tons kilometres kilometers miles"
 _NOT_LISTS = _GAP_STOP | frozenset(_NOT_LIST_WORDS.split())
 
@@ -75,9 +73,15 @@ def counts_in(text: str, start: int, end: int) -> list[Count]:
 
 
 def _loose_counts(text: str, start: int, end: int, strict: list[Count]) -> list[Count]:
-    found = []
     if text.find("namely", start, end) < 0 and text.find(":", start, end) < 0 and text.find("：", start, end) < 0:
-        return found  # most sentences: no need to run the pattern over them
+        return []  # most sentences: no need to run the pattern over them
+    return [c for c in plural_counts(text, start, end, strict) if _ANNOUNCING.match(text, c.end, end)]
+
+
+def plural_counts(text: str, start: int, end: int, strict: list[Count] = ()) -> list[Count]:
+    """"five imperatives": a number before any plural noun (not hours, years, countries ...), as a loose count, for a
+    list whose items are then counted to match ("These are A; B; C; D; and E.")."""
+    found = []
     for match in _LOOSE.finditer(text, start, end):
         words = [*match.group("gap").lower().split(), match.group("noun").lower()]
         raw = match.group("num").lower()

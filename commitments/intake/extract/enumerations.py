@@ -13,9 +13,12 @@ _LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,
 # "The proposal includes A, B, C and D.": a sentence after the count that lists what it counted.
 _LISTING_SENTENCE = re.compile(
     r"(?:The|This|These|Its)\s+(?:[\w-]+\s+){0,2}?(?:includes?|consists?\s+of|covers?|comprises?|contains?)\s+"
+    # "These are A; B; ... and E.", "Wang proposed upholding A, making B, ... and strengthening D."
+    r"|(?:These|They)\s+(?:[\w-]+\s+){0,2}?(?:are|were)\s+"
+    r"|(?:[A-Z][\w'’.-]*\s+){1,3}(?:also\s+)?(?:proposed|suggested|called\s+for|urged)\s+(?=[a-z]+ing\b)"
     r"|(?:Он|Она|Оно|Они|План|Документ|Предложение)\s+(?:включа[а-я]+|предусматрива[а-я]+)(?:\s+в\s+себя)?\s+"
 )
-_LISTING_LOOKAHEAD = 2  # sentences after the count's
+_LISTING_LOOKAHEAD = 4  # sentences after the count's (the reporter may say where and why before listing them)
 _GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")
 _COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+|as\s+well\s+as\s+)?")
 _FINAL_JOINER = re.compile(r"\s+(?:and|as\s+well\s+as|и)\s+")
