@@ -588,3 +588,11 @@ def test_the_fifth_round_listing_shapes(text, count, quotes):
 ])
 def test_a_plural_count_and_a_later_sentence_that_lists_other_things_make_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_a_title_counting_any_plural_noun_announces_a_list_of_exactly_that_many():
+    text = 'Three takeaways from the summit\n\nLeaders met in Lima on Friday.\n\n- Tariffs will fall by 2026.\n- Visas will be eased.\n- A new fund will be set up.\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ['Tariffs will fall by 2026.', 'Visas will be eased.', 'A new fund will be set up.'])]
+    assert extract('Ten stories from the week\n\n1. Rain in Lima.\n2. Sun in Quito.\n').as_json()["sets"] == []

@@ -140,7 +140,8 @@ def _introduced(layout: Layout, run: list[Marker], head) -> bool:
         return False
     if run[0].family in ("word", "shi") or head[1] is not None or has_cue(layout, head[0]):
         return True
-    return _title_count(layout, run[0].start) is not None
+    count = _title_count(layout, run[0].start)
+    return count is not None and (not count.loose or count.value == len(run))
 
 
 def _floors(runs, top) -> dict[int, int]:
@@ -180,7 +181,7 @@ def _marker_set(layout: Layout, run: list[Marker], head, *, bound: int, regime: 
 def _headline_count(layout: Layout, *, single: bool, found: int, before: int) -> int | None:
     """A count in a title above the set ("... cooperation in four areas") when the body's announcement states none."""
     count = _title_count(layout, before)
-    if count and (single or count.value == found):
+    if count and ((single and not count.loose) or count.value == found):
         return count.value
     return None
 
@@ -199,7 +200,8 @@ def _title_counts(layout: Layout) -> tuple[list[int], list]:
     block_indexes, nearest, last = [], [], None
     for index, block in enumerate(layout.blocks):
         if is_title(layout.text[block.start:block.end]):
-            last = count_in(layout.text, block.start, block.end) or last
+            # "Three takeaways from the summit": any plural noun counts in a title, for a list of exactly that many
+            last = count_in(layout.text, block.start, block.end) or next(iter(plural_counts(layout.text, block.start, block.end)), None) or last
             block_indexes.append(index)
             nearest.append(last)
     return block_indexes, nearest
