@@ -596,3 +596,24 @@ def test_a_title_counting_any_plural_noun_announces_a_list_of_exactly_that_many(
     assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
         (3, ['Tariffs will fall by 2026.', 'Visas will be eased.', 'A new fund will be set up.'])]
     assert extract('Ten stories from the week\n\n1. Rain in Lima.\n2. Sun in Quito.\n').as_json()["sets"] == []
+
+
+# A point's name and number as its marker ("Priority 1:", "Point two:"), and run-in ordinals after "said that".
+@pytest.mark.parametrize(("text", "count", "quotes"), [
+    pytest.param(
+        'The plan has three priorities.\nPriority 1: Cut taxes.\nPriority 2: Build roads.\nPriority 3: Train workers.\n',
+        3, ['Priority 1: Cut taxes.', 'Priority 2: Build roads.', 'Priority 3: Train workers.'], id='en_labelled_digits',
+    ),
+    pytest.param(
+        'The plan has two points. Point one: cut taxes. Point two: build roads.\n',
+        2, ['Point one: cut taxes.', 'Point two: build roads.'], id='en_labelled_words_inline',
+    ),
+    pytest.param(
+        'Xi put forward a three-point proposal. Xi said that first, we should respect sovereignty; second, expand trade; and third, deepen exchanges.\n',
+        3, ['first, we should respect sovereignty', 'second, expand trade', 'third, deepen exchanges.'], id='en_said_that_first',
+    ),
+])
+def test_labelled_points_and_run_in_ordinals_after_said_that(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])

@@ -29,13 +29,16 @@ TYPOGRAPHIC = frozenset(RANK) - {"word"}
 
 _ORD = "|".join(ORDINAL_WORDS)
 _CARD = "|".join(CARDINAL_WORDS)
+# "Priority 1: ...", "Point two: ...": what a point is called, and its number.
+_LABEL = r"(?:point|priority|step|pillar|goal|objective|commitment|principle|proposal|item|action|measure|task|initiative|pledge|area)"
 # "The first priority identified by the new prime minister was ...": who named the point, between it and its verb.
 _NAMED_BY = r"(?:\s+(?:identified|named|listed|outlined|set\s+out|cited|mentioned|announced)(?:\s+(?:by|in)(?:\s+(?!is\b|was\b)[\w'’-]+){1,5})?)"
 _WORD_MARKER = re.compile(
     rf"(?:(?P<adv>(?:{_ORD})ly|first\s+of\s+all|first\s+and\s+foremost|last\s+but\s+not\s+least|lastly|finally)\b[,:]?"
     rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]|(?:and\s+)?(?P<cardinal>{_CARD}),"
     rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?{_NAMED_BY}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
-    rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b))",
+    rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b)"
+    rf"|{_LABEL}\s+(?P<labelled>\d{{1,2}}|{_CARD})\s*[:.–—])",
     re.IGNORECASE,
 )
 _TYPO_MARKER = re.compile(
@@ -53,7 +56,7 @@ _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记�
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
 _INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
 # Run-in points in lower case: "Wang said, first, ...; second, ...; and tenth, ...".
-_LOWER_START = re.compile(r"(?:[;:]|\b(?:said|says|noted|stressed|added|stated),)\s+(?:(?:and|or)\s+)?(?=[a-z])")
+_LOWER_START = re.compile(r"(?:[;:]|\b(?:said|says|noted|stressed|added|stated)(?:,|\s+that))\s+(?:(?:and|or)\s+)?(?=[a-z])")
 _LOWER_BARE = re.compile(rf"(?:{_ORD}|{_CARD}),", re.IGNORECASE)
 
 
@@ -167,6 +170,8 @@ def _word_marker(text: str, at: int, end: int, *, at_block_start: bool) -> Marke
 
 
 def _word_ordinal(match: re.Match) -> int | None:
+    if match.group("labelled"):
+        return _bare_ordinal(match.group("labelled")) if not match.group("labelled").isdigit() else int(match.group("labelled"))
     word = (match.group("adv") or match.group("bare") or match.group("the") or match.group("card") or match.group("cardinal") or "").lower()
     word = word.removesuffix("ly") if word.endswith("ly") and word[:-2] in ORDINAL_WORDS else word
     if word.startswith("first"):
