@@ -617,3 +617,30 @@ def test_labelled_points_and_run_in_ordinals_after_said_that(text, count, quotes
     found = extract(text).as_json()["sets"]
     assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
     assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+# Shapes of wire readouts (seen in IANS and Xinhua copy): the sentence after the count says who should do what, as a
+# list of verbs ("China and the US should A, B, C, and D, Xi said"); a list reported after "said that" in the count's own
+# sentence. Both only with exactly the count's number of items, and without the reporter's ", Xi said".
+@pytest.mark.parametrize(("text", "count", "quotes"), [
+    pytest.param(
+        'Xi put forward a three-point proposal on ties.\n\nChina and the US should respect each other, expand trade, and boost exchanges, Xi said on Tuesday.\n',
+        3, ['respect each other', 'expand trade', 'boost exchanges'], id='en_should_verbs_next_sentence',
+    ),
+    pytest.param(
+        'Reaffirming the three commitments he made in Bali, the president said that the US does not seek a new Cold War, it does not seek to change the system, and it does not support independence, Wang said.\n',
+        3, ['the US does not seek a new Cold War', 'it does not seek to change the system', 'it does not support independence'], id='en_said_that_list',
+    ),
+])
+def test_wire_readout_lists(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+@pytest.mark.parametrize("text", [
+    'The two leaders held three rounds of talks. The two sides should meet again, Xi said.\n',
+    'He recalled the four proposals, and said that the talks were useful, frank and long.\n',
+])
+def test_a_should_or_said_that_sentence_with_another_number_of_items_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []

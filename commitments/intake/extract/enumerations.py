@@ -9,13 +9,20 @@ _LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：
                    r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
 # Where an inline list stops before its sentence does: a clause about the whole list (", что позволит ...",
 # ", which will ...") or the close of a quotation before its attribution ("...", - отметил он).
-_LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*[-–—]\s)")
+_LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*[-–—]\s)"
+                       r"|,\s+(?:(?:[A-Z][\w'’.-]*|he|she)\s+){1,3}(?:said|added|noted|stressed)\b|,\s+(?:said|added)\s+[A-Z]")
+# "... the five commitments he made, President Biden said that A, B, C, D and E": a list reported after "said that",
+# a set only when it has exactly the count's number of items.
+_SAID_THAT = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,80}?\b(?:said|stated|reaffirmed|reiterated|pledged)\s+that\s+")
 # "The proposal includes A, B, C and D.": a sentence after the count that lists what it counted.
 _LISTING_SENTENCE = re.compile(
     r"(?:The|This|These|Its)\s+(?:[\w-]+\s+){0,2}?(?:includes?|consists?\s+of|covers?|comprises?|contains?)\s+"
     # "These are A; B; ... and E.", "Wang proposed upholding A, making B, ... and strengthening D."
     r"|(?:These|They)\s+(?:[\w-]+\s+){0,2}?(?:are|were)\s+"
     r"|(?:[A-Z][\w'’.-]*\s+){1,3}(?:also\s+)?(?:proposed|suggested|called\s+for|urged)\s+(?=[a-z]+ing\b)"
+    # "China and the US should A, B, C, and D, Xi said.": who should do what, as a list of verbs
+    r"|(?:(?:Both|The\s+two)\s+(?:sides|countries|parties)|(?:The\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+    r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?)\s+(?:should|must|need\s+to)\s+(?:jointly\s+|also\s+)?"
     r"|(?:Он|Она|Оно|Они|План|Документ|Предложение)\s+(?:включа[а-я]+|предусматрива[а-я]+)(?:\s+в\s+себя)?\s+"
 )
 _LISTING_LOOKAHEAD = 4  # sentences after the count's (the reporter may say where and why before listing them)
@@ -31,7 +38,9 @@ def inline_enumeration(layout: Layout, count: Count, sentence: Span) -> tuple[Sp
     """The items listed after the count in the same sentence, or None when the sentence lists nothing."""
     lead = _LEAD.match(layout.text, count.end, sentence.end)
     if lead is None:
-        return None
+        said = _SAID_THAT.match(layout.text, count.end, sentence.end)
+        listed = _listed(layout, count, sentence, said.end(), sentence.end) if said else None
+        return listed if listed and len(listed[1]) == count.value else None
     return _listed(layout, count, sentence, lead.end(), sentence.end)
 
 
@@ -41,9 +50,9 @@ def listing_sentence(layout: Layout, count: Count, sentence: Span) -> tuple[Span
     index = layout.sentence_index(sentence.start)
     for following in layout.sentences[index + 1:index + 1 + _LISTING_LOOKAHEAD]:
         lead = _LISTING_SENTENCE.match(layout.text, following.start, following.end)
-        if lead:
-            listed = _listed(layout, count, sentence, lead.end(), following.end)
-            return listed if listed and len(listed[1]) == count.value else None
+        listed = _listed(layout, count, sentence, lead.end(), following.end) if lead else None
+        if listed and len(listed[1]) == count.value:
+            return listed
     return None
 
 
