@@ -631,6 +631,10 @@ def test_labelled_points_and_run_in_ordinals_after_said_that(text, count, quotes
         'Reaffirming the three commitments he made in Bali, the president said that the US does not seek a new Cold War, it does not seek to change the system, and it does not support independence, Wang said.\n',
         3, ['the US does not seek a new Cold War', 'it does not seek to change the system', 'it does not support independence'], id='en_said_that_list',
     ),
+    pytest.param(
+        '"The ministers discussed three topics: fighting the virus, reopening trade and securing borders", said the spokesperson.\n',
+        3, ['fighting the virus', 'reopening trade', 'securing borders'], id='en_quoted_list_before_said',
+    ),
 ])
 def test_wire_readout_lists(text, count, quotes):
     found = extract(text).as_json()["sets"]
