@@ -648,3 +648,20 @@ def test_wire_readout_lists(text, count, quotes):
 ])
 def test_a_should_or_said_that_sentence_with_another_number_of_items_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), [
+    pytest.param('The leaders agreed on three steps to (i) resume talks, (ii) open consulates and (iii) restart flights.\n',
+                 3, ['resume talks', 'open consulates', 'restart flights.'], id='en_roman_inside_a_sentence'),
+    pytest.param('The leaders agreed to (1) resume talks, (2) open consulates and (3) restart flights.\n',
+                 None, ['resume talks', 'open consulates', 'restart flights.'], id='en_digits_inside_a_sentence'),
+])
+def test_bracketed_markers_inside_a_sentence(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+def test_two_bracketed_references_inside_a_sentence_are_no_set():
+    text = 'The secretaries will hold meetings on (a) peace and security and (b) Kashmir, as agreed in para 4(i).\n'
+    assert extract(text).as_json()["sets"] == []
