@@ -665,3 +665,11 @@ def test_bracketed_markers_inside_a_sentence(text, count, quotes):
 def test_two_bracketed_references_inside_a_sentence_are_no_set():
     text = 'The secretaries will hold meetings on (a) peace and security and (b) Kashmir, as agreed in para 4(i).\n'
     assert extract(text).as_json()["sets"] == []
+
+
+def test_run_in_ordinals_after_commas_once_first_has_opened_the_list():
+    text = 'Xi made a three-point proposal: first, respect sovereignty, second, expand trade, and third, deepen exchanges.\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ['first, respect sovereignty', 'second, expand trade', 'third, deepen exchanges.'])]
+    assert extract('The list: first, second and third place winners got prizes, one, two or three each.\n').as_json()["sets"] == []

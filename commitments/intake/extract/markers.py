@@ -60,6 +60,7 @@ _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记�
 _INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
 # Run-in points in lower case: "Wang said, first, ...; second, ...; and tenth, ...".
 _LOWER_START = re.compile(r"(?:[;:]|\b(?:said|says|noted|stressed|added|stated)(?:,|\s+that))\s+(?:(?:and|or)\s+)?(?=[a-z])")
+_COMMA_START = re.compile(r",\s+(?:(?:and|or)\s+)?(?=[a-z])")
 _LOWER_BARE = re.compile(rf"(?:{_ORD}|{_CARD}),", re.IGNORECASE)
 
 
@@ -147,6 +148,13 @@ def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
     found = [Marker("word", _bare_ordinal(m.group()), at, _skip(text, at + len(m.group()), end), False)
              for at in (s.end() for s in _LOWER_START.finditer(text, start, end))
              for m in [_LOWER_BARE.match(text, at, end)] if m]
+    # "...: first, respect sovereignty, second, expand trade, and third, ...": once a run-in "first," has opened
+    # a list, the next ordinals may follow a mere comma
+    opened = min((m.start for m in found if m.ordinal == 1), default=None)
+    if opened is not None:
+        found.extend(Marker("word", _bare_ordinal(m.group()), m.start(), _skip(text, m.end(), end), False)
+                     for at in (c.end() for c in _COMMA_START.finditer(text, opened, end))
+                     for m in [_LOWER_BARE.match(text, at, end)] if m and _bare_ordinal(m.group()) > 1)
     for match in _INLINE_START.finditer(text, start, end):
         at = match.end()
         word = _word_marker(text, at, end, at_block_start=False)
