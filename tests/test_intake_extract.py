@@ -124,7 +124,7 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
 FLOORS = {
     ("en", "tuning"): {"sets": (34, 34), "points": (163, 164), "extra": 0, "counts": 34, "complete": 34},
     ("zh", "tuning"): {"sets": (22, 23), "points": (86, 87), "extra": 0, "counts": 22, "complete": 22},
-    ("ru", "tuning"): {"sets": (16, 16), "points": (74, 74), "extra": 0, "counts": 16, "complete": 16},
+    ("ru", "tuning"): {"sets": (23, 23), "points": (99, 99), "extra": 0, "counts": 23, "complete": 23},
     # held-out v1: measured once at c8e42e8 (en 3/5 sets 13/22 points, zh 10/10 39/39, ru 1/4 2/12 with 1 extra),
     # then opened for tuning; these are its figures after that (a regression pin, no longer a held-out figure)
     ("en", "v1"): {"sets": (5, 5), "points": (22, 22), "extra": 0, "counts": 5, "complete": 5},

@@ -10,6 +10,7 @@ _LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：
 # Where an inline list stops before its sentence does: a clause about the whole list (", что позволит ...",
 # ", which will ...") or the close of a quotation before its attribution ("...", - отметил он).
 _LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*(?:[-–—]\s|(?:said|added)\b))"
+                       r"|,\s+[-–—]\s+(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил)"
                        r"|,\s+(?:(?:[A-Z][\w'’.-]*|he|she)\s+){1,3}(?:said|added|noted|stressed)\b|,\s+(?:said|added)\s+[A-Z]")
 # "... the five commitments he made, President Biden said that A, B, C, D and E": a list reported after "said that",
 # a set only when it has exactly the count's number of items.
@@ -31,6 +32,11 @@ _LISTING_SENTENCE = re.compile(
     r"|К\s+(?:ним|их\s+числу)\s+относ[а-яё]+\s+"
     r"|(?:В\s+(?:них|н[её]м|ней|документе|концепции|плане|заявлении|инициативе)|Там)\s+"
     r"(?:указ|говор|отмеч|сказ|подчерк|предусм|перечисл|назв|закрепл)[а-яё]*(?:,\s+что)?\s+"
+    # "Приоритетными для правительства станут работы по A, B и C.", "Главными задачами являются A, B и C."
+    r"|(?:[А-ЯЁ][а-яё]*(?:\s+[а-яё-]+){0,3}?\s+)?(?:[Пп]риоритетн|[Гг]лавн|[Оо]сновн|[Кк]лючев|[Вв]ажнейш)[а-яё]+"
+    r"(?:\s+[а-яё-]+){0,3}?\s+(?:станут|стали|будут|являются|остаются)\s+(?:(?:работ[аы]|усилия|меры|шаги)\s+(?:по|в|на)\s+)?"
+    # "«Прежде всего, это A, B, а также C»", "Это A, B и C."
+    r"|[«\"„]?(?:(?:Прежде\s+всего|В\s+первую\s+очередь),\s+это|Это)\s+(?:[—–-]\s+)?"
 )
 _LISTING_LOOKAHEAD = 4  # sentences after the count's (the reporter may say where and why before listing them)
 _GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")

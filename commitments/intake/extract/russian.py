@@ -35,7 +35,9 @@ _COMPOUND = re.compile(
 _COMPOUND_WORDS = {"двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8,
                    "девяти": 9, "десяти": 10, "двенадцати": 12}
 # "ряд задач": a set announced with no number (its count is inferred from what it lists).
-UNNUMBERED = re.compile(rf"(?<![\w-])ряд(?:а|ом|е)?\s+(?:{_ADJECTIVE}\s+)?(?:{_NOUN_STEMS})[а-яё]*", re.IGNORECASE)
+# "на следующих задачах: A, B и C": the same, run in after a colon.
+UNNUMBERED = re.compile(rf"(?<![\w-])ряд(?:а|ом|е)?\s+(?:{_ADJECTIVE}\s+)?(?:{_NOUN_STEMS})[а-яё]*"
+                        rf"|(?<![\w-])следующ(?:ие|их|им|ими)\s+(?:{_ADJECTIVE}\s+)?(?:{_NOUN_STEMS})[а-яё]*(?=\s*:)", re.IGNORECASE)
 
 _ORDINAL_ADVERBS = {
     "во-первых": 1, "во-вторых": 2, "в-третьих": 3, "в-четвёртых": 4, "в-четвертых": 4, "в-пятых": 5, "в-шестых": 6,
@@ -57,6 +59,23 @@ _PROSE_ORDINAL = re.compile(
     rf"(?:Во?\s+(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ом|ем)\s+пункте|(?P<stem2>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой)\s+пункт)(?![\w-])",
     re.IGNORECASE,
 )
+# "Вторым принципом, по словам главы государства, является ...": an instrumental ordinal before what a point is called.
+_POINT_NOUNS = "принцип|приоритет|направлени|задач|шаг|мер|пункт|предложени|услови|цел|инициатив|столп|элемент|требовани"
+_INSTRUMENTAL_ORDINAL = re.compile(
+    rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ым|ьим|ой|ьей)\s+(?:{_POINT_NOUNS})[а-яё]*(?![\w-])", re.IGNORECASE,
+)
+# "Первое направление – это A, второй – B": once a dashed first ordinal has opened the list, lower-case ordinals after a
+# comma or a semicolon continue it.
+_LATER_STEMS = {pattern: value for pattern, value in _ORDINAL_STEMS.items() if value > 1}
+_COMMA_ORDINAL = re.compile(
+    rf"[,;]\s+(?=(?:{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s)"
+)
+_LOWER_ORDINAL = re.compile(
+    rf"(?P<stem>{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s"
+)
+_FIRST_DASHED = re.compile(rf"(?:Первое|Первый|Первая)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s")
+_OPENER_REACH = 400  # characters back from a lower-case ordinal to the "Первое ... –" that opened its list
+_OPENING_QUOTES = "«„\"“"
 _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
@@ -83,7 +102,9 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
 
 
 def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tuple[str, int | None, int, int]]:
-    """(family, ordinal, start, content) of a marker starting at `at`."""
+    """(family, ordinal, start, content) of a marker starting at `at` (or at the word after an opening quote: «Первое — ...)."""
+    while at < end and text[at] in _OPENING_QUOTES:
+        at += 1
     match = _ADVERB.match(text, at, end)
     if match:
         return [("word", _ORDINAL_ADVERBS[match.group("w").lower()], at, _skip(text, match.end(), end))]
@@ -97,6 +118,12 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
         stem = (match.group("stem") or match.group("stem2")).lower()
         ordinal = next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem))
         return [("word", ordinal, at, _skip(text, match.end(), end))]
+    match = _INSTRUMENTAL_ORDINAL.match(text, at, end)
+    if match and text[at].isupper():
+        return [("word", _stem_ordinal(match.group("stem")), at, at)]
+    match = _LOWER_ORDINAL.match(text, at, end)
+    if match and text[at].islower() and _FIRST_DASHED.search(text, max(0, at - _OPENER_REACH), at):
+        return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
     match = _NOUN.match(text, at, end) or _FINAL.match(text, at, end)
     if match and text[at].isupper():
         word = (match.groupdict().get("w") or "").lower()
@@ -113,6 +140,10 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     return []
 
 
+def _stem_ordinal(stem: str) -> int:
+    return next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem.lower()))
+
+
 def _after_list_break(text: str, at: int) -> bool:
     before = text[:at].rstrip()
     return before.endswith((":", ";"))
@@ -120,7 +151,8 @@ def _after_list_break(text: str, at: int) -> bool:
 
 def inline_starts(text: str, start: int, end: int) -> list[int]:
     """", во-вторых, ...": the ordinal adverbs also follow a comma; and a sentence may start with no space after a stop."""
-    return [m.end() for m in _COMMA_START.finditer(text, start, end)] + [m.end() for m in _UNSPACED_START.finditer(text, start, end)]
+    return ([m.end() for m in _COMMA_START.finditer(text, start, end)] + [m.end() for m in _UNSPACED_START.finditer(text, start, end)]
+            + [m.end() for m in _COMMA_ORDINAL.finditer(text, start, end)])
 
 
 def _skip(text: str, offset: int, limit: int) -> int:
