@@ -474,6 +474,39 @@ def test_the_fourth_round_shapes(text, count, quotes):
     assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
 
 
+# Russian round (issue 17, Russian recall): a count whose list comes in a later sentence of its own ("В числе принципов
+# перечислены A, B, а также C.", "В них указано, что A должны уважаться, B должны соблюдаться, а C должны
+# поддерживаться"), exactly that many items; ", а также" and ", а" join the last item; clauses that each hold the same
+# modal ("должны") are the items even when one of them has commas inside.
+ROUND_RUSSIAN = [
+    pytest.param(
+        'Министерство опубликовало концепцию, куда вошли пять принципов. Документ готовили долго. Соблюдение этих принципов укрепит доверие. В числе принципов перечислены уважение суверенитета, отказ от блоковой политики, приверженность диалогу и консультациям, учет интересов всех стран, а также сотрудничество в традиционных и нетрадиционных сферах.\n',
+        5, ['уважение суверенитета', 'отказ от блоковой политики', 'приверженность диалогу и консультациям', 'учет интересов всех стран', 'сотрудничество в традиционных и нетрадиционных сферах'],
+        id='ru_listed_sentences_later_a_takzhe',
+    ),
+    pytest.param(
+        'Министр предложил три принципа урегулирования, что отражает позицию страны. В них говорится, что интересы всех сторон должны учитываться, нормы международного права должны соблюдаться, а все шаги, ведущие к миру, должны поддерживаться.\n',
+        3, ['интересы всех сторон должны учитываться', 'нормы международного права должны соблюдаться', 'все шаги, ведущие к миру, должны поддерживаться'],
+        id='ru_modal_clauses_next_sentence',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_RUSSIAN)
+def test_the_russian_round_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+
+
+@pytest.mark.parametrize("text", [
+    'Стороны подписали пять соглашений. Среди них есть документы о торговле и энергетике.\n',  # two items for five
+    'Министр назвал три приоритета. В них говорится, что бюджет должен быть сбалансирован.\n',
+])
+def test_a_russian_later_sentence_listing_another_number_of_items_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
 # Round five (issue 17, English recall): "A; B; C and D" one item short of its count ends in two items joined by "and";
 # any plural noun counts when "namely" (or a paragraph's closing colon) follows it, for exactly that many items; "as well
 # as" joins the last item like "and".

@@ -24,11 +24,22 @@ _LISTING_SENTENCE = re.compile(
     r"|(?:(?:Both|The\s+two)\s+(?:sides|countries|parties)|(?:The\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
     r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?)\s+(?:should|must|need\s+to)\s+(?:jointly\s+|also\s+)?"
     r"|(?:Он|Она|Оно|Они|План|Документ|Предложение)\s+(?:включа[а-я]+|предусматрива[а-я]+)(?:\s+в\s+себя)?\s+"
+    # "В числе принципов перечислены A, B, а также C.", "Среди них — A, B и C.", "К ним относятся ...",
+    # "В них указано, что A должны ..., а C должны ...": a Russian sentence that names what was counted
+    r"|(?:В\s+(?:их\s+|том\s+)?числе|Среди)\s+(?:[а-яё-]+\s+){0,4}?"
+    r"(?:(?:перечислен|назван|указан|упомянут|значат|был|есть)[а-яё]*\s*[:—–-]?|[:—–-])\s+"
+    r"|К\s+(?:ним|их\s+числу)\s+относ[а-яё]+\s+"
+    r"|(?:В\s+(?:них|н[её]м|ней|документе|концепции|плане|заявлении|инициативе)|Там)\s+"
+    r"(?:указ|говор|отмеч|сказ|подчерк|предусм|перечисл|назв|закрепл)[а-яё]*(?:,\s+что)?\s+"
 )
 _LISTING_LOOKAHEAD = 4  # sentences after the count's (the reporter may say where and why before listing them)
 _GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")
-_COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+|as\s+well\s+as\s+)?")
+_COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+|as\s+well\s+as\s+|а\s+также\s+|а\s+)?")
 _FINAL_JOINER = re.compile(r"\s+(?:and|as\s+well\s+as|и)\s+")
+# "A должны уважаться, B должны соблюдаться, а C, ведущие к миру, должны поддерживаться": clauses each holding the same
+# modal are the items, whatever commas one of them holds inside.
+_MODAL = re.compile(r"(?<![\w-])(?:долж(?:ен|на|но|ны)|следует|необходимо|нужно)(?![\w-])", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r",\s+(?:а\s+(?:также\s+)?|и\s+)?")
 _HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
 # Paragraphs that each open alike ("——坚持…", "坚持…"): a set with no ordinals, when the count is announced.
 _FORMULA_CHARS = 2
@@ -142,6 +153,9 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
         pieces = [m.span() for m in re.finditer(r"[^、]+" if "、" in segment else r"[^，]+", segment)]
         spans = [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
         return _last_joined(text, spans) if count and len(spans) == count - 1 else spans
+    clauses = _modal_clauses(text, start, end, count=count)
+    if clauses:
+        return clauses
     first_word = re.match(r"[A-Za-z]+", segment)
     if first_word and first_word.group().endswith("ing"):
         pattern = _GERUND_BOUNDARY
@@ -153,7 +167,8 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
     boundaries = [m.span() for m in pattern.finditer(segment)]
     conjunctions = (" и ",) if " и " in segment and " and " not in segment else (" and ", " as well as ")
     final_and, conjunction = max((segment.rfind(word), word) for word in conjunctions)
-    if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0):
+    joined = bool(boundaries) and segment[boundaries[-1][0]:boundaries[-1][1]].strip(", ") in ("а", "а также")
+    if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0) and not joined:
         boundaries.append((final_and, final_and + len(conjunction)))  # "A, B and C" ("A, B и C", "A, B as well as C")
     spans, cursor = [], 0
     for left, right in boundaries:
@@ -161,6 +176,22 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
         cursor = right
     spans.append(_trimmed(text, start + cursor, end))
     return [s for s in spans if s.end > s.start]
+
+
+def _modal_clauses(text: str, start: int, end: int, *, count: int) -> list[Span]:
+    """Exactly `count` clauses each holding the same modal: each runs to the first comma after its modal."""
+    modals = list(_MODAL.finditer(text, start, end))
+    if count < 2 or len(modals) != count or len({m.group().lower() for m in modals}) != 1:
+        return []
+    spans, cursor = [], start
+    for modal in modals[:-1]:
+        joint = _CLAUSE_BREAK.search(text, modal.end(), end)
+        if joint is None:
+            return []
+        spans.append(_trimmed(text, cursor, joint.start()))
+        cursor = joint.end()
+    spans.append(_trimmed(text, cursor, end))
+    return [s for s in spans if s.end > s.start] if all(s.end > s.start for s in spans) else []
 
 
 def _last_joined(text: str, spans: list[Span]) -> list[Span]:
@@ -188,6 +219,10 @@ def _trimmed(text: str, start: int, end: int) -> Span:
         start += 1
     if text[start:start + 4].lower() == "and ":
         start += 4
+    elif text[start:start + 8].lower() == "а также ":
+        start += 8
+    elif text[start:start + 2].lower() in ("а ", "и "):
+        start += 2
     elif text[start:start + 11].lower() == "as well as ":
         start += 11
     return Span(start, _strip_end(text, start, end))
