@@ -129,7 +129,7 @@ FLOORS = {
     # then opened for tuning; these are its figures after that (a regression pin, no longer a held-out figure)
     ("en", "v1"): {"sets": (5, 5), "points": (22, 22), "extra": 0, "counts": 5, "complete": 5},
     ("zh", "v1"): {"sets": (10, 10), "points": (39, 39), "extra": 0, "counts": 10, "complete": 10},
-    ("ru", "v1"): {"sets": (3, 4), "points": (7, 12), "extra": 0, "counts": 3, "complete": 3},
+    ("ru", "v1"): {"sets": (4, 4), "points": (12, 12), "extra": 0, "counts": 4, "complete": 4},
     # held-out v2: added after v1 was opened, answers written before the extractor ran on it, measured once at
     # c6bdb96 (en 2/4 sets 6/14 points 1 extra, zh 3/3 7/9, ru 2/4 8/18), then opened for tuning; these are its
     # figures after that (a regression pin, no longer a held-out figure)

@@ -532,6 +532,18 @@ def test_the_russian_round_shapes(text, count, quotes):
     assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
 
 
+def test_a_russian_numbered_list_headed_by_verbal_nouns_needs_no_count_or_lead_in():
+    """"2. Укрепление взаимного доверия. Мы ...": items opening with a short heading of what is to be done (a verbal noun)
+    and explaining it are a set even with neither count nor lead-in (held-out v1's ru-11); numbered sentences and a
+    table of contents are not."""
+    text = 'Посол КНР о принципах ШОС\n1. Укрепление взаимного доверия. Мы уважаем интересы друг друга.\n2. Развитие сотрудничества. Мы строим общее будущее.\n3. Соблюдение равноправия. Все государства равны.\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (None, ['Укрепление взаимного доверия. Мы уважаем интересы друг друга.', 'Развитие сотрудничества. Мы строим общее будущее.', 'Соблюдение равноправия. Все государства равны.'])]
+    assert extract('Совместное заявление\n1. Стороны подтверждают приверженность Уставу ООН.\n2. Стороны выступают за многополярный мир.\n3. Стороны продолжат консультации.\n').as_json()["sets"] == []
+    assert extract('Содержание\n1. Введение.\n2. Развитие отношений.\n3. Заключение.\n').as_json()["sets"] == []
+
+
 @pytest.mark.parametrize("text", [
     'Стороны подписали пять соглашений. Среди них есть документы о торговле и энергетике.\n',  # two items for five
     'Министр назвал три приоритета. В них говорится, что бюджет должен быть сбалансирован.\n',

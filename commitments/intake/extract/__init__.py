@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import groupby
 
 from ..language import detect_language
+from . import russian
 from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, plural_counts, unnumbered_in
@@ -139,6 +140,8 @@ def _introduced(layout: Layout, run: list[Marker], head) -> bool:
     if index > 0 and _NAVIGATION.match(layout.text, layout.blocks[index - 1].start, layout.blocks[index - 1].end):
         return False
     if run[0].family in ("word", "shi") or head[1] is not None or has_cue(layout, head[0]):
+        return True
+    if russian.headed_list(layout.text, [(m.content, layout.blocks[layout.block_index(m.start)].end) for m in run]):
         return True
     count = _title_count(layout, run[0].start)
     return count is not None and (not count.loose or count.value == len(run))

@@ -85,6 +85,17 @@ _PUNKT = re.compile(r"Пункт\s+(?P<d>\d{1,2})\s*(?:[.:—–-]\s*)?$|Пун�
 _COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
 _UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# "2. Укрепление политического взаимодоверия. В духе ...": an item headed by what is to be done (a verbal noun, up to six
+# words, its own sentence) and then explained.
+_HEADED_ITEM = re.compile(r"[А-ЯЁ][а-яё]*(?:ние|тие)(?:\s+[а-яё-]+){0,5}\.\s+\S")
+HEADED_AT_LEAST = 3
+
+
+def headed_list(text: str, items: list[tuple[int, int]]) -> bool:
+    """Are most of a numbered list's items (three at least) headed by a verbal noun and explained? Such a list is a set
+    of principles or proposals even with neither count nor lead-in (its first item may be a preamble)."""
+    headed = sum(bool(_HEADED_ITEM.match(text, start, end)) for start, end in items)
+    return headed >= HEADED_AT_LEAST and 2 * headed > len(items)
 
 
 def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
