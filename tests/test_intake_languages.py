@@ -522,6 +522,18 @@ ROUND_RUSSIAN = [
         2, ['Первое направление – это возвращение Крыма', 'второе – восстановление Донбасса'],
         id='ru_first_then_comma_second',
     ),
+    # "Они касаются A, B и C.": the counted things named by the next sentence's verb
+    pytest.param(
+        'Премьер выдвинул пять предложений. Они касаются энергетики, транспорта, финансов, науки и культуры.\n',
+        5, ['энергетики', 'транспорта', 'финансов', 'науки', 'культуры'],
+        id='ru_they_concern',
+    ),
+    # "Первая из них касается ... Вторая – ... Третья – ...": ordinal adjectives standing for the counted noun
+    pytest.param(
+        'Путин предложил три инициативы по развитию БРИКС. Первая из них касается создания платежной системы. Вторая – зерновой биржи. Третья – инвестиционной платформы.\n',
+        3, ['Первая из них касается создания платежной системы.', 'Вторая – зерновой биржи.', 'Третья – инвестиционной платформы.'],
+        id='ru_first_of_them_second_dash',
+    ),
 ]
 
 
@@ -550,6 +562,7 @@ def test_a_russian_numbered_list_headed_by_verbal_nouns_needs_no_count_or_lead_i
     'Стороны определили восемь направлений. По словам министра, в числе этих направлений — торговля, энергетика и транспорт.\n',
     'Вторым рейсом прибыли туристы. Третьим рейсом прилетели дети.\n',  # ordinals of no counted noun
     'Первое заседание прошло в мае, второе – в июне.\n',  # "Первое" with no dash after it opens nothing
+    'Стороны провели две встречи. Первая из них прошла в мае. Вторая – в июне.\n',  # "из них" refers to no counted set
 ])
 def test_a_russian_later_sentence_listing_another_number_of_items_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
