@@ -26,6 +26,9 @@ _LISTING_SENTENCE = re.compile(
     r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?)\s+(?:should|must|need\s+to)\s+(?:jointly\s+|also\s+)?"
     r"|(?:Он|Она|Оно|Они|План|Документ|Предложение)\s+(?:включа[а-я]+|предусматрива[а-я]+)(?:\s+в\s+себя)?\s+"
     r"|(?:Они|Оба|Все\s+они)\s+(?:касаются|касались|посвящены|направлены\s+на)\s+"
+    # "Он отметил, что необходимо A, необходимо B и необходимо C.", "Он предложил укреплять A, расширять B и углублять C."
+    r"|(?:Он|Она|Они|[А-ЯЁ][\w-]*(?:\s+[А-ЯЁ][\w-]*){0,2})\s+(?:также\s+)?"
+    r"(?:(?:отметил|подчеркнул|заявил|сказал|указал)[аи]?,\s+что|(?:предложил|призвал)[аи]?|предлагает|призывает)\s+"
     # "В числе принципов перечислены A, B, а также C.", "Среди них — A, B и C.", "К ним относятся ...",
     # "В них указано, что A должны ..., а C должны ...": a Russian sentence that names what was counted
     r"|(?:В\s+(?:их\s+|том\s+)?числе|Среди)\s+(?:[а-яё-]+\s+){0,4}?"
@@ -47,6 +50,7 @@ _FINAL_JOINER = re.compile(r"\s+(?:and|as\s+well\s+as|и)\s+")
 # modal are the items, whatever commas one of them holds inside.
 _MODAL = re.compile(r"(?<![\w-])(?:долж(?:ен|на|но|ны)|следует|необходимо|нужно)(?![\w-])", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r",\s+(?:а\s+(?:также\s+)?|и\s+)?")
+_CLAUSE_JOINER = re.compile(r"\s+(?:и|а\s+также)\s+")  # "... необходимо B и необходимо C": no comma before the last
 _HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
 # Paragraphs that each open alike ("——坚持…", "坚持…"): a set with no ordinals, when the count is announced.
 _FORMULA_CHARS = 2
@@ -191,8 +195,9 @@ def _modal_clauses(text: str, start: int, end: int, *, count: int) -> list[Span]
     if count < 2 or len(modals) != count or len({m.group().lower() for m in modals}) != 1:
         return []
     spans, cursor = [], start
-    for modal in modals[:-1]:
-        joint = _CLAUSE_BREAK.search(text, modal.end(), end)
+    for modal, following in zip(modals, modals[1:], strict=False):
+        joint = _CLAUSE_BREAK.search(text, modal.end(), following.start())
+        joint = joint or next(reversed(list(_CLAUSE_JOINER.finditer(text, modal.end(), following.start()))), None)
         if joint is None:
             return []
         spans.append(_trimmed(text, cursor, joint.start()))

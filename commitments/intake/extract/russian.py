@@ -47,7 +47,7 @@ _ORDINAL_NOUNS = {
     "первое": 1, "второе": 2, "третье": 3, "четвёртое": 4, "четвертое": 4, "пятое": 5, "шестое": 6, "седьмое": 7,
     "восьмое": 8, "девятое": 9, "десятое": 10, "последнее": None,
 }
-_ADVERB = re.compile(rf"(?P<w>{'|'.join(_ORDINAL_ADVERBS)})(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
+_ADVERB = re.compile(rf"(?:И\s+)?(?P<w>{'|'.join(_ORDINAL_ADVERBS)})(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _NOUN = re.compile(rf"(?:И\s+)?(?P<w>{'|'.join(_ORDINAL_NOUNS)})\s*[—–:,.-]", re.IGNORECASE)
 # "Первое направление –", "Вторая задача:", "Третий пункт —": an ordinal adjective, its noun, then a dash or colon.
 _ORDINAL_STEMS = {"перв": 1, "втор": 2, "трет": 3, "четв[её]рт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10}
