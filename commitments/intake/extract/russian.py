@@ -90,6 +90,13 @@ _PUNKT = re.compile(r"Пункт\s+(?P<d>\d{1,2})\s*(?:[.:—–-]\s*)?$|Пун�
 _COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
 _UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# The reporter's own paragraph between points or after the last: "По словам министра, ...", "Как отметил Лавров, ...",
+# "Он также подчеркнул ...", "Напомним, ...", "Ранее ...".
+_REPORTING_VERBS = r"(?:отметил|подчеркнул|заявил|сказал|добавил|сообщил|указал|пояснил|призвал)[аи]?"
+REPORTER = re.compile(
+    rf"(?:По\s+словам\s|Как\s+{_REPORTING_VERBS}\s|(?:Он|Она|Они)\s+(?:также\s+|тогда\s+)?{_REPORTING_VERBS}(?![\w-])"
+    r"|Напомним|Ранее\s|Между\s+тем)"
+)
 # "2. Укрепление политического взаимодоверия. В духе ...": an item headed by what is to be done (a verbal noun, up to six
 # words, its own sentence) and then explained.
 _HEADED_ITEM = re.compile(r"[А-ЯЁ][а-яё]*(?:ние|тие)(?:\s+[а-яё-]+){0,5}\.\s+\S")
