@@ -143,7 +143,8 @@ def test_it_counts_inflected_russian_numerals():
     from commitments.intake.extract.counts import counts_in
 
     for phrase, value in [("по четырём направлениям", 4), ("из трёх пунктов", 3), ("пять предложений", 5),
-                          ("по двум ключевым направлениям", 2), ("12 пунктов", 12), ("четырёх основных принципов", 4)]:
+                          ("по двум ключевым направлениям", 2), ("12 пунктов", 12), ("четырёх основных принципов", 4),
+                          ("из шестнадцати пунктов", 16), ("восемнадцать предложений", 18)]:
         assert [c.value for c in counts_in(phrase, 0, len(phrase))] == [value], phrase
 
 
@@ -588,6 +589,7 @@ def test_a_russian_numbered_list_headed_by_verbal_nouns_needs_no_count_or_lead_i
     'Вторым рейсом прибыли туристы. Третьим рейсом прилетели дети.\n',  # ordinals of no counted noun
     'Первое заседание прошло в мае, второе – в июне.\n',  # "Первое" with no dash after it opens nothing
     'Стороны провели две встречи. Первая из них прошла в мае. Вторая – в июне.\n',  # "из них" refers to no counted set
+    'Президент провел три встречи. Первая – в Кремле. Вторая – в Сочи.\n',
     'Министр назвал четыре приоритета. Он отметил, что работа идет и сроки соблюдаются.\n',  # two clauses for four
 ])
 def test_a_russian_later_sentence_listing_another_number_of_items_is_no_set(text):

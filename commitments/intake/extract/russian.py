@@ -11,7 +11,8 @@ _NUMBER_FORMS = {
     2: "два две двух двум двумя", 3: "три трёх трех трём трем тремя", 4: "четыре четырёх четырех четырём четырем четырьмя",
     5: "пять пяти пятью", 6: "шесть шести шестью", 7: "семь семи семью", 8: "восемь восьми восьмью",
     9: "девять девяти девятью", 10: "десять десяти десятью", 11: "одиннадцать одиннадцати", 12: "двенадцать двенадцати",
-    13: "тринадцать тринадцати", 14: "четырнадцать четырнадцати", 15: "пятнадцать пятнадцати", 20: "двадцать двадцати",
+    13: "тринадцать тринадцати", 14: "четырнадцать четырнадцати", 15: "пятнадцать пятнадцати", 16: "шестнадцать шестнадцати",
+    17: "семнадцать семнадцати", 18: "восемнадцать восемнадцати", 19: "девятнадцать девятнадцати", 20: "двадцать двадцати",
 }
 NUMBER_WORDS = {form: value for value, forms in _NUMBER_FORMS.items() for form in forms.split()}
 # Stems of what a set is called; any ending follows.
@@ -74,11 +75,12 @@ _LOWER_ORDINAL = re.compile(
     rf"(?P<stem>{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s"
 )
 _FIRST_DASHED = re.compile(rf"(?:Первое|Первый|Первая)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s")
-# "Вторая – зерновой биржи.", "Третий: ...": an ordinal adjective standing for the counted noun, then a dash or colon;
-# "Первая из них касается ..." only a little after a count ("пять инициатив"), which "из них" refers to.
+# "Вторая – зерновой биржи.", "Третий: ...": an ordinal adjective standing for the counted noun, then a dash or colon, and
+# "Первая из них касается ...": only a little after a count ("пять инициатив") that they stand for ("Первая – в Кремле"
+# after "три встречи" counts no commitments).
 _BARE_ORDINAL = re.compile(rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья)\s*[—–:]\s", re.IGNORECASE)
 _OF_THEM = re.compile(rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+из\s+(?:них|которых)(?![\w-])", re.IGNORECASE)
-_COUNT_REACH = 300  # characters back from "Первая из них" to the count it refers to
+_COUNT_REACH = 1000  # characters back from "Первая из них", "Вторая –" to the count they refer to
 _OPENER_REACH = 400  # characters back from a lower-case ordinal to the "Первое ... –" that opened its list
 _OPENING_QUOTES = "«„\"“"
 _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
@@ -145,7 +147,7 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     if match and text[at].isupper():
         return [("word", _stem_ordinal(match.group("stem")), at, at)]
     match = _BARE_ORDINAL.match(text, at, end) or _OF_THEM.match(text, at, end)
-    if match and text[at].isupper() and (match.re is _BARE_ORDINAL or _COUNT.search(text, max(0, at - _COUNT_REACH), at)):
+    if match and text[at].isupper() and _COUNT.search(text, max(0, at - _COUNT_REACH), at):
         return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
     match = _LOWER_ORDINAL.match(text, at, end)
     if match and text[at].islower() and _FIRST_DASHED.search(text, max(0, at - _OPENER_REACH), at):
