@@ -5,16 +5,19 @@ import re
 from .counts import Count, counts_in
 from .layout import Layout, Span
 
-_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
+_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+(?:это\s+)?|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
+                   r"|,?\s+а\s+именно,?\s+"
                    r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
 # Where an inline list stops before its sentence does: a clause about the whole list (", что позволит ...",
 # ", which will ...") or the close of a quotation before its attribution ("...", - отметил он).
 _LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*(?:[-–—]\s|(?:said|added)\b))"
-                       r"|,\s+[-–—]\s+(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил)"
+                       r"|,\s+[-–—]\s+(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил|сообщает|передает|передаёт|пишет)"
                        r"|,\s+(?:(?:[A-Z][\w'’.-]*|he|she)\s+){1,3}(?:said|added|noted|stressed)\b|,\s+(?:said|added)\s+[A-Z]")
 # "... the five commitments he made, President Biden said that A, B, C, D and E": a list reported after "said that",
 # a set only when it has exactly the count's number of items.
-_SAID_THAT = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,80}?\b(?:said|stated|reaffirmed|reiterated|pledged)\s+that\s+")
+_SAID_THAT = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,80}?(?:\b(?:said|stated|reaffirmed|reiterated|pledged)\s+that\s+"
+                        # "три приоритета, среди которых A, B и C": among them, so a set only with all of them
+                        r"|,\s+(?:среди\s+(?:которых|них)|в\s+(?:их\s+)?числе\s+которых|включая|в\s+том\s+числе)\s*(?:[—–-]\s+)?)")
 # "The proposal includes A, B, C and D.": a sentence after the count that lists what it counted.
 _LISTING_SENTENCE = re.compile(
     r"(?:The|This|These|Its)\s+(?:[\w-]+\s+){0,2}?(?:includes?|consists?\s+of|covers?|comprises?|contains?)\s+"

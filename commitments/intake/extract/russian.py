@@ -28,6 +28,13 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 
+# "приоритетов три: ...", "основных направлений — три.": the count after its noun (a numeral word, then a stop).
+_WORD_NUMBERS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_COUNT_AFTER = re.compile(
+    rf"(?<![\w-])(?:(?:{_NOUN_STEMS})(?:ов|ев|ей|й)|задач|мер|инициатив|сфер|тем)\s*(?:[—–-]\s*)?(?P<num>{_WORD_NUMBERS})"
+    rf"(?=\s*[:.—–-])", re.IGNORECASE,
+)
+
 _COMPOUND = re.compile(
     r"(?<![\w-])(?P<num>\d{1,2})-?(?:ти|х|и)?-?пункт(?:ов|н)\w*"
     r"|(?<![\w-])(?P<word>двух|трех|трёх|четырех|четырёх|пяти|шести|семи|восьми|девяти|десяти|двенадцати)пункт(?:ов|н)\w*",
@@ -119,6 +126,8 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
         value = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
         if value >= 2:
             found.append((value, match.start(), match.end()))
+    for match in _COUNT_AFTER.finditer(text, start, end):
+        found.append((NUMBER_WORDS[match.group("num").lower()], match.start(), match.end()))
     for match in _COMPOUND.finditer(text, start, end):  # "12-пунктовый план", "пятипунктный"
         value = int(match.group("num")) if match.group("num") else _COMPOUND_WORDS[match.group("word").lower()]
         if value >= 2:
