@@ -5,8 +5,8 @@ import re
 from .counts import Count, counts_in
 from .layout import Layout, Span
 
-_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+(?:это\s+)?|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
-                   r"|,?\s+а\s+именно,?\s+"
+_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+(?:это\s+)?|—"
+                   r"|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+|,?\s+а\s+именно,?\s+"
                    r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
 # Where an inline list stops before its sentence does: a clause about the whole list (", что позволит ...",
 # ", which will ...") or the close of a quotation before its attribution ("...", - отметил он).
