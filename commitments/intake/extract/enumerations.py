@@ -5,16 +5,19 @@ import re
 from .counts import Count, counts_in
 from .layout import Layout, Span
 
-_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
+_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+(?:это\s+)?|—"
+                   r"|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+|,?\s+а\s+именно,?\s+"
                    r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
 # Where an inline list stops before its sentence does: a clause about the whole list (", что позволит ...",
 # ", which will ...") or the close of a quotation before its attribution ("...", - отметил он).
 _LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*(?:[-–—]\s|(?:said|added)\b))"
-                       r"|,\s+[-–—]\s+(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил)"
+                       r"|,\s+[-–—]\s+(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил|сообщает|передает|передаёт|пишет)"
                        r"|,\s+(?:(?:[A-Z][\w'’.-]*|he|she)\s+){1,3}(?:said|added|noted|stressed)\b|,\s+(?:said|added)\s+[A-Z]")
 # "... the five commitments he made, President Biden said that A, B, C, D and E": a list reported after "said that",
 # a set only when it has exactly the count's number of items.
-_SAID_THAT = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,80}?\b(?:said|stated|reaffirmed|reiterated|pledged)\s+that\s+")
+_SAID_THAT = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,80}?(?:\b(?:said|stated|reaffirmed|reiterated|pledged)\s+that\s+"
+                        # "три приоритета, среди которых A, B и C": among them, so a set only with all of them
+                        r"|,\s+(?:среди\s+(?:которых|них)|в\s+(?:их\s+)?числе\s+которых|включая|в\s+том\s+числе)\s*(?:[—–-]\s+)?)")
 # "The proposal includes A, B, C and D.": a sentence after the count that lists what it counted.
 _LISTING_SENTENCE = re.compile(
     r"(?:The|This|These|Its)\s+(?:[\w-]+\s+){0,2}?(?:includes?|consists?\s+of|covers?|comprises?|contains?)\s+"
@@ -26,6 +29,9 @@ _LISTING_SENTENCE = re.compile(
     r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?)\s+(?:should|must|need\s+to)\s+(?:jointly\s+|also\s+)?"
     r"|(?:Он|Она|Оно|Они|План|Документ|Предложение)\s+(?:включа[а-я]+|предусматрива[а-я]+)(?:\s+в\s+себя)?\s+"
     r"|(?:Они|Оба|Все\s+они)\s+(?:касаются|касались|посвящены|направлены\s+на)\s+"
+    # "Он отметил, что необходимо A, необходимо B и необходимо C.", "Он предложил укреплять A, расширять B и углублять C."
+    r"|(?:Он|Она|Они|[А-ЯЁ][\w-]*(?:\s+[А-ЯЁ][\w-]*){0,2})\s+(?:также\s+)?"
+    r"(?:(?:отметил|подчеркнул|заявил|сказал|указал)[аи]?,\s+что|(?:предложил|призвал)[аи]?|предлагает|призывает)\s+"
     # "В числе принципов перечислены A, B, а также C.", "Среди них — A, B и C.", "К ним относятся ...",
     # "В них указано, что A должны ..., а C должны ...": a Russian sentence that names what was counted
     r"|(?:В\s+(?:их\s+|том\s+)?числе|Среди)\s+(?:[а-яё-]+\s+){0,4}?"
@@ -47,6 +53,7 @@ _FINAL_JOINER = re.compile(r"\s+(?:and|as\s+well\s+as|и)\s+")
 # modal are the items, whatever commas one of them holds inside.
 _MODAL = re.compile(r"(?<![\w-])(?:долж(?:ен|на|но|ны)|следует|необходимо|нужно)(?![\w-])", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r",\s+(?:а\s+(?:также\s+)?|и\s+)?")
+_CLAUSE_JOINER = re.compile(r"\s+(?:и|а\s+также)\s+")  # "... необходимо B и необходимо C": no comma before the last
 _HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
 # Paragraphs that each open alike ("——坚持…", "坚持…"): a set with no ordinals, when the count is announced.
 _FORMULA_CHARS = 2
@@ -191,8 +198,9 @@ def _modal_clauses(text: str, start: int, end: int, *, count: int) -> list[Span]
     if count < 2 or len(modals) != count or len({m.group().lower() for m in modals}) != 1:
         return []
     spans, cursor = [], start
-    for modal in modals[:-1]:
-        joint = _CLAUSE_BREAK.search(text, modal.end(), end)
+    for modal, following in zip(modals, modals[1:], strict=False):
+        joint = _CLAUSE_BREAK.search(text, modal.end(), following.start())
+        joint = joint or next(reversed(list(_CLAUSE_JOINER.finditer(text, modal.end(), following.start()))), None)
         if joint is None:
             return []
         spans.append(_trimmed(text, cursor, joint.start()))
