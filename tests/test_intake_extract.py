@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from commitments.intake.extract import extract
-from tests.intake_corpus import LANGUAGES, corpus_load, corpus_score, score_items
+from tests.intake_corpus import LANGUAGES, corpus_load, corpus_score, corpus_seen, score_items
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FOUND_DELIVERABLES, TOTAL_DELIVERABLES = 56, 62  # pinned: candidates overlapping >= half of a recorded deliverable
@@ -124,18 +124,18 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
 FLOORS = {
     ("en", "tuning"): {"sets": (34, 34), "points": (163, 164), "extra": 0, "counts": 34, "complete": 34},
     ("zh", "tuning"): {"sets": (22, 23), "points": (86, 87), "extra": 0, "counts": 22, "complete": 22},
-    ("ru", "tuning"): {"sets": (16, 16), "points": (74, 74), "extra": 0, "counts": 16, "complete": 16},
+    ("ru", "tuning"): {"sets": (23, 23), "points": (99, 99), "extra": 0, "counts": 23, "complete": 23},
     # held-out v1: measured once at c8e42e8 (en 3/5 sets 13/22 points, zh 10/10 39/39, ru 1/4 2/12 with 1 extra),
     # then opened for tuning; these are its figures after that (a regression pin, no longer a held-out figure)
     ("en", "v1"): {"sets": (5, 5), "points": (22, 22), "extra": 0, "counts": 5, "complete": 5},
     ("zh", "v1"): {"sets": (10, 10), "points": (39, 39), "extra": 0, "counts": 10, "complete": 10},
-    ("ru", "v1"): {"sets": (3, 4), "points": (7, 12), "extra": 0, "counts": 3, "complete": 3},
+    ("ru", "v1"): {"sets": (4, 4), "points": (12, 12), "extra": 0, "counts": 4, "complete": 4},
     # held-out v2: added after v1 was opened, answers written before the extractor ran on it, measured once at
     # c6bdb96 (en 2/4 sets 6/14 points 1 extra, zh 3/3 7/9, ru 2/4 8/18), then opened for tuning; these are its
     # figures after that (a regression pin, no longer a held-out figure)
     ("en", "v2"): {"sets": (4, 4), "points": (14, 14), "extra": 0, "counts": 4, "complete": 4},
     ("zh", "v2"): {"sets": (3, 3), "points": (9, 9), "extra": 0, "counts": 3, "complete": 3},
-    ("ru", "v2"): {"sets": (2, 4), "points": (8, 18), "extra": 0, "counts": 2, "complete": 2},
+    ("ru", "v2"): {"sets": (4, 4), "points": (18, 18), "extra": 0, "counts": 4, "complete": 4},
 }
 BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2)}
 
@@ -162,7 +162,7 @@ def test_the_first_english_corpus_keeps_full_marks():
 
 
 def test_every_quote_is_the_exact_substring_and_the_hash_names_the_text():
-    for item in corpus_load():
+    for item in corpus_seen():  # held-out v3 stays unseen: the extractor never runs on it here
         data = extract(item.text).as_json()
         assert data["text_sha256"] == hashlib.sha256(item.text.encode()).hexdigest()
         spans = [p for s in data["sets"] for p in s["points"]] + data["claims"]
@@ -171,7 +171,7 @@ def test_every_quote_is_the_exact_substring_and_the_hash_names_the_text():
 
 
 def test_it_is_deterministic():
-    item = corpus_load()[0]
+    item = corpus_seen()[0]
     assert extract(item.text).as_json() == extract(item.text).as_json()
 
 

@@ -143,7 +143,8 @@ def test_it_counts_inflected_russian_numerals():
     from commitments.intake.extract.counts import counts_in
 
     for phrase, value in [("по четырём направлениям", 4), ("из трёх пунктов", 3), ("пять предложений", 5),
-                          ("по двум ключевым направлениям", 2), ("12 пунктов", 12), ("четырёх основных принципов", 4)]:
+                          ("по двум ключевым направлениям", 2), ("12 пунктов", 12), ("четырёх основных принципов", 4),
+                          ("из шестнадцати пунктов", 16), ("восемнадцать предложений", 18)]:
         assert [c.value for c in counts_in(phrase, 0, len(phrase))] == [value], phrase
 
 
@@ -474,6 +475,151 @@ def test_the_fourth_round_shapes(text, count, quotes):
     assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
 
 
+# Russian round (issue 17, Russian recall): a count whose list comes in a later sentence of its own ("В числе принципов
+# перечислены A, B, а также C.", "В них указано, что A должны уважаться, B должны соблюдаться, а C должны
+# поддерживаться"), exactly that many items; ", а также" and ", а" join the last item; clauses that each hold the same
+# modal ("должны") are the items even when one of them has commas inside.
+ROUND_RUSSIAN = [
+    pytest.param(
+        'Министерство опубликовало концепцию, куда вошли пять принципов. Документ готовили долго. Соблюдение этих принципов укрепит доверие. В числе принципов перечислены уважение суверенитета, отказ от блоковой политики, приверженность диалогу и консультациям, учет интересов всех стран, а также сотрудничество в традиционных и нетрадиционных сферах.\n',
+        5, ['уважение суверенитета', 'отказ от блоковой политики', 'приверженность диалогу и консультациям', 'учет интересов всех стран', 'сотрудничество в традиционных и нетрадиционных сферах'],
+        id='ru_listed_sentences_later_a_takzhe',
+    ),
+    pytest.param(
+        'Министр предложил три принципа урегулирования, что отражает позицию страны. В них говорится, что интересы всех сторон должны учитываться, нормы международного права должны соблюдаться, а все шаги, ведущие к миру, должны поддерживаться.\n',
+        3, ['интересы всех сторон должны учитываться', 'нормы международного права должны соблюдаться', 'все шаги, ведущие к миру, должны поддерживаться'],
+        id='ru_modal_clauses_next_sentence',
+    ),
+    # from the new tuning texts (ru-35..42): a quoted paragraph opening with its ordinal («Первое — ...») and the next
+    # point in prose with an instrumental ordinal ("Вторым принципом ... является ...")
+    pytest.param(
+        'Президент назвал три принципа.\n«Первое — открытость к сотрудничеству», — сказал он.\nВторым принципом, по его словам, является многообразие мира.\nТретьим принципом стала справедливость.\n',
+        3, ['Первое — открытость к сотрудничеству', 'Вторым принципом, по его словам, является многообразие мира.', 'Третьим принципом стала справедливость.'],
+        id='ru_quoted_first_and_instrumental_ordinals',
+    ),
+    # "приоритетными ... станут работы по A, B и C" sentences after the count; a headline repeating the count makes no
+    # second set of the same items
+    pytest.param(
+        'Премьер назвал три приоритета\n\nПравительство сосредоточится на трех направлениях. Об этом сообщил премьер. Приоритетными для кабмина станут работы по укреплению экономики, развитию регионов и цифровой трансформации.\n',
+        3, ['укреплению экономики', 'развитию регионов', 'цифровой трансформации'],
+        id='ru_priorities_will_be_sentences_later',
+    ),
+    # "Прежде всего, это A, B, а также C, — сказал министр, — ...": the reporter's words end the list
+    pytest.param(
+        'Министр назвал три направления. «Прежде всего, это сельское хозяйство, энергетика, а также транспорт, — сказал министр, — с учетом транзита».\n',
+        3, ['сельское хозяйство', 'энергетика', 'транспорт'],
+        id='ru_eto_list_before_the_reporter',
+    ),
+    # "на следующих задачах: A, B и C": a set announced with no number, run in after a colon
+    pytest.param(
+        'Правительство сосредоточится на следующих задачах: снижении инфляции, поддержке семей и развитии регионов.\n',
+        None, ['снижении инфляции', 'поддержке семей', 'развитии регионов'],
+        id='ru_following_noun_colon_inline',
+    ),
+    # "Первое направление – это A, второе – B": once "Первое ... –" has opened, a lower-case ordinal after a comma is the next
+    # point, and ", – добавил г-н X" is the reporter's
+    pytest.param(
+        'Министерство работает в двух направлениях.\n«Есть два направления. Первое направление – это возвращение Крыма, второе – восстановление Донбасса», – добавил г-н Тука.\n',
+        2, ['Первое направление – это возвращение Крыма', 'второе – восстановление Донбасса'],
+        id='ru_first_then_comma_second',
+    ),
+    # "Они касаются A, B и C.": the counted things named by the next sentence's verb
+    pytest.param(
+        'Премьер выдвинул пять предложений. Они касаются энергетики, транспорта, финансов, науки и культуры.\n',
+        5, ['энергетики', 'транспорта', 'финансов', 'науки', 'культуры'],
+        id='ru_they_concern',
+    ),
+    # "Первая из них касается ... Вторая – ... Третья – ...": ordinal adjectives standing for the counted noun
+    pytest.param(
+        'Путин предложил три инициативы по развитию БРИКС. Первая из них касается создания платежной системы. Вторая – зерновой биржи. Третья – инвестиционной платформы.\n',
+        3, ['Первая из них касается создания платежной системы.', 'Вторая – зерновой биржи.', 'Третья – инвестиционной платформы.'],
+        id='ru_first_of_them_second_dash',
+    ),
+    # the speaker's reported list in the sentence after the count: "Он отметил, что необходимо A, необходимо B и необходимо
+    # C", "Он предложил A, B, C и D" (infinitives), exactly the count's items
+    pytest.param(
+        'Си Цзиньпин выдвинул три предложения. Он отметил, что необходимо укреплять доверие, необходимо расширять торговлю и необходимо углублять обмены.\n',
+        3, ['необходимо укреплять доверие', 'необходимо расширять торговлю', 'необходимо углублять обмены'],
+        id='ru_noted_that_modal_clauses',
+    ),
+    pytest.param(
+        'Ли Цян внес четыре предложения по сотрудничеству. Он предложил укреплять сопряжение, расширять торговлю, развивать связанность и углублять обмены.\n',
+        4, ['укреплять сопряжение', 'расширять торговлю', 'развивать связанность', 'углублять обмены'],
+        id='ru_proposed_infinitives',
+    ),
+    # "И в-третьих, ...": the last adverb after "И"
+    pytest.param(
+        'Стороны договорились о трех вещах. Во-первых, продолжать диалог. Во-вторых, расширять торговлю. И в-третьих, укреплять доверие.\n',
+        None, ['Во-первых, продолжать диалог.', 'Во-вторых, расширять торговлю.', 'И в-третьих, укреплять доверие.'],
+        id='ru_and_thirdly',
+    ),
+    # the reporter's own paragraphs ("По словам министра, ...", "Напомним, ...") belong to no point: not to the point before
+    # them, and not to the last point that would run on as far as the earlier points ran
+    pytest.param(
+        'Лавров изложил три условия урегулирования.\n\nВо-первых, прекращение поставок оружия.\n\nПо словам министра, это ключевой момент.\n\nВо-вторых, нейтральный статус Украины.\n\nВ-третьих, признание новых реалий.\n\nНапомним, ранее Лавров встречался с Ваном.\n',
+        3, ['Во-первых, прекращение поставок оружия.', 'Во-вторых, нейтральный статус Украины.', 'В-третьих, признание новых реалий.'],
+        id='ru_reporter_paragraphs',
+    ),
+    # the count after its noun ("приоритетов три: ...", "направлений — три."), "– это A, B и C", ", а именно A, B и C",
+    # ", среди которых A, B и C" (exactly the count's items), and ", - сообщает ТАСС" ends a list
+    pytest.param(
+        'По словам министра, приоритетов три: безопасность, экономика и культура.\n',
+        3, ['безопасность', 'экономика', 'культура'], id='ru_count_after_its_noun',
+    ),
+    pytest.param(
+        'Министр назвал три приоритета – это безопасность, экономика и культура.\n',
+        3, ['безопасность', 'экономика', 'культура'], id='ru_dash_eto',
+    ),
+    pytest.param(
+        'Министр назвал три приоритета, а именно безопасность, экономику и культуру.\n',
+        3, ['безопасность', 'экономику', 'культуру'], id='ru_a_imenno',
+    ),
+    pytest.param(
+        'Министр назвал три приоритета, среди которых безопасность, экономика и культура.\n',
+        3, ['безопасность', 'экономика', 'культура'], id='ru_sredi_kotoryh_exact',
+    ),
+    pytest.param(
+        'Министр назвал три приоритета: безопасность, экономику и культуру, - сообщает ТАСС.\n',
+        3, ['безопасность', 'экономику', 'культуру'], id='ru_agency_ends_the_list',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_RUSSIAN)
+def test_the_russian_round_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+
+
+def test_a_russian_numbered_list_headed_by_verbal_nouns_needs_no_count_or_lead_in():
+    """"2. Укрепление взаимного доверия. Мы ...": items opening with a short heading of what is to be done (a verbal noun)
+    and explaining it are a set even with neither count nor lead-in (held-out v1's ru-11); numbered sentences and a
+    table of contents are not."""
+    text = 'Посол КНР о принципах ШОС\n1. Укрепление взаимного доверия. Мы уважаем интересы друг друга.\n2. Развитие сотрудничества. Мы строим общее будущее.\n3. Соблюдение равноправия. Все государства равны.\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (None, ['Укрепление взаимного доверия. Мы уважаем интересы друг друга.', 'Развитие сотрудничества. Мы строим общее будущее.', 'Соблюдение равноправия. Все государства равны.'])]
+    assert extract('Совместное заявление\n1. Стороны подтверждают приверженность Уставу ООН.\n2. Стороны выступают за многополярный мир.\n3. Стороны продолжат консультации.\n').as_json()["sets"] == []
+    assert extract('Содержание\n1. Введение.\n2. Развитие отношений.\n3. Заключение.\n').as_json()["sets"] == []
+
+
+@pytest.mark.parametrize("text", [
+    'Стороны подписали пять соглашений. Среди них есть документы о торговле и энергетике.\n',  # two items for five
+    'Министр назвал три приоритета. В них говорится, что бюджет должен быть сбалансирован.\n',
+    'Стороны определили восемь направлений. По словам министра, в числе этих направлений — торговля, энергетика и транспорт.\n',
+    'Вторым рейсом прибыли туристы. Третьим рейсом прилетели дети.\n',  # ordinals of no counted noun
+    'Первое заседание прошло в мае, второе – в июне.\n',  # "Первое" with no dash after it opens nothing
+    'Стороны провели две встречи. Первая из них прошла в мае. Вторая – в июне.\n',  # "из них" refers to no counted set
+    'Президент провел три встречи. Первая – в Кремле. Вторая – в Сочи.\n',
+    'Министр назвал пять приоритетов, среди которых безопасность и экономика.\n',  # two of five
+    'Пункт 3: стороны продолжат консультации, обмены и контакты.\n',  # a point's number, not a count
+    'Министр назвал четыре приоритета. Он отметил, что работа идет и сроки соблюдаются.\n',  # two clauses for four
+])
+def test_a_russian_later_sentence_listing_another_number_of_items_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
 # Round five (issue 17, English recall): "A; B; C and D" one item short of its count ends in two items joined by "and";
 # any plural noun counts when "namely" (or a paragraph's closing colon) follows it, for exactly that many items; "as well
 # as" joins the last item like "and".
@@ -631,6 +777,10 @@ def test_labelled_points_and_run_in_ordinals_after_said_that(text, count, quotes
         'Reaffirming the three commitments he made in Bali, the president said that the US does not seek a new Cold War, it does not seek to change the system, and it does not support independence, Wang said.\n',
         3, ['the US does not seek a new Cold War', 'it does not seek to change the system', 'it does not support independence'], id='en_said_that_list',
     ),
+    pytest.param(
+        '"The ministers discussed three topics: fighting the virus, reopening trade and securing borders", said the spokesperson.\n',
+        3, ['fighting the virus', 'reopening trade', 'securing borders'], id='en_quoted_list_before_said',
+    ),
 ])
 def test_wire_readout_lists(text, count, quotes):
     found = extract(text).as_json()["sets"]
@@ -644,3 +794,28 @@ def test_wire_readout_lists(text, count, quotes):
 ])
 def test_a_should_or_said_that_sentence_with_another_number_of_items_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), [
+    pytest.param('The leaders agreed on three steps to (i) resume talks, (ii) open consulates and (iii) restart flights.\n',
+                 3, ['resume talks', 'open consulates', 'restart flights.'], id='en_roman_inside_a_sentence'),
+    pytest.param('The leaders agreed to (1) resume talks, (2) open consulates and (3) restart flights.\n',
+                 None, ['resume talks', 'open consulates', 'restart flights.'], id='en_digits_inside_a_sentence'),
+])
+def test_bracketed_markers_inside_a_sentence(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+
+
+def test_two_bracketed_references_inside_a_sentence_are_no_set():
+    text = 'The secretaries will hold meetings on (a) peace and security and (b) Kashmir, as agreed in para 4(i).\n'
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_run_in_ordinals_after_commas_once_first_has_opened_the_list():
+    text = 'Xi made a three-point proposal: first, respect sovereignty, second, expand trade, and third, deepen exchanges.\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ['first, respect sovereignty', 'second, expand trade', 'third, deepen exchanges.'])]
+    assert extract('The list: first, second and third place winners got prizes, one, two or three each.\n').as_json()["sets"] == []

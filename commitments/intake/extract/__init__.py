@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import groupby
 
 from ..language import detect_language
+from . import russian
 from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, plural_counts, unnumbered_in
@@ -140,6 +141,8 @@ def _introduced(layout: Layout, run: list[Marker], head) -> bool:
         return False
     if run[0].family in ("word", "shi") or head[1] is not None or has_cue(layout, head[0]):
         return True
+    if russian.headed_list(layout.text, [(m.content, layout.blocks[layout.block_index(m.start)].end) for m in run]):
+        return True
     count = _title_count(layout, run[0].start)
     return count is not None and (not count.loose or count.value == len(run))
 
@@ -226,7 +229,7 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
     """Counts whose sentence lists the items inline, or ends a paragraph with ':' before one point per paragraph."""
     used = SpanIndex([s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points])
     taken = {layout.blocks[layout.block_index(p.span.start)].start for s in existing for p in s.points}
-    found = []
+    found, listed_at = [], set()
     for sentence in layout.sentences:
         counts = (counts_in(layout.text, sentence.start, sentence.end) or unnumbered_in(layout.text, sentence.start, sentence.end)
                   or plural_counts(layout.text, sentence.start, sentence.end))
@@ -239,8 +242,11 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
                       or (listing_sentence(layout, count, sentence) if count.value else None))
             if listed and count.loose and (len(listed[1]) != count.value or all(layout.text[i.start].isupper() for i in listed[1])):
                 continue  # "two characteristics, namely" counts exactly two items, and names are no commitments
+            if listed and listed[1][0].start in listed_at:
+                break  # a headline and a lead-in both counting the same list: one set
             if listed:
                 head, items = listed
+                listed_at.add(items[0].start)
                 points = [FoundPoint(n, item) for n, item in enumerate(items, 1)]
                 found.append(FoundSet(head, count.value or None, points, "inline" if items[0].start < head.end else "paragraphs"))
                 break

@@ -42,6 +42,7 @@ _PHRASE = re.compile(
 # count when "namely" or a paragraph's last colon follows it at once; such a count is `loose` (a set only when exactly
 # that many items follow, and not of names: "three municipalities: Tumaco, Cáceres, and Sardinata").
 _LOOSE = re.compile(rf"\b{_NUMBER}\s+(?P<gap>(?:[A-Za-z-]+\s+){{0,2}}?)(?P<noun>[A-Za-z-]+s)\b", re.IGNORECASE)
+_ANY_PLURAL = re.compile(r"[A-Za-z]s\b")
 _ANNOUNCING = re.compile(r",?\s+namely\b|\s*[:：]\s*$", re.MULTILINE)
 _NOT_LIST_WORDS = "times hours minutes seconds percent cents dollars euros yuan tons kilometres kilometers miles"
 _NOT_LISTS = _GAP_STOP | frozenset(_NOT_LIST_WORDS.split())
@@ -82,6 +83,8 @@ def plural_counts(text: str, start: int, end: int, strict: list[Count] = ()) -> 
     """"five imperatives": a number before any plural noun (not hours, years, countries ...), as a loose count, for a
     list whose items are then counted to match ("These are A; B; C; D; and E.")."""
     found = []
+    if not _ANY_PLURAL.search(text, start, end):
+        return found  # no Latin plural at all (most Chinese and Russian sentences): no need to run the pattern
     for match in _LOOSE.finditer(text, start, end):
         words = [*match.group("gap").lower().split(), match.group("noun").lower()]
         raw = match.group("num").lower()

@@ -5,15 +5,19 @@ import re
 from .counts import Count, counts_in
 from .layout import Layout, Span
 
-_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+|—|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+"
+_LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：\s*|\s+[—–-]\s+(?:это\s+)?|—"
+                   r"|,?\s+namely,?\s+|,?\s+including\s+|,?\s+i\.e\.,?\s+|,?\s+а\s+именно,?\s+"
                    r"|[，,]?(?:即|分别是|分別是|包括)[：:]?\s*)")
 # Where an inline list stops before its sentence does: a clause about the whole list (", что позволит ...",
 # ", which will ...") or the close of a quotation before its attribution ("...", - отметил он).
-_LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*[-–—]\s)"
+_LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*(?:[-–—]\s|(?:said|added)\b))"
+                       r"|,\s+[-–—]\s+(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил|сообщает|передает|передаёт|пишет)"
                        r"|,\s+(?:(?:[A-Z][\w'’.-]*|he|she)\s+){1,3}(?:said|added|noted|stressed)\b|,\s+(?:said|added)\s+[A-Z]")
 # "... the five commitments he made, President Biden said that A, B, C, D and E": a list reported after "said that",
 # a set only when it has exactly the count's number of items.
-_SAID_THAT = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,80}?\b(?:said|stated|reaffirmed|reiterated|pledged)\s+that\s+")
+_SAID_THAT = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,80}?(?:\b(?:said|stated|reaffirmed|reiterated|pledged)\s+that\s+"
+                        # "три приоритета, среди которых A, B и C": among them, so a set only with all of them
+                        r"|,\s+(?:среди\s+(?:которых|них)|в\s+(?:их\s+)?числе\s+которых|включая|в\s+том\s+числе)\s*(?:[—–-]\s+)?)")
 # "The proposal includes A, B, C and D.": a sentence after the count that lists what it counted.
 _LISTING_SENTENCE = re.compile(
     r"(?:The|This|These|Its)\s+(?:[\w-]+\s+){0,2}?(?:includes?|consists?\s+of|covers?|comprises?|contains?)\s+"
@@ -24,11 +28,32 @@ _LISTING_SENTENCE = re.compile(
     r"|(?:(?:Both|The\s+two)\s+(?:sides|countries|parties)|(?:The\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
     r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?)\s+(?:should|must|need\s+to)\s+(?:jointly\s+|also\s+)?"
     r"|(?:Он|Она|Оно|Они|План|Документ|Предложение)\s+(?:включа[а-я]+|предусматрива[а-я]+)(?:\s+в\s+себя)?\s+"
+    r"|(?:Они|Оба|Все\s+они)\s+(?:касаются|касались|посвящены|направлены\s+на)\s+"
+    # "Он отметил, что необходимо A, необходимо B и необходимо C.", "Он предложил укреплять A, расширять B и углублять C."
+    r"|(?:Он|Она|Они|[А-ЯЁ][\w-]*(?:\s+[А-ЯЁ][\w-]*){0,2})\s+(?:также\s+)?"
+    r"(?:(?:отметил|подчеркнул|заявил|сказал|указал)[аи]?,\s+что|(?:предложил|призвал)[аи]?|предлагает|призывает)\s+"
+    # "В числе принципов перечислены A, B, а также C.", "Среди них — A, B и C.", "К ним относятся ...",
+    # "В них указано, что A должны ..., а C должны ...": a Russian sentence that names what was counted
+    r"|(?:В\s+(?:их\s+|том\s+)?числе|Среди)\s+(?:[а-яё-]+\s+){0,4}?"
+    r"(?:(?:перечислен|назван|указан|упомянут|значат|был|есть)[а-яё]*\s*[:—–-]?|[:—–-])\s+"
+    r"|К\s+(?:ним|их\s+числу)\s+относ[а-яё]+\s+"
+    r"|(?:В\s+(?:них|н[её]м|ней|документе|концепции|плане|заявлении|инициативе)|Там)\s+"
+    r"(?:указ|говор|отмеч|сказ|подчерк|предусм|перечисл|назв|закрепл)[а-яё]*(?:,\s+что)?\s+"
+    # "Приоритетными для правительства станут работы по A, B и C.", "Главными задачами являются A, B и C."
+    r"|(?:[А-ЯЁ][а-яё]*(?:\s+[а-яё-]+){0,3}?\s+)?(?:[Пп]риоритетн|[Гг]лавн|[Оо]сновн|[Кк]лючев|[Вв]ажнейш)[а-яё]+"
+    r"(?:\s+[а-яё-]+){0,3}?\s+(?:станут|стали|будут|являются|остаются)\s+(?:(?:работ[аы]|усилия|меры|шаги)\s+(?:по|в|на)\s+)?"
+    # "«Прежде всего, это A, B, а также C»", "Это A, B и C."
+    r"|[«\"„]?(?:(?:Прежде\s+всего|В\s+первую\s+очередь),\s+это|Это)\s+(?:[—–-]\s+)?"
 )
 _LISTING_LOOKAHEAD = 4  # sentences after the count's (the reporter may say where and why before listing them)
 _GERUND_BOUNDARY = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:[a-z]+ly\s+)?[a-z]+ing\b)")
-_COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+|as\s+well\s+as\s+)?")
+_COMMA_BOUNDARY = re.compile(r",\s+(?:and\s+|as\s+well\s+as\s+|а\s+также\s+|а\s+)?")
 _FINAL_JOINER = re.compile(r"\s+(?:and|as\s+well\s+as|и)\s+")
+# "A должны уважаться, B должны соблюдаться, а C, ведущие к миру, должны поддерживаться": clauses each holding the same
+# modal are the items, whatever commas one of them holds inside.
+_MODAL = re.compile(r"(?<![\w-])(?:долж(?:ен|на|но|ны)|следует|необходимо|нужно)(?![\w-])", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r",\s+(?:а\s+(?:также\s+)?|и\s+)?")
+_CLAUSE_JOINER = re.compile(r"\s+(?:и|а\s+также)\s+")  # "... необходимо B и необходимо C": no comma before the last
 _HEADING_END = ".!?。！？；：，\"'”’)）」』:;,"
 # Paragraphs that each open alike ("——坚持…", "坚持…"): a set with no ordinals, when the count is announced.
 _FORMULA_CHARS = 2
@@ -142,6 +167,9 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
         pieces = [m.span() for m in re.finditer(r"[^、]+" if "、" in segment else r"[^，]+", segment)]
         spans = [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
         return _last_joined(text, spans) if count and len(spans) == count - 1 else spans
+    clauses = _modal_clauses(text, start, end, count=count)
+    if clauses:
+        return clauses
     first_word = re.match(r"[A-Za-z]+", segment)
     if first_word and first_word.group().endswith("ing"):
         pattern = _GERUND_BOUNDARY
@@ -153,7 +181,8 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
     boundaries = [m.span() for m in pattern.finditer(segment)]
     conjunctions = (" и ",) if " и " in segment and " and " not in segment else (" and ", " as well as ")
     final_and, conjunction = max((segment.rfind(word), word) for word in conjunctions)
-    if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0):
+    joined = bool(boundaries) and segment[boundaries[-1][0]:boundaries[-1][1]].strip(", ") in ("а", "а также")
+    if pattern is _COMMA_BOUNDARY and final_and > (boundaries[-1][1] if boundaries else 0) and not joined:
         boundaries.append((final_and, final_and + len(conjunction)))  # "A, B and C" ("A, B и C", "A, B as well as C")
     spans, cursor = [], 0
     for left, right in boundaries:
@@ -161,6 +190,23 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
         cursor = right
     spans.append(_trimmed(text, start + cursor, end))
     return [s for s in spans if s.end > s.start]
+
+
+def _modal_clauses(text: str, start: int, end: int, *, count: int) -> list[Span]:
+    """Exactly `count` clauses each holding the same modal: each runs to the first comma after its modal."""
+    modals = list(_MODAL.finditer(text, start, end))
+    if count < 2 or len(modals) != count or len({m.group().lower() for m in modals}) != 1:
+        return []
+    spans, cursor = [], start
+    for modal, following in zip(modals, modals[1:], strict=False):
+        joint = _CLAUSE_BREAK.search(text, modal.end(), following.start())
+        joint = joint or next(reversed(list(_CLAUSE_JOINER.finditer(text, modal.end(), following.start()))), None)
+        if joint is None:
+            return []
+        spans.append(_trimmed(text, cursor, joint.start()))
+        cursor = joint.end()
+    spans.append(_trimmed(text, cursor, end))
+    return [s for s in spans if s.end > s.start] if all(s.end > s.start for s in spans) else []
 
 
 def _last_joined(text: str, spans: list[Span]) -> list[Span]:
@@ -188,6 +234,10 @@ def _trimmed(text: str, start: int, end: int) -> Span:
         start += 1
     if text[start:start + 4].lower() == "and ":
         start += 4
+    elif text[start:start + 8].lower() == "а также ":
+        start += 8
+    elif text[start:start + 2].lower() in ("а ", "и "):
+        start += 2
     elif text[start:start + 11].lower() == "as well as ":
         start += 11
     return Span(start, _strip_end(text, start, end))

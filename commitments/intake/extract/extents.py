@@ -4,7 +4,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 
-from . import chinese
+from . import chinese, russian
 from .layout import Layout, Span
 from .markers import Marker, opens_sub_item
 
@@ -18,7 +18,7 @@ _SENTENCE_END = ".!?。！？"
 # ", Wang said." closing a point is the reporter's, not the speaker's.
 _TRAILING_ATTRIBUTION = re.compile(
     r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$"
-    r"|[\"»”]?,?\s+[-–—]\s+(?:заявил|сказал|отметил|подчеркнул|добавил|сообщил|указал)[а-я]*(?:\s+[А-ЯЁ][\w.-]*){0,3}\.?$"
+    r"|[\"»”]?,?\s+[-–—]\s+(?:заявил|сказал|отметил|подчеркнул|добавил|сообщил|указал)[а-я]*(?:\s+(?:г-н|г-жа|он|она))?(?:\s+[А-ЯЁ][\w.-]*){0,3}\.?$"
 )
 
 
@@ -56,7 +56,7 @@ def _inner_end(layout: Layout, marker: Marker, nxt: Marker) -> int:
 
 def _reporter(text: str, block) -> bool:
     line = text[block.start:block.end]
-    return bool(_ATTRIBUTION.match(line) or chinese.REPORTER.match(line))
+    return bool(_ATTRIBUTION.match(line) or chinese.REPORTER.match(line) or russian.REPORTER.match(line))
 
 
 def _heading(text: str, block) -> bool:
@@ -116,7 +116,8 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
 def _not_continuation(text: str, block) -> bool:
     """A heading stops the point, except as the text's last block: a text cut inside a paragraph heads nothing."""
     last = block.end >= len(text.rstrip())
-    return (_heading(text, block) and not last) or bool(_ATTRIBUTION.match(text[block.start:block.end]))
+    line = text[block.start:block.end]
+    return (_heading(text, block) and not last) or bool(_ATTRIBUTION.match(line) or russian.REPORTER.match(line))
 
 
 def _sentences_in(layout: Layout, span: Span) -> int:

@@ -5,7 +5,7 @@ or a semicolon (the word styles and the bracketed ones, which read the same inli
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import chinese, russian
 from .layout import Layout
@@ -48,6 +48,9 @@ _TYPO_MARKER = re.compile(
     r"|(?P<ROMAN>[IVX]{1,4})[.)]|\((?P<pALPHA>[A-Z])\)|(?P<ALPHA>[A-Z])[.)]"
     r"|(?P<circled>[\u2460-\u2473\u2474-\u2487\u2776-\u277f]))(?=\s|$|[^\x00-\x7f]|(?<=\))[A-Z])"
 )
+# "agreed to (i) resume talks, (ii) open consulates and (iii) restart flights": bracketed markers inside a sentence
+# (a run of them needs three, so that "the issues at (a) and (b) above" is none).
+_MID_SENTENCE_TYPO = re.compile(r"(?<=\s)\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)(?=\s)")
 _INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 _INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 # A bullet and a space; "# " (a numbered list as some copies flatten it); "——" run into Chinese text.
@@ -57,6 +60,7 @@ _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记�
 _INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
 # Run-in points in lower case: "Wang said, first, ...; second, ...; and tenth, ...".
 _LOWER_START = re.compile(r"(?:[;:]|\b(?:said|says|noted|stressed|added|stated)(?:,|\s+that))\s+(?:(?:and|or)\s+)?(?=[a-z])")
+_COMMA_START = re.compile(r",\s+(?:(?:and|or)\s+)?(?=[a-z])")
 _LOWER_BARE = re.compile(rf"(?:{_ORD}|{_CARD}),", re.IGNORECASE)
 
 
@@ -69,6 +73,7 @@ class Marker:
     at_block_start: bool
     qa: bool = False  # a press conference's numbered question: never a point
     quoted: int = 0  # characters of opening quotation marks between `start` and a word marker
+    mid_sentence: bool = False  # a bracketed marker inside a sentence, not after a break
 
     @property
     def quote_start(self) -> int:
@@ -143,6 +148,13 @@ def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
     found = [Marker("word", _bare_ordinal(m.group()), at, _skip(text, at + len(m.group()), end), False)
              for at in (s.end() for s in _LOWER_START.finditer(text, start, end))
              for m in [_LOWER_BARE.match(text, at, end)] if m]
+    # "...: first, respect sovereignty, second, expand trade, and third, ...": once a run-in "first," has opened
+    # a list, the next ordinals may follow a mere comma
+    opened = min((m.start for m in found if m.ordinal == 1), default=None)
+    if opened is not None:
+        found.extend(Marker("word", _bare_ordinal(m.group()), m.start(), _skip(text, m.end(), end), False)
+                     for at in (c.end() for c in _COMMA_START.finditer(text, opened, end))
+                     for m in [_LOWER_BARE.match(text, at, end)] if m and _bare_ordinal(m.group()) > 1)
     for match in _INLINE_START.finditer(text, start, end):
         at = match.end()
         word = _word_marker(text, at, end, at_block_start=False)
@@ -150,6 +162,11 @@ def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
             found.append(word)
         elif _INLINE_TYPO.match(text, at, end):
             found.extend(_typo_markers(text, _TYPO_MARKER.match(text, at, end), end, at_block_start=False))
+    after_break = {m.start for m in found}
+    for match in _MID_SENTENCE_TYPO.finditer(text, start, end):
+        if match.start() > start and match.start() not in after_break:
+            markers = _typo_markers(text, _TYPO_MARKER.match(text, match.start(), end), end, at_block_start=False)
+            found.extend(replace(m, mid_sentence=True) for m in markers)
     return found
 
 

@@ -2,6 +2,7 @@
 
 from bisect import bisect_left
 from collections import defaultdict, deque
+from dataclasses import replace
 
 from .layout import Layout
 from .markers import RANK, Marker, bullet_token
@@ -18,7 +19,7 @@ def runs_build(markers: list[Marker], layout: Layout) -> list[list[Marker]]:
     runs = []
     for family, found in by_family.items():
         runs.extend(_bullet_runs(found, layout) if family == "bullet" else _ordinal_runs(found))
-    return _without_shared_markers([run for run in runs if len(run) >= 2])
+    return _without_shared_markers([run for run in runs if len(run) >= (3 if any(m.mid_sentence for m in run) else 2)])
 
 
 def _ordinal_runs(markers: list[Marker]) -> list[list[Marker]]:
@@ -92,7 +93,7 @@ def _same_bullet(layout: Layout, first: Marker, second: Marker) -> bool:
 
 
 def _numbered(marker: Marker, ordinal: int) -> Marker:
-    return Marker(marker.family, ordinal, marker.start, marker.content, marker.at_block_start, marker.qa)
+    return replace(marker, ordinal=ordinal)
 
 
 def _without_shared_markers(runs: list[list[Marker]]) -> list[list[Marker]]:

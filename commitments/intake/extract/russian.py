@@ -11,7 +11,8 @@ _NUMBER_FORMS = {
     2: "два две двух двум двумя", 3: "три трёх трех трём трем тремя", 4: "четыре четырёх четырех четырём четырем четырьмя",
     5: "пять пяти пятью", 6: "шесть шести шестью", 7: "семь семи семью", 8: "восемь восьми восьмью",
     9: "девять девяти девятью", 10: "десять десяти десятью", 11: "одиннадцать одиннадцати", 12: "двенадцать двенадцати",
-    13: "тринадцать тринадцати", 14: "четырнадцать четырнадцати", 15: "пятнадцать пятнадцати", 20: "двадцать двадцати",
+    13: "тринадцать тринадцати", 14: "четырнадцать четырнадцати", 15: "пятнадцать пятнадцати", 16: "шестнадцать шестнадцати",
+    17: "семнадцать семнадцати", 18: "восемнадцать восемнадцати", 19: "девятнадцать девятнадцати", 20: "двадцать двадцати",
 }
 NUMBER_WORDS = {form: value for value, forms in _NUMBER_FORMS.items() for form in forms.split()}
 # Stems of what a set is called; any ending follows.
@@ -27,6 +28,13 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 
+# "приоритетов три: ...", "основных направлений — три.": the count after its noun (a numeral word, then a stop).
+_WORD_NUMBERS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_COUNT_AFTER = re.compile(
+    rf"(?<![\w-])(?:(?:{_NOUN_STEMS})(?:ов|ев|ей|й)|задач|мер|инициатив|сфер|тем)\s*(?:[—–-]\s*)?(?P<num>{_WORD_NUMBERS})"
+    rf"(?=\s*[:.—–-])", re.IGNORECASE,
+)
+
 _COMPOUND = re.compile(
     r"(?<![\w-])(?P<num>\d{1,2})-?(?:ти|х|и)?-?пункт(?:ов|н)\w*"
     r"|(?<![\w-])(?P<word>двух|трех|трёх|четырех|четырёх|пяти|шести|семи|восьми|девяти|десяти|двенадцати)пункт(?:ов|н)\w*",
@@ -35,7 +43,9 @@ _COMPOUND = re.compile(
 _COMPOUND_WORDS = {"двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8,
                    "девяти": 9, "десяти": 10, "двенадцати": 12}
 # "ряд задач": a set announced with no number (its count is inferred from what it lists).
-UNNUMBERED = re.compile(rf"(?<![\w-])ряд(?:а|ом|е)?\s+(?:{_ADJECTIVE}\s+)?(?:{_NOUN_STEMS})[а-яё]*", re.IGNORECASE)
+# "на следующих задачах: A, B и C": the same, run in after a colon.
+UNNUMBERED = re.compile(rf"(?<![\w-])ряд(?:а|ом|е)?\s+(?:{_ADJECTIVE}\s+)?(?:{_NOUN_STEMS})[а-яё]*"
+                        rf"|(?<![\w-])следующ(?:ие|их|им|ими)\s+(?:{_ADJECTIVE}\s+)?(?:{_NOUN_STEMS})[а-яё]*(?=\s*:)", re.IGNORECASE)
 
 _ORDINAL_ADVERBS = {
     "во-первых": 1, "во-вторых": 2, "в-третьих": 3, "в-четвёртых": 4, "в-четвертых": 4, "в-пятых": 5, "в-шестых": 6,
@@ -45,7 +55,7 @@ _ORDINAL_NOUNS = {
     "первое": 1, "второе": 2, "третье": 3, "четвёртое": 4, "четвертое": 4, "пятое": 5, "шестое": 6, "седьмое": 7,
     "восьмое": 8, "девятое": 9, "десятое": 10, "последнее": None,
 }
-_ADVERB = re.compile(rf"(?P<w>{'|'.join(_ORDINAL_ADVERBS)})(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
+_ADVERB = re.compile(rf"(?:И\s+)?(?P<w>{'|'.join(_ORDINAL_ADVERBS)})(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _NOUN = re.compile(rf"(?:И\s+)?(?P<w>{'|'.join(_ORDINAL_NOUNS)})\s*[—–:,.-]", re.IGNORECASE)
 # "Первое направление –", "Вторая задача:", "Третий пункт —": an ordinal adjective, its noun, then a dash or colon.
 _ORDINAL_STEMS = {"перв": 1, "втор": 2, "трет": 3, "четв[её]рт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10}
@@ -57,6 +67,29 @@ _PROSE_ORDINAL = re.compile(
     rf"(?:Во?\s+(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ом|ем)\s+пункте|(?P<stem2>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой)\s+пункт)(?![\w-])",
     re.IGNORECASE,
 )
+# "Вторым принципом, по словам главы государства, является ...": an instrumental ordinal before what a point is called.
+_POINT_NOUNS = "принцип|приоритет|направлени|задач|шаг|мер|пункт|предложени|услови|цел|инициатив|столп|элемент|требовани"
+_INSTRUMENTAL_ORDINAL = re.compile(
+    rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ым|ьим|ой|ьей)\s+(?:{_POINT_NOUNS})[а-яё]*(?![\w-])", re.IGNORECASE,
+)
+# "Первое направление – это A, второй – B": once a dashed first ordinal has opened the list, lower-case ordinals after a
+# comma or a semicolon continue it.
+_LATER_STEMS = {pattern: value for pattern, value in _ORDINAL_STEMS.items() if value > 1}
+_COMMA_ORDINAL = re.compile(
+    rf"[,;]\s+(?=(?:{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s)"
+)
+_LOWER_ORDINAL = re.compile(
+    rf"(?P<stem>{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s"
+)
+_FIRST_DASHED = re.compile(rf"(?:Первое|Первый|Первая)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s")
+# "Вторая – зерновой биржи.", "Третий: ...": an ordinal adjective standing for the counted noun, then a dash or colon, and
+# "Первая из них касается ...": only a little after a count ("пять инициатив") that they stand for ("Первая – в Кремле"
+# after "три встречи" counts no commitments).
+_BARE_ORDINAL = re.compile(rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья)\s*[—–:]\s", re.IGNORECASE)
+_OF_THEM = re.compile(rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+из\s+(?:них|которых)(?![\w-])", re.IGNORECASE)
+_COUNT_REACH = 1000  # characters back from "Первая из них", "Вторая –" to the count they refer to
+_OPENER_REACH = 400  # characters back from a lower-case ordinal to the "Первое ... –" that opened its list
+_OPENING_QUOTES = "«„\"“"
 _FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
@@ -66,6 +99,24 @@ _PUNKT = re.compile(r"Пункт\s+(?P<d>\d{1,2})\s*(?:[.:—–-]\s*)?$|Пун�
 _COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
 _UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# The reporter's own paragraph between points or after the last: "По словам министра, ...", "Как отметил Лавров, ...",
+# "Он также подчеркнул ...", "Напомним, ...", "Ранее ...".
+_REPORTING_VERBS = r"(?:отметил|подчеркнул|заявил|сказал|добавил|сообщил|указал|пояснил|призвал)[аи]?"
+REPORTER = re.compile(
+    rf"(?:По\s+словам\s|Как\s+{_REPORTING_VERBS}\s|(?:Он|Она|Они)\s+(?:также\s+|тогда\s+)?{_REPORTING_VERBS}(?![\w-])"
+    r"|Напомним|Ранее\s|Между\s+тем)"
+)
+# "2. Укрепление политического взаимодоверия. В духе ...": an item headed by what is to be done (a verbal noun, up to six
+# words, its own sentence) and then explained.
+_HEADED_ITEM = re.compile(r"[А-ЯЁ][а-яё]*(?:ние|тие)(?:\s+[а-яё-]+){0,5}\.\s+\S")
+HEADED_AT_LEAST = 3
+
+
+def headed_list(text: str, items: list[tuple[int, int]]) -> bool:
+    """Are most of a numbered list's items (three at least) headed by a verbal noun and explained? Such a list is a set
+    of principles or proposals even with neither count nor lead-in (its first item may be a preamble)."""
+    headed = sum(bool(_HEADED_ITEM.match(text, start, end)) for start, end in items)
+    return headed >= HEADED_AT_LEAST and 2 * headed > len(items)
 
 
 def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -75,6 +126,8 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
         value = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
         if value >= 2:
             found.append((value, match.start(), match.end()))
+    for match in _COUNT_AFTER.finditer(text, start, end):
+        found.append((NUMBER_WORDS[match.group("num").lower()], match.start(), match.end()))
     for match in _COMPOUND.finditer(text, start, end):  # "12-пунктовый план", "пятипунктный"
         value = int(match.group("num")) if match.group("num") else _COMPOUND_WORDS[match.group("word").lower()]
         if value >= 2:
@@ -83,7 +136,9 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
 
 
 def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tuple[str, int | None, int, int]]:
-    """(family, ordinal, start, content) of a marker starting at `at`."""
+    """(family, ordinal, start, content) of a marker starting at `at` (or at the word after an opening quote: «Первое — ...)."""
+    while at < end and text[at] in _OPENING_QUOTES:
+        at += 1
     match = _ADVERB.match(text, at, end)
     if match:
         return [("word", _ORDINAL_ADVERBS[match.group("w").lower()], at, _skip(text, match.end(), end))]
@@ -97,6 +152,15 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
         stem = (match.group("stem") or match.group("stem2")).lower()
         ordinal = next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem))
         return [("word", ordinal, at, _skip(text, match.end(), end))]
+    match = _INSTRUMENTAL_ORDINAL.match(text, at, end)
+    if match and text[at].isupper():
+        return [("word", _stem_ordinal(match.group("stem")), at, at)]
+    match = _BARE_ORDINAL.match(text, at, end) or _OF_THEM.match(text, at, end)
+    if match and text[at].isupper() and _COUNT.search(text, max(0, at - _COUNT_REACH), at):
+        return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
+    match = _LOWER_ORDINAL.match(text, at, end)
+    if match and text[at].islower() and _FIRST_DASHED.search(text, max(0, at - _OPENER_REACH), at):
+        return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
     match = _NOUN.match(text, at, end) or _FINAL.match(text, at, end)
     if match and text[at].isupper():
         word = (match.groupdict().get("w") or "").lower()
@@ -113,6 +177,10 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     return []
 
 
+def _stem_ordinal(stem: str) -> int:
+    return next(value for pattern, value in _ORDINAL_STEMS.items() if re.fullmatch(pattern, stem.lower()))
+
+
 def _after_list_break(text: str, at: int) -> bool:
     before = text[:at].rstrip()
     return before.endswith((":", ";"))
@@ -120,7 +188,8 @@ def _after_list_break(text: str, at: int) -> bool:
 
 def inline_starts(text: str, start: int, end: int) -> list[int]:
     """", во-вторых, ...": the ordinal adverbs also follow a comma; and a sentence may start with no space after a stop."""
-    return [m.end() for m in _COMMA_START.finditer(text, start, end)] + [m.end() for m in _UNSPACED_START.finditer(text, start, end)]
+    return ([m.end() for m in _COMMA_START.finditer(text, start, end)] + [m.end() for m in _UNSPACED_START.finditer(text, start, end)]
+            + [m.end() for m in _COMMA_ORDINAL.finditer(text, start, end)])
 
 
 def _skip(text: str, offset: int, limit: int) -> int:
