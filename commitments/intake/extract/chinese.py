@@ -98,6 +98,10 @@ def inline_starts(text: str, start: int, end: int) -> list[int]:
     return sorted(set(found))
 
 
+def in_sentence_starts(text: str, start: int, end: int) -> list[int]:
+    return []
+
+
 def _skip(text: str, offset: int, limit: int) -> int:
     while offset < limit and text[offset] in " \t\u3000":
         offset += 1
