@@ -872,3 +872,12 @@ def test_the_v3_russian_shapes(text, count, quotes):
 ])
 def test_russian_ordinals_in_passing_make_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+# "…提出三點要求,美方首要堅持…" then "第二要…", "第三要…": 首要 opens a run of 第N要 (inside the announcing sentence)
+def test_shouyao_inside_a_sentence_then_di_n_yao_paragraphs():
+    text = '王毅提出三點要求,美方首要堅持一中原則,尊重歷史。台灣是中國的一部分。\n第二要堅持相互尊重,把握正確方向。\n第三要堅持合作共贏,促進共同發展。\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ['首要堅持一中原則,尊重歷史。台灣是中國的一部分。', '第二要堅持相互尊重,把握正確方向。', '第三要堅持合作共贏,促進共同發展。'])]
+    assert extract('政府的首要任務是穩增長,第二要求是保就業。\n').as_json()["sets"] == []
