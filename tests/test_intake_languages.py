@@ -881,3 +881,44 @@ def test_shouyao_inside_a_sentence_then_di_n_yao_paragraphs():
     assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
         (3, ['首要堅持一中原則,尊重歷史。台灣是中國的一部分。', '第二要堅持相互尊重,把握正確方向。', '第三要堅持合作共贏,促進共同發展。'])]
     assert extract('政府的首要任務是穩增長,第二要求是保就業。\n').as_json()["sets"] == []
+
+
+# Held-out v3's English shapes: "the following tasks: A, B, C, and D" (no count), bullets ending in "; and,", paragraphs
+# opening with a run-in name and a colon after a lead-in ending with a colon (captions between them; the count stated
+# above), and a quotation after "she declared:" that is no list of what was counted.
+ROUND_V3_ENGLISH = [
+    pytest.param(
+        'The mayor said the city will fulfil the following tasks: cutting waiting times, building homes, and fixing roads.\n',
+        None, ['cutting waiting times', 'building homes', 'fixing roads'], id='en_following_tasks_inline',
+    ),
+    pytest.param(
+        'The key priorities of the government are:\n\n • A strong economy;\n • Better schools for every child; and,\n • Safer streets.\n',
+        None, ['A strong economy', 'Better schools for every child', 'Safer streets.'], id='en_semicolon_and_comma',
+    ),
+    pytest.param(
+        'The minister has set out four priorities in a statement.\n\nShe is committed to making progress on the following:\n\n'
+        'Healthier lives, or better care: Cutting waiting times for care.\n\nThe minister at the launch (Image: Government)\n\n'
+        'Green growth: Creating green jobs.\n\nBetter schools: Raising standards in schools.\n\nSafer roads for all: Fixing roads.\n\n'
+        'She said: "We have listened to people in every town."\n',
+        4, ['Healthier lives, or better care: Cutting waiting times for care.', 'Green growth: Creating green jobs.',
+            'Better schools: Raising standards in schools.', 'Safer roads for all: Fixing roads.'], id='en_run_in_heading_paragraphs',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "quotes"), ROUND_V3_ENGLISH)
+def test_the_v3_english_shapes(text, count, quotes):
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+
+
+@pytest.mark.parametrize("text", [
+    # a quotation after a verb of saying is no list of the count's items
+    'The minister set out three key priorities in a speech in which she declared: "We have listened and we will act."\n',
+    # a transcript's speakers are no run-in headings
+    'The following is a transcript of the briefing:\n\nQ: What are the plans?\n\nMr Smith: We will build roads.\n\nQ: When?\n\nMr Smith: Next year.\n',
+    'The panel was asked:\n\nJane Doe: We need roads.\n\nJohn Roe: We need schools.\n\nAnn Poe: We need jobs.\n',
+])
+def test_a_quotation_or_a_transcript_after_a_colon_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []

@@ -13,6 +13,8 @@ _LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：
 _LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*(?:[-–—]\s|(?:said|added)\b))"
                        r"|,\s+[-–—]\s+(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил|сообщает|передает|передаёт|пишет)"
                        r"|,\s+(?:(?:[A-Z][\w'’.-]*|he|she)\s+){1,3}(?:said|added|noted|stressed)\b|,\s+(?:said|added)\s+[A-Z]")
+# A quotation after a verb of saying and a colon: what was said, not the counted items (unless exactly that many).
+_SPEECH_COLON = re.compile(r"\b(?:said|says|declared|stated|added|wrote|told\s+\w+|заявил[аи]?|сказал[аи]?|отметил[аи]?)\s*:\s*$")
 # "... the five commitments he made, President Biden said that A, B, C, D and E": a list reported after "said that",
 # a set only when it has exactly the count's number of items.
 _SAID_THAT = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,80}?(?:\b(?:said|stated|reaffirmed|reiterated|pledged)\s+that\s+"
@@ -66,7 +68,10 @@ def inline_enumeration(layout: Layout, count: Count, sentence: Span) -> tuple[Sp
         said = _SAID_THAT.match(layout.text, count.end, sentence.end)
         listed = _listed(layout, count, sentence, said.end(), sentence.end) if said else None
         return listed if listed and len(listed[1]) == count.value else None
-    return _listed(layout, count, sentence, lead.end(), sentence.end)
+    listed = _listed(layout, count, sentence, lead.end(), sentence.end)
+    if listed and _SPEECH_COLON.search(layout.text, lead.start(), lead.end()) and len(listed[1]) != count.value:
+        return None  # "four priorities in a statement in which she declared: 'We have listened, ... and we will deliver'"
+    return listed
 
 
 def listing_sentence(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
