@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): the suite waits on workers, servers and browsers more than it computes, so
+# two on a 2-core machine halve it; TEST_WORKERS=0 runs it in this one process (for a debugger).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint bench fuzz compose-smoke clean
 
@@ -25,7 +28,7 @@ run: $(VENV)/.installed
 	DEBUG=1 $(PY) -m tracker.devserver --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -162,7 +162,7 @@ def test_the_first_english_corpus_keeps_full_marks():
 
 
 def test_every_quote_is_the_exact_substring_and_the_hash_names_the_text():
-    for item in corpus_seen():  # held-out v3 stays unseen: the extractor never runs on it here
+    for item in corpus_seen():  # held-out v4 stays unseen: the extractor never runs on it here
         data = extract(item.text).as_json()
         assert data["text_sha256"] == hashlib.sha256(item.text.encode()).hexdigest()
         spans = [p for s in data["sets"] for p in s["points"]] + data["claims"]

@@ -28,9 +28,12 @@ _QUOTED_COUNT = re.compile(
 _NOT_AFTER_CLASS = "次年月日天岁歲人国國家份届屆批号號时時"  # 一点 of a time, 两个国家: no count
 
 # Markers. Each is (family, pattern); the pattern's group "n" holds the ordinal.
-_WORD = re.compile(rf"第(?P<n>{_NUM})(?:[点點条條项項个個]|方面)?\s?(?:[，,、：:；;]|是)")  # "第一 , " as some copies space it
-# 一是…二是…; 一要…二要… (not 三要素, 四要求: a word that starts with 要).
-_SHI = re.compile(rf"(?:其(?P<q>{_NUM})[，,、：:]?|(?P<n>{_NUM})(?:是|要(?![素求点點闻聞务務件领領害])))")
+# 一是…二是…; 一要…二要…; 第二要… (not 三要素, 四要求: a word that starts with 要).
+_YAO = "要(?![素求点點闻聞务務件领領害])"
+_WORD = re.compile(rf"第(?P<n>{_NUM})(?:[点點条條项項个個]|方面)?\s?(?:[，,、：:；;]|是|{_YAO})")  # "第一 , " as some copies space it
+_SHI = re.compile(rf"(?:其(?P<q>{_NUM})[，,、：:]?|(?P<n>{_NUM})(?:是|{_YAO}))")
+# "美方首要堅持一中原則" then "第二要…": 首要 as the first of a run of 第N要, also inside a sentence (not 首要任務, 首要問題).
+_SHOUYAO = re.compile(r"首要(?![任务務问問题題目标標位地工原则則之的前者])(?=[\u4e00-\u9fff])")
 _SEQUENCE = re.compile(r"(?P<w>首先|其次|再次|最后|最後)(?:[，,、：:]|是|要|应|應|，)?")
 _SEQUENCE_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": None, "最後": None}
 _PAREN = re.compile(rf"[（(](?P<n>{_NUM})[）)]")
@@ -82,6 +85,9 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
         if match:
             value = number_value(match.group("n") or match.group("q") if family == "shi" else match.group("n"))
             return [(family, value, at, _skip(text, match.end(), end))] if value else []
+    match = _SHOUYAO.match(text, at, end)
+    if match:
+        return [("word", 1, at, _skip(text, match.end(), end))]
     match = _SEQUENCE.match(text, at, end)
     if match:
         return [("word", _SEQUENCE_ORDINALS[match.group("w")], at, _skip(text, match.end(), end))]
@@ -96,6 +102,11 @@ def inline_starts(text: str, start: int, end: int) -> list[int]:
     found = [m.end() for m in _INLINE_START.finditer(text, start, end)]
     found += [m.end() for m in _SHI_START.finditer(text, start, end)]
     return sorted(set(found))
+
+
+def in_sentence_starts(text: str, start: int, end: int) -> list[int]:
+    """Where 首要 opens a point inside a sentence ("…四點要求中,美方首要堅持…")."""
+    return [m.start() for m in _SHOUYAO.finditer(text, start, end)]
 
 
 def _skip(text: str, offset: int, limit: int) -> int:

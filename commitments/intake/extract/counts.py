@@ -100,9 +100,14 @@ def count_in(text: str, start: int, end: int) -> Count | None:
     return found[-1] if found else None
 
 
+# "the following tasks: A, B and C": a set announced with no number, run in after a colon.
+_FOLLOWING = re.compile(rf"\bthe\s+following\s+(?:[a-z-]+\s+)?(?:{NOUNS})(?=\s*:)", re.IGNORECASE)
+
+
 def unnumbered_in(text: str, start: int, end: int) -> list[Count]:
-    """"ряд задач", "以下几点": a set announced with no number; value 0 (the count is inferred from the items)."""
-    found = []
+    """"ряд задач", "以下几点", "the following tasks:": a set announced with no number; value 0 (the count is inferred
+    from the items)."""
+    found = [Count(0, m.start(), m.end()) for m in _FOLLOWING.finditer(text, start, end)] if text.find("following", start, end) >= 0 else []
     for rules, script in ((chinese, chinese.HAN), (russian, russian.CYRILLIC)):
         if script.search(text, start, end):
             found.extend(Count(0, m.start(), m.end()) for m in rules.UNNUMBERED.finditer(text, start, end))

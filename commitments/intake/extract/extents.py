@@ -18,7 +18,7 @@ _SENTENCE_END = ".!?。！？"
 # ", Wang said." closing a point is the reporter's, not the speaker's.
 _TRAILING_ATTRIBUTION = re.compile(
     r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$"
-    r"|[\"»”]?,?\s+[-–—]\s+(?:заявил|сказал|отметил|подчеркнул|добавил|сообщил|указал)[а-я]*(?:\s+(?:г-н|г-жа|он|она))?(?:\s+[А-ЯЁ][\w.-]*){0,3}\.?$"
+    r"|[\"»”]?,?\s+[-–—]\s+(?:заявил|сказал|отметил|подчеркнул|добавил|сообщил|указал)[а-я]*(?:\s+[а-яё-]+){0,2}(?:\s+[А-ЯЁ][\w.-]*){0,3}\.?$"
 )
 
 
@@ -36,6 +36,9 @@ def _inner_end(layout: Layout, marker: Marker, nxt: Marker) -> int:
     inline marker in a later paragraph ("王毅还强调，四是…") and captions or headings in between ("【资料图】")."""
     own, index = layout.block_index(marker.start), layout.block_index(nxt.start)
     end = nxt.start
+    lead = layout.sentences[layout.sentence_index(nxt.start)]
+    if index == own and marker.content < lead.start < nxt.start and any(ch.isalnum() for ch in layout.text[lead.start:nxt.start]):
+        return lead.start  # "... удобной среды для жизни. По его словам, четвертый приоритет —": the reporter's words are no point's
     if nxt.at_block_start:  # a point ends before the next one's paragraph, opening quote included ("“ii) ...")
         end = min(end, layout.blocks[index].start)
     lead_in = layout.text[layout.blocks[index].start:nxt.start].rstrip()
@@ -139,7 +142,7 @@ def _paragraphs_in(layout: Layout, span: Span, family: str) -> int:
 def _separator_strip(text: str, start: int, end: int) -> int:
     """Up to the next marker, without the "; and " that joins two points of an inline list."""
     end = _rstrip(text, start, end)
-    for tail in (" and", " or", " и", ";", ",", "；", "，", "、"):
+    for tail in (",", " and", " or", " и", " а", ";", ",", "；", "，", "、"):  # "; and," too
         if text.endswith(tail, start, end):
             end = _rstrip(text, start, end - len(tail))
     return end if text[end - 1:end] not in ";,；，、" else _rstrip(text, start, end - 1)

@@ -118,12 +118,14 @@ def _rules_for(text: str, start: int, end: int) -> list:
 def _script_markers(rules, text: str, start: int, end: int) -> list[Marker]:
     """A language's markers at the block's start and after its inline breaks."""
     found = []
-    inline = rules.inline_starts(text, start, end) + [m.end() for m in _INLINE_START.finditer(text, start, end)]
-    for at in [start, *sorted(set(inline))]:
+    inline = set(rules.inline_starts(text, start, end) + [m.end() for m in _INLINE_START.finditer(text, start, end)])
+    # An ordinal inside a sentence ("美方首要堅持…", "Турчин третьим приоритетом назвал ..."): a run of them needs three.
+    within = set(rules.in_sentence_starts(text, start, end)) - inline - {start}
+    for at in [start, *sorted(inline | within)]:
         own = rules.markers_at(text, at, end, at_block_start=at == start)
         for family, ordinal, begin, content in own:
             if content < end or family == "punkt":  # "Пункт 1" alone on its line: the point's words follow
-                found.append(Marker(family, ordinal, begin, content, at == start, _is_qa(text, content, end)))
+                found.append(Marker(family, ordinal, begin, content, at == start, _is_qa(text, content, end), mid_sentence=at in within))
         if not own and at != start and _INLINE_TYPO_CJK.match(text, at, end):  # "；（2）…", "。②…"
             found.extend(_typo_markers(text, _TYPO_MARKER.match(text, at, end), end, at_block_start=False))
     return found

@@ -19,7 +19,7 @@ NUMBER_WORDS = {form: value for value, forms in _NUMBER_FORMS.items() for form i
 _NOUN_STEMS = (
     "направлени|предложени|пункт|задач|принцип|приоритет|мер|шаг|инициатив|област|сфер|цел|договор[её]нност|обязательств|"
     "аспект|положени|тезис|итог|результат|соглашени|элемент|блок|компонент|иде|рекомендаци|мероприяти|позици|составляющ|"
-    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет|документ|столп"
+    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет|документ|столп|проект"
 )
 _ADJECTIVE = r"[а-яё-]+(?:ых|их|ым|им|ыми|ими|ые|ие|ой|ая|ое|ого|ому|ую)"
 _COUNT = re.compile(
@@ -70,18 +70,37 @@ _PROSE_ORDINAL = re.compile(
 # "Вторым принципом, по словам главы государства, является ...": an instrumental ordinal before what a point is called.
 _POINT_NOUNS = "принцип|приоритет|направлени|задач|шаг|мер|пункт|предложени|услови|цел|инициатив|столп|элемент|требовани"
 _INSTRUMENTAL_ORDINAL = re.compile(
-    rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ым|ьим|ой|ьей)\s+(?:{_POINT_NOUNS})[а-яё]*(?![\w-])", re.IGNORECASE,
+    rf"(?:И\s+)?(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ым|ьим|ой|ьей)\s+(?:{_POINT_NOUNS})[а-яё]*(?![\w-])", re.IGNORECASE,
 )
+# Inside a sentence, in lower case: "Глава правительства первым приоритетом назвал ...", "Премьер седьмым приоритетом
+# озвучил ...", "назвал вторым приоритетом ...": an instrumental ordinal with a verb of naming after it or before it.
+_NAMING = r"(?:назвал|назвала|назвали|называет|называют|озвучил[аи]?|видит|видят|считает|считают|определил[аи]?|обозначил[аи]?|выделил[аи]?)"
+_NAMED_AFTER = re.compile(rf"[^.!?]{{0,60}}?(?<![\w-]){_NAMING}(?![\w-])")
+_NAMED_BEFORE = re.compile(rf"(?<![\w-]){_NAMING}\s+$")
+# "Второй приоритет состоит в ...", "По его словам, четвертый приоритет — ...": an ordinal and what a point is called, then
+# what it is.
+_NOMINATIVE_ORDINAL = re.compile(
+    rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+(?:{_POINT_NOUNS})[а-яё]*"
+    r"(?:\s*[—–:]\s|\s+(?:состоит\s+в|заключается\s+в|является|станет|будет)(?![\w-]))", re.IGNORECASE,
+)
+# Where such an ordinal starts in lower case inside a sentence (a run of them needs three: two in passing are no set).
+_IN_SENTENCE = re.compile(
+    rf"(?<=\s)(?=(?:{'|'.join(_ORDINAL_STEMS)})(?:ым|ьим|ой|ьей|ый|ий|ая|ья|ое|ье)\s+(?:{_POINT_NOUNS}))"
+)
+# "Номер один – ...", "Пункт номер два: ...": a point's number as a cardinal word, then a dash or a colon.
+_CARDINALS = {"один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10}
+_NUMBERED = re.compile(rf"(?:И\s+)?(?:Пункт\s+номер|Номер)\s+(?P<n>{'|'.join(_CARDINALS)}|\d{{1,2}})\s*[—–:-]\s")
 # "Первое направление – это A, второй – B": once a dashed first ordinal has opened the list, lower-case ordinals after a
 # comma or a semicolon continue it.
 _LATER_STEMS = {pattern: value for pattern, value in _ORDINAL_STEMS.items() if value > 1}
 _COMMA_ORDINAL = re.compile(
-    rf"[,;]\s+(?=(?:{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s)"
+    rf"[,;]\s+(?:а\s+)?(?=(?:{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s)"
 )
 _LOWER_ORDINAL = re.compile(
     rf"(?P<stem>{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s"
 )
-_FIRST_DASHED = re.compile(rf"(?:Первое|Первый|Первая)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s")
+# "Пятый приоритет — это A, а шестой — B": the dashed ordinal just before opens the next one, after a comma and an "а".
+_DASHED = "(?:{})(?:ое|ой|ая|ий|ый|ья|ье)(?:\\s+(?:" + _NOUN_STEMS + ")[а-яё]*)?\\s*[—–-]\\s"
 # "Вторая – зерновой биржи.", "Третий: ...": an ordinal adjective standing for the counted noun, then a dash or colon, and
 # "Первая из них касается ...": only a little after a count ("пять инициатив") that they stand for ("Первая – в Кремле"
 # after "три встречи" counts no commitments).
@@ -99,12 +118,12 @@ _PUNKT = re.compile(r"Пункт\s+(?P<d>\d{1,2})\s*(?:[.:—–-]\s*)?$|Пун�
 _COMMA_START = re.compile(r"[,，]\s+(?=(?:во?-)\w)", re.IGNORECASE)
 _UNSPACED_START = re.compile(r"(?<=[.!?…])(?=[А-ЯЁ])")  # "наблюдателей...Четвертое - ..." as some pages run them together
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-# The reporter's own paragraph between points or after the last: "По словам министра, ...", "Как отметил Лавров, ...",
-# "Он также подчеркнул ...", "Напомним, ...", "Ранее ...".
+# The reporter's own paragraph between points or after the last: "По словам министра, ...", "По его мнению, ...",
+# "Как отметил Лавров, ...", "Он также подчеркнул ...", "Напомним, ...", "Ранее ...", "Раньше сообщалось ...".
 _REPORTING_VERBS = r"(?:отметил|подчеркнул|заявил|сказал|добавил|сообщил|указал|пояснил|призвал)[аи]?"
 REPORTER = re.compile(
-    rf"(?:По\s+словам\s|Как\s+{_REPORTING_VERBS}\s|(?:Он|Она|Они)\s+(?:также\s+|тогда\s+)?{_REPORTING_VERBS}(?![\w-])"
-    r"|Напомним|Ранее\s|Между\s+тем)"
+    rf"(?:По\s+(?:(?:его|ее|её|их)\s+)?(?:словам|мнению)[\s,]|Как\s+{_REPORTING_VERBS}\s|(?:Он|Она|Они)\s+(?:также\s+|тогда\s+)?{_REPORTING_VERBS}(?![\w-])"
+    r"|Напомним|Ранее\s|Раньше\s+сообщ|Между\s+тем)"
 )
 # "2. Укрепление политического взаимодоверия. В духе ...": an item headed by what is to be done (a verbal noun, up to six
 # words, its own sentence) and then explained.
@@ -159,8 +178,18 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     if match and text[at].isupper() and _COUNT.search(text, max(0, at - _COUNT_REACH), at):
         return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
     match = _LOWER_ORDINAL.match(text, at, end)
-    if match and text[at].islower() and _FIRST_DASHED.search(text, max(0, at - _OPENER_REACH), at):
+    if match and text[at].islower() and _opened(text, at, _stem_ordinal(match.group("stem"))):
         return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
+    match = _NUMBERED.match(text, at, end)
+    if match:
+        raw = match.group("n")
+        return [("word", int(raw) if raw.isdigit() else _CARDINALS[raw], at, _skip(text, match.end(), end))]
+    match = _NOMINATIVE_ORDINAL.match(text, at, end)
+    if match:
+        return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
+    match = _INSTRUMENTAL_ORDINAL.match(text, at, end)
+    if match and text[at].islower() and (_NAMED_AFTER.match(text, match.end(), end) or _NAMED_BEFORE.search(text, max(0, at - 40), at)):
+        return [("word", _stem_ordinal(match.group("stem")), at, at)]
     match = _NOUN.match(text, at, end) or _FINAL.match(text, at, end)
     if match and text[at].isupper():
         word = (match.groupdict().get("w") or "").lower()
@@ -175,6 +204,17 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     if match and not at_block_start and _after_list_break(text, at):  # "три шага: 1) ...; 2) ...; 3) ..."
         return [("digit", int(match.group("d")), at, _skip(text, match.end(), end))]
     return []
+
+
+def _opened(text: str, at: int, ordinal: int) -> bool:
+    """Is there a dashed ordinal one less shortly before ("Первое направление – это A, второе – B")?"""
+    previous = next((pattern for pattern, value in _ORDINAL_STEMS.items() if value == ordinal - 1), None)
+    return previous is not None and re.search(_DASHED.format(previous), text[max(0, at - _OPENER_REACH):at], re.IGNORECASE) is not None
+
+
+def in_sentence_starts(text: str, start: int, end: int) -> list[int]:
+    """Where a point's ordinal starts in lower case inside a sentence ("Турчин третьим приоритетом назвал ...")."""
+    return [m.start() for m in _IN_SENTENCE.finditer(text, start, end)]
 
 
 def _stem_ordinal(stem: str) -> int:
