@@ -922,3 +922,10 @@ def test_the_v3_english_shapes(text, count, quotes):
 ])
 def test_a_quotation_or_a_transcript_after_a_colon_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_and_comma_finally_closes_a_run_of_ordinals():
+    text = 'The minister made three proposals.\nFirst, respect sovereignty.\nSecondly, expand trade.\nAnd, finally, deepen exchanges.\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ['First, respect sovereignty.', 'Secondly, expand trade.', 'And, finally, deepen exchanges.'])]
