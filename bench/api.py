@@ -33,6 +33,8 @@ import psycopg
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.support import database_create, database_drop, database_name, database_url  # noqa: E402 - after the path is set
+
 STATEMENTS, POINTS, DELIVERABLES_PER_POINT = 50, 50, 3  # 50 x (50 + 150) = 10,000 commitments
 UPDATES_PER_COMMITMENT, LINKS_PER_COMMITMENT, EVIDENCE_ROWS = 10, 20, 50_000
 STATUSES = ["not_started", "in_progress", "partially_fulfilled", "fulfilled", "stalled", "broken", "not_assessable"]
@@ -47,21 +49,6 @@ def smoke_scale() -> None:
 
 def commitments_total() -> int:
     return STATEMENTS * POINTS * (1 + DELIVERABLES_PER_POINT)
-
-
-def database_urls(suffix: str = "bench") -> tuple[str, str, str]:
-    """(maintenance URL, URL, name) of a scratch database named after DATABASE_URL's plus `_suffix`."""
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
-    base, _, name = url.rpartition("/")
-    bench = f"{name.split('?')[0]}_{suffix}"
-    return f"{base}/postgres", f"{base}/{bench}", bench
-
-
-def recreate(admin_url: str, name: str, *, drop_only: bool = False) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def copy(conn, table: str, columns: list[str], rows) -> None:
@@ -289,9 +276,9 @@ def main() -> int:
     if args.smoke:
         smoke_scale()
         args.runs = 2
-    admin_url, bench_url, bench_name = database_urls()
+    bench_url = database_url(database_name("bench"))
     started = time.perf_counter()
-    recreate(admin_url, bench_name)
+    database_create(bench_url)
     os.environ.update({
         "DATABASE_URL": bench_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"), "ALLOWED_HOSTS": "testserver",
         "TRACKER_API_THROTTLE_ANON": "", "TRACKER_API_THROTTLE_USER": "", "DEBUG": "0",
@@ -369,7 +356,7 @@ def main() -> int:
     finally:
         connection.close()
         if not args.keep:
-            recreate(admin_url, bench_name, drop_only=True)
+            database_drop(bench_url)
     return 0
 
 

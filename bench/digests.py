@@ -29,21 +29,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-_BASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").split("?")[0]
-DB_URL = os.environ.get("BENCH_DATABASE_URL", f"{_BASE_URL}_digests")
+from bench.support import database_create, database_name, database_url  # noqa: E402 - after the path is set
+
+DB_URL = os.environ.get("BENCH_DATABASE_URL") or database_url(database_name("digests"))
 BEFORE = datetime(2024, 2, 20, 10, 0, tzinfo=UTC)
 DURING = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
 PERIOD_KEY = "2024-W10"
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    server_url = DB_URL.rsplit("/", 1)[0] + "/postgres"
-    name = DB_URL.rsplit("/", 1)[1]
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def start_sink(port: int, *, fast: bool) -> subprocess.Popen:
@@ -306,7 +297,7 @@ def main() -> None:
         }
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    recreate_database()
+    database_create(DB_URL)
     import django
 
     django.setup()
@@ -319,7 +310,7 @@ def main() -> None:
     figures = {}
     for size in (int(n) for n in args.subscribers.split(",")):
         connections.close_all()
-        recreate_database()
+        database_create(DB_URL)
         cache.clear()
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0)

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api import database_urls, recreate  # noqa: E402 - after the path is set
+from bench.support import database_create, database_drop, database_name, database_url  # noqa: E402 - after the path is set
 
 PY = sys.executable
 SCHEMA_CHECKS = {"response_schema_conformance", "status_code_conformance", "content_type_conformance", "response_headers_conformance"}
@@ -183,8 +183,8 @@ def main() -> int:
     if args.smoke:
         args.examples, args.jobs = 2, 1
     sys.stdout.reconfigure(line_buffering=True)  # figures appear as each run ends, also when piped to a file
-    admin_url, url, name = database_urls("fuzz")
-    recreate(admin_url, name)
+    url = database_url(database_name("fuzz"))
+    database_create(url)
     work = tempfile.mkdtemp(prefix="tracker-fuzz-")
     port = free_port()
     env = server_env(url, work, port)
@@ -220,7 +220,7 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
         if not args.keep:
-            recreate(admin_url, name, drop_only=True)
+            database_drop(url)
     print(f"\nTotal: {total_5xx} server errors, {total_schema} schema violations in {time.monotonic() - started:.0f} s"
           + (f" (logs in {work})" if args.keep else ""))
     return 1 if total_5xx or total_schema else 0

@@ -27,7 +27,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench import api  # noqa: E402 - after the path is set
-from bench.api import build, database_urls, load_average, median_cpu_ms, medians_ms, recreate  # noqa: E402
+from bench.api import build, load_average, median_cpu_ms, medians_ms  # noqa: E402
+from bench.support import database_create, database_drop, database_name, database_url  # noqa: E402
 
 CLAIMS = 500
 
@@ -98,11 +99,9 @@ def main() -> int:
         global CLAIMS
         api.smoke_scale()
         args.runs, CLAIMS = 2, 20
-    admin_url, _, default_name = database_urls("pages")
-    args.name = args.name or default_name
-    admin_url, bench_url = admin_url, f"{admin_url.rpartition('/')[0]}/{args.name}"
+    bench_url = database_url(args.name or database_name("pages"))
     started = time.perf_counter()
-    recreate(admin_url, args.name)
+    database_create(bench_url)
     os.environ.update({
         "DATABASE_URL": bench_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"), "ALLOWED_HOSTS": "testserver",
         "DEBUG": "0", "DATABASE_CONN_MAX_AGE": "600", "CACHE_URL": os.environ.get("CACHE_URL", "locmem://"),
@@ -151,7 +150,7 @@ def main() -> int:
     finally:
         connection.close()
         if not args.keep:
-            recreate(admin_url, args.name, drop_only=True)
+            database_drop(bench_url)
     return 0
 
 

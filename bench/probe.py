@@ -28,7 +28,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.api import database_urls, recreate  # noqa: E402 - after the path is set
+from bench.support import database_create, database_name, database_url  # noqa: E402 - after the path is set
 
 SCENARIOS: list[tuple[str, str, object]] = []
 
@@ -488,14 +488,10 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="recreate the probe's database")
     args = parser.parse_args()
     fault_env = dict(os.environ)
-    admin_url, url, name = database_urls("probe")
+    name = database_name("probe")
+    url = database_url(name)
     started = time.perf_counter()
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    if args.fresh or not exists:
-        recreate(admin_url, name)
+    database_create(url, fresh=args.fresh)
     os.environ.update({
         "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "probe-only"), "ALLOWED_HOSTS": "testserver", "DEBUG": "0",
         "CACHE_URL": "locmem://", "SECURE_SSL_REDIRECT": "0", "SITE_URL": "https://tracker.example.org",

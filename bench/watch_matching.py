@@ -13,17 +13,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[1].split("?")[0] + "_watch_matching"
+from bench.support import database_create, database_name, database_url  # noqa: E402 - after the path is set
+
+DB_URL = database_url(database_name("watch_matching"))
 
 
 def setup() -> None:
-    import psycopg
-
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker").rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    os.environ.update({"DATABASE_URL": f"{base}/{DB_NAME}", "DJANGO_SETTINGS_MODULE": "tracker.settings", "LOG_LEVEL": "WARNING",
+    database_create(DB_URL)
+    os.environ.update({"DATABASE_URL": DB_URL, "DJANGO_SETTINGS_MODULE": "tracker.settings", "LOG_LEVEL": "WARNING",
                        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only")})
     import django
 

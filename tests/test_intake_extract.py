@@ -120,7 +120,7 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
 # Floors per language and side of the held-out split: a regression in any rule moves one of them
 # (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim). The tuning side is
 # what the rules were written on, so its figures are regression pins, not accuracy; the held-out side is
-# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side and v2, opened).
+# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side and v2 and v3, opened).
 FLOORS = {
     ("en", "tuning"): {"sets": (34, 34), "points": (163, 164), "extra": 0, "counts": 34, "complete": 34},
     ("zh", "tuning"): {"sets": (22, 23), "points": (86, 87), "extra": 0, "counts": 22, "complete": 22},
@@ -136,8 +136,14 @@ FLOORS = {
     ("en", "v2"): {"sets": (4, 4), "points": (14, 14), "extra": 0, "counts": 4, "complete": 4},
     ("zh", "v2"): {"sets": (3, 3), "points": (9, 9), "extra": 0, "counts": 3, "complete": 3},
     ("ru", "v2"): {"sets": (4, 4), "points": (18, 18), "extra": 0, "counts": 4, "complete": 4},
+    # held-out v3: added after v2 was opened, answers written before the extractor ran on it, measured once by the lead
+    # (en 6/8 sets 38/48 points 1 extra, zh 2/3 6/10, ru 1/5 9/27 1 extra), then opened for tuning; these are its figures
+    # after that (a regression pin, no longer a held-out figure)
+    ("en", "v3"): {"sets": (8, 8), "points": (48, 48), "extra": 0, "counts": 8, "complete": 8},
+    ("zh", "v3"): {"sets": (3, 3), "points": (10, 10), "extra": 0, "counts": 3, "complete": 3},
+    ("ru", "v3"): {"sets": (5, 5), "points": (27, 27), "extra": 0, "counts": 5, "complete": 5},
 }
-BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2)}
+BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2), "v3": (True, 3)}
 
 
 @pytest.mark.parametrize("language,side", sorted(FLOORS))

@@ -922,3 +922,27 @@ def test_the_v3_english_shapes(text, count, quotes):
 ])
 def test_a_quotation_or_a_transcript_after_a_colon_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_and_comma_finally_closes_a_run_of_ordinals():
+    text = 'The minister made three proposals.\nFirst, respect sovereignty.\nSecondly, expand trade.\nAnd, finally, deepen exchanges.\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ['First, respect sovereignty.', 'Secondly, expand trade.', 'And, finally, deepen exchanges.'])]
+
+
+def test_a_russian_ordinal_after_a_verb_of_naming_inside_a_sentence():
+    text = 'Премьер назвал три приоритета. Первым приоритетом он назвал экономику. Затем он назвал вторым приоритетом школы. Кроме того, премьер назвал третьим приоритетом дороги.\n'
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [
+        (3, ['Первым приоритетом он назвал экономику.', 'вторым приоритетом школы.', 'третьим приоритетом дороги.'])]
+
+
+@pytest.mark.parametrize("text", [
+    'The minister visited the following areas: Kyiv, Lviv and Odesa.\n',  # names are no commitments
+    # run-in names with no count stated above (a glossary), or only a loose one, are no set
+    'The following terms are used in this report:\n\nLead agency: the body in charge.\n\nPartner country: a country that signed.\n\nCore budget: the money set aside.\n',
+    'The report defines three terms:\n\nLead agency: the body in charge.\n\nPartner country: a country that signed.\n\nCore budget: the money set aside.\n',
+])
+def test_names_after_the_following_and_a_glossary_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []

@@ -1,6 +1,11 @@
 """What the benchmarks share: each one's own database beside DATABASE_URL's, its environment, Django set up on it.
 
 Not a benchmark (tests/test_bench.py runs bench/*.py; this package is imported by them).
+
+A bench database is made only by `database_create`: dropped and created empty, so the script's `migrate`
+builds it, or, when BENCH_TEMPLATE_DATABASE names a migrated database on the same server (the suite
+makes one for its smoke runs), copied from it (CREATE DATABASE ... TEMPLATE, a fraction of a second)
+so that `migrate` finds nothing to do.
 """
 
 import os
@@ -11,6 +16,37 @@ DATABASE_URL_DEFAULT = "postgres://postgres@127.0.0.1:5432/tracker"
 def database_name(suffix: str) -> str:
     """DATABASE_URL's database name with `_<suffix>`: a benchmark's own database on the same server."""
     return os.environ.get("DATABASE_URL", DATABASE_URL_DEFAULT).rsplit("/", 1)[1].split("?")[0] + f"_{suffix}"
+
+
+def database_url(name: str) -> str:
+    """The URL of database `name` on DATABASE_URL's server."""
+    return os.environ.get("DATABASE_URL", DATABASE_URL_DEFAULT).rsplit("/", 1)[0] + f"/{name}"
+
+
+def _maintenance(url: str):
+    import psycopg
+
+    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+
+
+def database_create(url: str, *, fresh: bool = True) -> None:
+    """Create the database of `url`, dropped first when `fresh` (else kept if it exists): a copy of
+    BENCH_TEMPLATE_DATABASE when the environment names one (a migrated database on the same server,
+    with no one connected to it), else empty."""
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    template = os.environ.get("BENCH_TEMPLATE_DATABASE")
+    with _maintenance(url) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+
+
+def database_drop(url: str) -> None:
+    """Drop the database of `url`, whoever is still connected to it."""
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    with _maintenance(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def environment(*, db_name: str, **settings: str) -> dict:
@@ -30,14 +66,7 @@ def environment(*, db_name: str, **settings: str) -> dict:
 def django_setup(env: dict, *, fresh: bool = False) -> None:
     """Export `env`, create its database (dropped first when `fresh`) if missing, set Django up and migrate."""
     os.environ.update(env)
-    import psycopg
-
-    server, db_name = env["DATABASE_URL"].rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        if fresh:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}"')
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db_name}"')
+    database_create(env["DATABASE_URL"], fresh=fresh)
     import django
 
     django.setup()

@@ -17,7 +17,7 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, plural_counts, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, sentence_list
+from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, run_in_paragraphs, sentence_list
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
 from .markers import Marker, markers_find
@@ -106,6 +106,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     markers = markers_find(layout)
     sets = _marker_sets(layout, markers)
     sets.extend(_unmarked_sets(layout, sets))
+    sets.extend(_run_in_sets(layout, sets))
     sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     _earlier_counts(layout, sets)
@@ -240,7 +241,8 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
                       or (sentence_list(layout, count, sentence) if count.value else None)
                       or (party_sentences(layout, count, sentence) if count.value else None)
                       or (listing_sentence(layout, count, sentence) if count.value else None))
-            if listed and count.loose and (len(listed[1]) != count.value or all(layout.text[i.start].isupper() for i in listed[1])):
+            names = listed and all(layout.text[i.start].isupper() for i in listed[1])
+            if listed and ((count.loose and (len(listed[1]) != count.value or names)) or (count.value == 0 and names)):
                 continue  # "two characteristics, namely" counts exactly two items, and names are no commitments
             if listed and listed[1][0].start in listed_at:
                 break  # a headline and a lead-in both counting the same list: one set
@@ -270,12 +272,31 @@ def _earlier_counts(layout: Layout, sets: list[FoundSet]) -> None:
         found.announced_count = _count_above(layout, index - 1, taken, at_least=len(found.points))
 
 
-def _count_above(layout: Layout, lead: int, taken: SpanIndex, *, at_least: int) -> int | None:
+def _count_above(layout: Layout, lead: int, taken: SpanIndex, *, at_least: int, strict: bool = False) -> int | None:
     for block in reversed(layout.blocks[max(0, lead - EARLIER_BLOCKS):lead]):
         for count in reversed(counts_in(layout.text, block.start, block.end)):
-            if count.value >= at_least and not taken.covers(count.start):
+            if count.value >= at_least and not taken.covers(count.start) and not (strict and count.loose):
                 return count.value
     return None
+
+
+def _run_in_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
+    """"... committed to making headway on the following:" ending a paragraph, then paragraphs opening with a run-in name
+    and a colon ("Green jobs and growth: ..."): one point each, when a count stated above (or in the lead-in) counts them."""
+    taken_spans = [s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points]
+    used = SpanIndex(taken_spans)
+    taken = {layout.blocks[layout.block_index(span.start)].start for span in taken_spans}
+    found = []
+    for index, block in enumerate(layout.blocks):
+        if layout.text[block.end - 1] not in ":：" or used.covers(block.end - 1):
+            continue
+        items = run_in_paragraphs(layout, index, taken=taken)
+        count = _count_above(layout, index + 1, used, at_least=len(items), strict=True) if items else None
+        if count:  # a glossary's terms ("Lead agency: the body in charge.") are counted by nothing above them
+            head = layout.sentences[layout.sentence_index(block.end - 1)]
+            found.append(FoundSet(head, count, [FoundPoint(n, item) for n, item in enumerate(items, 1)], "paragraphs"))
+            taken.update(item.start for item in items)
+    return found
 
 
 def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[FoundSet]) -> list[FoundSet]:

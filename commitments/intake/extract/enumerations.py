@@ -252,3 +252,35 @@ def _strip_end(text: str, start: int, end: int) -> int:
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".;,。；，、"):
         end -= 1
     return end
+
+
+# "Green jobs and growth: Creating 'green' jobs ...": a paragraph opening with a short run-in name (some word in lower
+# case: a speaker's name is no point) and a colon; "She said:" and "Q:" are no names of points.
+_RUN_IN = re.compile(r"(?P<head>[A-Z][^.:;!?()\n]{0,60}?)\s*:\s+(?=\S)")
+_NOT_A_HEAD = re.compile(r"(?:^|\s)(?:said|says|added|declared|stated|told|noted|asked|replied|answered|wrote|explained)$"
+                         r"|^(?:Q|A|Question|Answer|Reporter|Journalist)$", re.IGNORECASE)
+# An image's caption or credit between two such paragraphs belongs to neither: "... (Image: Welsh Government)".
+_CAPTION = re.compile(r"(?:^|[(\s])(?:Image|Photo|Picture|Credit|Source)s?\s*:", re.IGNORECASE)
+_RUN_IN_AT_LEAST = 3
+_RUN_IN_WORDS = 8
+
+
+def run_in_paragraphs(layout: Layout, lead: int, *, taken: set[int]) -> list[Span]:
+    """The paragraphs after block `lead` (a lead-in ending with a colon) that each open with a distinct run-in name and a
+    colon, captions between them skipped; three at least, else none."""
+    text, items, heads = layout.text, [], set()
+    for block in layout.blocks[lead + 1:]:
+        if items and block.end - block.start < 200 and _CAPTION.search(text, block.start, block.end):
+            continue
+        match = _RUN_IN.match(text, block.start, block.end)
+        head = match.group("head").strip() if match else ""
+        if not match or block.start in taken or not _is_head(head) or head in heads:
+            break
+        items.append(Span(block.start, block.end))
+        heads.add(head)
+    return items if len(items) >= _RUN_IN_AT_LEAST else []
+
+
+def _is_head(head: str) -> bool:
+    words = head.split()
+    return len(words) <= _RUN_IN_WORDS and any(word[:1].islower() for word in words[1:]) and not _NOT_A_HEAD.search(head)

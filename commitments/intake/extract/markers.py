@@ -34,7 +34,7 @@ _LABEL = r"(?:point|priority|step|pillar|goal|objective|commitment|principle|pro
 # "The first priority identified by the new prime minister was ...": who named the point, between it and its verb.
 _NAMED_BY = r"(?:\s+(?:identified|named|listed|outlined|set\s+out|cited|mentioned|announced)(?:\s+(?:by|in)(?:\s+(?!is\b|was\b)[\w'’-]+){1,5})?)"
 _WORD_MARKER = re.compile(
-    rf"(?:(?P<adv>(?:{_ORD})ly|first\s+of\s+all|first\s+and\s+foremost|last\s+but\s+not\s+least|lastly|finally)\b[,:]?"
+    rf"(?:(?P<adv>(?:{_ORD})ly|first\s+of\s+all|first\s+and\s+foremost|last\s+but\s+not\s+least|(?:and,?\s+)?(?:lastly|finally))\b[,:]?"
     rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]|(?:and\s+)?(?P<cardinal>{_CARD}),"
     rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?{_NAMED_BY}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
     rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b)"
