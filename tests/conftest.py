@@ -198,14 +198,24 @@ def _uses_shared_seed(item) -> bool:
     return "seed" in fixtures and not transactional and "transactional_db" not in fixtures and "live_server" not in fixtures
 
 
+def _uses_no_database(item) -> bool:
+    """Neither the django_db marker nor a database fixture (pytest-django's third group): subprocesses, servers, CPU."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is None and not fixtures & {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items) -> None:
-    """Every test that uses the shared seed first, module by module (otherwise in their order): one load per run.
+    """The tests that use no database first, then every test that uses the shared seed (one load per run), then the rest.
 
     After pytest-django's ordering (every TestCase-style test before the transactional ones), which
-    it keeps: the seed's users are all TestCase-style, and the rest keep their relative order.
+    it keeps for the tests that use a database: the seed's users are all TestCase-style, and the
+    rest keep their relative order. The tests with no database (pytest-django puts them last) are
+    most of the long ones (the benchmarks' smoke runs, `make run` and the dev server in
+    subprocesses, the scaling timings): run first, they overlap with the short ones on the other
+    xdist worker instead of leaving one worker alone with them at the end.
     """
-    items[:] = sorted(items, key=lambda test: not _uses_shared_seed(test))
+    items[:] = sorted(items, key=lambda test: 0 if _uses_no_database(test) else 1 if _uses_shared_seed(test) else 2)
 
 
 _SHARED_SEED = _SharedSeed()
