@@ -946,3 +946,21 @@ def test_a_russian_ordinal_after_a_verb_of_naming_inside_a_sentence():
 ])
 def test_names_after_the_following_and_a_glossary_are_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_short_paragraphs_ending_with_semicolons_after_a_colon_are_a_set():
+    text = ('Премьер назвал приоритеты. По его словам, основными направлениями остаются:\n\n'
+            'развитие дорожной сети;\n\nподдержка малого бизнеса;\n\nцифровизация услуг;\n\nэнергосбережение.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] is None
+    assert [p["quote"] for p in found[0]["points"]] == ['развитие дорожной сети;', 'поддержка малого бизнеса;', 'цифровизация услуг;', 'энергосбережение.']
+
+
+@pytest.mark.parametrize("text", [
+    # two lines are no list, nor are semicolon lines under no colon, nor long paragraphs
+    'Министр сказал:\n\nмы готовы;\n\nвсё будет сделано.\n',
+    'Итоги года.\n\nрост экономики;\n\nснижение инфляции;\n\nновые рабочие места.\n',
+    'Документ гласит:\n\n' + 'стороны подтверждают приверженность принципам, изложенным в Уставе ООН, и будут развивать сотрудничество во всех областях, представляющих взаимный интерес, включая торговлю;\n\n' * 3,
+])
+def test_semicolon_lines_without_a_colon_lead_in_or_long_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []

@@ -17,7 +17,7 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, plural_counts, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, run_in_paragraphs, sentence_list
+from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, run_in_paragraphs, semicolon_lines, sentence_list
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
 from .markers import Marker, markers_find
@@ -107,6 +107,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     sets = _marker_sets(layout, markers)
     sets.extend(_unmarked_sets(layout, sets))
     sets.extend(_run_in_sets(layout, sets))
+    sets.extend(_semicolon_sets(layout, sets))
     sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     _earlier_counts(layout, sets)
@@ -296,6 +297,28 @@ def _run_in_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
             head = layout.sentences[layout.sentence_index(block.end - 1)]
             found.append(FoundSet(head, count, [FoundPoint(n, item) for n, item in enumerate(items, 1)], "paragraphs"))
             taken.update(item.start for item in items)
+    return found
+
+
+def _semicolon_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
+    """A paragraph ending with a colon, then three or more short unmarked paragraphs each ending with ";" (the last
+    with "." or ";"): a list with no count, one point per paragraph. A count stated in the lead-in must match."""
+    taken_spans = [s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points]
+    used = SpanIndex(taken_spans)
+    taken = {layout.blocks[layout.block_index(span.start)].start for span in taken_spans}
+    found = []
+    for index, block in enumerate(layout.blocks):
+        if layout.text[block.end - 1] not in ":：" or used.covers(block.end - 1):
+            continue
+        items = semicolon_lines(layout, index, taken=taken)
+        if not items:
+            continue
+        head = layout.sentences[layout.sentence_index(block.end - 1)]
+        count = count_in(layout.text, head.start, head.end)
+        if count and count.value != len(items):
+            continue
+        found.append(FoundSet(head, count.value if count else None, [FoundPoint(n, item) for n, item in enumerate(items, 1)], "paragraphs"))
+        taken.update(item.start for item in items)
     return found
 
 

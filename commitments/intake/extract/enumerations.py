@@ -284,3 +284,23 @@ def run_in_paragraphs(layout: Layout, lead: int, *, taken: set[int]) -> list[Spa
 def _is_head(head: str) -> bool:
     words = head.split()
     return len(words) <= _RUN_IN_WORDS and any(word[:1].islower() for word in words[1:]) and not _NOT_A_HEAD.search(head)
+
+
+_SEMICOLON_AT_LEAST = 3
+_SEMICOLON_WORDS = 12
+
+
+def semicolon_lines(layout: Layout, lead: int, *, taken: set[int]) -> list[Span]:
+    """"... основными направлениями остаются:" then short paragraphs with no marker, each ending with ";" and the last
+    with "." ("трансформация медицины и образования;", ..., "цифровизация."): one point each, three at least."""
+    items = []
+    for block in layout.blocks[lead + 1:]:
+        line = layout.text[block.start:block.end]
+        if block.start in taken or len(line.split()) > _SEMICOLON_WORDS or line[-1] not in ";；.。" or not line[0].isalpha():
+            break
+        items.append(Span(block.start, block.end))
+        if line[-1] in ".。":
+            break
+    ended = bool(items) and layout.text[items[-1].end - 1] in ".。;；"
+    semicolons = all(layout.text[i.end - 1] in ";；" for i in items[:-1])
+    return items if ended and semicolons and len(items) >= _SEMICOLON_AT_LEAST else []
