@@ -981,3 +981,19 @@ def test_numbered_one_sentence_items_under_a_roman_section_heading_are_a_set():
 ])
 def test_numbered_paragraphs_under_no_section_heading_or_of_several_sentences_are_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_an_outlet_quoting_the_speaker_closes_a_quoted_point():
+    text = ('Президент предложил план из трёх пунктов.\n'
+            '«Первое — это прекратить огонь», — цитирует Путина «Интерфакс».\n'
+            '«Второе — отвести войска», — передает ТАСС.\n'
+            '«Третье — открыть коридоры», — пишет РИА Новости.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 3
+    assert [p["quote"] for p in found[0]["points"]] == ['Первое — это прекратить огонь', 'Второе — отвести войска', 'Третье — открыть коридоры']
+
+
+def test_a_quoted_point_that_names_an_outlet_in_its_own_words_keeps_them():
+    text = 'Президент предложил план из двух пунктов.\nПервое — помочь СМИ, — пишет он, — и «Интерфакс» тоже.\nВторое — открыть коридоры.\n'
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[0] == 'Первое — помочь СМИ, — пишет он, — и «Интерфакс» тоже.'
