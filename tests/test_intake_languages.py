@@ -964,3 +964,20 @@ def test_short_paragraphs_ending_with_semicolons_after_a_colon_are_a_set():
 ])
 def test_semicolon_lines_without_a_colon_lead_in_or_long_are_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_numbered_one_sentence_items_under_a_roman_section_heading_are_a_set():
+    text = ('Joint Action Plan\n\nII. Expand people-to-people exchanges\n\n1. Hold a youth forum in 2012 in Brazil.\n\n'
+            '2. Launch a scholarship programme for students.\n\n3. Continue to hold the cultural festival every year.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] is None
+    assert [p["quote"] for p in found[0]["points"]] == ['Hold a youth forum in 2012 in Brazil.', 'Launch a scholarship programme for students.', 'Continue to hold the cultural festival every year.']
+
+
+@pytest.mark.parametrize("text", [
+    # a declaration's numbered paragraphs of several sentences under a section heading, and one-sentence ones under none
+    'I. Preamble\n\n1. We met in Abidjan. We recall our partnership.\n\n2. We note the progress made. We welcome the reports.\n\n3. We thank the host. We look forward to the next summit.\n',
+    'Final Declaration\n\n1. We met in Abidjan on 29 November.\n\n2. We recall our partnership of equals.\n\n3. We thank the host for its hospitality.\n',
+])
+def test_numbered_paragraphs_under_no_section_heading_or_of_several_sentences_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []

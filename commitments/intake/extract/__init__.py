@@ -145,8 +145,32 @@ def _introduced(layout: Layout, run: list[Marker], head) -> bool:
         return True
     if russian.headed_list(layout.text, [(m.content, layout.blocks[layout.block_index(m.start)].end) for m in run]):
         return True
+    if _under_section_heading(layout, run):
+        return True
     count = _title_count(layout, run[0].start)
     return count is not None and (not count.loose or count.value == len(run))
+
+
+# "I. Enhance existing cooperation programs": a roman-numbered section heading of a plan, with no full stop after its words.
+_SECTION_HEADING = re.compile(r"[IVX]{1,4}\.\s+[A-ZА-ЯЁ][^.:;!?]{2,80}")
+SECTION_ITEMS_AT_LEAST = 3
+
+
+def _under_section_heading(layout: Layout, run: list[Marker]) -> bool:
+    """A numbered list (three items at least) right under a roman-numbered section heading, each item one sentence
+    ("1. Hold the third Meeting of ... in 2011 in China."): a plan's actions. A declaration's numbered paragraphs,
+    several sentences each, stay no set."""
+    index = layout.block_index(run[0].start)
+    if len(run) < SECTION_ITEMS_AT_LEAST or run[0].family != "digit" or index == 0 or not run[0].at_block_start:
+        return False
+    heading = layout.blocks[index - 1]
+    if not _SECTION_HEADING.fullmatch(layout.text, heading.start, heading.end):
+        return False
+    for marker in run:
+        block = layout.blocks[layout.block_index(marker.start)]
+        if not marker.at_block_start or layout.sentence_index(marker.content) != layout.sentence_index(block.end - 1):
+            return False
+    return True
 
 
 def _floors(runs, top) -> dict[int, int]:
