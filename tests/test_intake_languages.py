@@ -997,3 +997,19 @@ def test_a_quoted_point_that_names_an_outlet_in_its_own_words_keeps_them():
     text = 'Президент предложил план из двух пунктов.\nПервое — помочь СМИ, — пишет он, — и «Интерфакс» тоже.\nВторое — открыть коридоры.\n'
     points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
     assert points[0] == 'Первое — помочь СМИ, — пишет он, — и «Интерфакс» тоже.'
+
+
+def test_chinese_comma_clauses_ending_alike_after_a_count_are_its_points():
+    text = '部长阐述了中国的三个“不变”。他表示，中国开放的大门不变，中国合作的诚意不变，中国发展的目标不变。双方还交换了意见。'
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 3
+    assert [p["quote"] for p in found[0]["points"]] == ['中国开放的大门不变', '中国合作的诚意不变', '中国发展的目标不变']
+
+
+@pytest.mark.parametrize("text", [
+    # clauses that end differently, or not as many as counted, are no set
+    '部长阐述了中国的三个“不变”。他表示，中国开放的大门不会关上，中国愿意加强合作，发展目标依然清晰。',
+    '部长阐述了中国的三个“不变”。他表示，中国开放的大门不变，中国合作的诚意不变。',
+])
+def test_chinese_comma_clauses_ending_differently_or_too_few_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []

@@ -17,7 +17,16 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, plural_counts, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, run_in_paragraphs, semicolon_lines, sentence_list
+from .enumerations import (
+    inline_enumeration,
+    listing_sentence,
+    paragraph_list,
+    parallel_clauses,
+    party_sentences,
+    run_in_paragraphs,
+    semicolon_lines,
+    sentence_list,
+)
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
 from .markers import Marker, markers_find
@@ -265,7 +274,8 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
             listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
                       or (sentence_list(layout, count, sentence) if count.value else None)
                       or (party_sentences(layout, count, sentence) if count.value else None)
-                      or (listing_sentence(layout, count, sentence) if count.value else None))
+                      or (listing_sentence(layout, count, sentence) if count.value else None)
+                      or (parallel_clauses(layout, count, sentence) if count.value else None))
             names = listed and all(layout.text[i.start].isupper() for i in listed[1])
             if listed and ((count.loose and (len(listed[1]) != count.value or names)) or (count.value == 0 and names)):
                 continue  # "two characteristics, namely" counts exactly two items, and names are no commitments
