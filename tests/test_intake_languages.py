@@ -1013,3 +1013,24 @@ def test_chinese_comma_clauses_ending_alike_after_a_count_are_its_points():
 ])
 def test_chinese_comma_clauses_ending_differently_or_too_few_are_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_a_first_point_told_in_prose_above_the_other_points_bullets():
+    text = ('The minister released a Four-Point Plan for clean water.\n\n'
+            'The primary point of the plan was a call on cities to fix leaking pipes. A fund will help them.\n\n'
+            'The other measures included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 4 and found[0]["complete"]
+    assert [p["quote"] for p in found[0]["points"]] == [
+        'The primary point of the plan was a call on cities to fix leaking pipes. A fund will help them.',
+        'new treatment plants', 'metering in every home', 'protection of rivers.']
+
+
+@pytest.mark.parametrize("text", [
+    # the paragraph above tells no first point, or the bullets are already all the count's
+    'The minister released a Four-Point Plan for clean water.\n\nThe plan was welcomed by cities. A fund will help them.\n\nIt included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n',
+    'The minister released a Three-Point Plan for clean water.\n\nThe primary point of the plan was a call on cities to fix pipes.\n\nIt included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n',
+])
+def test_a_paragraph_above_the_lead_in_is_no_first_point_unless_it_tells_one_and_one_is_missing(text):
+    points = [p["quote"] for s in extract(text).as_json()["sets"] for p in s["points"]]
+    assert points[0] == 'new treatment plants'

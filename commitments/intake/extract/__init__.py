@@ -120,6 +120,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     _earlier_counts(layout, sets)
+    _prose_first_points(layout, sets)
     announcements = [s.announcement for s in sets if s.announcement]
     return Extraction(text, sets, claims_find(layout, exclude=announcements), language)
 
@@ -305,6 +306,27 @@ def _earlier_counts(layout: Layout, sets: list[FoundSet]) -> None:
         if index == 0 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
             continue
         found.announced_count = _count_above(layout, index - 1, taken, at_least=len(found.points))
+
+
+# "The primary point of the proposal was a call on States to ...": the first point told in prose, the others listed after.
+_PROSE_FIRST = re.compile(r"(?:The|Its|His|Her|Their)\s+(?:primary|first|main|principal|central)\s+"
+                          r"(?:point|proposal|element|pillar|priority|measure|step|component)\b[^.:]{0,40}?\s+(?:was|is)\s+\S")
+
+
+def _prose_first_points(layout: Layout, sets: list[FoundSet]) -> None:
+    """A list one point short of its count, after a lead-in ending with a colon ("The other interim or supporting measures
+    included proposals for:") whose paragraph above tells the first point in prose ("The primary point of the proposal
+    was ..."): that paragraph is the first point."""
+    for found in sets:
+        if found.announced_count is None or found.kind != "markers" or len(found.points) != found.announced_count - 1:
+            continue
+        index = layout.block_index(found.points[0].span.start)
+        if index < 2 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
+            continue
+        above = layout.blocks[index - 2]
+        if _PROSE_FIRST.match(layout.text, above.start, above.end):
+            rest = [FoundPoint(n, p.span, p.deliverables) for n, p in enumerate(found.points, 2)]
+            found.points = [FoundPoint(1, Span(above.start, above.end)), *rest]
 
 
 def _count_above(layout: Layout, lead: int, taken: SpanIndex, *, at_least: int, strict: bool = False) -> int | None:
