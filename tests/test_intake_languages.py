@@ -1034,3 +1034,17 @@ def test_a_first_point_told_in_prose_above_the_other_points_bullets():
 def test_a_paragraph_above_the_lead_in_is_no_first_point_unless_it_tells_one_and_one_is_missing(text):
     points = [p["quote"] for s in extract(text).as_json()["sets"] for p in s["points"]]
     assert points[0] == 'new treatment plants'
+
+
+def test_the_last_item_of_a_hard_wrapped_numbered_list_keeps_its_wrapped_lines():
+    text = ('The two leaders state the following:\n1. The two sides commit to open\nnew consulates in both capitals.\n'
+            '2. The two sides will hold talks\non trade every year.\n3. The two sides commit to returning\nthe remains of soldiers\nalready identified.\n\nThe summit ended on Tuesday.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'The two sides commit to returning\nthe remains of soldiers\nalready identified.'
+
+
+def test_a_heading_after_the_last_item_of_a_numbered_list_is_not_its_own():
+    text = ('The two leaders state the following:\n1. The two sides commit to open\nnew consulates in both capitals.\n'
+            '2. The two sides will hold talks\non trade every year.\n3. The two sides commit to return the remains.\nbackground and context\nThe summit ended on Tuesday.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'The two sides commit to return the remains.'
