@@ -145,7 +145,7 @@ FLOORS = {
     # held-out v4: added after v3 was opened, answers written before the extractor ran on it, measured once by the lead at
     # f12a564 (en 4/6 sets 12/33 points 1 extra, zh 5/7 19/26, ru 3/6 14/32 1 extra), then opened for tuning; these are its
     # figures after that (a regression pin, no longer a held-out figure)
-    ("en", "v4"): {"sets": (6, 6), "points": (32, 33), "extra": 0, "counts": 6, "complete": 5},
+    ("en", "v4"): {"sets": (6, 6), "points": (33, 33), "extra": 0, "counts": 6, "complete": 6},
     ("zh", "v4"): {"sets": (6, 7), "points": (24, 26), "extra": 0, "counts": 6, "complete": 6},
     ("ru", "v4"): {"sets": (5, 6), "points": (21, 32), "extra": 0, "counts": 5, "complete": 4},
 }

@@ -1048,3 +1048,18 @@ def test_a_heading_after_the_last_item_of_a_numbered_list_is_not_its_own():
             '2. The two sides will hold talks\non trade every year.\n3. The two sides commit to return the remains.\nbackground and context\nThe summit ended on Tuesday.\n')
     points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
     assert points[-1] == 'The two sides commit to return the remains.'
+
+
+def test_number_three_continues_first_and_second():
+    text = ('He set out his plan:\n\n“First, we will build more homes.\n\n“Second, we will cut energy bills.\n\n'
+            '“Number three, we will train more nurses.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points == ['First, we will build more homes.', 'Second, we will cut energy bills.', 'Number three, we will train more nurses.']
+
+
+@pytest.mark.parametrize("text", [
+    'The party’s number two, Ms Lee, spoke first. She was applauded.\n',
+    'Number 10, Downing Street, issued a statement. It said nothing new.\n',
+])
+def test_number_and_a_cardinal_in_passing_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
