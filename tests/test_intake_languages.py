@@ -1063,3 +1063,14 @@ def test_number_three_continues_first_and_second():
 ])
 def test_number_and_a_cardinal_in_passing_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_round_bullets_run_straight_into_chinese_text():
+    text = '为促进合作，提出这些承诺和举措\n●中方倡议各国设立热线联系，及时通报信息。\n●中方愿积极考虑各国疫苗需求。\n'
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1
+    assert [p["quote"] for p in found[0]["points"]] == ['中方倡议各国设立热线联系，及时通报信息。', '中方愿积极考虑各国疫苗需求。']
+
+
+def test_round_bullets_into_chinese_under_no_lead_in_are_no_set():
+    assert extract('今日天气\n●北京晴朗，气温二十度。\n●上海有雨，气温十八度。\n').as_json()["sets"] == []

@@ -56,7 +56,8 @@ _MID_SENTENCE_TYPO = re.compile(r"(?<=\s)\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)(?=\s)"
 _INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 _INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 # A bullet and a space; "# " (a numbered list as some copies flatten it); "——" run into Chinese text.
-_BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓⚪\-–—*#](?=\s)|——(?=[^\s—])")
+# A round or square bullet runs straight into Chinese text ("●中方倡议…"), as "——" does.
+_BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓⚪\-–—*#](?=\s)|——(?=[^\s—])|[•●▪■◆](?=[\u3400-\u9fff])")
 _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记者|記者|问|問|答|вопрос|ответ)\s*[:：]", re.IGNORECASE)
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
 _INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
