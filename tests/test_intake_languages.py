@@ -981,3 +981,85 @@ def test_numbered_one_sentence_items_under_a_roman_section_heading_are_a_set():
 ])
 def test_numbered_paragraphs_under_no_section_heading_or_of_several_sentences_are_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_an_outlet_quoting_the_speaker_closes_a_quoted_point():
+    text = ('Президент предложил план из трёх пунктов.\n'
+            '«Первое — это прекратить огонь», — цитирует Путина «Интерфакс».\n'
+            '«Второе — отвести войска», — передает ТАСС.\n'
+            '«Третье — открыть коридоры», — пишет РИА Новости.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 3
+    assert [p["quote"] for p in found[0]["points"]] == ['Первое — это прекратить огонь', 'Второе — отвести войска', 'Третье — открыть коридоры']
+
+
+def test_a_quoted_point_that_names_an_outlet_in_its_own_words_keeps_them():
+    text = 'Президент предложил план из двух пунктов.\nПервое — помочь СМИ, — пишет он, — и «Интерфакс» тоже.\nВторое — открыть коридоры.\n'
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[0] == 'Первое — помочь СМИ, — пишет он, — и «Интерфакс» тоже.'
+
+
+def test_chinese_comma_clauses_ending_alike_after_a_count_are_its_points():
+    text = '部长阐述了中国的三个“不变”。他表示，中国开放的大门不变，中国合作的诚意不变，中国发展的目标不变。双方还交换了意见。'
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 3
+    assert [p["quote"] for p in found[0]["points"]] == ['中国开放的大门不变', '中国合作的诚意不变', '中国发展的目标不变']
+
+
+@pytest.mark.parametrize("text", [
+    # clauses that end differently, or not as many as counted, are no set
+    '部长阐述了中国的三个“不变”。他表示，中国开放的大门不会关上，中国愿意加强合作，发展目标依然清晰。',
+    '部长阐述了中国的三个“不变”。他表示，中国开放的大门不变，中国合作的诚意不变。',
+])
+def test_chinese_comma_clauses_ending_differently_or_too_few_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_a_first_point_told_in_prose_above_the_other_points_bullets():
+    text = ('The minister released a Four-Point Plan for clean water.\n\n'
+            'The primary point of the plan was a call on cities to fix leaking pipes. A fund will help them.\n\n'
+            'The other measures included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 4 and found[0]["complete"]
+    assert [p["quote"] for p in found[0]["points"]] == [
+        'The primary point of the plan was a call on cities to fix leaking pipes. A fund will help them.',
+        'new treatment plants', 'metering in every home', 'protection of rivers.']
+
+
+@pytest.mark.parametrize("text", [
+    # the paragraph above tells no first point, or the bullets are already all the count's
+    'The minister released a Four-Point Plan for clean water.\n\nThe plan was welcomed by cities. A fund will help them.\n\nIt included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n',
+    'The minister released a Three-Point Plan for clean water.\n\nThe primary point of the plan was a call on cities to fix pipes.\n\nIt included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n',
+])
+def test_a_paragraph_above_the_lead_in_is_no_first_point_unless_it_tells_one_and_one_is_missing(text):
+    points = [p["quote"] for s in extract(text).as_json()["sets"] for p in s["points"]]
+    assert points[0] == 'new treatment plants'
+
+
+def test_the_last_item_of_a_hard_wrapped_numbered_list_keeps_its_wrapped_lines():
+    text = ('The two leaders state the following:\n1. The two sides commit to open\nnew consulates in both capitals.\n'
+            '2. The two sides will hold talks\non trade every year.\n3. The two sides commit to returning\nthe remains of soldiers\nalready identified.\n\nThe summit ended on Tuesday.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'The two sides commit to returning\nthe remains of soldiers\nalready identified.'
+
+
+def test_a_heading_after_the_last_item_of_a_numbered_list_is_not_its_own():
+    text = ('The two leaders state the following:\n1. The two sides commit to open\nnew consulates in both capitals.\n'
+            '2. The two sides will hold talks\non trade every year.\n3. The two sides commit to return the remains.\nbackground and context\nThe summit ended on Tuesday.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'The two sides commit to return the remains.'
+
+
+def test_number_three_continues_first_and_second():
+    text = ('He set out his plan:\n\n“First, we will build more homes.\n\n“Second, we will cut energy bills.\n\n'
+            '“Number three, we will train more nurses.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points == ['First, we will build more homes.', 'Second, we will cut energy bills.', 'Number three, we will train more nurses.']
+
+
+@pytest.mark.parametrize("text", [
+    'The party’s number two, Ms Lee, spoke first. She was applauded.\n',
+    'Number 10, Downing Street, issued a statement. It said nothing new.\n',
+])
+def test_number_and_a_cardinal_in_passing_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []

@@ -17,7 +17,16 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, plural_counts, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, run_in_paragraphs, semicolon_lines, sentence_list
+from .enumerations import (
+    inline_enumeration,
+    listing_sentence,
+    paragraph_list,
+    parallel_clauses,
+    party_sentences,
+    run_in_paragraphs,
+    semicolon_lines,
+    sentence_list,
+)
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
 from .markers import Marker, markers_find
@@ -111,6 +120,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     _earlier_counts(layout, sets)
+    _prose_first_points(layout, sets)
     announcements = [s.announcement for s in sets if s.announcement]
     return Extraction(text, sets, claims_find(layout, exclude=announcements), language)
 
@@ -265,7 +275,8 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
             listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
                       or (sentence_list(layout, count, sentence) if count.value else None)
                       or (party_sentences(layout, count, sentence) if count.value else None)
-                      or (listing_sentence(layout, count, sentence) if count.value else None))
+                      or (listing_sentence(layout, count, sentence) if count.value else None)
+                      or (parallel_clauses(layout, count, sentence) if count.value else None))
             names = listed and all(layout.text[i.start].isupper() for i in listed[1])
             if listed and ((count.loose and (len(listed[1]) != count.value or names)) or (count.value == 0 and names)):
                 continue  # "two characteristics, namely" counts exactly two items, and names are no commitments
@@ -295,6 +306,27 @@ def _earlier_counts(layout: Layout, sets: list[FoundSet]) -> None:
         if index == 0 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
             continue
         found.announced_count = _count_above(layout, index - 1, taken, at_least=len(found.points))
+
+
+# "The primary point of the proposal was a call on States to ...": the first point told in prose, the others listed after.
+_PROSE_FIRST = re.compile(r"(?:The|Its|His|Her|Their)\s+(?:primary|first|main|principal|central)\s+"
+                          r"(?:point|proposal|element|pillar|priority|measure|step|component)\b[^.:]{0,40}?\s+(?:was|is)\s+\S")
+
+
+def _prose_first_points(layout: Layout, sets: list[FoundSet]) -> None:
+    """A list one point short of its count, after a lead-in ending with a colon ("The other interim or supporting measures
+    included proposals for:") whose paragraph above tells the first point in prose ("The primary point of the proposal
+    was ..."): that paragraph is the first point."""
+    for found in sets:
+        if found.announced_count is None or found.kind != "markers" or len(found.points) != found.announced_count - 1:
+            continue
+        index = layout.block_index(found.points[0].span.start)
+        if index < 2 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
+            continue
+        above = layout.blocks[index - 2]
+        if _PROSE_FIRST.match(layout.text, above.start, above.end):
+            rest = [FoundPoint(n, p.span, p.deliverables) for n, p in enumerate(found.points, 2)]
+            found.points = [FoundPoint(1, Span(above.start, above.end)), *rest]
 
 
 def _count_above(layout: Layout, lead: int, taken: SpanIndex, *, at_least: int, strict: bool = False) -> int | None:

@@ -304,3 +304,28 @@ def semicolon_lines(layout: Layout, lead: int, *, taken: set[int]) -> list[Span]
     ended = bool(items) and layout.text[items[-1].end - 1] in ".。;；"
     semicolons = all(layout.text[i.end - 1] in ";；" for i in items[:-1])
     return items if ended and semicolons and len(items) >= _SEMICOLON_AT_LEAST else []
+
+
+# "王毅表示，": who speaks, before a Chinese sentence of parallel clauses.
+_ZH_SPEAKER = re.compile(r"[^，,。：:]{1,16}?(?:表示|说|說|指出|强调|強調)[，,：:]\s*")
+_ZH_CLAUSE = re.compile(r"[^，,。；;]+")
+_PARALLEL_SUFFIX = 2  # characters every clause ends with ("…是确定的")
+
+
+def parallel_clauses(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """A Chinese count ("五个“确定性”") and, in one of the next sentences, exactly that many comma clauses all ending alike
+    ("中国自身的发展前景是确定的，中国改革开放的决心是确定的，…"): one point per clause."""
+    if count.value < 2 or count.start >= len(layout.text) or layout.text[count.start] < "\u2e80":
+        return None
+    index = layout.sentence_index(sentence.start)
+    for following in layout.sentences[index + 1:index + 1 + _LISTING_LOOKAHEAD]:
+        speaker = _ZH_SPEAKER.match(layout.text, following.start, following.end)
+        start = speaker.end() if speaker else following.start
+        end = _strip_end(layout.text, start, following.end)
+        clauses = [Span(m.start(), m.end()) for m in _ZH_CLAUSE.finditer(layout.text, start, end)]
+        if len(clauses) != count.value:
+            continue
+        endings = {layout.text[c.end - _PARALLEL_SUFFIX:c.end] for c in clauses}
+        if len(endings) == 1 and all(c.end - c.start > 2 * _PARALLEL_SUFFIX for c in clauses):
+            return sentence, clauses
+    return None

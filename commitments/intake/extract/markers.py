@@ -38,7 +38,9 @@ _WORD_MARKER = re.compile(
     rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]|(?:and\s+)?(?P<cardinal>{_CARD}),"
     rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?{_NAMED_BY}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
     rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b)"
-    rf"|{_LABEL}\s+(?P<labelled>\d{{1,2}}|{_CARD})\s*[:.–—])",
+    rf"|{_LABEL}\s+(?P<labelled>\d{{1,2}}|{_CARD})\s*[:.–—]"
+    # "First, ... Second, ... Number three, my plan will ...": a spoken point's number, capitalised, before a comma
+    rf"|(?-i:Number)\s+(?P<numbered>\d{{1,2}}|{_CARD})\s*[,:–—])",
     re.IGNORECASE,
 )
 _TYPO_MARKER = re.compile(
@@ -189,8 +191,9 @@ def _word_marker(text: str, at: int, end: int, *, at_block_start: bool) -> Marke
 
 
 def _word_ordinal(match: re.Match) -> int | None:
-    if match.group("labelled"):
-        return _bare_ordinal(match.group("labelled")) if not match.group("labelled").isdigit() else int(match.group("labelled"))
+    labelled = match.group("labelled") or match.group("numbered")
+    if labelled:
+        return _bare_ordinal(labelled) if not labelled.isdigit() else int(labelled)
     word = (match.group("adv") or match.group("bare") or match.group("the") or match.group("card") or match.group("cardinal") or "").lower()
     word = word.removesuffix("ly") if word.endswith("ly") and word[:-2] in ORDINAL_WORDS else word
     if word.startswith("first"):
