@@ -1074,3 +1074,28 @@ def test_round_bullets_run_straight_into_chinese_text():
 
 def test_round_bullets_into_chinese_under_no_lead_in_are_no_set():
     assert extract('今日天气\n●北京晴朗，气温二十度。\n●上海有雨，气温十八度。\n').as_json()["sets"] == []
+
+
+def test_points_paraphrased_in_prose_after_a_count():
+    text = ('Министр представил план. Он состоит из шести пунктов.\n'
+            'Первое — это снизить налоги для малого бизнеса.\n'
+            'Во втором пункте министр предложил продлить льготы, в третьем — упростить проверки. '
+            'Его четвертый постулат касается цифровизации услуг. Далее, по мнению министра, необходимо построить дороги. '
+            'Согласно последнему пункту, в регионах нужно открыть центры поддержки.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 6 and found[0]["complete"]
+    assert [p["quote"] for p in found[0]["points"]] == [
+        'Первое — это снизить налоги для малого бизнеса.', 'Во втором пункте министр предложил продлить льготы',
+        'в третьем — упростить проверки.', 'Его четвертый постулат касается цифровизации услуг.',
+        'Далее, по мнению министра, необходимо построить дороги.', 'Согласно последнему пункту, в регионах нужно открыть центры поддержки.']
+
+
+@pytest.mark.parametrize("text", [
+    # "Кроме того," inside a set that already has all its points stays in its point
+    'Министр назвал два приоритета.\nПервое — снизить налоги. Кроме того, министр пошутил.\nВторое — построить дороги.\n',
+    # "в третьем —" with no "Во втором пункте" before it is no point
+    'Министр назвал два приоритета.\nПервое — снизить налоги, в третьем — нет.\nВторое — построить дороги.\n',
+])
+def test_connectives_and_locative_ordinals_only_fill_a_counted_prose_list(text):
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert len(points) == 2 and points[1] == 'Второе — построить дороги.'

@@ -121,6 +121,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     sets.sort(key=lambda s: s.points[0].span.start)
     _earlier_counts(layout, sets)
     _prose_first_points(layout, sets)
+    _connective_points(layout, sets)
     announcements = [s.announcement for s in sets if s.announcement]
     return Extraction(text, sets, claims_find(layout, exclude=announcements), language)
 
@@ -327,6 +328,32 @@ def _prose_first_points(layout: Layout, sets: list[FoundSet]) -> None:
         if _PROSE_FIRST.match(layout.text, above.start, above.end):
             rest = [FoundPoint(n, p.span, p.deliverables) for n, p in enumerate(found.points, 2)]
             found.points = [FoundPoint(1, Span(above.start, above.end)), *rest]
+
+
+# "Далее, по мнению Путина, необходимо ...", "Кроме того, нужно ...": a sentence that moves on to the next point unnumbered.
+_CONNECTIVE = re.compile(r"(?:Далее|Кроме\s+того|Помимо\s+этого|Furthermore|Moreover|In\s+addition|Next),\s")
+
+
+def _connective_points(layout: Layout, sets: list[FoundSet]) -> None:
+    """A set short of its count whose points hold sentences opening with "Далее," or "Кроме того,": when those sentences
+    make up exactly the points missing, each starts a point of its own (ru-70: "Его четвертый постулат ... Далее, ...
+    Кроме того, ... Согласно последнему пункту, ...")."""
+    for found in sets:
+        if found.announced_count is None or found.kind != "markers" or len(found.points) >= found.announced_count:
+            continue
+        cuts = [sentence.start for point in found.points
+                for sentence in layout.sentences[layout.sentence_index(point.span.start) + 1:layout.sentence_index(point.span.end - 1) + 1]
+                if point.span.start < sentence.start < point.span.end and _CONNECTIVE.match(layout.text, sentence.start)]
+        if not cuts or len(found.points) + len(cuts) != found.announced_count:
+            continue
+        spans = []
+        for point in found.points:
+            start = point.span.start
+            for cut in (c for c in cuts if point.span.start < c < point.span.end):
+                spans.append(Span(start, len(layout.text[:cut].rstrip())))
+                start = cut
+            spans.append(Span(start, point.span.end))
+        found.points = [FoundPoint(n, span) for n, span in enumerate(spans, 1)]
 
 
 def _count_above(layout: Layout, lead: int, taken: SpanIndex, *, at_least: int, strict: bool = False) -> int | None:
