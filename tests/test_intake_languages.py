@@ -1099,3 +1099,22 @@ def test_points_paraphrased_in_prose_after_a_count():
 def test_connectives_and_locative_ordinals_only_fill_a_counted_prose_list(text):
     points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
     assert len(points) == 2 and points[1] == 'Второе — построить дороги.'
+
+
+def test_one_subject_doing_the_counted_things_over_two_sentences():
+    text = ('Министр назвал четыре принципа работы ведомства.\n\n'
+            'По словам министра, Минфин поддерживает бизнес, выступает против лишних проверок и открывает данные.\n\n'
+            'Министр также пообещал, что Минфин будет помогать регионам, где бы они ни находились.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 4
+    assert [p["quote"] for p in found[0]["points"]] == [
+        'поддерживает бизнес', 'выступает против лишних проверок', 'открывает данные', 'будет помогать регионам, где бы они ни находились']
+
+
+@pytest.mark.parametrize("text", [
+    # not as many things as counted, or two subjects
+    'Министр назвал четыре принципа работы.\n\nПо словам министра, Минфин поддерживает бизнес и открывает данные.\n',
+    'Министр назвал три принципа работы.\n\nПо словам министра, Минфин поддерживает бизнес.\n\nМинистр также сказал, что Минэнерго открывает данные и помогает регионам.\n',
+])
+def test_a_subject_doing_other_than_the_counted_number_of_things_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []

@@ -26,6 +26,7 @@ from .enumerations import (
     run_in_paragraphs,
     semicolon_lines,
     sentence_list,
+    subject_verbs,
 )
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
@@ -277,7 +278,8 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
                       or (sentence_list(layout, count, sentence) if count.value else None)
                       or (party_sentences(layout, count, sentence) if count.value else None)
                       or (listing_sentence(layout, count, sentence) if count.value else None)
-                      or (parallel_clauses(layout, count, sentence) if count.value else None))
+                      or (parallel_clauses(layout, count, sentence) if count.value else None)
+                      or (subject_verbs(layout, count, sentence) if count.value else None))
             names = listed and all(layout.text[i.start].isupper() for i in listed[1])
             if listed and ((count.loose and (len(listed[1]) != count.value or names)) or (count.value == 0 and names)):
                 continue  # "two characteristics, namely" counts exactly two items, and names are no commitments

@@ -329,3 +329,44 @@ def parallel_clauses(layout: Layout, count: Count, sentence: Span) -> tuple[Span
         if len(endings) == 1 and all(c.end - c.start > 2 * _PARALLEL_SUFFIX for c in clauses):
             return sentence, clauses
     return None
+
+
+# "По словам Медведева, Россия признает A, выступает против B и избегает C. Президент также пообещал, что Россия будет
+# защищать D, где бы они ни находились, и отстаивать E.": one subject, then its verbs, over consecutive sentences.
+_RU_SUBJECT = re.compile(r"(?:По\s+словам\s+[^,.]{1,40},\s+|[^.]{0,60}?,\s+что\s+)?(?P<subject>[А-ЯЁ][а-яё]+)\s+(?=[а-яё])")
+_RU_BREAK = re.compile(r",\s+(?:и\s+)?|\s+и\s+")
+_RU_VERB = re.compile(r"(?:будет|будут|[а-яё]+(?:ает|яет|ует|ет|ит|ют|ят|ать|ять|ить|еть|ся))(?![\w-])")
+_SUBJECT_SENTENCES = 3
+
+
+def subject_verbs(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """A Russian count ("назвал пять принципов") and, in the next sentences, one subject ("Россия") doing exactly that
+    many things: each piece after a comma or "и" that opens with a verb is a point (pieces that do not, "где бы они ни
+    находились", belong to the point before)."""
+    if count.value < 2 or not ("\u0400" <= layout.text[count.start] <= "\u04ff"):
+        return None
+    index = layout.sentence_index(sentence.start)
+    subject, items = None, []
+    for following in layout.sentences[index + 1:index + 1 + _SUBJECT_SENTENCES]:
+        match = _RU_SUBJECT.match(layout.text, following.start, following.end)
+        if match is None or (subject and match.group("subject") != subject) or match.group("subject") == "По":
+            return None
+        subject = match.group("subject")
+        end = _strip_end(layout.text, match.end(), following.end)
+        pieces, start = [], match.end()
+        for brk in _RU_BREAK.finditer(layout.text, match.end(), end):
+            pieces.append(Span(start, brk.start()))
+            start = brk.end()
+        pieces.append(Span(start, end))
+        if not _RU_VERB.match(layout.text, pieces[0].start):
+            return None
+        merged = []
+        for piece in pieces:
+            if merged and not _RU_VERB.match(layout.text, piece.start):
+                merged[-1] = Span(merged[-1].start, piece.end)
+            else:
+                merged.append(piece)
+        items.extend(merged)
+        if len(items) >= count.value:
+            break
+    return (sentence, items) if len(items) == count.value and subject else None
