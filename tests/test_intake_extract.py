@@ -120,7 +120,7 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
 # Floors per language and side of the held-out split: a regression in any rule moves one of them
 # (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim). The tuning side is
 # what the rules were written on, so its figures are regression pins, not accuracy; the held-out side is
-# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side and v2 and v3, opened).
+# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side and v2, v3 and v4, opened).
 FLOORS = {
     ("en", "tuning"): {"sets": (34, 34), "points": (163, 164), "extra": 0, "counts": 34, "complete": 34},
     ("zh", "tuning"): {"sets": (22, 23), "points": (86, 87), "extra": 0, "counts": 22, "complete": 22},
@@ -142,8 +142,14 @@ FLOORS = {
     ("en", "v3"): {"sets": (8, 8), "points": (48, 48), "extra": 0, "counts": 8, "complete": 8},
     ("zh", "v3"): {"sets": (3, 3), "points": (10, 10), "extra": 0, "counts": 3, "complete": 3},
     ("ru", "v3"): {"sets": (5, 5), "points": (27, 27), "extra": 0, "counts": 5, "complete": 5},
+    # held-out v4: added after v3 was opened, answers written before the extractor ran on it, measured once by the lead at
+    # f12a564 (en 4/6 sets 12/33 points 1 extra, zh 5/7 19/26, ru 3/6 14/32 1 extra), then opened for tuning; these are its
+    # figures after that (a regression pin, no longer a held-out figure)
+    ("en", "v4"): {"sets": (6, 6), "points": (33, 33), "extra": 0, "counts": 6, "complete": 6},
+    ("zh", "v4"): {"sets": (7, 7), "points": (26, 26), "extra": 0, "counts": 7, "complete": 7},
+    ("ru", "v4"): {"sets": (6, 6), "points": (32, 32), "extra": 0, "counts": 6, "complete": 6},
 }
-BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2), "v3": (True, 3)}
+BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2), "v3": (True, 3), "v4": (True, 4)}
 
 
 @pytest.mark.parametrize("language,side", sorted(FLOORS))
@@ -168,7 +174,7 @@ def test_the_first_english_corpus_keeps_full_marks():
 
 
 def test_every_quote_is_the_exact_substring_and_the_hash_names_the_text():
-    for item in corpus_seen():  # held-out v4 stays unseen: the extractor never runs on it here
+    for item in corpus_seen():  # held-out v5 stays unseen: the extractor never runs on it here
         data = extract(item.text).as_json()
         assert data["text_sha256"] == hashlib.sha256(item.text.encode()).hexdigest()
         spans = [p for s in data["sets"] for p in s["points"]] + data["claims"]

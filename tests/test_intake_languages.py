@@ -946,3 +946,175 @@ def test_a_russian_ordinal_after_a_verb_of_naming_inside_a_sentence():
 ])
 def test_names_after_the_following_and_a_glossary_are_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_short_paragraphs_ending_with_semicolons_after_a_colon_are_a_set():
+    text = ('Премьер назвал приоритеты. По его словам, основными направлениями остаются:\n\n'
+            'развитие дорожной сети;\n\nподдержка малого бизнеса;\n\nцифровизация услуг;\n\nэнергосбережение.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] is None
+    assert [p["quote"] for p in found[0]["points"]] == ['развитие дорожной сети;', 'поддержка малого бизнеса;', 'цифровизация услуг;', 'энергосбережение.']
+
+
+@pytest.mark.parametrize("text", [
+    # two lines are no list, nor are semicolon lines under no colon, nor long paragraphs
+    'Министр сказал:\n\nмы готовы;\n\nвсё будет сделано.\n',
+    'Итоги года.\n\nрост экономики;\n\nснижение инфляции;\n\nновые рабочие места.\n',
+    'Документ гласит:\n\n' + 'стороны подтверждают приверженность принципам, изложенным в Уставе ООН, и будут развивать сотрудничество во всех областях, представляющих взаимный интерес, включая торговлю;\n\n' * 3,
+])
+def test_semicolon_lines_without_a_colon_lead_in_or_long_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_numbered_one_sentence_items_under_a_roman_section_heading_are_a_set():
+    text = ('Joint Action Plan\n\nII. Expand people-to-people exchanges\n\n1. Hold a youth forum in 2012 in Brazil.\n\n'
+            '2. Launch a scholarship programme for students.\n\n3. Continue to hold the cultural festival every year.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] is None
+    assert [p["quote"] for p in found[0]["points"]] == ['Hold a youth forum in 2012 in Brazil.', 'Launch a scholarship programme for students.', 'Continue to hold the cultural festival every year.']
+
+
+@pytest.mark.parametrize("text", [
+    # a declaration's numbered paragraphs of several sentences under a section heading, and one-sentence ones under none
+    'I. Preamble\n\n1. We met in Abidjan. We recall our partnership.\n\n2. We note the progress made. We welcome the reports.\n\n3. We thank the host. We look forward to the next summit.\n',
+    'Final Declaration\n\n1. We met in Abidjan on 29 November.\n\n2. We recall our partnership of equals.\n\n3. We thank the host for its hospitality.\n',
+])
+def test_numbered_paragraphs_under_no_section_heading_or_of_several_sentences_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_an_outlet_quoting_the_speaker_closes_a_quoted_point():
+    text = ('Президент предложил план из трёх пунктов.\n'
+            '«Первое — это прекратить огонь», — цитирует Путина «Интерфакс».\n'
+            '«Второе — отвести войска», — передает ТАСС.\n'
+            '«Третье — открыть коридоры», — пишет РИА Новости.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 3
+    assert [p["quote"] for p in found[0]["points"]] == ['Первое — это прекратить огонь', 'Второе — отвести войска', 'Третье — открыть коридоры']
+
+
+def test_a_quoted_point_that_names_an_outlet_in_its_own_words_keeps_them():
+    text = 'Президент предложил план из двух пунктов.\nПервое — помочь СМИ, — пишет он, — и «Интерфакс» тоже.\nВторое — открыть коридоры.\n'
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[0] == 'Первое — помочь СМИ, — пишет он, — и «Интерфакс» тоже.'
+
+
+def test_chinese_comma_clauses_ending_alike_after_a_count_are_its_points():
+    text = '部长阐述了中国的三个“不变”。他表示，中国开放的大门不变，中国合作的诚意不变，中国发展的目标不变。双方还交换了意见。'
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 3
+    assert [p["quote"] for p in found[0]["points"]] == ['中国开放的大门不变', '中国合作的诚意不变', '中国发展的目标不变']
+
+
+@pytest.mark.parametrize("text", [
+    # clauses that end differently, or not as many as counted, are no set
+    '部长阐述了中国的三个“不变”。他表示，中国开放的大门不会关上，中国愿意加强合作，发展目标依然清晰。',
+    '部长阐述了中国的三个“不变”。他表示，中国开放的大门不变，中国合作的诚意不变。',
+])
+def test_chinese_comma_clauses_ending_differently_or_too_few_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_a_first_point_told_in_prose_above_the_other_points_bullets():
+    text = ('The minister released a Four-Point Plan for clean water.\n\n'
+            'The primary point of the plan was a call on cities to fix leaking pipes. A fund will help them.\n\n'
+            'The other measures included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 4 and found[0]["complete"]
+    assert [p["quote"] for p in found[0]["points"]] == [
+        'The primary point of the plan was a call on cities to fix leaking pipes. A fund will help them.',
+        'new treatment plants', 'metering in every home', 'protection of rivers.']
+
+
+@pytest.mark.parametrize("text", [
+    # the paragraph above tells no first point, or the bullets are already all the count's
+    'The minister released a Four-Point Plan for clean water.\n\nThe plan was welcomed by cities. A fund will help them.\n\nIt included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n',
+    'The minister released a Three-Point Plan for clean water.\n\nThe primary point of the plan was a call on cities to fix pipes.\n\nIt included proposals for:\n\n• new treatment plants;\n• metering in every home;\n• protection of rivers.\n',
+])
+def test_a_paragraph_above_the_lead_in_is_no_first_point_unless_it_tells_one_and_one_is_missing(text):
+    points = [p["quote"] for s in extract(text).as_json()["sets"] for p in s["points"]]
+    assert points[0] == 'new treatment plants'
+
+
+def test_the_last_item_of_a_hard_wrapped_numbered_list_keeps_its_wrapped_lines():
+    text = ('The two leaders state the following:\n1. The two sides commit to open\nnew consulates in both capitals.\n'
+            '2. The two sides will hold talks\non trade every year.\n3. The two sides commit to returning\nthe remains of soldiers\nalready identified.\n\nThe summit ended on Tuesday.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'The two sides commit to returning\nthe remains of soldiers\nalready identified.'
+
+
+def test_a_heading_after_the_last_item_of_a_numbered_list_is_not_its_own():
+    text = ('The two leaders state the following:\n1. The two sides commit to open\nnew consulates in both capitals.\n'
+            '2. The two sides will hold talks\non trade every year.\n3. The two sides commit to return the remains.\nbackground and context\nThe summit ended on Tuesday.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'The two sides commit to return the remains.'
+
+
+def test_number_three_continues_first_and_second():
+    text = ('He set out his plan:\n\n“First, we will build more homes.\n\n“Second, we will cut energy bills.\n\n'
+            '“Number three, we will train more nurses.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points == ['First, we will build more homes.', 'Second, we will cut energy bills.', 'Number three, we will train more nurses.']
+
+
+@pytest.mark.parametrize("text", [
+    'The party’s number two, Ms Lee, spoke first. She was applauded.\n',
+    'Number 10, Downing Street, issued a statement. It said nothing new.\n',
+])
+def test_number_and_a_cardinal_in_passing_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_round_bullets_run_straight_into_chinese_text():
+    text = '为促进合作，提出这些承诺和举措\n●中方倡议各国设立热线联系，及时通报信息。\n●中方愿积极考虑各国疫苗需求。\n'
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1
+    assert [p["quote"] for p in found[0]["points"]] == ['中方倡议各国设立热线联系，及时通报信息。', '中方愿积极考虑各国疫苗需求。']
+
+
+def test_round_bullets_into_chinese_under_no_lead_in_are_no_set():
+    assert extract('今日天气\n●北京晴朗，气温二十度。\n●上海有雨，气温十八度。\n').as_json()["sets"] == []
+
+
+def test_points_paraphrased_in_prose_after_a_count():
+    text = ('Министр представил план. Он состоит из шести пунктов.\n'
+            'Первое — это снизить налоги для малого бизнеса.\n'
+            'Во втором пункте министр предложил продлить льготы, в третьем — упростить проверки. '
+            'Его четвертый постулат касается цифровизации услуг. Далее, по мнению министра, необходимо построить дороги. '
+            'Согласно последнему пункту, в регионах нужно открыть центры поддержки.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 6 and found[0]["complete"]
+    assert [p["quote"] for p in found[0]["points"]] == [
+        'Первое — это снизить налоги для малого бизнеса.', 'Во втором пункте министр предложил продлить льготы',
+        'в третьем — упростить проверки.', 'Его четвертый постулат касается цифровизации услуг.',
+        'Далее, по мнению министра, необходимо построить дороги.', 'Согласно последнему пункту, в регионах нужно открыть центры поддержки.']
+
+
+@pytest.mark.parametrize("text", [
+    # "Кроме того," inside a set that already has all its points stays in its point
+    'Министр назвал два приоритета.\nПервое — снизить налоги. Кроме того, министр пошутил.\nВторое — построить дороги.\n',
+    # "в третьем —" with no "Во втором пункте" before it is no point
+    'Министр назвал два приоритета.\nПервое — снизить налоги, в третьем — нет.\nВторое — построить дороги.\n',
+])
+def test_connectives_and_locative_ordinals_only_fill_a_counted_prose_list(text):
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert len(points) == 2 and points[1] == 'Второе — построить дороги.'
+
+
+def test_one_subject_doing_the_counted_things_over_two_sentences():
+    text = ('Министр назвал четыре принципа работы ведомства.\n\n'
+            'По словам министра, Минфин поддерживает бизнес, выступает против лишних проверок и открывает данные.\n\n'
+            'Министр также пообещал, что Минфин будет помогать регионам, где бы они ни находились.\n')
+    found = extract(text).as_json()["sets"]
+    assert len(found) == 1 and found[0]["announced_count"] == 4
+    assert [p["quote"] for p in found[0]["points"]] == [
+        'поддерживает бизнес', 'выступает против лишних проверок', 'открывает данные', 'будет помогать регионам, где бы они ни находились']
+
+
+@pytest.mark.parametrize("text", [
+    # not as many things as counted, or two subjects
+    'Министр назвал четыре принципа работы.\n\nПо словам министра, Минфин поддерживает бизнес и открывает данные.\n',
+    'Министр назвал три принципа работы.\n\nПо словам министра, Минфин поддерживает бизнес.\n\nМинистр также сказал, что Минэнерго открывает данные и помогает регионам.\n',
+])
+def test_a_subject_doing_other_than_the_counted_number_of_things_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []

@@ -17,7 +17,17 @@ from .announce import announcement_find, has_cue
 from .claims import claims_find
 from .counts import count_in, counts_in, plural_counts, unnumbered_in
 from .deliverables import deliverables_find
-from .enumerations import inline_enumeration, listing_sentence, paragraph_list, party_sentences, run_in_paragraphs, sentence_list
+from .enumerations import (
+    inline_enumeration,
+    listing_sentence,
+    paragraph_list,
+    parallel_clauses,
+    party_sentences,
+    run_in_paragraphs,
+    semicolon_lines,
+    sentence_list,
+    subject_verbs,
+)
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
 from .markers import Marker, markers_find
@@ -107,9 +117,12 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     sets = _marker_sets(layout, markers)
     sets.extend(_unmarked_sets(layout, sets))
     sets.extend(_run_in_sets(layout, sets))
+    sets.extend(_semicolon_sets(layout, sets))
     sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     _earlier_counts(layout, sets)
+    _prose_first_points(layout, sets)
+    _connective_points(layout, sets)
     announcements = [s.announcement for s in sets if s.announcement]
     return Extraction(text, sets, claims_find(layout, exclude=announcements), language)
 
@@ -144,8 +157,32 @@ def _introduced(layout: Layout, run: list[Marker], head) -> bool:
         return True
     if russian.headed_list(layout.text, [(m.content, layout.blocks[layout.block_index(m.start)].end) for m in run]):
         return True
+    if _under_section_heading(layout, run):
+        return True
     count = _title_count(layout, run[0].start)
     return count is not None and (not count.loose or count.value == len(run))
+
+
+# "I. Enhance existing cooperation programs": a roman-numbered section heading of a plan, with no full stop after its words.
+_SECTION_HEADING = re.compile(r"[IVX]{1,4}\.\s+[A-ZА-ЯЁ][^.:;!?]{2,80}")
+SECTION_ITEMS_AT_LEAST = 3
+
+
+def _under_section_heading(layout: Layout, run: list[Marker]) -> bool:
+    """A numbered list (three items at least) right under a roman-numbered section heading, each item one sentence
+    ("1. Hold the third Meeting of ... in 2011 in China."): a plan's actions. A declaration's numbered paragraphs,
+    several sentences each, stay no set."""
+    index = layout.block_index(run[0].start)
+    if len(run) < SECTION_ITEMS_AT_LEAST or run[0].family != "digit" or index == 0 or not run[0].at_block_start:
+        return False
+    heading = layout.blocks[index - 1]
+    if not _SECTION_HEADING.fullmatch(layout.text, heading.start, heading.end):
+        return False
+    for marker in run:
+        block = layout.blocks[layout.block_index(marker.start)]
+        if not marker.at_block_start or layout.sentence_index(marker.content) != layout.sentence_index(block.end - 1):
+            return False
+    return True
 
 
 def _floors(runs, top) -> dict[int, int]:
@@ -240,7 +277,9 @@ def _unmarked_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
             listed = (inline_enumeration(layout, count, sentence) or paragraph_list(layout, count, sentence, taken=taken)
                       or (sentence_list(layout, count, sentence) if count.value else None)
                       or (party_sentences(layout, count, sentence) if count.value else None)
-                      or (listing_sentence(layout, count, sentence) if count.value else None))
+                      or (listing_sentence(layout, count, sentence) if count.value else None)
+                      or (parallel_clauses(layout, count, sentence) if count.value else None)
+                      or (subject_verbs(layout, count, sentence) if count.value else None))
             names = listed and all(layout.text[i.start].isupper() for i in listed[1])
             if listed and ((count.loose and (len(listed[1]) != count.value or names)) or (count.value == 0 and names)):
                 continue  # "two characteristics, namely" counts exactly two items, and names are no commitments
@@ -272,6 +311,53 @@ def _earlier_counts(layout: Layout, sets: list[FoundSet]) -> None:
         found.announced_count = _count_above(layout, index - 1, taken, at_least=len(found.points))
 
 
+# "The primary point of the proposal was a call on States to ...": the first point told in prose, the others listed after.
+_PROSE_FIRST = re.compile(r"(?:The|Its|His|Her|Their)\s+(?:primary|first|main|principal|central)\s+"
+                          r"(?:point|proposal|element|pillar|priority|measure|step|component)\b[^.:]{0,40}?\s+(?:was|is)\s+\S")
+
+
+def _prose_first_points(layout: Layout, sets: list[FoundSet]) -> None:
+    """A list one point short of its count, after a lead-in ending with a colon ("The other interim or supporting measures
+    included proposals for:") whose paragraph above tells the first point in prose ("The primary point of the proposal
+    was ..."): that paragraph is the first point."""
+    for found in sets:
+        if found.announced_count is None or found.kind != "markers" or len(found.points) != found.announced_count - 1:
+            continue
+        index = layout.block_index(found.points[0].span.start)
+        if index < 2 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
+            continue
+        above = layout.blocks[index - 2]
+        if _PROSE_FIRST.match(layout.text, above.start, above.end):
+            rest = [FoundPoint(n, p.span, p.deliverables) for n, p in enumerate(found.points, 2)]
+            found.points = [FoundPoint(1, Span(above.start, above.end)), *rest]
+
+
+# "Далее, по мнению Путина, необходимо ...", "Кроме того, нужно ...": a sentence that moves on to the next point unnumbered.
+_CONNECTIVE = re.compile(r"(?:Далее|Кроме\s+того|Помимо\s+этого|Furthermore|Moreover|In\s+addition|Next),\s")
+
+
+def _connective_points(layout: Layout, sets: list[FoundSet]) -> None:
+    """A set short of its count whose points hold sentences opening with "Далее," or "Кроме того,": when those sentences
+    make up exactly the points missing, each starts a point of its own (ru-70: "Его четвертый постулат ... Далее, ...
+    Кроме того, ... Согласно последнему пункту, ...")."""
+    for found in sets:
+        if found.announced_count is None or found.kind != "markers" or len(found.points) >= found.announced_count:
+            continue
+        cuts = [sentence.start for point in found.points
+                for sentence in layout.sentences[layout.sentence_index(point.span.start) + 1:layout.sentence_index(point.span.end - 1) + 1]
+                if point.span.start < sentence.start < point.span.end and _CONNECTIVE.match(layout.text, sentence.start)]
+        if not cuts or len(found.points) + len(cuts) != found.announced_count:
+            continue
+        spans = []
+        for point in found.points:
+            start = point.span.start
+            for cut in (c for c in cuts if point.span.start < c < point.span.end):
+                spans.append(Span(start, len(layout.text[:cut].rstrip())))
+                start = cut
+            spans.append(Span(start, point.span.end))
+        found.points = [FoundPoint(n, span) for n, span in enumerate(spans, 1)]
+
+
 def _count_above(layout: Layout, lead: int, taken: SpanIndex, *, at_least: int, strict: bool = False) -> int | None:
     for block in reversed(layout.blocks[max(0, lead - EARLIER_BLOCKS):lead]):
         for count in reversed(counts_in(layout.text, block.start, block.end)):
@@ -296,6 +382,28 @@ def _run_in_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
             head = layout.sentences[layout.sentence_index(block.end - 1)]
             found.append(FoundSet(head, count, [FoundPoint(n, item) for n, item in enumerate(items, 1)], "paragraphs"))
             taken.update(item.start for item in items)
+    return found
+
+
+def _semicolon_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
+    """A paragraph ending with a colon, then three or more short unmarked paragraphs each ending with ";" (the last
+    with "." or ";"): a list with no count, one point per paragraph. A count stated in the lead-in must match."""
+    taken_spans = [s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points]
+    used = SpanIndex(taken_spans)
+    taken = {layout.blocks[layout.block_index(span.start)].start for span in taken_spans}
+    found = []
+    for index, block in enumerate(layout.blocks):
+        if layout.text[block.end - 1] not in ":：" or used.covers(block.end - 1):
+            continue
+        items = semicolon_lines(layout, index, taken=taken)
+        if not items:
+            continue
+        head = layout.sentences[layout.sentence_index(block.end - 1)]
+        count = count_in(layout.text, head.start, head.end)
+        if count and count.value != len(items):
+            continue
+        found.append(FoundSet(head, count.value if count else None, [FoundPoint(n, item) for n, item in enumerate(items, 1)], "paragraphs"))
+        taken.update(item.start for item in items)
     return found
 
 

@@ -284,3 +284,89 @@ def run_in_paragraphs(layout: Layout, lead: int, *, taken: set[int]) -> list[Spa
 def _is_head(head: str) -> bool:
     words = head.split()
     return len(words) <= _RUN_IN_WORDS and any(word[:1].islower() for word in words[1:]) and not _NOT_A_HEAD.search(head)
+
+
+_SEMICOLON_AT_LEAST = 3
+_SEMICOLON_WORDS = 12
+
+
+def semicolon_lines(layout: Layout, lead: int, *, taken: set[int]) -> list[Span]:
+    """"... основными направлениями остаются:" then short paragraphs with no marker, each ending with ";" and the last
+    with "." ("трансформация медицины и образования;", ..., "цифровизация."): one point each, three at least."""
+    items = []
+    for block in layout.blocks[lead + 1:]:
+        line = layout.text[block.start:block.end]
+        if block.start in taken or len(line.split()) > _SEMICOLON_WORDS or line[-1] not in ";；.。" or not line[0].isalpha():
+            break
+        items.append(Span(block.start, block.end))
+        if line[-1] in ".。":
+            break
+    ended = bool(items) and layout.text[items[-1].end - 1] in ".。;；"
+    semicolons = all(layout.text[i.end - 1] in ";；" for i in items[:-1])
+    return items if ended and semicolons and len(items) >= _SEMICOLON_AT_LEAST else []
+
+
+# "王毅表示，": who speaks, before a Chinese sentence of parallel clauses.
+_ZH_SPEAKER = re.compile(r"[^，,。：:]{1,16}?(?:表示|说|說|指出|强调|強調)[，,：:]\s*")
+_ZH_CLAUSE = re.compile(r"[^，,。；;]+")
+_PARALLEL_SUFFIX = 2  # characters every clause ends with ("…是确定的")
+
+
+def parallel_clauses(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """A Chinese count ("五个“确定性”") and, in one of the next sentences, exactly that many comma clauses all ending alike
+    ("中国自身的发展前景是确定的，中国改革开放的决心是确定的，…"): one point per clause."""
+    if count.value < 2 or count.start >= len(layout.text) or layout.text[count.start] < "\u2e80":
+        return None
+    index = layout.sentence_index(sentence.start)
+    for following in layout.sentences[index + 1:index + 1 + _LISTING_LOOKAHEAD]:
+        speaker = _ZH_SPEAKER.match(layout.text, following.start, following.end)
+        start = speaker.end() if speaker else following.start
+        end = _strip_end(layout.text, start, following.end)
+        clauses = [Span(m.start(), m.end()) for m in _ZH_CLAUSE.finditer(layout.text, start, end)]
+        if len(clauses) != count.value:
+            continue
+        endings = {layout.text[c.end - _PARALLEL_SUFFIX:c.end] for c in clauses}
+        if len(endings) == 1 and all(c.end - c.start > 2 * _PARALLEL_SUFFIX for c in clauses):
+            return sentence, clauses
+    return None
+
+
+# "По словам Медведева, Россия признает A, выступает против B и избегает C. Президент также пообещал, что Россия будет
+# защищать D, где бы они ни находились, и отстаивать E.": one subject, then its verbs, over consecutive sentences.
+_RU_SUBJECT = re.compile(r"(?:По\s+словам\s+[^,.]{1,40},\s+|[^.]{0,60}?,\s+что\s+)?(?P<subject>[А-ЯЁ][а-яё]+)\s+(?=[а-яё])")
+_RU_BREAK = re.compile(r",\s+(?:и\s+)?|\s+и\s+")
+_RU_VERB = re.compile(r"(?:будет|будут|[а-яё]+(?:ает|яет|ует|ет|ит|ют|ят|ать|ять|ить|еть|ся))(?![\w-])")
+_SUBJECT_SENTENCES = 3
+
+
+def subject_verbs(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
+    """A Russian count ("назвал пять принципов") and, in the next sentences, one subject ("Россия") doing exactly that
+    many things: each piece after a comma or "и" that opens with a verb is a point (pieces that do not, "где бы они ни
+    находились", belong to the point before)."""
+    if count.value < 2 or not ("\u0400" <= layout.text[count.start] <= "\u04ff"):
+        return None
+    index = layout.sentence_index(sentence.start)
+    subject, items = None, []
+    for following in layout.sentences[index + 1:index + 1 + _SUBJECT_SENTENCES]:
+        match = _RU_SUBJECT.match(layout.text, following.start, following.end)
+        if match is None or (subject and match.group("subject") != subject) or match.group("subject") == "По":
+            return None
+        subject = match.group("subject")
+        end = _strip_end(layout.text, match.end(), following.end)
+        pieces, start = [], match.end()
+        for brk in _RU_BREAK.finditer(layout.text, match.end(), end):
+            pieces.append(Span(start, brk.start()))
+            start = brk.end()
+        pieces.append(Span(start, end))
+        if not _RU_VERB.match(layout.text, pieces[0].start):
+            return None
+        merged = []
+        for piece in pieces:
+            if merged and not _RU_VERB.match(layout.text, piece.start):
+                merged[-1] = Span(merged[-1].start, piece.end)
+            else:
+                merged.append(piece)
+        items.extend(merged)
+        if len(items) >= count.value:
+            break
+    return (sentence, items) if len(items) == count.value and subject else None

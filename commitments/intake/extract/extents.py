@@ -19,6 +19,8 @@ _SENTENCE_END = ".!?。！？"
 _TRAILING_ATTRIBUTION = re.compile(
     r",\s+(?:(?:[A-Z][\w'’.-]*|he|she|they)\s+){1,3}(?:said|added|noted|stressed|told \w+)\.?$"
     r"|[\"»”]?,?\s+[-–—]\s+(?:заявил|сказал|отметил|подчеркнул|добавил|сообщил|указал)[а-я]*(?:\s+[а-яё-]+){0,2}(?:\s+[А-ЯЁ][\w.-]*){0,3}\.?$"
+    # "», — цитирует Путина «Интерфакс».": an outlet quoting the speaker
+    r"|[\"»”],?\s+[-–—]\s+(?:цитиру|переда|пиш|сообща)[а-яё]*(?:\s+[А-ЯЁ][\w.-]*)?(?:\s+[«\"“]?[А-ЯЁA-Z][\w .-]*[»\"”]?){1,2}\.?$"
 )
 
 
@@ -104,11 +106,14 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
     extra = max((_paragraphs_in(layout, s, last.family) for s in spans), default=1) - 1
     for position in range(index + 1, len(layout.blocks)):  # no copy of the rest of the list per point
         block = layout.blocks[position]
-        if block.start >= bound or block.start in stops or _not_continuation(layout.text, block):
+        if block.start >= bound or block.start in stops or _not_continuation(layout.text, block, after=end):
             break
         if indent_regime:
             if block.indent > 0:
                 break
+        elif _wrapped(layout.text, block, after=end):
+            end = block.end  # the same sentence, hard-wrapped: no paragraph more
+            continue
         elif extra <= 0:
             break
         extra -= 1
@@ -116,11 +121,19 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
     return min(end, bound) if bound > last.content else end
 
 
-def _not_continuation(text: str, block) -> bool:
-    """A heading stops the point, except as the text's last block: a text cut inside a paragraph heads nothing."""
+def _not_continuation(text: str, block, *, after: int) -> bool:
+    """A heading stops the point, except as the text's last block: a text cut inside a paragraph heads nothing; nor is
+    a line that goes on, in lower case, with the sentence the line before left open (a hard-wrapped "4. ... POW/MIA\n
+    remains, including ...")."""
     last = block.end >= len(text.rstrip())
     line = text[block.start:block.end]
-    return (_heading(text, block) and not last) or bool(_ATTRIBUTION.match(line) or russian.REPORTER.match(line))
+    heading = _heading(text, block) and not last and not _wrapped(text, block, after=after)
+    return heading or bool(_ATTRIBUTION.match(line) or russian.REPORTER.match(line))
+
+
+def _wrapped(text: str, block, *, after: int) -> bool:
+    """Does the line go on, in lower case, with a sentence the text up to `after` left open?"""
+    return text[block.start:block.start + 1].islower() and text[after - 1] not in _TERMINAL + ":;"
 
 
 def _sentences_in(layout: Layout, span: Span) -> int:
@@ -136,7 +149,9 @@ def _paragraphs_in(layout: Layout, span: Span, family: str) -> int:
     the last point runs over eight paragraphs."""
     first, last = layout.block_index(span.start), layout.block_index(max(span.start, span.end - 1))
     blocks = layout.blocks[first + 1:last + 1]
-    return 1 + sum(not opens_sub_item(layout.text, b.start, b.end, family) for b in blocks)
+    before = layout.blocks[first:last]
+    return 1 + sum(not opens_sub_item(layout.text, b.start, b.end, family) and not _wrapped(layout.text, b, after=p.end)
+                   for b, p in zip(blocks, before, strict=True))
 
 
 def _separator_strip(text: str, start: int, end: int) -> int:

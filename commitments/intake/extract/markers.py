@@ -38,7 +38,9 @@ _WORD_MARKER = re.compile(
     rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]|(?:and\s+)?(?P<cardinal>{_CARD}),"
     rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?{_NAMED_BY}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
     rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b)"
-    rf"|{_LABEL}\s+(?P<labelled>\d{{1,2}}|{_CARD})\s*[:.–—])",
+    rf"|{_LABEL}\s+(?P<labelled>\d{{1,2}}|{_CARD})\s*[:.–—]"
+    # "First, ... Second, ... Number three, my plan will ...": a spoken point's number, capitalised, before a comma
+    rf"|(?-i:Number)\s+(?P<numbered>\d{{1,2}}|{_CARD})\s*[,:–—])",
     re.IGNORECASE,
 )
 _TYPO_MARKER = re.compile(
@@ -54,7 +56,8 @@ _MID_SENTENCE_TYPO = re.compile(r"(?<=\s)\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)(?=\s)"
 _INLINE_TYPO = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 _INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460-\u2473\u2474-\u2487\u2776-\u277f]")
 # A bullet and a space; "# " (a numbered list as some copies flatten it); "——" run into Chinese text.
-_BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓⚪\-–—*#](?=\s)|——(?=[^\s—])")
+# A round or square bullet runs straight into Chinese text ("●中方倡议…"), as "——" does.
+_BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓⚪\-–—*#](?=\s)|——(?=[^\s—])|[•●▪■◆](?=[\u3400-\u9fff])")
 _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记者|記者|问|問|答|вопрос|ответ)\s*[:：]", re.IGNORECASE)
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
 _INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
@@ -189,8 +192,9 @@ def _word_marker(text: str, at: int, end: int, *, at_block_start: bool) -> Marke
 
 
 def _word_ordinal(match: re.Match) -> int | None:
-    if match.group("labelled"):
-        return _bare_ordinal(match.group("labelled")) if not match.group("labelled").isdigit() else int(match.group("labelled"))
+    labelled = match.group("labelled") or match.group("numbered")
+    if labelled:
+        return _bare_ordinal(labelled) if not labelled.isdigit() else int(labelled)
     word = (match.group("adv") or match.group("bare") or match.group("the") or match.group("card") or match.group("cardinal") or "").lower()
     word = word.removesuffix("ly") if word.endswith("ly") and word[:-2] in ORDINAL_WORDS else word
     if word.startswith("first"):

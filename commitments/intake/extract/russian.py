@@ -68,7 +68,7 @@ _PROSE_ORDINAL = re.compile(
     re.IGNORECASE,
 )
 # "Вторым принципом, по словам главы государства, является ...": an instrumental ordinal before what a point is called.
-_POINT_NOUNS = "принцип|приоритет|направлени|задач|шаг|мер|пункт|предложени|услови|цел|инициатив|столп|элемент|требовани"
+_POINT_NOUNS = "постулат|принцип|приоритет|направлени|задач|шаг|мер|пункт|предложени|услови|цел|инициатив|столп|элемент|требовани"
 _INSTRUMENTAL_ORDINAL = re.compile(
     rf"(?:И\s+)?(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ым|ьим|ой|ьей)\s+(?:{_POINT_NOUNS})[а-яё]*(?![\w-])", re.IGNORECASE,
 )
@@ -80,8 +80,8 @@ _NAMED_BEFORE = re.compile(rf"(?<![\w-]){_NAMING}\s+$")
 # "Второй приоритет состоит в ...", "По его словам, четвертый приоритет — ...": an ordinal and what a point is called, then
 # what it is.
 _NOMINATIVE_ORDINAL = re.compile(
-    rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+(?:{_POINT_NOUNS})[а-яё]*"
-    r"(?:\s*[—–:]\s|\s+(?:состоит\s+в|заключается\s+в|является|станет|будет)(?![\w-]))", re.IGNORECASE,
+    rf"(?:(?:Его|Её|Ее|Их)\s+)?(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+(?:{_POINT_NOUNS})[а-яё]*"
+    r"(?:\s*[—–:]\s|\s+(?:состоит\s+в|заключается\s+в|является|станет|будет|касается)(?![\w-]))", re.IGNORECASE,
 )
 # Where such an ordinal starts in lower case inside a sentence (a run of them needs three: two in passing are no set).
 _IN_SENTENCE = re.compile(
@@ -94,8 +94,11 @@ _NUMBERED = re.compile(rf"(?:И\s+)?(?:Пункт\s+номер|Номер)\s+(?P
 # comma or a semicolon continue it.
 _LATER_STEMS = {pattern: value for pattern, value in _ORDINAL_STEMS.items() if value > 1}
 _COMMA_ORDINAL = re.compile(
-    rf"[,;]\s+(?:а\s+)?(?=(?:{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s)"
+    rf"[,;]\s+(?:а\s+)?(?=(?:{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s"
+    rf"|во?\s+(?:{'|'.join(_LATER_STEMS)})(?:ом|ьем|ем)(?:\s+пункте)?\s*[—–-]\s)"
 )
+# "Во втором пункте президент предложил A, в третьем — B": a locative ordinal and a dash, after the one before it.
+_LOWER_LOCATIVE = re.compile(rf"во?\s+(?P<stem>{'|'.join(_LATER_STEMS)})(?:ом|ьем|ем)(?:\s+пункте)?\s*[—–-]\s")
 _LOWER_ORDINAL = re.compile(
     rf"(?P<stem>{'|'.join(_LATER_STEMS)})(?:ое|ой|ая|ий|ый|ья|ье)(?:\s+(?:{_NOUN_STEMS})[а-яё]*)?\s*[—–-]\s"
 )
@@ -109,7 +112,8 @@ _OF_THEM = re.compile(rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|�
 _COUNT_REACH = 1000  # characters back from "Первая из них", "Вторая –" to the count they refer to
 _OPENER_REACH = 400  # characters back from a lower-case ordinal to the "Первое ... –" that opened its list
 _OPENING_QUOTES = "«„\"“"
-_FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение)(?![\w-])\s*[,:—–-]?", re.IGNORECASE)
+_FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение|согласно\s+последнему\s+пункту|в\s+последнем\s+пункте)(?![\w-])\s*[,:—–-]?",
+                    re.IGNORECASE)
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
 _PAREN_DIGIT = re.compile(r"(?P<d>\d{1,2})\)\s")
@@ -180,6 +184,9 @@ def markers_at(text: str, at: int, end: int, *, at_block_start: bool) -> list[tu
     match = _LOWER_ORDINAL.match(text, at, end)
     if match and text[at].islower() and _opened(text, at, _stem_ordinal(match.group("stem"))):
         return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
+    match = _LOWER_LOCATIVE.match(text, at, end)
+    if match and _opened_in_prose(text, at, _stem_ordinal(match.group("stem"))):
+        return [("word", _stem_ordinal(match.group("stem")), at, _skip(text, match.end(), end))]
     match = _NUMBERED.match(text, at, end)
     if match:
         raw = match.group("n")
@@ -210,6 +217,12 @@ def _opened(text: str, at: int, ordinal: int) -> bool:
     """Is there a dashed ordinal one less shortly before ("Первое направление – это A, второе – B")?"""
     previous = next((pattern for pattern, value in _ORDINAL_STEMS.items() if value == ordinal - 1), None)
     return previous is not None and re.search(_DASHED.format(previous), text[max(0, at - _OPENER_REACH):at], re.IGNORECASE) is not None
+
+
+def _opened_in_prose(text: str, at: int, ordinal: int) -> bool:
+    """Is "Во втором пункте" (the ordinal one less, in prose) shortly before ("..., в третьем — B")?"""
+    previous = next((pattern for pattern, value in _ORDINAL_STEMS.items() if value == ordinal - 1), None)
+    return previous is not None and re.search(rf"Во?\s+{previous}(?:ом|ем)\s+пункте", text[max(0, at - _OPENER_REACH):at]) is not None
 
 
 def in_sentence_starts(text: str, start: int, end: int) -> list[int]:
