@@ -8,6 +8,16 @@ import pytest
 from commitments.intake.extract import extract
 from commitments.intake.language import detect_language
 
+
+def _one_set(text: str, count, quotes: list[str], *, complete: bool = False) -> list[dict]:
+    """The text gives exactly one set, of that announced count and those quotes, each verbatim (and complete, if asked)."""
+    found = extract(text).as_json()["sets"]
+    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    assert found[0]["complete"] or not complete
+    return found
+
+
 SHAPES = [
     pytest.param(
         'Итоговый документ содержит 4 ключевых пункта:\n– укрепление стратегического партнёрства;\n– развитие сотрудничества в области вакцин;\n– расширение культурных связей;\n– координация на международных площадках.\n',
@@ -236,9 +246,7 @@ ENGLISH_SHAPES = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ENGLISH_SHAPES)
 def test_it_finds_the_new_english_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+    _one_set(text, count, quotes, complete=True)
 
 
 def test_it_finds_two_sets_in_one_text():
@@ -329,8 +337,7 @@ def test_a_count_of_times_before_sentences_opening_alike_is_no_set():
      None, ["Первая задача: безопасность.", "Вторая задача: экономика.", "Третья задача: культура."]),
 ])
 def test_russian_ordinal_adjectives_with_their_noun_mark_points(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
+    _one_set(text, count, quotes)
 
 
 def test_a_russian_ordinal_adjective_in_prose_is_no_marker():
@@ -442,9 +449,7 @@ ROUND_THREE = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ROUND_THREE)
 def test_the_third_round_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    _one_set(text, count, quotes)
 
 
 def test_numbered_links_under_a_recommendation_heading_are_no_set():
@@ -470,9 +475,7 @@ ROUND_FOUR = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ROUND_FOUR)
 def test_the_fourth_round_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    _one_set(text, count, quotes)
 
 
 # Russian round (issue 17, Russian recall): a count whose list comes in a later sentence of its own ("В числе принципов
@@ -587,9 +590,7 @@ ROUND_RUSSIAN = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ROUND_RUSSIAN)
 def test_the_russian_round_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+    _one_set(text, count, quotes, complete=True)
 
 
 def test_a_russian_numbered_list_headed_by_verbal_nouns_needs_no_count_or_lead_in():
@@ -649,9 +650,7 @@ ROUND_FIVE = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ROUND_FIVE)
 def test_the_fifth_round_english_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+    _one_set(text, count, quotes, complete=True)
 
 
 @pytest.mark.parametrize("text", [
@@ -687,9 +686,7 @@ ROUND_FIVE_TUNING = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ROUND_FIVE_TUNING)
 def test_the_fifth_round_tuning_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+    _one_set(text, count, quotes, complete=True)
 
 
 def test_cardinals_in_running_prose_make_no_set():
@@ -722,9 +719,7 @@ ROUND_FIVE_LISTING = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ROUND_FIVE_LISTING)
 def test_the_fifth_round_listing_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    _one_set(text, count, quotes)
 
 
 @pytest.mark.parametrize("text", [
@@ -760,9 +755,7 @@ def test_a_title_counting_any_plural_noun_announces_a_list_of_exactly_that_many(
     ),
 ])
 def test_labelled_points_and_run_in_ordinals_after_said_that(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    _one_set(text, count, quotes)
 
 
 # Shapes of wire readouts (seen in IANS and Xinhua copy): the sentence after the count says who should do what, as a
@@ -783,9 +776,7 @@ def test_labelled_points_and_run_in_ordinals_after_said_that(text, count, quotes
     ),
 ])
 def test_wire_readout_lists(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    _one_set(text, count, quotes)
 
 
 @pytest.mark.parametrize("text", [
@@ -803,9 +794,7 @@ def test_a_should_or_said_that_sentence_with_another_number_of_items_is_no_set(t
                  None, ['resume talks', 'open consulates', 'restart flights.'], id='en_digits_inside_a_sentence'),
 ])
 def test_bracketed_markers_inside_a_sentence(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"])
+    _one_set(text, count, quotes)
 
 
 def test_two_bracketed_references_inside_a_sentence_are_no_set():
@@ -861,9 +850,7 @@ ROUND_V3_RUSSIAN = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ROUND_V3_RUSSIAN)
 def test_the_v3_russian_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+    _one_set(text, count, quotes, complete=True)
 
 
 @pytest.mark.parametrize("text", [
@@ -908,9 +895,7 @@ ROUND_V3_ENGLISH = [
 
 @pytest.mark.parametrize(("text", "count", "quotes"), ROUND_V3_ENGLISH)
 def test_the_v3_english_shapes(text, count, quotes):
-    found = extract(text).as_json()["sets"]
-    assert [(s["announced_count"], [p["quote"] for p in s["points"]]) for s in found] == [(count, quotes)]
-    assert all(text[p["start"]:p["end"]] == p["quote"] for p in found[0]["points"]) and found[0]["complete"]
+    _one_set(text, count, quotes, complete=True)
 
 
 @pytest.mark.parametrize("text", [
