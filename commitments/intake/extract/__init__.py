@@ -366,16 +366,22 @@ def _count_above(layout: Layout, lead: int, taken: SpanIndex, *, at_least: int, 
     return None
 
 
-def _run_in_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
-    """"... committed to making headway on the following:" ending a paragraph, then paragraphs opening with a run-in name
-    and a colon ("Green jobs and growth: ..."): one point each, when a count stated above (or in the lead-in) counts them."""
+def _colon_lead_ins(layout: Layout, existing: list[FoundSet]):
+    """Each paragraph ending with a colon that no set found already covers, with what those sets hold: their spans
+    (`used`) and the starts of their paragraphs (`taken`, which the caller adds its own items to)."""
     taken_spans = [s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points]
     used = SpanIndex(taken_spans)
     taken = {layout.blocks[layout.block_index(span.start)].start for span in taken_spans}
-    found = []
     for index, block in enumerate(layout.blocks):
-        if layout.text[block.end - 1] not in ":：" or used.covers(block.end - 1):
-            continue
+        if layout.text[block.end - 1] in ":：" and not used.covers(block.end - 1):
+            yield index, block, used, taken
+
+
+def _run_in_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
+    """"... committed to making headway on the following:" ending a paragraph, then paragraphs opening with a run-in name
+    and a colon ("Green jobs and growth: ..."): one point each, when a count stated above (or in the lead-in) counts them."""
+    found = []
+    for index, block, used, taken in _colon_lead_ins(layout, existing):
         items = run_in_paragraphs(layout, index, taken=taken)
         count = _count_above(layout, index + 1, used, at_least=len(items), strict=True) if items else None
         if count:  # a glossary's terms ("Lead agency: the body in charge.") are counted by nothing above them
@@ -388,13 +394,8 @@ def _run_in_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
 def _semicolon_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
     """A paragraph ending with a colon, then three or more short unmarked paragraphs each ending with ";" (the last
     with "." or ";"): a list with no count, one point per paragraph. A count stated in the lead-in must match."""
-    taken_spans = [s.announcement for s in existing if s.announcement] + [p.span for s in existing for p in s.points]
-    used = SpanIndex(taken_spans)
-    taken = {layout.blocks[layout.block_index(span.start)].start for span in taken_spans}
     found = []
-    for index, block in enumerate(layout.blocks):
-        if layout.text[block.end - 1] not in ":：" or used.covers(block.end - 1):
-            continue
+    for index, block, _used, taken in _colon_lead_ins(layout, existing):
         items = semicolon_lines(layout, index, taken=taken)
         if not items:
             continue
