@@ -15,12 +15,16 @@ DATABASE_URL_DEFAULT = "postgres://postgres@127.0.0.1:5432/tracker"
 
 def database_name(suffix: str) -> str:
     """DATABASE_URL's database name with `_<suffix>`: a benchmark's own database on the same server."""
-    return os.environ.get("DATABASE_URL", DATABASE_URL_DEFAULT).rsplit("/", 1)[1].split("?")[0] + f"_{suffix}"
+    return _name_of(os.environ.get("DATABASE_URL", DATABASE_URL_DEFAULT)) + f"_{suffix}"
 
 
 def database_url(name: str) -> str:
     """The URL of database `name` on DATABASE_URL's server."""
     return os.environ.get("DATABASE_URL", DATABASE_URL_DEFAULT).rsplit("/", 1)[0] + f"/{name}"
+
+
+def _name_of(url: str) -> str:
+    return url.rsplit("/", 1)[1].split("?")[0]
 
 
 def _maintenance(url: str):
@@ -33,7 +37,7 @@ def database_create(url: str, *, fresh: bool = True) -> None:
     """Create the database of `url`, dropped first when `fresh` (else kept if it exists): a copy of
     BENCH_TEMPLATE_DATABASE when the environment names one (a migrated database on the same server,
     with no one connected to it), else empty."""
-    name = url.rsplit("/", 1)[1].split("?")[0]
+    name = _name_of(url)
     template = os.environ.get("BENCH_TEMPLATE_DATABASE")
     with _maintenance(url) as conn:
         if fresh:
@@ -44,7 +48,7 @@ def database_create(url: str, *, fresh: bool = True) -> None:
 
 def database_drop(url: str) -> None:
     """Drop the database of `url`, whoever is still connected to it."""
-    name = url.rsplit("/", 1)[1].split("?")[0]
+    name = _name_of(url)
     with _maintenance(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
