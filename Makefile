@@ -4,9 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes (pytest-xdist): the suite waits on workers, servers and browsers more than it computes, so
-# two on a 2-core machine halve it; TEST_WORKERS=0 runs it in this one process (for a debugger).
-TEST_WORKERS ?= 2
+# Test processes (pytest-xdist). 0 (the default, and CI's) runs the suite in this one process: with two, a
+# 7-minute run instead of 13, one run in ten failed the Redis-outage politeness test (a known race under
+# load, see the README); TEST_WORKERS=2 for a fast local run.
+TEST_WORKERS ?= 0
 
 .PHONY: run test lint bench fuzz compose-smoke clean
 
