@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Test processes (pytest-xdist). 0 (the default, and CI's) runs the suite in this one process: with two, a
-# 7-minute run instead of 13, one run in ten failed the Redis-outage politeness test (a known race under
+# 6-minute run instead of 11, one run in ten failed the Redis-outage politeness test (a known race under
 # load, see the README); TEST_WORKERS=2 for a fast local run.
 TEST_WORKERS ?= 0
 
