@@ -301,9 +301,9 @@ def semicolon_lines(layout: Layout, lead: int, *, taken: set[int]) -> list[Span]
         items.append(Span(block.start, block.end))
         if line[-1] in ".。":
             break
-    ended = bool(items) and layout.text[items[-1].end - 1] in ".。;；"
+    # Every item ends with ";" or "." (the loop stops at any other); all but the last with ";".
     semicolons = all(layout.text[i.end - 1] in ";；" for i in items[:-1])
-    return items if ended and semicolons and len(items) >= _SEMICOLON_AT_LEAST else []
+    return items if semicolons and len(items) >= _SEMICOLON_AT_LEAST else []
 
 
 # "王毅表示，": who speaks, before a Chinese sentence of parallel clauses.
