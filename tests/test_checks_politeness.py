@@ -235,3 +235,31 @@ def test_the_test_origin_logs_when_a_request_arrived_not_when_its_busy_loop_read
     (request,) = [r for r in origins.log if r.path == "/stamp"]
     assert answered - sent >= 0.3  # the stall did hold the answer up
     assert abs(request.at - sent) < 0.05  # and the arrival is when the bytes came, not when the loop woke
+
+
+def test_a_request_that_fails_between_gate_and_write_lets_the_gate_go_as_sent(redis_server, tmp_path):
+    """A write that fails (a reset connection) leaves no hold behind: the next request waits the gap, not the hold."""
+    limits = Limits(**{**LIMITS.__dict__, "gate_dir": str(tmp_path / "gates"), "send_hold_seconds": 3})
+
+    async def run():
+        failing, next_one = Politeness(limits, redis_server.url), Politeness(limits, redis_server.url)
+        try:
+            try:
+                async with host_slot(failing, "reset.example:443") as turn:
+                    await turn.before_send()
+                    failed = time.monotonic()
+                    raise ConnectionResetError("the origin hung up mid-write")
+            except ConnectionResetError:
+                pass
+            async with host_slot(next_one, "reset.example:443") as turn:
+                await turn.before_send()
+                granted = time.monotonic()
+                await turn.after_send()
+            return granted - failed
+        finally:
+            await failing.close()
+            await next_one.close()
+
+    waited = asyncio.run(run())
+    # A gap from the failure, as after a send (some bytes may have left; 1 ms for Redis' whole-ms clock), far under the 3 s hold.
+    assert LIMITS.gap_ms / 1000 - 0.001 <= waited < 1
