@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from commitments.intake.extract import extract  # noqa: E402
-from tests.intake_corpus import LANGUAGES, UNSEEN_BATCHES, corpus_load, corpus_score, corpus_seen  # noqa: E402
+from tests.intake_corpus import LANGUAGES, UNSEEN_BATCHES, corpus_load, corpus_score  # noqa: E402
 
 
 def sides(unseen: bool) -> list[tuple[bool, int | None, str, bool]]:
     """(heldout, batch, label, readable) per side: the tuning texts; v1 (opened, never listed); each later batch,
     listed once opened (measured once, then tuned on); the unseen batches only with `unseen`, never listed."""
-    batches = sorted({item.batch for item in corpus_load(heldout=True)})
+    batches = sorted({item.batch for item in corpus_load(heldout=True, unseen=True)})
     found = [(False, None, "tuning", True)]
     for batch in batches:
         if batch in UNSEEN_BATCHES:
@@ -58,7 +58,7 @@ def figures(misses: bool, unseen: bool = False) -> None:
 
 
 def chinese_text(kb: int) -> str:
-    texts = [item.text for item in corpus_seen("zh")]  # never an unseen held-out batch
+    texts = [item.text for item in corpus_load("zh")]  # never an unseen held-out batch
     text, target = "", kb * 1024
     while len(text.encode()) < target:
         text += "\n\n".join(texts) + "\n\n"

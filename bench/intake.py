@@ -21,12 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 from commitments.intake.extract import extract  # noqa: E402
 from commitments.intake.language import detect_language  # noqa: E402
-from tests.intake_corpus import corpus_seen  # noqa: E402
+from tests.intake_corpus import corpus_load  # noqa: E402
 
 
 def corpus_text(kb: int, language: str = "") -> str:
     texts = [o["fields"]["full_text"] for o in json.loads((ROOT / "fixtures" / "sources.json").read_text())]
-    texts += [item.text for item in corpus_seen()]  # never the unseen held-out v4 (tests/intake_corpus.py)
+    texts += [item.text for item in corpus_load()]  # never an unseen held-out batch (tests/intake_corpus.py)
     if language:
         from tests.test_intake_languages import SHAPES
 

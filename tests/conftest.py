@@ -204,18 +204,41 @@ def _uses_no_database(item) -> bool:
     return item.get_closest_marker("django_db") is None and not fixtures & {"db", "transactional_db", "live_server", "django_db_setup"}
 
 
+# The modules whose tests take longest, most of it waiting (Celery workers killed and their leases run
+# out, servers and `make run` in subprocesses, Chromium, the benchmarks' smoke runs): started first in
+# their group, they overlap with many short tests on the other workers instead of leaving one worker
+# alone with a 25 s test at the end of the run (longest first: the classic way to balance a schedule).
+LONG_FIRST = ("test_watch_celery", "test_checks_celery", "test_digests_worker", "test_site_browser", "test_site_url",
+              "test_dev_mode", "test_bench", "test_devserver", "test_intake_jobs", "test_security_headers")
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
+                or "transactional_db" in fixtures or "live_server" in fixtures)
+
+
+def _long_first(item) -> int:
+    module = item.path.stem
+    return LONG_FIRST.index(module) if module in LONG_FIRST else len(LONG_FIRST)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items) -> None:
     """The tests that use no database first, then every test that uses the shared seed (one load per run), then the rest.
 
     After pytest-django's ordering (every TestCase-style test before the transactional ones), which
     it keeps for the tests that use a database: the seed's users are all TestCase-style, and the
-    rest keep their relative order. The tests with no database (pytest-django puts them last) are
-    most of the long ones (the benchmarks' smoke runs, `make run` and the dev server in
-    subprocesses, the scaling timings): run first, they overlap with the short ones on the other
-    xdist worker instead of leaving one worker alone with them at the end.
+    rest keep that order (a transactional test's flush never runs before a TestCase-style one). The
+    tests with no database (pytest-django puts them last) are most of the long ones (the benchmarks'
+    smoke runs, `make run` and the dev server in subprocesses, the scaling timings): run first, they
+    overlap with the short ones on the other xdist worker. Within each group, LONG_FIRST's modules lead.
     """
-    items[:] = sorted(items, key=lambda test: 0 if _uses_no_database(test) else 1 if _uses_shared_seed(test) else 2)
+    def group(test) -> int:
+        return 0 if _uses_no_database(test) else 1 if _uses_shared_seed(test) else 2
+
+    items[:] = sorted(items, key=lambda test: (group(test), group(test) == 2 and _transactional(test), _long_first(test)))
 
 
 _SHARED_SEED = _SharedSeed()

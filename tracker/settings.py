@@ -275,7 +275,7 @@ TRACKER_CHECK_RUN_TIME_LIMIT = envint(
     "TRACKER_CHECK_RUN_TIME_LIMIT", TRACKER_CHECK_RUN_SECONDS + 2 * int(TRACKER_CHECK_TOTAL_TIMEOUT) + 30,
 )
 TRACKER_CHECK_LEASE = envint("TRACKER_CHECK_LEASE", TRACKER_CHECK_RUN_TIME_LIMIT + 30)
-TRACKER_CHECK_HOST_GAP_MARGIN_MS = envint("TRACKER_CHECK_HOST_GAP_MARGIN_MS", 10)  # added to 1/rate (see politeness.Turn)
+TRACKER_CHECK_HOST_GAP_MARGIN_MS = envint("TRACKER_CHECK_HOST_GAP_MARGIN_MS", 10)  # added to 1/rate (see politeness.Limits)
 TRACKER_CHECK_REDIS_CALM = float(os.environ.get("TRACKER_CHECK_REDIS_CALM", "2"))  # pause after Redis comes back
 TRACKER_CHECK_USER_AGENT = os.environ.get(
     "TRACKER_CHECK_USER_AGENT", f"CommitmentsTracker-LinkCheck/1.0 (+{SITE_URL}/; checks cited sources)"

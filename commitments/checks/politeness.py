@@ -5,20 +5,26 @@ step atomic and use Redis' clock, so workers with skewed clocks agree. Each requ
 
 1. `acquire`: waits until the origin's next-allowed time has passed and fewer than
    `in_flight` of its requests are open, then takes a place (next-allowed = now + gap).
-2. `stamp`: once the request's bytes are written, next-allowed = max(next, now + gap).
-   The origin sees the gap between *sent* requests, not between granted slots: a request
-   delayed after its grant (a busy event loop, a slow connect) pushes the next one back.
-3. `release`: gives the in-flight place back. Places are members of a sorted set scored by
+2. `send_wait`, just before the request's bytes are written: the origin's send gate. It is
+   granted only when the origin's last send is a gap past and nobody else holds the gate, and
+   the grantee holds it until:
+3. `sent`, once the bytes are written: next send = now + gap, and the gate is let go. A send
+   is never granted while another is between its grant and its write, so the origin sees the
+   gap between *written* requests however long either stalls on the way (a busy event loop, a
+   slow connect, a process descheduled on a loaded machine). A hold left by a dead process
+   lapses after `send_hold_seconds`.
+4. `release`: gives the in-flight place back. Places are members of a sorted set scored by
    expiry, so a place left by a dead worker lapses on its own and no counter drifts.
 
+With `Limits.gate_dir` (TRACKER_VAR_DIR), every process of the machine also passes the same
+send gate in a file per origin, taken under an exclusive lock, in both modes below: a process
+whose Redis is away and one whose Redis answers still never send to one origin at once.
+
 When Redis cannot be reached, each process falls back to a stricter local limiter (the gap
-times the most processes that may fetch at once, and its share of the in-flight cap), and
-the send gate moves to a file per origin under `Limits.gate_dir` (TRACKER_VAR_DIR), taken
-under an exclusive lock: every process of the machine passes the same gate, so two of them
-never send to one origin closer than the gap (each waiting its share is not enough: they
-would send in step). When Redis answers again the process writes back what it did meanwhile
-(its open places and its last send per origin) and asks every process to pause for a short
-calm period, long enough for the others to notice Redis is back and write theirs.
+times the most processes that may fetch at once, and its share of the in-flight cap), and the
+file gate is the machine's shared one. When Redis answers again the process writes back what it
+did meanwhile (its open places and its last send per origin) and asks every process to pause
+for a short calm period, long enough for the others to notice Redis is back and write theirs.
 """
 
 import asyncio
@@ -40,8 +46,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local after = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000)
 """
 # Keys per origin: `next` (the next reservation), `sent` (no request may be sent before it),
-# `inflight` (a sorted set of open places, scored by expiry); and one global `calm` (no request
-# at all before it). Times are Redis' own, in whole ms: `now` rounds down (has a time passed?),
+# `inflight` (a sorted set of open places, scored by expiry), `holder` (the token between its send
+# grant and its write); and one global `calm` (no request at all before it).
+# Times are Redis' own, in whole ms: `now` rounds down (has a time passed?),
 # `after` rounds up (a floor set from now), so rounding never shortens a gap, not even by the
 # fraction of a ms that a floor set from `now` would lose: floor(t2) >= ceil(t1) + gap means
 # t2 - t1 >= gap.
@@ -61,12 +68,25 @@ redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]))
 return 0
 """
-# Just before the request is written. ARGV: gap ms. Returns 0 (go, and nobody else for a gap) or ms to wait.
+# Just before the request is written. ARGV: gap ms, token, hold ms. Returns 0 (go: the gate is held
+# for `token` until _SENT) or ms to wait. A held gate is polled every few ms: a write takes no longer.
 _GATE = _NOW + _CALM + """
+local holder = redis.call('GET', KEYS[5])
+if holder and holder ~= ARGV[2] then return 3 end
 local sent = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < sent then return sent - now end
 redis.call('SET', KEYS[2], after + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('SET', KEYS[5], ARGV[2], 'PX', tonumber(ARGV[3]))
 return 0
+"""
+# The request is written (or failed). ARGV: gap ms, token. Next send a gap from now; the gate let go.
+_SENT = _NOW + """
+local until_at = after + tonumber(ARGV[1])
+if until_at > tonumber(redis.call('GET', KEYS[2]) or '0') then
+  redis.call('SET', KEYS[2], until_at, 'PX', tonumber(ARGV[1]) + 60000)
+end
+if redis.call('GET', KEYS[5]) == ARGV[2] then redis.call('DEL', KEYS[5]) end
+return until_at
 """
 # ARGV: ms from now before anything may be sent (after a send: the gap; Retry-After). Never earlier.
 _PUSH = _NOW + """
@@ -102,10 +122,11 @@ class Limits:
     in_flight: int  # requests at once per origin
     hold_seconds: float  # an in-flight place left by a dead worker lapses after this
     processes: int = 2  # the most processes that may fetch at once (the degraded limiter divides by it)
-    margin_ms: int = 0  # added to the gap; a request written within it of passing the gate needs no stamp
+    margin_ms: int = 0  # added to the gap (room for the clocks' rounding)
     calm_seconds: float = 2.0  # pause for everyone after a process comes back from degraded mode
     probe_seconds: float = 0.5  # how often a degraded process tries Redis again
-    gate_dir: str = ""  # where this machine's processes share each origin's send gate while Redis is away ("" for none)
+    gate_dir: str = ""  # where this machine's processes share each origin's send gate ("" for none)
+    send_hold_seconds: float = 5.0  # a send gate held by a process that died before writing lapses after this
 
     @property
     def gap_ms(self) -> int:
@@ -134,13 +155,15 @@ class Postponed(Exception):
 
 
 class _FileGates:
-    """Each origin's next allowed send (wall-clock seconds) in a file of its own, read and written under flock.
+    """Each origin's send gate in a file of its own, read and written under flock: the next allowed send
+    (wall-clock seconds) and who holds the gate until when ("next holder until").
 
     The lock is held for one read and one write, microseconds, so taking it blocks the event loop no longer than a log line.
     A time further ahead than SANE_AHEAD is a clock that jumped back, not a wait, and is overwritten.
     """
 
     SANE_AHEAD = 3600.0
+    POLL = 0.003  # how soon to ask again while another process holds the gate (a write takes less)
 
     def __init__(self, folder: str) -> None:
         self.folder = Path(folder)
@@ -150,46 +173,80 @@ class _FileGates:
         return self.folder / f"{hashlib.sha256(host.encode()).hexdigest()[:32]}.gate"
 
     def _update(self, host: str, decide) -> float:
+        """decide(now, next_at, holder) -> (wait, new next_at or None to keep, new holder or None to keep)."""
         fd = os.open(self._path(host), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            now, raw = time.time(), os.pread(fd, 64, 0).strip(b"\0 \n")
+            now, raw = time.time(), os.pread(fd, 256, 0).strip(b"\0 \n").decode(errors="replace").split()
             try:
-                next_at = float(raw) if raw else 0.0
+                next_at = float(raw[0]) if raw else 0.0
+                holder = (raw[1], float(raw[2])) if len(raw) == 3 else None
             except ValueError:
-                next_at = 0.0
+                next_at, holder = 0.0, None
             if next_at - now > self.SANE_AHEAD:
                 next_at = 0.0
-            wait, new = decide(now, next_at)
-            if new is not None:
-                os.pwrite(fd, f"{new:.6f}".encode().ljust(32), 0)
+            if holder is not None and (holder[1] <= now or holder[1] - now > self.SANE_AHEAD):
+                holder = None  # lapsed: its process died between grant and write
+            wait, new_next, new_holder = decide(now, next_at, holder)
+            if new_next is not None or new_holder is not None:
+                next_at = next_at if new_next is None else new_next
+                holder = None if new_holder == () else (new_holder or holder)
+                line = f"{next_at:.6f}" + (f" {holder[0]} {holder[1]:.6f}" if holder else "")
+                os.pwrite(fd, line.encode().ljust(256), 0)
             return wait
         finally:
             os.close(fd)  # releases the lock
 
-    def take(self, host: str, gap: float) -> float:
-        """0, and the next send to `host` from any process is `gap` away; else the seconds to wait."""
-        return self._update(host, lambda now, next_at: (next_at - now, None) if now < next_at else (0.0, now + gap))
+    def take(self, host: str, gap: float, token: str, hold: float) -> float:
+        """0, and the gate is held for `token` (next send a gap away at least); else the seconds to wait."""
+        def decide(now, next_at, holder):
+            if holder is not None and holder[0] != token:
+                return self.POLL, None, None
+            if now < next_at:
+                return next_at - now, None, None
+            return 0.0, now + gap, (token, now + hold)
+        return self._update(host, decide)
+
+    def sent(self, host: str, gap: float, token: str) -> None:
+        """`token` has written its request: the next send is a gap from now, and its hold is let go."""
+        self._update(host, lambda now, next_at, holder: (
+            0.0, max(next_at, now + gap), () if holder is not None and holder[0] == token else None))
+
+    def let_go(self, host: str, token: str) -> None:
+        """`token` will not send now (another gate said wait): its hold is let go, nothing else changes."""
+        self._update(host, lambda now, next_at, holder: (0.0, None, () if holder is not None and holder[0] == token else None))
 
     def push(self, host: str, seconds: float) -> None:
         """No send to `host` from any process before `seconds` from now (never earlier than already set)."""
-        self._update(host, lambda now, next_at: (0.0, max(next_at, now + seconds)))
+        self._update(host, lambda now, next_at, holder: (0.0, max(next_at, now + seconds), None))
 
 
 class _Local:
-    """This process's own view: its open places and send floors per origin; the limiter without Redis."""
+    """This process's own view: its open places, send floors and gate holders per origin; the limiter without Redis."""
+
+    POLL = 0.003
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.open: dict[str, set[str]] = {}
         self.next_at: dict[str, float] = {}  # no send before this (monotonic): sends, Retry-After
+        self.holders: dict[str, str] = {}  # the token between its send grant and its write, per origin
         self.floor = 0.0  # no degraded send before this (other processes may have just sent anywhere)
 
     def place_wait(self, host: str, *, limit: int) -> float:
         return 0.025 if len(self.open.get(host, ())) >= limit else 0.0
 
-    def send_wait(self, host: str, now: float) -> float:
+    def send_wait(self, host: str, now: float, token: str) -> float:
+        if self.holders.get(host, token) != token:
+            return self.POLL
         return max(self.floor, self.next_at.get(host, 0.0)) - now
+
+    def hold(self, host: str, token: str) -> None:
+        self.holders[host] = token
+
+    def let_go(self, host: str, token: str) -> None:
+        if self.holders.get(host) == token:
+            del self.holders[host]
 
     def take(self, host: str, token: str) -> None:
         self.open.setdefault(host, set()).add(token)
@@ -235,7 +292,8 @@ class Politeness:
             # Callers queue here, not in the pool: a busy pool is not an absent Redis.
             self._calls = asyncio.Semaphore(self.connections)
             self._scripts = {name: self.redis.register_script(body) for name, body in (
-                ("acquire", _ACQUIRE), ("gate", _GATE), ("push", _PUSH), ("release", _RELEASE), ("restore", _RESTORE))}
+                ("acquire", _ACQUIRE), ("gate", _GATE), ("sent", _SENT), ("push", _PUSH), ("release", _RELEASE),
+                ("restore", _RESTORE))}
 
     @property
     def degraded(self) -> bool:
@@ -247,7 +305,8 @@ class Politeness:
         return self.limits.degraded_gap if self.redis is not None else self.limits.gap_ms / 1000
 
     def _keys(self, host: str) -> list[str]:
-        return [f"{self.prefix}{host}:next", f"{self.prefix}{host}:sent", f"{self.prefix}{host}:inflight", self.calm_key]
+        return [f"{self.prefix}{host}:next", f"{self.prefix}{host}:sent", f"{self.prefix}{host}:inflight", self.calm_key,
+                f"{self.prefix}{host}:holder"]
 
     async def _call(self, name: str, keys: list[str], args: list) -> int | None:
         """Run a script; None (and degraded mode) when Redis cannot be reached."""
@@ -307,26 +366,45 @@ class Politeness:
             self.local.take(host, token)
         return max(0.0, wait)
 
-    async def send_wait(self, host: str) -> float:
-        """Just before writing a request: 0 to go (and the origin's next send is a gap away), else the wait."""
-        wait_ms = await self._call("gate", self._keys(host), [self.limits.gap_ms])
+    async def send_wait(self, host: str, token: str) -> float:
+        """Just before writing a request: 0 to go, the origin's send gate now held for `token` until `sent`; else the wait.
+
+        The gates are asked in one order, this process's, the machine's file, then Redis, and a gate
+        granted is let go again when a later one says wait: nobody holds one gate while waiting on another.
+        """
         now = time.monotonic()
-        if wait_ms is None:
-            wait = self.local.send_wait(host, now)
-            if wait <= 0 and self.gates is not None:  # this process may: now the machine's shared gate
-                wait = self.gates.take(host, self.limits.gap_ms / 1000)
+        wait = self.local.send_wait(host, now, token)
+        if wait > 0:
+            return self._degraded_wait(wait)
+        if self.gates is not None:
+            wait = self.gates.take(host, self.limits.gap_ms / 1000, token, self.limits.send_hold_seconds)
             if wait > 0:
-                return min(wait, self.limits.probe_seconds) if self.redis is not None else wait
-        elif wait_ms > 0:
-            return wait_ms / 1000
+                return self._degraded_wait(wait)
+        hold_ms = int(self.limits.send_hold_seconds * 1000)
+        wait_ms = await self._call("gate", self._keys(host), [self.limits.gap_ms, token, hold_ms])
+        now = time.monotonic()
+        # Redis away (perhaps only since this call): the stricter local floor that starts at the switch decides.
+        wait = self.local.send_wait(host, now, token) if wait_ms is None else wait_ms / 1000
+        if wait > 0:
+            if self.gates is not None:
+                self.gates.let_go(host, token)
+            return self._degraded_wait(wait)
+        self.local.hold(host, token)
         self.local.push(host, now + (self._gap if wait_ms is None else self.limits.gap_ms / 1000))
         return 0.0
 
-    async def sent(self, host: str, *, stamp: bool = True) -> None:
-        """The request has been written: with `stamp`, the next one to this origin waits a full gap from now."""
+    def _degraded_wait(self, wait: float) -> float:
+        """While Redis is away, ask again at least every probe: it may be back, and its floors with it."""
+        return min(wait, self.limits.probe_seconds) if self.degraded else wait
+
+    async def sent(self, host: str, token: str) -> None:
+        """`token`'s request has been written (or has failed): the next send to this origin, from any process, is
+        a full gap from now, and the send gate `token` held is let go (Redis first, then the machine's file)."""
         self.local.push(host, time.monotonic() + (self._gap if self.degraded or self.redis is None else self.limits.gap_ms / 1000))
-        if stamp and await self._call("push", self._keys(host)[:2], [self.limits.gap_ms]) is None and self.gates is not None:
-            self.gates.push(host, self.limits.gap_ms / 1000)
+        await self._call("sent", self._keys(host), [self.limits.gap_ms, token])
+        if self.gates is not None:
+            self.gates.sent(host, self.limits.gap_ms / 1000, token)
+        self.local.let_go(host, token)
 
     async def release(self, host: str, token: str) -> None:
         self.local.done(host, token)
@@ -357,31 +435,33 @@ def politeness_for(*, limits: Limits, redis_url: str) -> Politeness:
 
 
 class Turn:
-    """One request's turn at an origin: the in-flight place is held; `before_send` waits for
-    the send gate, `after_send` runs once the request is written.
-
-    The gate sets the origin's next send to (gate time + gap + margin). A request written
-    within `margin` of asking the gate therefore needs nothing more; one written later
-    (a busy event loop) stamps its real send time, pushing the next send a full gap past it.
+    """One request's turn at an origin: the in-flight place is held; `before_send` waits for the
+    send gate and holds it, `after_send` lets it go once the request is written. `close` (on the
+    way out of `host_slot`) lets go a gate still held by a request that failed in between, as
+    sent: some of its bytes may have reached the origin.
     """
 
-    def __init__(self, politeness: Politeness, host: str, max_wait: float | None) -> None:
-        self.politeness, self.host, self.max_wait = politeness, host, max_wait
-        self.asked = 0.0
+    def __init__(self, politeness: Politeness, host: str, token: str, max_wait: float | None) -> None:
+        self.politeness, self.host, self.token, self.max_wait = politeness, host, token, max_wait
+        self.holding = False
 
     async def before_send(self) -> None:
         while True:
-            self.asked = time.monotonic()
-            wait = await self.politeness.send_wait(self.host)
+            wait = await self.politeness.send_wait(self.host, self.token)
             if wait <= 0:
+                self.holding = True
                 return
             if self.max_wait is not None and wait > self.max_wait:
                 raise Postponed(wait)
             await asyncio.sleep(wait)
 
     async def after_send(self) -> None:
-        late = time.monotonic() - self.asked > self.politeness.limits.margin_ms / 1000
-        await self.politeness.sent(self.host, stamp=late)
+        self.holding = False
+        await self.politeness.sent(self.host, self.token)
+
+    async def close(self) -> None:
+        if self.holding:
+            await self.after_send()
 
 
 @asynccontextmanager
@@ -396,9 +476,11 @@ async def host_slot(politeness: Politeness, host: str, *, max_wait: float | None
             if max_wait is not None and wait > max_wait:
                 raise Postponed(wait)
             await asyncio.sleep(wait)
+    turn = Turn(politeness, host, token, max_wait)
     try:
-        yield Turn(politeness, host, max_wait)
+        yield turn
     finally:
+        await asyncio.shield(turn.close())
         await politeness.release(host, token)
 
 
