@@ -1126,3 +1126,47 @@ def test_a_dash_of_attribution_after_a_count_leads_no_list(text):
 def test_a_dash_after_a_count_still_leads_its_list():
     text = 'Министр назвал три приоритета - экономика, безопасность и здравоохранение.\n'
     _one_set(text, 3, ['экономика', 'безопасность', 'здравоохранение'], complete=True)
+
+
+def test_a_russian_count_of_stages_then_ordinal_steps_told_in_sentences():
+    # "Первый шаг плана уже был сделан" (whose step, then what it was), "Второй шаг —", "И, наконец, третий —"
+    text = ('Мэр представил план из трёх этапов.\n\n'
+            'Первый шаг плана уже был сделан, а заключался он в ремонте школ. Второй шаг — строительство дорог. '
+            'И, наконец, третий — открытие новых поликлиник.\n')
+    _one_set(text, 3, ['Первый шаг плана уже был сделан, а заключался он в ремонте школ.', 'Второй шаг — строительство дорог.',
+                       'И, наконец, третий — открытие новых поликлиник.'], complete=True)
+
+
+@pytest.mark.parametrize("text", [
+    'Первый шаг к миру уже был сделан, заявил министр. Переговоры продолжатся.\n',
+    'Строительство пройдёт в два этапа, сообщил мэр. И, наконец, работы начнутся весной.\n',
+], ids=["a_lone_first_step", "stages_and_a_lone_finally"])
+def test_a_lone_first_step_or_a_count_of_stages_in_passing_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_their_number_alone_after_the_counted_noun_counts_the_list():
+    text = 'Губернатор обозначил приоритеты на год. Их всего три:\n– ремонт дорог\n– строительство школ\n– создание рабочих мест.\n'
+    _one_set(text, 3, ['ремонт дорог', 'строительство школ', 'создание рабочих мест.'], complete=True)
+
+
+@pytest.mark.parametrize("text", [
+    'Губернатор встретился с вице-губернаторами. Их всего три: Иванов, Петров и Сидоров.\n',
+    'Губернатор обозначил приоритеты на год. Их всего три: ремонт дорог и строительство школ.\n',
+], ids=["names", "another_number_of_items"])
+def test_their_number_alone_before_names_or_another_number_of_items_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_a_last_point_ending_with_a_colon_keeps_its_own_semicolon_lines():
+    text = ('Совет Министров ПОСТАНОВЛЯЕТ:\n1. Продлить действие специальных мер.\n2. Министерствам принять необходимые меры.\n'
+            '3. Настоящее постановление вступает в силу в следующем порядке:\nпункт 1 – с 5 мая 2022 г.;\nиные положения – со дня его принятия.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'Настоящее постановление вступает в силу в следующем порядке:\nпункт 1 – с 5 мая 2022 г.;\nиные положения – со дня его принятия.'
+
+
+def test_a_last_point_ending_with_a_colon_keeps_no_paragraph_of_prose_after_it():
+    text = ('Совет Министров ПОСТАНОВЛЯЕТ:\n1. Продлить действие специальных мер.\n2. Министерствам принять необходимые меры.\n'
+            '3. Настоящее постановление вступает в силу со дня принятия. Разъяснения даны ниже:\nМинфин разъяснит порядок применения мер.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'Настоящее постановление вступает в силу со дня принятия. Разъяснения даны ниже:'
