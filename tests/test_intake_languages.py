@@ -1103,3 +1103,26 @@ def test_one_subject_doing_the_counted_things_over_two_sentences():
 ])
 def test_a_subject_doing_other_than_the_counted_number_of_things_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+def test_chinese_pairs_joined_by_dunhao_inside_items_that_commas_separate():
+    text = '外长提出3点倡议：加强对话、增进互信，扩大贸易、便利投资，深化交流、密切合作。\n'
+    _one_set(text, 3, ['加强对话、增进互信', '扩大贸易、便利投资', '深化交流、密切合作'], complete=True)
+
+
+def test_chinese_dunhao_items_stay_the_items_when_they_make_the_count():
+    text = '外长提出三点倡议：加强对话、扩大贸易、深化交流，推动两国关系发展。\n'
+    _one_set(text, 3, ['加强对话', '扩大贸易', '深化交流，推动两国关系发展'], complete=True)
+
+
+@pytest.mark.parametrize("text", [
+    '«Позиции сторон почти совпадают по первым четырем пунктам», - сказал он, не уточняя сути позиций.\n',
+    'Министр отметил три пункта — сказал он, уточнив, что детали будут позже, и ушёл.\n',
+], ids=["after_a_closing_quote", "before_a_verb_of_saying"])
+def test_a_dash_of_attribution_after_a_count_leads_no_list(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_a_dash_after_a_count_still_leads_its_list():
+    text = 'Министр назвал три приоритета - экономика, безопасность и здравоохранение.\n'
+    _one_set(text, 3, ['экономика', 'безопасность', 'здравоохранение'], complete=True)

@@ -13,6 +13,9 @@ _LEAD = re.compile(r"(?:[^.;:。；：]|\.(?=\S)|(?<=[A-Z])\.){0,60}?(?::\s+|：
 _LIST_END = re.compile(r",\s+(?:что|чтобы|which|so that)\b|[\"”»](?=,?\s*(?:[-–—]\s|(?:said|added)\b))"
                        r"|,\s+[-–—]\s+(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил|сообщает|передает|передаёт|пишет)"
                        r"|,\s+(?:(?:[A-Z][\w'’.-]*|he|she)\s+){1,3}(?:said|added|noted|stressed)\b|,\s+(?:said|added)\s+[A-Z]")
+# "...по первым четырем пунктам», - сказал он, не уточняя ...": a dash after a closing quotation mark, or before a verb of
+# saying, is the reporter's attribution, not the lead of a list.
+_SAYING = re.compile(r"(?:сказал|заявил|отметил|подчеркнул|добавил|пояснил|сообщил|указал|said|added)[аи]?(?![\w-])")
 # A quotation after a verb of saying and a colon: what was said, not the counted items (unless exactly that many).
 _SPEECH_COLON = re.compile(r"\b(?:said|says|declared|stated|added|wrote|told\s+\w+|заявил[аи]?|сказал[аи]?|отметил[аи]?)\s*:\s*$")
 # "... the five commitments he made, President Biden said that A, B, C, D and E": a list reported after "said that",
@@ -68,10 +71,19 @@ def inline_enumeration(layout: Layout, count: Count, sentence: Span) -> tuple[Sp
         said = _SAID_THAT.match(layout.text, count.end, sentence.end)
         listed = _listed(layout, count, sentence, said.end(), sentence.end) if said else None
         return listed if listed and len(listed[1]) == count.value else None
+    if _attribution_dash(layout.text, lead):
+        return None
     listed = _listed(layout, count, sentence, lead.end(), sentence.end)
     if listed and _SPEECH_COLON.search(layout.text, lead.start(), lead.end()) and len(listed[1]) != count.value:
         return None  # "four priorities in a statement in which she declared: 'We have listened, ... and we will deliver'"
     return listed
+
+
+def _attribution_dash(text: str, lead: re.Match) -> bool:
+    head = text[lead.start():lead.end()].rstrip()
+    if not head.endswith(("—", "–", "-")):
+        return False
+    return head[:-1].rstrip().rstrip(",").endswith(("»", '"', "”")) or bool(_SAYING.match(text, lead.end()))
 
 
 def listing_sentence(layout: Layout, count: Count, sentence: Span) -> tuple[Span, list[Span]] | None:
@@ -169,9 +181,12 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
         spans = [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
         return _last_and_joined(text, spans) if count and len(spans) == count - 1 else spans
     if "、" in segment or "，" in segment:  # Chinese: items joined by 、 (or ，)
-        pieces = [m.span() for m in re.finditer(r"[^、]+" if "、" in segment else r"[^，]+", segment)]
-        spans = [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
-        return _last_joined(text, spans) if count and len(spans) == count - 1 else spans
+        spans = _chinese_items(text, start, end, "、" if "、" in segment else "，", count=count)
+        if count and len(spans) != count and "、" in segment and "，" in segment:
+            # "共築和平、共享安全，重振合作、謀求共贏，…": pairs joined by 、 inside the items that ， separates
+            by_comma = _chinese_items(text, start, end, "，", count=count)
+            return by_comma if len(by_comma) == count else spans
+        return spans
     clauses = _modal_clauses(text, start, end, count=count)
     if clauses:
         return clauses
@@ -195,6 +210,12 @@ def _split(text: str, start: int, end: int, *, count: int = 0) -> list[Span]:
         cursor = right
     spans.append(_trimmed(text, start + cursor, end))
     return [s for s in spans if s.end > s.start]
+
+
+def _chinese_items(text: str, start: int, end: int, separator: str, *, count: int) -> list[Span]:
+    pieces = [m.span() for m in re.finditer(f"[^{separator}]+", text[start:end])]
+    spans = [span for span in (_trimmed(text, start + a, start + b) for a, b in pieces) if span.end > span.start]
+    return _last_joined(text, spans) if count and len(spans) == count - 1 else spans
 
 
 def _modal_clauses(text: str, start: int, end: int, *, count: int) -> list[Span]:
