@@ -97,8 +97,13 @@ def test_it_keeps_checking_politely_while_redis_is_down_and_each_url_once(origin
 def test_it_checks_what_a_killed_worker_held_once_its_lease_ends(origins, make_evidence, tmp_path):
     urls = _urls(origins, make_evidence, prefix="killed", per_origin=8, delay=0.1)
     broker_empty(settings.REDIS_URL)
-    short = {"REDIS_URL": settings.REDIS_URL, "TRACKER_CHECK_DISPATCH_EVERY": "1", "TRACKER_CHECK_HOST_RATE": "2",
-             "TRACKER_CHECK_RUN_TIME_LIMIT": "12", "TRACKER_CHECK_LEASE": "14", "TRACKER_CHECK_TOTAL_TIMEOUT": "3", "TRACKER_CHECK_MAX_WAIT": "2"}
+    # A run claims every URL of an origin (5 s of its budget) and checks one every 0.25 s: the kill lands mid-run.
+    # The lease outlasts the run's time limit, as in production; the dead run's in-flight places
+    # (TOTAL_TIMEOUT + MAX_WAIT + 5 s = 10 s) lapse before it does.
+    lease = 13
+    short = {"REDIS_URL": settings.REDIS_URL, "TRACKER_CHECK_DISPATCH_EVERY": "1", "TRACKER_CHECK_HOST_RATE": "4",
+             "TRACKER_CHECK_RUN_TIME_LIMIT": "12", "TRACKER_CHECK_LEASE": str(lease), "TRACKER_CHECK_TOTAL_TIMEOUT": "3",
+             "TRACKER_CHECK_MAX_WAIT": "2"}
     first = Worker(tmp_path, "first", **short)
     try:
         first.wait_for(lambda: _checked() >= 2, seconds=60)
@@ -108,7 +113,7 @@ def test_it_checks_what_a_killed_worker_held_once_its_lease_ends(origins, make_e
     assert held, "the killed run held claimed URLs"
     second = Worker(tmp_path, "second", **short)
     try:
-        second.wait_for(lambda: _checked() >= len(urls), seconds=14 + 30)
+        second.wait_for(lambda: _checked() >= len(urls), seconds=lease + 30)
     finally:
         second.stop()
     _assert_each_checked_once(urls, first.output() + second.output())
