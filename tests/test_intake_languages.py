@@ -1170,3 +1170,32 @@ def test_a_last_point_ending_with_a_colon_keeps_no_paragraph_of_prose_after_it()
             '3. Настоящее постановление вступает в силу со дня принятия. Разъяснения даны ниже:\nМинфин разъяснит порядок применения мер.\n')
     points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
     assert points[-1] == 'Настоящее постановление вступает в силу со дня принятия. Разъяснения даны ниже:'
+
+
+RECALLED_COUNT = ('Президент сообщил, что лидеры согласовали четыре ключевых принципа мирного урегулирования.\n\n'
+                  'Об этом сообщает агентство.\n\nМирный курс\n\nЗаявление прозвучало перед саммитом.\n\n{lead}\n\n'
+                  'Все вопросы должны обсуждаться при участии Украины.\n\nСначала — прекращение огня.\n\n'
+                  'Россия не должна иметь права вето.\n\nСанкции сохраняются до заключения мира.\n\nСаммит пройдёт в пятницу.\n')
+
+
+def test_a_lead_in_naming_what_a_paragraph_above_counted_then_that_many_paragraphs():
+    _one_set(RECALLED_COUNT.format(lead='Среди согласованных принципов:'), 4, [
+        'Все вопросы должны обсуждаться при участии Украины.', 'Сначала — прекращение огня.', 'Россия не должна иметь права вето.',
+        'Санкции сохраняются до заключения мира.'], complete=True)
+    text = ('The leaders agreed on three priorities for the coming year.\n\nThe meeting was held in Rome.\n\n'
+            'Among the agreed priorities:\n\nEnergy prices must come down.\n\nTrade rules will be simplified.\n\nBorders stay open')
+    _one_set(text, 3, ['Energy prices must come down.', 'Trade rules will be simplified.', 'Borders stay open'])
+
+
+@pytest.mark.parametrize("lead", [
+    'Президент добавил:',  # names nothing the paragraph above counted
+    'Среди согласованных мер:',  # names another noun
+], ids=["names_nothing", "names_another_noun"])
+def test_a_colon_lead_in_that_names_nothing_counted_above_is_no_set(lead):
+    assert extract(RECALLED_COUNT.format(lead=lead)).as_json()["sets"] == []
+
+
+def test_a_recalled_count_over_a_heading_is_no_set():
+    text = ('Лидеры согласовали три принципа.\n\nСреди согласованных принципов:\n\nВсе вопросы обсуждаются с Украиной.\n\n'
+            'Мирный курс\n\nРоссия не должна иметь права вето.\n')
+    assert extract(text).as_json()["sets"] == []
