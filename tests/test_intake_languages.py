@@ -1199,3 +1199,18 @@ def test_a_recalled_count_over_a_heading_is_no_set():
     text = ('Лидеры согласовали три принципа.\n\nСреди согласованных принципов:\n\nВсе вопросы обсуждаются с Украиной.\n\n'
             'Мирный курс\n\nРоссия не должна иметь права вето.\n')
     assert extract(text).as_json()["sets"] == []
+
+
+HARD_WRAPPED = ('The Government has begun this work, with a Budget\nthat stabilised the economy. Building on this, the Government has four national\n'
+                'missions to deliver a decade of renewal. These missions\nare our mandate, the priorities of working people:\n{list}'
+                'To deliver change requires relentless focus.\n')
+
+
+def test_a_count_split_across_a_hard_wrapped_line_counts_the_list_below():
+    text = HARD_WRAPPED.format(list='- Kickstart economic growth.\n- Build an NHS fit for the future.\n- Safer streets.\n- Make Britain a clean energy superpower.\n')
+    _one_set(text, 4, ['Kickstart economic growth.', 'Build an NHS fit for the future.', 'Safer streets.', 'Make Britain a clean energy superpower.'],
+             complete=True)
+
+
+def test_a_count_split_across_a_hard_wrapped_line_with_no_list_is_no_set():
+    assert extract(HARD_WRAPPED.format(list='')).as_json()["sets"] == []
