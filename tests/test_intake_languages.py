@@ -1214,3 +1214,22 @@ def test_a_count_split_across_a_hard_wrapped_line_counts_the_list_below():
 
 def test_a_count_split_across_a_hard_wrapped_line_with_no_list_is_no_set():
     assert extract(HARD_WRAPPED.format(list='')).as_json()["sets"] == []
+
+
+def test_ordinal_measures_that_will_do_something_and_the_other_closing_them():
+    text = ('The President announced several measures to ease the cost of living.\n\n'
+            'The first initiative will see a cash grant paid to every household. It will cost $800M.\n\n'
+            'The second measure will see free fertilizer for farmers.\n\n'
+            'The other measure will see VAT removed on building materials.\n\n'
+            'The President said more relief would follow.\n')
+    _one_set(text, None, ['The first initiative will see a cash grant paid to every household. It will cost $800M.',
+                          'The second measure will see free fertilizer for farmers.', 'The other measure will see VAT removed on building materials.'],
+             complete=True)
+
+
+@pytest.mark.parametrize("text", [
+    'The first flight will leave on Monday. The second flight will leave on Tuesday.\n',  # flights are no points
+    'The other measure will see VAT removed. The budget was passed.\n',  # "the other" opens nothing
+], ids=["not_what_a_point_is_called", "the_other_alone"])
+def test_an_ordinal_that_will_do_something_but_names_no_point_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
