@@ -1233,3 +1233,23 @@ def test_ordinal_measures_that_will_do_something_and_the_other_closing_them():
 ], ids=["not_what_a_point_is_called", "the_other_alone"])
 def test_an_ordinal_that_will_do_something_but_names_no_point_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+CUT_FIRST = ('Let me begin with greetings for the new year.\n\nI have three strategic priorities for 2010 - goals within reach.\n\n'
+             'Taken together, they can make the world safer.\n\nFirst: in 2010, let us renew our focus on development.\n\n'
+             'A decade ago, the world joined together.\n\nToday, the picture is very different. Markets have rebounded{end}')
+
+
+def test_a_lone_first_under_a_count_in_a_text_cut_short_is_a_set_of_one_point():
+    found = _one_set(CUT_FIRST.format(end=' in the developing w'), 3, [
+        'First: in 2010, let us renew our focus on development.\n\nA decade ago, the world joined together.\n\n'
+        'Today, the picture is very different. Markets have rebounded in the developing w'])
+    assert not found[0]["complete"]
+
+
+@pytest.mark.parametrize("text", [
+    CUT_FIRST.format(end='.'),  # the text ends whole: "First" was a way of speaking
+    CUT_FIRST.replace('three strategic priorities', 'a strategic agenda').format(end=' in the developing w'),  # no count
+], ids=["text_ends_whole", "no_count"])
+def test_a_lone_first_in_a_whole_text_or_under_no_count_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []

@@ -478,7 +478,10 @@ def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[Fou
         if before >= 0 and taken[before][1] > marker.content:  # inside a point already found
             continue
         index = layout.block_index(marker.start)
-        if index == 0 or layout.text[layout.blocks[index - 1].end - 1] not in ":：":
+        if index == 0:
+            continue
+        if layout.text[layout.blocks[index - 1].end - 1] not in ":：":
+            found.extend(_cut_first_point(layout, marker, after=bisect_right(starts, marker.content) < len(starts)))
             continue
         head = layout.sentences[layout.sentence_index(layout.blocks[index - 1].end - 1)]
         count = count_in(layout.text, head.start, head.end)
@@ -486,3 +489,19 @@ def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[Fou
             point = Span(marker.quote_start, layout.blocks[index].end)
             found.append(FoundSet(head, count.value, [FoundPoint(1, point)], "markers"))
     return found
+
+
+_CLOSED = ".!?。！？；\"'”’)）」』"
+
+
+def _cut_first_point(layout: Layout, marker: Marker, *, after: bool) -> list[FoundSet]:
+    """"I have seven strategic priorities for 2010 ..." then "First: ..." opening a paragraph, and the text stops (mid-word,
+    with no closing stop) before any "Second": a set of one point, the rest of the text, flagged incomplete. A lone "First,"
+    in a text that ends whole, or under no count, stays no set."""
+    text = layout.text.rstrip()
+    if marker.family != "word" or after or text[-1] in _CLOSED:
+        return []
+    head, count = announcement_find(marker, layout, floor=0)
+    if count is None:
+        return []
+    return [FoundSet(head, count.value, [FoundPoint(1, Span(marker.quote_start, len(text)))], "markers")]
