@@ -1253,3 +1253,28 @@ def test_a_lone_first_under_a_count_in_a_text_cut_short_is_a_set_of_one_point():
 ], ids=["text_ends_whole", "no_count"])
 def test_a_lone_first_in_a_whole_text_or_under_no_count_is_no_set(text):
     assert extract(text).as_json()["sets"] == []
+
+
+FLATTENED = ('NATIONAL STRATEGY of the United States SEPTEMBER 2018 Department of Public Information • News Division • New York '
+             'My fellow Americans: We have sanctioned malign actors. {lead}: • Defend the homeland by protecting networks. '
+             '• Promote American prosperity by nurturing a digital economy. • Preserve peace and security. The strategy builds on our work.\n')
+
+
+def test_bullets_of_a_list_flattened_into_one_line_after_a_colon():
+    _one_set(FLATTENED.format(lead='This strategy explains how my Administration will'), None, [
+        'Defend the homeland by protecting networks.', 'Promote American prosperity by nurturing a digital economy.', 'Preserve peace and security.'],
+        complete=True)
+
+
+def test_a_flattened_list_cut_inside_its_first_bullet_is_a_set_of_one_point():
+    text = 'We have sanctioned malign actors. This strategy explains how my Administration will: • Defend the homeland by protecting networks, funct'
+    found = _one_set(text, None, ['Defend the homeland by protecting networks, funct'])
+    assert not found[0]["complete"]
+
+
+@pytest.mark.parametrize("text", [
+    'Department of Public Information • News and Media Division • New York\n',  # bullets as separators, after no colon
+    FLATTENED.format(lead='The President said').split(' • Promote')[0] + ', funct',  # a quotation cut short, no commitments
+], ids=["separators", "a_quotation_cut_short"])
+def test_bullets_inside_a_line_after_no_colon_or_under_no_lead_in_are_no_set(text):
+    assert extract(text).as_json()["sets"] == []

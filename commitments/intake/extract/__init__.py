@@ -120,6 +120,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     sets.extend(_semicolon_sets(layout, sets))
     sets.extend(_recalled_count_sets(layout, sets))
     sets.extend(_lone_first_points(layout, markers, sets))
+    sets.extend(_cut_inline_bullet(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     _earlier_counts(layout, sets)
     _prose_first_points(layout, sets)
@@ -489,6 +490,22 @@ def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[Fou
             point = Span(marker.quote_start, layout.blocks[index].end)
             found.append(FoundSet(head, count.value, [FoundPoint(1, point)], "markers"))
     return found
+
+
+def _cut_inline_bullet(layout: Layout, markers: list[Marker], existing: list[FoundSet]) -> list[FoundSet]:
+    """"This strategy explains how my Administration will: • Defend the homeland by protecting networks, systems, funct": a
+    list flattened into one line, cut inside its first bullet, under a lead-in that introduces commitments: a set of one
+    point, the rest of the text, flagged incomplete."""
+    text = layout.text.rstrip()
+    last = markers[-1] if markers else None
+    if last is None or last.family != "bullet" or last.at_block_start or text[-1] in _CLOSED or text[:last.start].rstrip()[-1:] not in ":：":
+        return []
+    if any(p.span.end > last.start for s in existing for p in s.points):
+        return []
+    head, count = announcement_find(last, layout, floor=0)
+    if head is None or not has_cue(layout, Span(head.start, head.end - 1)):  # a cue besides the colon itself
+        return []
+    return [FoundSet(head, count.value if count else None, [FoundPoint(1, Span(last.content, len(text)))], "markers")]
 
 
 _CLOSED = ".!?。！？；\"'”’)）」』"

@@ -61,6 +61,10 @@ _INLINE_TYPO_CJK = re.compile(r"[(（](?:\d{1,2}|[a-z]|[ivx]{1,4})[)）]|[\u2460
 # A bullet and a space; "# " (a numbered list as some copies flatten it); "——" run into Chinese text.
 # A round or square bullet runs straight into Chinese text ("●中方倡议…"), as "——" does.
 _BULLET = re.compile(r"[•·▪◦‣●○■□➢►✓⚪\-–—*#](?=\s)|——(?=[^\s—])|[•●▪■◆](?=[\u3400-\u9fff])")
+# A PDF's bulleted list flattened into one line: "... my Administration will: • Defend the homeland ... • Promote ...": the
+# first bullet right after a colon, the next ones wherever they stand in the same paragraph.
+_INLINE_BULLET_FIRST = re.compile(r"[:：]\s+(?=[•▪●]\s+\S)")
+_INLINE_BULLET = re.compile(r"(?<=\s)[•▪●](?=\s+\S)")
 _QA = re.compile(r"(?:reporter|question|journalist|correspondent|answer|q|a|记者|記者|问|問|答|вопрос|ответ)\s*[:：]", re.IGNORECASE)
 # Where an inline marker may start: after a sentence break, a colon or a semicolon (and an "and").
 _INLINE_START = re.compile(r"(?:(?:[.!?;:]|[.!?][\"'”’])\s+|[。；：]\s*)(?:(?:and|or)\s+)?(?=\S)")  # full-width stops need no space
@@ -170,12 +174,21 @@ def _inline_markers(text: str, start: int, end: int) -> list[Marker]:
             found.append(word)
         elif _INLINE_TYPO.match(text, at, end):
             found.extend(_typo_markers(text, _TYPO_MARKER.match(text, at, end), end, at_block_start=False))
+    found.extend(_inline_bullets(text, start, end))
     after_break = {m.start for m in found}
     for match in _MID_SENTENCE_TYPO.finditer(text, start, end):
         if match.start() > start and match.start() not in after_break:
             markers = _typo_markers(text, _TYPO_MARKER.match(text, match.start(), end), end, at_block_start=False)
             found.extend(replace(m, mid_sentence=True) for m in markers)
     return found
+
+
+def _inline_bullets(text: str, start: int, end: int) -> list[Marker]:
+    first = _INLINE_BULLET_FIRST.search(text, start + 1, end)
+    if first is None:
+        return []
+    return [Marker("bullet", None, m.start(), _skip(text, m.end(), end), False)
+            for m in _INLINE_BULLET.finditer(text, first.end(), end)]
 
 
 def _bare_ordinal(word: str) -> int:

@@ -58,13 +58,15 @@ def _extends(run: list[Marker], marker: Marker) -> bool:
 
 
 def _bullet_runs(markers: list[Marker], layout: Layout) -> list[list[Marker]]:
-    """Bullets on consecutive blocks form a run, numbered in order. A run whose bullets alternate with single
+    """Bullets on consecutive blocks (or inline in one) form a run, numbered in order. A run whose bullets alternate with single
     bullets of another kind ("——point", "⚪ its detail", "——point", ...) is one run: the other bullets are its
     points' second paragraphs (the run that starts first is the outer one)."""
     runs: list[list[Marker]] = []
     for marker in markers:
         previous = runs[-1][-1] if runs else None
-        if previous is not None and _block_gap(layout, previous, marker) == 1 and _same_bullet(layout, previous, marker):
+        gap = _block_gap(layout, previous, marker) if previous is not None else None
+        # the next paragraph, or the next bullet of a list flattened into one paragraph ("... will: • A ... • B ...")
+        if (gap == 1 or (gap == 0 and not marker.at_block_start)) and _same_bullet(layout, previous, marker):
             runs[-1].append(marker)
         else:
             runs.append([marker])
