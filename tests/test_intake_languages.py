@@ -1126,3 +1126,110 @@ def test_a_dash_of_attribution_after_a_count_leads_no_list(text):
 def test_a_dash_after_a_count_still_leads_its_list():
     text = 'Министр назвал три приоритета - экономика, безопасность и здравоохранение.\n'
     _one_set(text, 3, ['экономика', 'безопасность', 'здравоохранение'], complete=True)
+
+
+def test_a_russian_count_of_stages_then_ordinal_steps_told_in_sentences():
+    # "Первый шаг плана уже был сделан" (whose step, then what it was), "Второй шаг —", "И, наконец, третий —"
+    text = ('Мэр представил план из трёх этапов.\n\n'
+            'Первый шаг плана уже был сделан, а заключался он в ремонте школ. Второй шаг — строительство дорог. '
+            'И, наконец, третий — открытие новых поликлиник.\n')
+    _one_set(text, 3, ['Первый шаг плана уже был сделан, а заключался он в ремонте школ.', 'Второй шаг — строительство дорог.',
+                       'И, наконец, третий — открытие новых поликлиник.'], complete=True)
+
+
+@pytest.mark.parametrize("text", [
+    'Первый шаг к миру уже был сделан, заявил министр. Переговоры продолжатся.\n',
+    'Строительство пройдёт в два этапа, сообщил мэр. И, наконец, работы начнутся весной.\n',
+], ids=["a_lone_first_step", "stages_and_a_lone_finally"])
+def test_a_lone_first_step_or_a_count_of_stages_in_passing_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_their_number_alone_after_the_counted_noun_counts_the_list():
+    text = 'Губернатор обозначил приоритеты на год. Их всего три:\n– ремонт дорог\n– строительство школ\n– создание рабочих мест.\n'
+    _one_set(text, 3, ['ремонт дорог', 'строительство школ', 'создание рабочих мест.'], complete=True)
+
+
+@pytest.mark.parametrize("text", [
+    'Губернатор встретился с вице-губернаторами. Их всего три: Иванов, Петров и Сидоров.\n',
+    'Губернатор обозначил приоритеты на год. Их всего три: ремонт дорог и строительство школ.\n',
+], ids=["names", "another_number_of_items"])
+def test_their_number_alone_before_names_or_another_number_of_items_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []
+
+
+def test_a_last_point_ending_with_a_colon_keeps_its_own_semicolon_lines():
+    text = ('Совет Министров ПОСТАНОВЛЯЕТ:\n1. Продлить действие специальных мер.\n2. Министерствам принять необходимые меры.\n'
+            '3. Настоящее постановление вступает в силу в следующем порядке:\nпункт 1 – с 5 мая 2022 г.;\nиные положения – со дня его принятия.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'Настоящее постановление вступает в силу в следующем порядке:\nпункт 1 – с 5 мая 2022 г.;\nиные положения – со дня его принятия.'
+
+
+def test_a_last_point_ending_with_a_colon_keeps_no_paragraph_of_prose_after_it():
+    text = ('Совет Министров ПОСТАНОВЛЯЕТ:\n1. Продлить действие специальных мер.\n2. Министерствам принять необходимые меры.\n'
+            '3. Настоящее постановление вступает в силу со дня принятия. Разъяснения даны ниже:\nМинфин разъяснит порядок применения мер.\n')
+    points = [p["quote"] for p in extract(text).as_json()["sets"][0]["points"]]
+    assert points[-1] == 'Настоящее постановление вступает в силу со дня принятия. Разъяснения даны ниже:'
+
+
+RECALLED_COUNT = ('Президент сообщил, что лидеры согласовали четыре ключевых принципа мирного урегулирования.\n\n'
+                  'Об этом сообщает агентство.\n\nМирный курс\n\nЗаявление прозвучало перед саммитом.\n\n{lead}\n\n'
+                  'Все вопросы должны обсуждаться при участии Украины.\n\nСначала — прекращение огня.\n\n'
+                  'Россия не должна иметь права вето.\n\nСанкции сохраняются до заключения мира.\n\nСаммит пройдёт в пятницу.\n')
+
+
+def test_a_lead_in_naming_what_a_paragraph_above_counted_then_that_many_paragraphs():
+    _one_set(RECALLED_COUNT.format(lead='Среди согласованных принципов:'), 4, [
+        'Все вопросы должны обсуждаться при участии Украины.', 'Сначала — прекращение огня.', 'Россия не должна иметь права вето.',
+        'Санкции сохраняются до заключения мира.'], complete=True)
+    text = ('The leaders agreed on three priorities for the coming year.\n\nThe meeting was held in Rome.\n\n'
+            'Among the agreed priorities:\n\nEnergy prices must come down.\n\nTrade rules will be simplified.\n\nBorders stay open')
+    _one_set(text, 3, ['Energy prices must come down.', 'Trade rules will be simplified.', 'Borders stay open'])
+
+
+@pytest.mark.parametrize("lead", [
+    'Президент добавил:',  # names nothing the paragraph above counted
+    'Среди согласованных мер:',  # names another noun
+], ids=["names_nothing", "names_another_noun"])
+def test_a_colon_lead_in_that_names_nothing_counted_above_is_no_set(lead):
+    assert extract(RECALLED_COUNT.format(lead=lead)).as_json()["sets"] == []
+
+
+def test_a_recalled_count_over_a_heading_is_no_set():
+    text = ('Лидеры согласовали три принципа.\n\nСреди согласованных принципов:\n\nВсе вопросы обсуждаются с Украиной.\n\n'
+            'Мирный курс\n\nРоссия не должна иметь права вето.\n')
+    assert extract(text).as_json()["sets"] == []
+
+
+HARD_WRAPPED = ('The Government has begun this work, with a Budget\nthat stabilised the economy. Building on this, the Government has four national\n'
+                'missions to deliver a decade of renewal. These missions\nare our mandate, the priorities of working people:\n{list}'
+                'To deliver change requires relentless focus.\n')
+
+
+def test_a_count_split_across_a_hard_wrapped_line_counts_the_list_below():
+    text = HARD_WRAPPED.format(list='- Kickstart economic growth.\n- Build an NHS fit for the future.\n- Safer streets.\n- Make Britain a clean energy superpower.\n')
+    _one_set(text, 4, ['Kickstart economic growth.', 'Build an NHS fit for the future.', 'Safer streets.', 'Make Britain a clean energy superpower.'],
+             complete=True)
+
+
+def test_a_count_split_across_a_hard_wrapped_line_with_no_list_is_no_set():
+    assert extract(HARD_WRAPPED.format(list='')).as_json()["sets"] == []
+
+
+def test_ordinal_measures_that_will_do_something_and_the_other_closing_them():
+    text = ('The President announced several measures to ease the cost of living.\n\n'
+            'The first initiative will see a cash grant paid to every household. It will cost $800M.\n\n'
+            'The second measure will see free fertilizer for farmers.\n\n'
+            'The other measure will see VAT removed on building materials.\n\n'
+            'The President said more relief would follow.\n')
+    _one_set(text, None, ['The first initiative will see a cash grant paid to every household. It will cost $800M.',
+                          'The second measure will see free fertilizer for farmers.', 'The other measure will see VAT removed on building materials.'],
+             complete=True)
+
+
+@pytest.mark.parametrize("text", [
+    'The first flight will leave on Monday. The second flight will leave on Tuesday.\n',  # flights are no points
+    'The other measure will see VAT removed. The budget was passed.\n',  # "the other" opens nothing
+], ids=["not_what_a_point_is_called", "the_other_alone"])
+def test_an_ordinal_that_will_do_something_but_names_no_point_is_no_set(text):
+    assert extract(text).as_json()["sets"] == []

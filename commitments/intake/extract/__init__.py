@@ -30,7 +30,7 @@ from .enumerations import (
 )
 from .extents import indent_regime, point_spans
 from .layout import Layout, Span, SpanIndex, is_title
-from .markers import Marker, markers_find
+from .markers import Marker, markers_find, opens_sub_item
 from .runs import nesting_parents, runs_build
 
 __all__ = ["Extraction", "FoundPoint", "FoundSet", "Span", "extract"]
@@ -118,6 +118,7 @@ def extract(text: str, *, language: str | None = None) -> Extraction:
     sets.extend(_unmarked_sets(layout, sets))
     sets.extend(_run_in_sets(layout, sets))
     sets.extend(_semicolon_sets(layout, sets))
+    sets.extend(_recalled_count_sets(layout, sets))
     sets.extend(_lone_first_points(layout, markers, sets))
     sets.sort(key=lambda s: s.points[0].span.start)
     _earlier_counts(layout, sets)
@@ -406,6 +407,58 @@ def _semicolon_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
         found.append(FoundSet(head, count.value if count else None, [FoundPoint(n, item) for n, item in enumerate(items, 1)], "paragraphs"))
         taken.update(item.start for item in items)
     return found
+
+
+def _recalled_count_sets(layout: Layout, existing: list[FoundSet]) -> list[FoundSet]:
+    """"Среди согласованных принципов:" ending a paragraph with no number, naming again what a paragraph above counted
+    ("согласовал пять ключевых принципов"), then unmarked paragraphs: the next that many, one point each (fewer only
+    where the text stops)."""
+    found = []
+    for index, block, used, taken in _colon_lead_ins(layout, existing):
+        head = layout.sentences[layout.sentence_index(block.end - 1)]
+        if counts_in(layout.text, head.start, head.end):
+            continue
+        count = _named_count_above(layout, index, head, used)
+        items = _plain_paragraphs(layout, index, count.value, taken=taken) if count else []
+        if items:
+            found.append(FoundSet(head, count.value, [FoundPoint(n, item) for n, item in enumerate(items, 1)], "paragraphs"))
+            taken.update(item.start for item in items)
+    return found
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_STEM_AT_LEAST = 4
+
+
+def _named_count_above(layout: Layout, lead: int, head: Span, used: SpanIndex):
+    """The nearest strict count in the paragraphs above `lead` whose noun the lead-in names again ("принципов")."""
+    words = [w.lower() for w in _WORD.findall(layout.text, head.start, head.end)]
+    for block in reversed(layout.blocks[max(0, lead - EARLIER_BLOCKS):lead]):
+        for count in reversed(counts_in(layout.text, block.start, block.end)):
+            noun = (_WORD.findall(layout.text, count.start, count.end) or [""])[-1].lower()
+            if not count.loose and not used.covers(count.start) and any(_same_stem(noun, word) for word in words):
+                return count
+    return None
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """"принципов" and "принципы", "priorities" and "priority": one noun, another ending."""
+    n = max(_STEM_AT_LEAST, min(len(a), len(b)) - 3)
+    return min(len(a), len(b)) >= _STEM_AT_LEAST and a[:n] == b[:n]
+
+
+def _plain_paragraphs(layout: Layout, lead: int, count: int, *, taken: set[int]) -> list[Span]:
+    """The `count` paragraphs after block `lead`, none marked, taken or a heading (but the text's last, cut short); fewer
+    only where the text ends, two at least."""
+    text, items = layout.text, []
+    for position in range(lead + 1, min(lead + 1 + count, len(layout.blocks))):
+        block = layout.blocks[position]
+        last = position == len(layout.blocks) - 1
+        heading = block.end - block.start < 80 and text[block.end - 1] not in ".!?;:。！？；：\"”»"
+        if block.start in taken or opens_sub_item(text, block.start, block.end, "") or (heading and not last):
+            return []
+        items.append(Span(block.start, block.end))
+    return items if len(items) >= 2 else []
 
 
 def _lone_first_points(layout: Layout, markers: list[Marker], existing: list[FoundSet]) -> list[FoundSet]:

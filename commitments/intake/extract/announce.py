@@ -48,10 +48,16 @@ def _sentences_before(first: Marker, layout: Layout, *, floor: int) -> list[Span
     return [s for s in found if s.end > s.start]
 
 
+_STOPS = ".!?:;。！？：；\"'”’»)）"
+
+
 def _rejoined(span: Span, layout: Layout) -> Span:
-    """A sentence whose first word ends a hyphenated word broken across lines ("a four-\npoint proposal") starts on the line before."""
+    """A sentence whose first word ends a hyphenated word broken across lines ("a four-\npoint proposal"), or whose line goes
+    on in lower case with a sentence the line before left open ("has five national\nmissions to deliver ..."), starts on
+    the line before."""
     before = layout.text[:span.start].rstrip()
-    if before.endswith("-") and span.start > 0:
+    wrapped = layout.text[span.start:span.start + 1].islower() and bool(before) and before[-1] not in _STOPS
+    if span.start > 0 and (before.endswith("-") or wrapped):
         return Span(layout.sentences[layout.sentence_index(len(before) - 1)].start, span.end)
     return span
 

@@ -18,7 +18,7 @@ NOUNS = (
     "ideas|recommendations|directions|fronts|dimensions|elements|tracks|approaches|things|items|musts|proposition|"
     "propositions|deliverables|targets|guidelines|principles|opinions|requests|demands|expectations|hopes|insistences|"
     "understandings|commonalities|efforts|lines|sectors|components|parts|lists|conditions|mechanisms|perspectives|angles|"
-    "areas of cooperation|key areas"
+    "missions|areas of cooperation|key areas"
 )
 SINGULAR_AFTER_POINT = (
     "paper|position|document|peace plan|proposal|plan|initiative|consensus|agenda|programme|program|strategy|vision|"

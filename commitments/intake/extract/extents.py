@@ -103,6 +103,9 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
     """A list of paragraphs: the marker's block, then the paragraphs that continue it."""
     index = layout.block_index(last.start)
     end = layout.blocks[index].end
+    own = _colon_sub_lines(layout, index, bound=bound)
+    if own:
+        return own
     extra = max((_paragraphs_in(layout, s, last.family) for s in spans), default=1) - 1
     for position in range(index + 1, len(layout.blocks)):  # no copy of the rest of the list per point
         block = layout.blocks[position]
@@ -119,6 +122,21 @@ def _block_level_end(last: Marker, spans, layout: Layout, *, bound: int, indent_
         extra -= 1
         end = block.end
     return min(end, bound) if bound > last.content else end
+
+
+def _colon_sub_lines(layout: Layout, index: int, *, bound: int) -> int | None:
+    """"3. Настоящее постановление вступает в силу в следующем порядке:" then unmarked lines ending with ";" and the last
+    with ".": the point's own list; the end of its last line (None when the point ends otherwise or no such lines follow)."""
+    text, blocks = layout.text, layout.blocks
+    if text[blocks[index].end - 1] not in ":：":
+        return None
+    for position in range(index + 1, len(blocks)):
+        block = blocks[position]
+        if block.start >= bound or text[block.end - 1] not in ";；.。":
+            return None
+        if text[block.end - 1] in ".。":
+            return block.end if position > index + 1 else None
+    return None
 
 
 def _not_continuation(text: str, block, *, after: int) -> bool:

@@ -37,6 +37,9 @@ _WORD_MARKER = re.compile(
     rf"(?:(?P<adv>(?:{_ORD})ly|first\s+of\s+all|first\s+and\s+foremost|last\s+but\s+not\s+least|(?:and,?\s+)?(?:lastly|finally))\b[,:]?"
     rf"|(?:and\s+)?(?P<bare>{_ORD}|last)\s*[,:—–]|(?:and\s+)?(?P<cardinal>{_CARD}),"
     rf"|(?:the\s+)?(?P<the>{_ORD}|last|final)(?:\s+(?!is\b|are\b|was\b)[a-z-]+){{0,3}}?{_NAMED_BY}?\s+(?:is|are|was|will\s+be|lies\s+in|concerns)\b"
+    # "The first initiative will see ...", "The other measure will see ...": an ordinal (or, closing a run, "other") and
+    # what a point is called, then what it will do
+    rf"|(?:the\s+)?(?P<will>{_ORD}|other)\s+{_LABEL}\s+(?:will\s+(?!be\b)[a-z]+|is|was)\b"
     rf"|(?P<card>one|two|three|four|five|six)\s+is\s+(?=to\b|that\b|the\b|a\b|an\b|[a-z]+ing\b)"
     rf"|{_LABEL}\s+(?P<labelled>\d{{1,2}}|{_CARD})\s*[:.–—]"
     # "First, ... Second, ... Number three, my plan will ...": a spoken point's number, capitalised, before a comma
@@ -195,7 +198,8 @@ def _word_ordinal(match: re.Match) -> int | None:
     labelled = match.group("labelled") or match.group("numbered")
     if labelled:
         return _bare_ordinal(labelled) if not labelled.isdigit() else int(labelled)
-    word = (match.group("adv") or match.group("bare") or match.group("the") or match.group("card") or match.group("cardinal") or "").lower()
+    word = (match.group("adv") or match.group("bare") or match.group("the") or match.group("will") or match.group("card")
+            or match.group("cardinal") or "").lower()
     word = word.removesuffix("ly") if word.endswith("ly") and word[:-2] in ORDINAL_WORDS else word
     if word.startswith("first"):
         return 1
@@ -203,7 +207,7 @@ def _word_ordinal(match: re.Match) -> int | None:
         return ORDINAL_WORDS[word]
     if word in CARDINAL_WORDS:
         return CARDINAL_WORDS[word]
-    return None  # last, lastly, finally, last but not least
+    return None  # last, lastly, finally, last but not least; "the other" after a run
 
 
 def _typo_markers(text: str, match: re.Match | None, end: int, *, at_block_start: bool) -> list[Marker]:

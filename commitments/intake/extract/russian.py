@@ -19,7 +19,7 @@ NUMBER_WORDS = {form: value for value, forms in _NUMBER_FORMS.items() for form i
 _NOUN_STEMS = (
     "направлени|предложени|пункт|задач|принцип|приоритет|мер|шаг|инициатив|област|сфер|цел|договор[её]нност|обязательств|"
     "аспект|положени|тезис|итог|результат|соглашени|элемент|блок|компонент|иде|рекомендаци|мероприяти|позици|составляющ|"
-    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет|документ|столп|проект"
+    "услови|требовани|вопрос|момент|тем|постулат|договор[её]нност|нет|документ|столп|проект|этап"
 )
 _ADJECTIVE = r"[а-яё-]+(?:ых|их|ым|им|ыми|ими|ые|ие|ой|ая|ое|ого|ому|ую)"
 _COUNT = re.compile(
@@ -34,6 +34,10 @@ _COUNT_AFTER = re.compile(
     rf"(?<![\w-])(?:(?:{_NOUN_STEMS})(?:ов|ев|ей|й)|задач|мер|инициатив|сфер|тем)\s*(?:[—–-]\s*)?(?P<num>{_WORD_NUMBERS})"
     rf"(?=\s*[:.—–-])", re.IGNORECASE,
 )
+
+# "Он обозначил приоритеты на год. Их всего четыре:": the number alone, the counted noun in the sentence before; a loose
+# count (a set only of exactly that many items, and not of names).
+_THEM_COUNT = re.compile(rf"(?:(?<=[,;]\s)их|(?<![\w-])Их)\s+(?:всего\s+|только\s+|лишь\s+)?(?P<num>{_WORD_NUMBERS})(?=\s*[:—–-])")
 
 _COMPOUND = re.compile(
     r"(?<![\w-])(?P<num>\d{1,2})-?(?:ти|х|и)?-?пункт(?:ов|н)\w*"
@@ -77,11 +81,12 @@ _INSTRUMENTAL_ORDINAL = re.compile(
 _NAMING = r"(?:назвал|назвала|назвали|называет|называют|озвучил[аи]?|видит|видят|считает|считают|определил[аи]?|обозначил[аи]?|выделил[аи]?)"
 _NAMED_AFTER = re.compile(rf"[^.!?]{{0,60}}?(?<![\w-]){_NAMING}(?![\w-])")
 _NAMED_BEFORE = re.compile(rf"(?<![\w-]){_NAMING}\s+$")
-# "Второй приоритет состоит в ...", "По его словам, четвертый приоритет — ...": an ordinal and what a point is called, then
-# what it is.
+# "Второй приоритет состоит в ...", "По его словам, четвертый приоритет — ...", "Первый шаг инициативы уже был реализован":
+# an ordinal and what a point is called (and up to two words of whose), then what it is or was.
 _NOMINATIVE_ORDINAL = re.compile(
     rf"(?:(?:Его|Её|Ее|Их)\s+)?(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|ая|ья|ое|ье)\s+(?:{_POINT_NOUNS})[а-яё]*"
-    r"(?:\s*[—–:]\s|\s+(?:состоит\s+в|заключается\s+в|является|станет|будет|касается)(?![\w-]))", re.IGNORECASE,
+    r"(?:\s+[а-яё-]+){0,2}?"
+    r"(?:\s*[—–:]\s|\s+(?:состоит\s+в|заключается\s+в|является|станет|будет|касается|был[аио]?|стал[аио]?)(?![\w-]))", re.IGNORECASE,
 )
 # Where such an ordinal starts in lower case inside a sentence (a run of them needs three: two in passing are no set).
 _IN_SENTENCE = re.compile(
@@ -112,7 +117,7 @@ _OF_THEM = re.compile(rf"(?P<stem>{'|'.join(_ORDINAL_STEMS)})(?:ый|ий|ой|�
 _COUNT_REACH = 1000  # characters back from "Первая из них", "Вторая –" to the count they refer to
 _OPENER_REACH = 400  # characters back from a lower-case ordinal to the "Первое ... –" that opened its list
 _OPENING_QUOTES = "«„\"“"
-_FINAL = re.compile(r"(?:И\s+)?(?:наконец|в заключение|согласно\s+последнему\s+пункту|в\s+последнем\s+пункте)(?![\w-])\s*[,:—–-]?",
+_FINAL = re.compile(r"(?:И,?\s+)?(?:наконец|в заключение|согласно\s+последнему\s+пункту|в\s+последнем\s+пункте)(?![\w-])\s*[,:—–-]?",
                     re.IGNORECASE)
 _LETTER = re.compile(r"(?P<l>[абвгдежзиклм])\)")
 _LETTERS = "абвгдежзиклм"
@@ -142,7 +147,8 @@ def headed_list(text: str, items: list[tuple[int, int]]) -> bool:
     return headed >= HEADED_AT_LEAST and 2 * headed > len(items)
 
 
-def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+def counts(text: str, start: int, end: int) -> list[tuple]:
+    """(value, start, end) of each count between start and end, and `True` fourth when the count is loose ("Их четыре:")."""
     found = []
     for match in _COUNT.finditer(text, start, end):
         raw = match.group("num").lower()
@@ -151,6 +157,8 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
             found.append((value, match.start(), match.end()))
     for match in _COUNT_AFTER.finditer(text, start, end):
         found.append((NUMBER_WORDS[match.group("num").lower()], match.start(), match.end()))
+    for match in _THEM_COUNT.finditer(text, start, end):
+        found.append((NUMBER_WORDS[match.group("num").lower()], match.start(), match.end(), True))
     for match in _COMPOUND.finditer(text, start, end):  # "12-пунктовый план", "пятипунктный"
         value = int(match.group("num")) if match.group("num") else _COMPOUND_WORDS[match.group("word").lower()]
         if value >= 2:
