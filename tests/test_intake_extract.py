@@ -120,7 +120,7 @@ def test_the_corpus_answers_quote_their_texts_in_every_language():
 # Floors per language and side of the held-out split: a regression in any rule moves one of them
 # (targets: >= 0.9 set and point recall, <= 1 extra set in 10 texts, 100% verbatim). The tuning side is
 # what the rules were written on, so its figures are regression pins, not accuracy; the held-out side is
-# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side and v2, v3 and v4, opened).
+# measured, never read while rules are written (bench/extract_corpus.py --misses lists the tuning side and the opened batches).
 FLOORS = {
     ("en", "tuning"): {"sets": (34, 34), "points": (163, 164), "extra": 0, "counts": 34, "complete": 34},
     ("zh", "tuning"): {"sets": (22, 23), "points": (86, 87), "extra": 0, "counts": 22, "complete": 22},
@@ -148,8 +148,14 @@ FLOORS = {
     ("en", "v4"): {"sets": (6, 6), "points": (33, 33), "extra": 0, "counts": 6, "complete": 6},
     ("zh", "v4"): {"sets": (7, 7), "points": (26, 26), "extra": 0, "counts": 7, "complete": 7},
     ("ru", "v4"): {"sets": (6, 6), "points": (32, 32), "extra": 0, "counts": 6, "complete": 6},
+    # held-out v5: measured once by the lead at 632e968 (en 2/6 sets 16/25 points, zh 3/4 12/16 1 extra, ru 4/6 18/27 1 extra),
+    # then opened for tuning; these are its figures after that (a regression pin, no longer a held-out figure; en-92's three
+    # priorities told in unmarked spoken lines are still missed)
+    ("en", "v5"): {"sets": (5, 6), "points": (22, 25), "extra": 0, "counts": 5, "complete": 5},
+    ("zh", "v5"): {"sets": (4, 4), "points": (16, 16), "extra": 0, "counts": 4, "complete": 4},
+    ("ru", "v5"): {"sets": (6, 6), "points": (27, 27), "extra": 0, "counts": 6, "complete": 6},
 }
-BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2), "v3": (True, 3), "v4": (True, 4)}
+BATCHES = {"tuning": (False, None), "v1": (True, 1), "v2": (True, 2), "v3": (True, 3), "v4": (True, 4), "v5": (True, 5)}
 
 
 @pytest.mark.parametrize("language,side", sorted(FLOORS))
