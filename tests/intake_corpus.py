@@ -8,11 +8,11 @@ states none), complete, and each point as [how its quote starts, how it ends].
 
 Batches 3 (en 60-68, ru-50..57, zh-60..63), 4 (en 80-87, ru-70..78, zh-70..75), 5 (en 90-99, ru-80..89,
 zh-80..89), 6 (en 100-107, ru-90..97, zh-90..97) and 7 (en 110-117, ru-100..107, zh-100..107) were each measured
-once by the lead and are now opened for tuning like batches 1 and 2. Batch 8 (`"batch": 8`; en 120 and up,
-ru-110 and up, zh-110 and up) is added after that: its answers are written by hand before anything runs the
-extractor on it, and nobody tuning the rules sees what the extractor makes of it. It stays unseen: nothing but
-`bench/extract_corpus.py --unseen` (run once, by the lead, at the end) runs the extractor on it; `corpus_load()`
-leaves the batches in UNSEEN_BATCHES out unless it is told otherwise.
+once by the lead and are now opened for tuning like batches 1 and 2. The next batch, 8 (`"batch": 8`; en 120
+and up, ru-110 and up, zh-110 and up; none collected yet), is to be added unseen: its answers written by hand
+before anything runs the extractor on it, and nobody tuning the rules seeing what the extractor makes of it.
+Until measured, nothing but `bench/extract_corpus.py --unseen` (run once, by the lead) runs the extractor on it;
+`corpus_load()` leaves the batches in UNSEEN_BATCHES out unless it is told otherwise.
 
 How a point is quoted: from its marker when the marker is a word ("First,", "第一,", "一是",
 "首先", "Во-первых,", "Первое –") and from after it when it is a sign ("1.", "(2)", "（一）", "①",
